@@ -1,0 +1,14 @@
+from rest_framework import viewsets
+
+from centres.models import Centre
+from centres.serializers import CentreSerializer
+
+
+class CentreViewSet(viewsets.ReadOnlyModelViewSet):
+    """Centres: an exams officer sees their own, staff see all."""
+
+    serializer_class = CentreSerializer
+    lookup_field = "number"
+
+    def get_queryset(self):
+        return Centre.objects.visible_to(self.request.user).order_by("number")

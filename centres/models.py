@@ -1,0 +1,82 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from portal.permissions import centres_visible_to
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a time zone name such as Europe/London.")
+
+
+class CentreQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(pk__in=centres_visible_to(user).values("pk"))
+
+
+class Centre(models.Model):
+    """A school or college registered to run the awarding body's exams."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        CLOSED = "closed", "Closed"
+
+    number = models.CharField(
+        max_length=10,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{2}[0-9]{3,6}$",
+                "A centre number is two capital letters and three to six digits, e.g. GB001.",
+            )
+        ],
+    )
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, help_text="ISO 3166 country code, e.g. GB.")
+    timezone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
+    email = models.EmailField(blank=True, help_text="The exams office's address for notices.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CentreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Membership(models.Model):
+    """An exams officer's place at a centre; a user may serve several centres."""
+
+    class Role(models.TextChoices):
+        EXAMS_OFFICER = "exams_officer", "Exams officer"
+        HEAD_OF_CENTRE = "head_of_centre", "Head of centre"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role, default=Role.EXAMS_OFFICER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "centre"], name="membership_unique_user_centre")
+        ]
+        ordering = ["centre__number"]
+
+    def __str__(self):
+        return f"{self.user} at {self.centre.number}"

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AccountsConfig(AppConfig):
+    name = "portal.accounts"
+    label = "accounts"
+    verbose_name = "People and roles"
+
+    def ready(self):
+        from portal.accounts.roles import sync_roles_after_migrate
+
+        # Every app's permissions exist only after its own migrations, so the staff roles
+        # are brought up to date after each migrate rather than in one data migration.
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")

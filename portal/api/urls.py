@@ -1,0 +1,17 @@
+"""The public API, version 1. Each app registers its viewsets on this one router."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from centres.api import CentreViewSet
+from entries.api import SeriesViewSet
+from portal.accounts.api import TokenView
+
+router = DefaultRouter()
+router.register("centres", CentreViewSet, basename="centre")
+router.register("series", SeriesViewSet, basename="series")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,48 @@
+"""Checks behind /healthz: can the portal reach its database, broker and storage?"""
+
+import time
+import uuid
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_broker() -> None:
+    from portal.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+def check_storage() -> None:
+    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name) as handle:
+            if handle.read() != b"ok":
+                raise RuntimeError("storage returned different bytes")
+    finally:
+        default_storage.delete(name)
+
+
+CHECKS = {"database": check_database, "broker": check_broker, "storage": check_storage}
+
+
+def run_checks() -> dict[str, dict]:
+    report = {}
+    for name, check in CHECKS.items():
+        started = time.perf_counter()
+        try:
+            check()
+        except Exception as error:  # noqa: BLE001 - any failure is a failed check
+            report[name] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
+        else:
+            report[name] = {"ok": True}
+        report[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return report

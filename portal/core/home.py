@@ -1,0 +1,38 @@
+"""What the home pages show. Apps add their open cases through ``HOME_SECTIONS``.
+
+A section is a callable ``(user, centres) -> dict | None`` registered by an app in its
+``AppConfig.ready``; the home page lists the sections that answer, so the page grows as
+apps arrive without this module knowing them.
+"""
+
+from collections.abc import Callable
+
+from portal.permissions import centres_visible_to
+
+HOME_SECTIONS: list[Callable] = []
+
+
+def register_home_section(section: Callable) -> Callable:
+    if section not in HOME_SECTIONS:
+        HOME_SECTIONS.append(section)
+    return section
+
+
+def _sections(user, centres) -> list[dict]:
+    return [s for s in (section(user, centres) for section in HOME_SECTIONS) if s]
+
+
+def officer_home_context(user) -> dict:
+    centres = list(centres_visible_to(user).order_by("number"))
+    return {"centres": centres, "sections": _sections(user, centres)}
+
+
+def staff_home_context(user) -> dict:
+    from centres.models import Centre
+
+    return {
+        "centre_count": Centre.objects.count(),
+        "roles": user.role_names(),
+        "two_factor": user.is_verified(),
+        "sections": _sections(user, None),
+    }

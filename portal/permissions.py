@@ -1,0 +1,50 @@
+"""One place that answers "which centres may this user see".
+
+Every app filters its querysets through ``centres_visible_to`` (or the ``CentreScopedQuerySet``
+mixin), so that an exams officer only ever reaches the data of their own centres and anything
+else answers 404, exactly as if it did not exist.
+"""
+
+from django.db import models
+from django.http import Http404
+
+
+def is_staff_user(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def centres_visible_to(user):
+    """The centres this user may see: all for staff, their memberships for officers."""
+    from centres.models import Centre
+
+    if not (user and user.is_authenticated and user.is_active):
+        return Centre.objects.none()
+    if user.is_staff:
+        return Centre.objects.all()
+    return Centre.objects.filter(memberships__user=user).distinct()
+
+
+def centre_ids_visible_to(user):
+    """A subquery of centre ids, for filtering large tables without a join to Centre."""
+    from centres.models import Membership
+
+    return Membership.objects.filter(user=user).values("centre_id")
+
+
+class CentreScopedQuerySet(models.QuerySet):
+    """QuerySet mixin for anything that belongs to a centre through ``centre_field``."""
+
+    centre_field = "centre"
+
+    def visible_to(self, user):
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(**{f"{self.centre_field}__in": centre_ids_visible_to(user)})
+
+    def get_visible_or_404(self, user, **lookup):
+        try:
+            return self.visible_to(user).get(**lookup)
+        except self.model.DoesNotExist:
+            raise Http404(f"No {self.model._meta.verbose_name} matches the given query.") from None

@@ -1,0 +1,58 @@
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.accounts.test_signin import _current_code
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/auth/token/"
+
+
+def test_token_for_right_password_authenticates_requests(api_client, officer_gb):
+    response = api_client.post(URL, {"username": "officer1", "password": PASSWORD}, format="json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api_client.get("/api/v1/centres/").json()["count"] == 1
+
+
+def test_token_wrong_password_is_400_with_errors(api_client, officer_gb):
+    response = api_client.post(URL, {"username": "officer1", "password": "nope"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {"non_field_errors": ["Unable to sign in with that username and password."]}
+    }
+
+
+def test_token_missing_fields_are_field_errors(api_client, db):
+    response = api_client.post(URL, {}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"username", "password"}
+
+
+def test_token_is_locked_after_repeated_failures(api_client, officer_gb):
+    for _ in range(5):
+        api_client.post(URL, {"username": "officer1", "password": "nope"}, format="json")
+    response = api_client.post(URL, {"username": "officer1", "password": PASSWORD}, format="json")
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.json()["detail"]
+
+
+def test_token_requires_otp_for_enrolled_user(api_client, officer_gb):
+    device = TOTPDevice.objects.create(user=officer_gb, name="phone", confirmed=True)
+    missing = api_client.post(URL, {"username": "officer1", "password": PASSWORD}, format="json")
+    assert missing.status_code == 400
+    assert "otp" in missing.json()["errors"]
+    response = api_client.post(
+        URL,
+        {"username": "officer1", "password": PASSWORD, "otp": _current_code(device)},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["token"]
+
+
+def test_bad_token_is_refused(api_client, officer_gb):
+    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert api_client.get("/api/v1/centres/").status_code == 401

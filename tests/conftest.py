@@ -1,0 +1,77 @@
+"""The usual cast for every test: two centres, an officer of each, and staff."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from portal.celery import app as celery_app
+from tests.factories import CentreFactory, OfficerFactory, StaffFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _eager_celery():
+    # Tasks run in the test's own process; on_commit still defers them to the commit.
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    # Uploads go to a folder of the test's own; throttles and lock-outs start from zero.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def centre_gb(db):
+    return CentreFactory(number="GB001", name="Riverside Academy", timezone="Europe/London")
+
+
+@pytest.fixture
+def centre_pk(db):
+    return CentreFactory(
+        number="PK002", name="Lahore Grammar", country="PK", timezone="Asia/Karachi"
+    )
+
+
+@pytest.fixture
+def officer_gb(centre_gb):
+    return OfficerFactory(username="officer1", membership__centre=centre_gb)
+
+
+@pytest.fixture
+def officer_pk(centre_pk):
+    return OfficerFactory(username="officer2", membership__centre=centre_pk)
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffFactory(username="staffer")
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def officer_api(officer_gb):
+    client = APIClient()
+    client.force_authenticate(officer_gb)
+    return client
+
+
+@pytest.fixture
+def staff_api(staff_user):
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    return client

@@ -1,0 +1,92 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from centres.models import Centre, Membership
+from entries.models import Candidate, Entry, Series, Syllabus
+from portal.accounts.models import User
+
+PASSWORD = "a-long-test-password-1"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+
+
+class CentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Centre
+        django_get_or_create = ["number"]
+
+    number = factory.Sequence(lambda n: f"ZZ{n:03d}")
+    name = factory.Sequence(lambda n: f"Test School {n}")
+    country = "GB"
+    timezone = "Europe/London"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    centre = factory.SubFactory(CentreFactory)
+
+
+class OfficerFactory(UserFactory):
+    """An exams officer with a membership of one centre (pass ``membership__centre``)."""
+
+    membership = factory.RelatedFactory(MembershipFactory, factory_related_name="user")
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Series
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"S{n:02d}")
+    name = factory.Sequence(lambda n: f"Series {n}")
+    entry_deadline = dt.date(2027, 2, 21)
+    results_release_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=60))
+
+
+class SyllabusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Syllabus
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"{n % 10000:04d}")
+    title = factory.Sequence(lambda n: f"Subject {n}")
+    qualification = "Cambridge IGCSE"
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    centre = factory.SubFactory(CentreFactory)
+    candidate_number = factory.Sequence(lambda n: f"{n % 10000:04d}")
+    surname = "Smith"
+    forenames = "Alex"
+    date_of_birth = dt.date(2010, 1, 1)
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entry
+
+    series = factory.SubFactory(SeriesFactory)
+    candidate = factory.SubFactory(CandidateFactory)
+    syllabus = factory.SubFactory(SyllabusFactory)
+    option_code = "42"

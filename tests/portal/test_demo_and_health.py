@@ -1,0 +1,78 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from centres.models import Centre, Membership
+from entries.models import Entry, Series
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return (
+        Centre.objects.count(),
+        get_user_model().objects.count(),
+        Membership.objects.count(),
+        Series.objects.count(),
+        Entry.objects.count(),
+    )
+
+
+def test_seed_demo_twice_creates_each_row_once(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+    assert _counts() == first
+    assert dict(Centre.objects.values_list("number", "timezone")) == {
+        "GB001": "Europe/London",
+        "PK002": "Asia/Karachi",
+    }
+    user_model = get_user_model()
+    officer1 = user_model.objects.get(username="officer1")
+    assert officer1.check_password("demo-pass-123")
+    assert [m.centre.number for m in officer1.memberships.all()] == ["GB001"]
+    staff = user_model.objects.get(username="staff")
+    assert staff.is_staff and len(staff.role_names()) == 7
+    specialist = user_model.objects.get(username="specialist")
+    assert specialist.role_names() == ["Assessment specialist"]
+    assert set(Series.objects.values_list("name", flat=True)) == {"June 2026", "November 2026"}
+
+
+def test_seed_demo_refused_without_debug_or_force(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only with DEBUG on"):
+        call_command("seed_demo")
+    call_command("seed_demo", "--force")
+    assert Centre.objects.count() == 2
+
+
+def test_healthz_reports_database_broker_and_storage(client):
+    response = client.get("/healthz")
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "broker", "storage"}
+
+
+def test_healthz_reports_failure_with_503(client, monkeypatch):
+    from portal.core import health
+
+    def broken():
+        raise ConnectionError("broker down")
+
+    monkeypatch.setitem(health.CHECKS, "broker", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"] == {
+        "ok": False,
+        "error": "ConnectionError: broker down",
+        "ms": response.json()["checks"]["broker"]["ms"],
+    }
+
+
+def test_api_schema_and_docs_are_served(client, officer_gb):
+    client.force_login(officer_gb)
+    assert client.get("/api/schema/").status_code == 200
+    assert client.get("/api/docs/").status_code == 200

@@ -1,0 +1,141 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.env import env_bool, env_int, env_list, env_str
+
+
+def test_env_bool_reads_true_and_false_words():
+    assert env_bool("X", environ={"X": "yes"}) is True
+    assert env_bool("X", environ={"X": "Off"}) is False
+    assert env_bool("X", True, environ={}) is True
+
+
+def test_env_bool_rejects_unknown_word_naming_the_variable():
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be true or false"):
+        env_bool("DEBUG", environ={"DEBUG": "maybe"})
+
+
+def test_env_int_rejects_non_number():
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT must be a whole number"):
+        env_int("EMAIL_PORT", 587, environ={"EMAIL_PORT": "smtp"})
+    assert env_int("EMAIL_PORT", 587, environ={"EMAIL_PORT": ""}) == 587
+
+
+def test_env_list_splits_and_trims():
+    assert env_list("H", environ={"H": " a.example, b.example ,,"}) == ["a.example", "b.example"]
+    assert env_list("H", ["x"], environ={}) == ["x"]
+
+
+def test_env_str_strips():
+    assert env_str("S", environ={"S": "  v  "}) == "v"
+
+
+def _settings_in_subprocess(env: dict, code: str):
+    import os
+    import subprocess
+    import sys
+
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "CELERY_BROKER_URL",
+            "AWS_STORAGE_BUCKET_NAME",
+            "DEBUG",
+            "SECRET_KEY",
+            "EMAIL_HOST",
+            "CACHE_URL",
+        }
+    }
+    full_env.update(env)
+    full_env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; {code}",
+        ],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_settings_embedded_default_uses_sqlite_files_and_filesystem_broker(tmp_path):
+    result = _settings_in_subprocess(
+        {"PORTAL_DATA_DIR": str(tmp_path)},
+        "print(settings.DATABASES['default']['ENGINE']); print(settings.CELERY_BROKER_URL); "
+        "print(settings.STORAGES['default']['BACKEND']); print(settings.DEBUG)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "filesystem://",
+        "django.core.files.storage.FileSystemStorage",
+        "True",
+    ]
+
+
+def test_settings_production_reads_services_from_environment(tmp_path):
+    result = _settings_in_subprocess(
+        {
+            "PORTAL_DATA_DIR": str(tmp_path),
+            "DEBUG": "false",
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "portal.example",
+            "DATABASE_URL": "postgres://u:p@db.example:5432/portal",
+            "REDIS_URL": "redis://cache.example:6379/0",
+            "AWS_STORAGE_BUCKET_NAME": "uploads",
+        },
+        "d = settings.DATABASES['default']; print(d['ENGINE'], d['HOST'], d['NAME']); "
+        "print(settings.CELERY_BROKER_URL); print(settings.CACHES['default']['BACKEND']); "
+        "print(settings.STORAGES['default']['BACKEND']); print(settings.ALLOWED_HOSTS); "
+        "print(settings.SESSION_COOKIE_SECURE, settings.SECURE_SSL_REDIRECT)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "django.db.backends.postgresql db.example portal",
+        "redis://cache.example:6379/0",
+        "django.core.cache.backends.redis.RedisCache",
+        "storages.backends.s3.S3Storage",
+        "['portal.example']",
+        "True True",
+    ]
+
+
+def test_settings_refuse_to_start_without_secret_key_when_debug_is_off(tmp_path):
+    result = _settings_in_subprocess(
+        {"PORTAL_DATA_DIR": str(tmp_path), "DEBUG": "false"}, "print(settings.SECRET_KEY)"
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_settings_production_pass_check_deploy(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env.update(
+        {
+            "PORTAL_DATA_DIR": str(tmp_path),
+            "DEBUG": "false",
+            "SECRET_KEY": "k3y-" + "q7Zp9" * 12,
+            "ALLOWED_HOSTS": "portal.example",
+            "EMAIL_HOST": "smtp.example",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
