@@ -26,6 +26,12 @@ class Centre(models.Model):
         SUSPENDED = "suspended", "Suspended"
         CLOSED = "closed", "Closed"
 
+    ALLOWED = {
+        Status.ACTIVE: {Status.SUSPENDED, Status.CLOSED},
+        Status.SUSPENDED: {Status.ACTIVE, Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
     number = models.CharField(
         max_length=10,
         unique=True,
