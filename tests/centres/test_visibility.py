@@ -82,3 +82,20 @@ def test_home_page_shows_only_own_centre(client, officer_gb, centre_pk):
     assert response.status_code == 200
     assert b"GB001" in response.content
     assert b"PK002" not in response.content
+
+
+def test_api_series_lists_for_anyone_signed_in(officer_api):
+    from tests.factories import SeriesFactory
+
+    SeriesFactory(code="N26", name="November 2026")
+    response = officer_api.get("/api/v1/series/")
+    assert response.status_code == 200
+    assert [(s["code"], s["name"]) for s in response.json()["results"]] == [
+        ("N26", "November 2026")
+    ]
+    assert set(response.json()["results"][0]) == {
+        "code",
+        "name",
+        "entry_deadline",
+        "results_release_at",
+    }
