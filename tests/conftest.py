@@ -26,6 +26,8 @@ def _isolated(settings, tmp_path):
         },
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A deliberately slow password hash is the point in production and a waste in tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     yield
     cache.clear()

@@ -5,3 +5,7 @@ class CoreConfig(AppConfig):
     name = "portal.core"
     label = "core"
     verbose_name = "Portal"
+
+    def ready(self):
+        # Registers the OpenAPI description of the portal's own authentication.
+        from portal.api import schema  # noqa: F401

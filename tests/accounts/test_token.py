@@ -56,3 +56,28 @@ def test_token_requires_otp_for_enrolled_user(api_client, officer_gb):
 def test_bad_token_is_refused(api_client, officer_gb):
     api_client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     assert api_client.get("/api/v1/centres/").status_code == 401
+
+
+def test_token_refused_to_staff_without_two_factor(api_client, staff_user):
+    response = api_client.post(URL, {"username": "staffer", "password": PASSWORD}, format="json")
+    assert response.status_code == 403
+    assert "two-factor" in response.json()["detail"]
+
+
+def test_session_api_refuses_staff_signed_in_with_password_only(client, staff_user):
+    client.post("/accounts/login/", {"username": "staffer", "password": PASSWORD})
+    response = client.get("/api/v1/centres/")
+    assert response.status_code in {401, 403}
+    assert "two-factor" in response.json()["detail"]
+
+
+def test_session_api_serves_staff_after_two_factor(client, staff_user):
+    device = TOTPDevice.objects.create(user=staff_user, name="phone", confirmed=True)
+    client.post("/accounts/login/", {"username": "staffer", "password": PASSWORD})
+    client.post("/accounts/login/verify/", {"otp_token": _current_code(device)})
+    assert client.get("/api/v1/centres/").status_code == 200
+
+
+def test_session_api_serves_officer(client, officer_gb):
+    client.post("/accounts/login/", {"username": "officer1", "password": PASSWORD})
+    assert client.get("/api/v1/centres/").json()["count"] == 1
