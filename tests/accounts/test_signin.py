@@ -128,3 +128,8 @@ def test_password_reset_unknown_email_says_the_same(client, officer_gb):
     response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_staff_client_fixture_opens_the_staff_area(staff_client):
+    assert staff_client.get("/admin/").status_code == 200
+    assert staff_client.get("/api/v1/centres/").status_code == 200
