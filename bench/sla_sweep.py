@@ -187,6 +187,8 @@ def main() -> None:
         started = time.perf_counter()
         fill(args.clocks, now)
         print(f"filled {args.clocks:,} running clocks in {time.perf_counter() - started:.1f} s")
+        # Timings on a shared machine mean little without knowing how busy it was.
+        print("load average: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
         make_due(1_000, now)
         for name, query in selecting_queries(now).items():
             print(f"\n{name}, 1,000 clocks due:\n")

@@ -1,9 +1,11 @@
 import datetime as dt
+import threading
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 
 from portal import audit
 from portal.errors import PortalError, TransitionNotAllowed
@@ -396,3 +398,28 @@ def test_update_service_level_with_an_unknown_role_saves_nothing(staff_user):
         update_service_level(rule, by=staff_user, breach_roles=["Janitor"])
     rule.refresh_from_db()
     assert rule.breach_roles == ["Complaints investigator", "Customer services"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_start_clock_from_concurrent_requests_makes_one_clock(case):
+    barrier = threading.Barrier(4)
+    started, errors = [], []
+
+    def request():
+        try:
+            barrier.wait()
+            started.append(start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE).pk)
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(started)) == 1 and len(started) == 4
+    assert Clock.objects.count() == 1
