@@ -216,7 +216,11 @@ def deliver_notice(notice_id: int, *, claimed_at: dt.datetime) -> str | None:
             return None
         # Those notified by an earlier attempt that died keep what they had; in particular
         # their email was claimed then, and is never sent twice.
-        already = set(Notification.objects.filter(key=key).values_list("user_id", flat=True))
+        already = (
+            set(Notification.objects.filter(key=key).values_list("user_id", flat=True))
+            if notice.attempts > 1
+            else set()
+        )
         new = [user for user in recipients if user.pk not in already]
         Notification.objects.bulk_create(
             [
