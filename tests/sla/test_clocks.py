@@ -407,3 +407,21 @@ def test_start_clock_from_concurrent_requests_makes_one_clock(case):
     assert errors == []
     assert len(started) == 4 and len(set(started)) == 1
     assert Clock.objects.count() == 1
+
+
+def test_add_closure_day_moves_a_same_working_day_clock_started_on_it(case, staff_user):
+    load_charter("cmi")
+    clock = start_clock(case, code="support.employer", at=london(2026, 6, 3, 10))
+    add_closure_day(day=dt.date(2026, 6, 3), reason="Power cut", by=staff_user)
+    clock.refresh_from_db()
+    assert clock.due_at == end_of(2026, 6, 4)
+
+
+def test_update_service_level_reschedules_a_paused_clock_too(case, staff_user):
+    start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
+    pause_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
+    rule = ServiceLevel.objects.get(code="complaint.acknowledge")
+    update_service_level(rule, by=staff_user, limit_value=3)
+    clock = resume_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
+    assert (clock.state, clock.due_at) == ("running", end_of(2026, 12, 31))
+    assert Clock.objects.get().due_at == end_of(2026, 12, 31)
