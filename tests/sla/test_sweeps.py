@@ -207,3 +207,12 @@ def test_slow_sender_whose_claim_was_taken_over_sends_nothing(case, send, invest
     # ... so the first sender, waking up at last, finds the notice is no longer its own.
     assert deliver_notice(notice_id, claimed_at=slow_at) is None
     assert (Notification.objects.count(), len(mail.outbox)) == (1, 1)
+
+
+def test_notice_claimed_too_often_is_left_for_staff(case, send, investigator):
+    start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
+    first_at = ACK_DUE + dt.timedelta(seconds=1)
+    breach_due_clocks(now=first_at, limit=10)
+    Notice.objects.update(state=Notice.State.SENDING, claimed_at=first_at, attempts=5)
+    assert send(first_at + dt.timedelta(hours=1)).sent == 0
+    assert Notice.objects.get().state == "sending"
