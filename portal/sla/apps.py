@@ -8,6 +8,11 @@ class SlaConfig(AppConfig):
 
     def ready(self):
         from portal.accounts import roles
+        from portal.core.home import register_home_section
+        from portal.sla import home
+
+        register_home_section(home.next_deadlines)
+        register_home_section(home.deadlines_at_risk)
 
         viewing = ["sla.view_servicelevel", "sla.view_closureday", "sla.view_clock"]
         for role in roles.ROLES:

@@ -63,3 +63,17 @@ def investigator(db):
 @pytest.fixture
 def specialist(db):
     return staff_in(roles.ASSESSMENT_SPECIALIST, "specialist")
+
+
+@pytest.fixture
+def verified_staff_client(client, staff_user):
+    """A browser of staff who passed two-factor sign-in, as the staff area requires."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=staff_user, name="phone", confirmed=True)
+    client.force_login(staff_user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
