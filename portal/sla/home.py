@@ -1,5 +1,5 @@
-"""The deadlines on the home pages: the next ones of an officer's centres, and for staff
-how many fall due today or are already overdue."""
+"""What the home pages show of the deadlines: officers the running deadlines of their
+centres, nearest first; staff how many fall due today or are overdue, per service level."""
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -9,7 +9,14 @@ from portal.sla.dashboard import overdue
 from portal.sla.models import OPEN, Clock
 from portal.sla.templatetags.sla import plain_words
 
-NEXT_DEADLINES = 10
+SHOWN = 10
+
+
+def deadlines_section(user, centres) -> dict | None:
+    # The staff home passes no centres: staff answer for every centre.
+    if centres is None:
+        return deadlines_at_risk(user) if user.is_staff else None
+    return next_deadlines(user, centres)
 
 
 def _case_url(clock: Clock) -> str:
@@ -19,15 +26,16 @@ def _case_url(clock: Clock) -> str:
 
 def next_deadlines(user, centres) -> dict | None:
     """The running clocks of the officer's centres, soonest first."""
-    if user.is_staff or not centres:
+    if not centres:
         return None
     now = timezone.now()
     clocks = (
-        Clock.objects.filter(centre__in=centres, state=Clock.State.RUNNING)
+        Clock.objects.visible_to(user)
+        .filter(centre__in=centres, state=Clock.State.RUNNING)
         .select_related("service_level", "centre")
         # One query per kind of case, not one per clock.
         .prefetch_related("case")
-        .order_by(F("due_at").asc(nulls_last=True), "pk")[:NEXT_DEADLINES]
+        .order_by(F("due_at").asc(nulls_last=True), "pk")[:SHOWN]
     )
     cal = working_calendar()
     rows = [
@@ -40,31 +48,26 @@ def next_deadlines(user, centres) -> dict | None:
         }
         for clock in clocks
     ]
-    return {"template": "sla/home_next_deadlines.html", "rows": rows}
+    return {"template": "sla/_home_next_deadlines.html", "rows": rows}
 
 
-def deadlines_at_risk(user, centres) -> dict | None:
-    """For staff: per service level, the clocks due today (London) and those overdue now."""
-    if not user.is_staff:
-        return None
+def deadlines_at_risk(user) -> dict:
+    """Per service level, the clocks due by the end of today (London) and those overdue now:
+    past their date and not yet stopped, whether or not a sweep has marked them breached."""
     now = timezone.now()
-    today_ends = end_of_day(london_date(now))
-    due_today = Q(state=Clock.State.RUNNING, due_at__gte=now, due_at__lte=today_ends)
-    counts = (
+    due_today = Q(
+        state=Clock.State.RUNNING, due_at__gte=now, due_at__lte=end_of_day(london_date(now))
+    )
+    rows = list(
         Clock.objects.filter(OPEN)
         .values("code", "service_level__name")
-        .annotate(
-            due_today=Count("pk", filter=due_today),
-            overdue=Count("pk", filter=overdue(now)),
-        )
+        .annotate(due_today=Count("pk", filter=due_today), overdue=Count("pk", filter=overdue(now)))
         .filter(Q(due_today__gt=0) | Q(overdue__gt=0))
         .order_by("code")
     )
-    rows = list(counts)
     return {
-        "template": "sla/home_at_risk.html",
+        "template": "sla/_home_at_risk.html",
         "rows": rows,
-        "today": london_date(now),
-        "total_due_today": sum(row["due_today"] for row in rows),
-        "total_overdue": sum(row["overdue"] for row in rows),
+        "due_today": sum(row["due_today"] for row in rows),
+        "overdue": sum(row["overdue"] for row in rows),
     }

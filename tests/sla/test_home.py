@@ -25,7 +25,7 @@ def section(response, template):
 
 def test_officer_home_lists_running_clocks_soonest_first(client, officer_gb, clocks):
     response = home_of(client, officer_gb)
-    rows = section(response, "sla/home_next_deadlines.html")["rows"]
+    rows = section(response, "sla/_home_next_deadlines.html")["rows"]
     assert [row["clock"].pk for row in rows] == [clocks["d"].pk, clocks["e"].pk]
     assert [row["words"] for row in rows] == ["overdue by 19 days", "due in 2 working days"]
     assert rows[1]["due"] == "Wed 25 Nov 2026, 23:59"
@@ -35,7 +35,7 @@ def test_officer_home_lists_running_clocks_soonest_first(client, officer_gb, clo
 
 def test_officer_home_shows_due_dates_in_the_centres_zone(client, officer_pk, centre_pk):
     running = clock(centre_pk, ACK, london(2026, 11, 20, 10))
-    rows = section(home_of(client, officer_pk), "sla/home_next_deadlines.html")["rows"]
+    rows = section(home_of(client, officer_pk), "sla/_home_next_deadlines.html")["rows"]
     assert [row["clock"].pk for row in rows] == [running.pk]
     # The end of Tuesday 24 November in London is early Wednesday in Karachi.
     assert (rows[0]["due"], rows[0]["zone"]) == ("Wed 25 Nov 2026, 04:59", "Asia/Karachi")
@@ -59,6 +59,6 @@ def test_officer_home_cost_does_not_grow_with_clocks(
 def test_staff_home_counts_due_today_and_overdue(client, staff_user, clocks, centre_gb):
     clock(centre_gb, ACK, london(2026, 11, 19, 10))  # 2 working days: due end of Mon 23rd
     response = home_of(client, staff_user)
-    found = section(response, "sla/home_at_risk.html")
+    found = section(response, "sla/_home_at_risk.html")
     assert [(r["code"], r["due_today"], r["overdue"]) for r in found["rows"]] == [(ACK, 1, 1)]
     assert reverse("sla:dashboard") in response.content.decode()
