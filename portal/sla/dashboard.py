@@ -10,7 +10,7 @@ same filtered set; the window of at most ``MAX_MONTHS`` months bounds how many t
 import datetime as dt
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -211,7 +211,7 @@ class Standing:
     """One service level of the active charter and how well it was kept in one month."""
 
     rule: ServiceLevel
-    figures: Row | None = field(default=None)
+    figures: Row | None = None
 
 
 def charter_standing(month: dt.date, *, now: dt.datetime) -> list[Standing]:

@@ -26,30 +26,38 @@ class MonthField(forms.CharField):
         return dt.date(int(match[1]), int(match[2]), 1)
 
 
+def by_key(queryset, key: str, *, missing: str, **options) -> forms.ModelChoiceField:
+    """An optional choice of one row by its natural key (a code, a centre number)."""
+    return forms.ModelChoiceField(
+        queryset,
+        to_field_name=key,
+        required=False,
+        error_messages={"invalid_choice": missing},
+        **options,
+    )
+
+
 class DashboardFilterForm(forms.Form):
     """The dashboard's GET filters. Empty means everything, over the last twelve months."""
 
-    service_level = forms.ModelChoiceField(
+    service_level = by_key(
         ServiceLevel.objects.order_by("code"),
-        to_field_name="code",
-        required=False,
+        "code",
+        missing="No service level has that code.",
         empty_label="All service levels",
-        error_messages={"invalid_choice": "No service level has that code."},
     )
-    series = forms.ModelChoiceField(
+    series = by_key(
         Series.objects.order_by("-results_release_at"),
-        to_field_name="code",
-        required=False,
+        "code",
+        missing="No series has that code.",
         empty_label="All series",
-        error_messages={"invalid_choice": "No series has that code."},
     )
-    centre = forms.ModelChoiceField(
+    centre = by_key(
         Centre.objects.all(),
-        to_field_name="number",
-        required=False,
+        "number",
+        missing="No centre has that number.",
         widget=forms.TextInput(attrs={"placeholder": "e.g. GB001", "autocapitalize": "characters"}),
         help_text="A centre number; leave empty for every centre.",
-        error_messages={"invalid_choice": "No centre has that number."},
     )
     start = MonthField(label="From month", required=False, help_text=MONTH_HELP)
     end = MonthField(label="To month", required=False, help_text=MONTH_HELP)
