@@ -3,6 +3,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from portal.notifications.context_processors import unread_notices
+from tests.sla.conftest import london
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,11 @@ def test_header_count_is_one_query(notify, officer_gb, django_assert_num_queries
 def test_anonymous_pages_have_no_count(client, db):
     response = client.get(reverse("accounts:login"))
     assert "unread_notices" not in response.context
+
+
+def test_page_shows_times_in_the_readers_centre_zone(client, notify, officer_pk):
+    notify(user=officer_pk, created_at=london(2026, 11, 23, 12))
+    client.force_login(officer_pk)
+    content = client.get(reverse("notifications:list")).content.decode()
+    assert "Times in Asia/Karachi." in content
+    assert "Mon 23 Nov 2026, 17:00" in content
