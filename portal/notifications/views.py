@@ -32,7 +32,10 @@ class NotificationListView(LoginRequiredMixin, ListView):
 def reader_zone(user) -> zoneinfo.ZoneInfo:
     """The zone a person reads times in: their own choice, else their first centre's."""
     if user.time_zone:
-        return zoneinfo.ZoneInfo(user.time_zone)
+        try:
+            return zoneinfo.ZoneInfo(user.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass  # A zone name that is no longer valid: fall back to the centre's.
     first = (
         user.memberships.order_by("centre__number")
         .values_list("centre__timezone", flat=True)
@@ -44,7 +47,9 @@ def reader_zone(user) -> zoneinfo.ZoneInfo:
 def _back(request):
     # Back to the page of the list the person was on, never to another site.
     back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(back)
     return redirect("notifications:list")
 
