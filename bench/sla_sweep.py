@@ -113,17 +113,29 @@ def make_due(count: int, now) -> None:
         cursor.execute("VACUUM ANALYZE sla_clock")
 
 
-def explain(now) -> str:
-    from django.db import connection, transaction
+def selecting_queries(now) -> dict:
+    """The queries each pass of a sweep starts with, as the sweep builds them."""
+    from portal.sla.models import Clock, Notice
 
-    from portal.sla.models import Clock
-
-    query = (
-        Clock.objects.due(now)
+    return {
+        "breach pass (running clocks past due)": Clock.objects.due(now)
         .order_by("due_at")
         .select_for_update(skip_locked=True)
-        .values_list("pk", "round", "code", "due_at")[:500]
-    )
+        .values_list("pk", "round", "code", "due_at")[:500],
+        "reminder pass (running clocks whose reminder is due)": Clock.objects.reminders_due(now)
+        .order_by("remind_at")
+        .select_related("service_level", "centre")
+        .select_for_update(skip_locked=True, of=("self",))[:500],
+        "send pass (notices ready to send)": Notice.objects.ready(now)
+        .order_by("send_after")
+        .select_for_update(skip_locked=True)
+        .values_list("pk", "state", "claimed_at")[:500],
+    }
+
+
+def explain(query) -> str:
+    from django.db import connection, transaction
+
     with transaction.atomic(), connection.cursor() as cursor:
         sql, params = query.query.sql_with_params()
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}", params)
@@ -176,8 +188,9 @@ def main() -> None:
         fill(args.clocks, now)
         print(f"filled {args.clocks:,} running clocks in {time.perf_counter() - started:.1f} s")
         make_due(1_000, now)
-        print("\nplan of the sweep's selecting query, 1,000 due:\n")
-        print(explain(now))
+        for name, query in selecting_queries(now).items():
+            print(f"\n{name}, 1,000 clocks due:\n")
+            print(explain(query))
         print(f"\n{'due':>7} {'breach pass':>12} {'reminders':>10} {'send':>9} {'emails':>7}")
         for count in args.due:
             make_due(count, now)
