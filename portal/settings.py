@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "portal.core.context_processors.portal",
+                "portal.notifications.context_processors.unread_notices",
             ],
         },
     },

@@ -8,6 +8,9 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("portal.accounts.urls")),
+    path("notifications/", include("portal.notifications.urls")),
+    # Before the admin: the dashboard lives in the staff area, behind the same two-factor gate.
+    path("", include("portal.sla.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

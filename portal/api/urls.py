@@ -6,10 +6,12 @@ from rest_framework.routers import DefaultRouter
 from centres.api import CentreViewSet
 from entries.api import SeriesViewSet
 from portal.accounts.api import TokenView
+from portal.notifications.api import NotificationViewSet
 
 router = DefaultRouter()
 router.register("centres", CentreViewSet, basename="centre")
 router.register("series", SeriesViewSet, basename="series")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -1,51 +1,73 @@
-"""What the home pages show of the deadlines: staff see what is late or due today, officers
-the open deadlines of their centres, nearest first."""
+"""What the home pages show of the deadlines: officers the running deadlines of their
+centres, nearest first; staff how many fall due today or are overdue, per service level."""
 
-import datetime as dt
-
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from portal.calendar import LONDON, end_of_day, local_time, london_date, working_calendar
-from portal.sla.models import Clock
+from portal.calendar import end_of_day, local_time, london_date, working_calendar
+from portal.sla.dashboard import overdue
+from portal.sla.models import OPEN, Clock
 from portal.sla.templatetags.sla import plain_words
 
 SHOWN = 10
 
 
 def deadlines_section(user, centres) -> dict | None:
-    now = timezone.now()
-    clocks = Clock.objects.visible_to(user).filter(state=Clock.State.RUNNING)
+    # The staff home passes no centres: staff answer for every centre.
     if centres is None:
-        today = london_date(now)
-        opens = dt.datetime.combine(today, dt.time.min, tzinfo=LONDON)
-        return {
-            "template": "sla/_home_section.html",
-            "title": "Deadlines",
-            "overdue": clocks.filter(due_at__lt=now).count(),
-            "due_today": clocks.filter(
-                due_at__gte=max(opens, now), due_at__lte=end_of_day(today)
-            ).count(),
-        }
-    open_clocks = list(
-        clocks.filter(due_at__isnull=False)
-        .select_related("service_level", "centre")
-        .order_by("due_at")[:SHOWN]
-    )
-    if not open_clocks:
+        return deadlines_at_risk(user) if user.is_staff else None
+    return next_deadlines(user, centres)
+
+
+def _case_url(clock: Clock) -> str:
+    case = clock.case
+    return case.get_absolute_url() if case is not None else ""
+
+
+def next_deadlines(user, centres) -> dict | None:
+    """The running clocks of the officer's centres, soonest first."""
+    if not centres:
         return None
+    now = timezone.now()
+    clocks = (
+        Clock.objects.visible_to(user)
+        .filter(centre__in=centres, state=Clock.State.RUNNING)
+        .select_related("service_level", "centre")
+        # One query per kind of case, not one per clock.
+        .prefetch_related("case")
+        .order_by(F("due_at").asc(nulls_last=True), "pk")[:SHOWN]
+    )
     cal = working_calendar()
-    return {
-        "template": "sla/_home_section.html",
-        "title": "Deadlines at your centres",
-        "rows": [_row(clock, now=now, cal=cal) for clock in open_clocks],
-    }
+    rows = [
+        {
+            "clock": clock,
+            "url": _case_url(clock),
+            "due": local_time(clock.due_at, clock.centre.zone),
+            "zone": clock.centre.zone.key,
+            "words": plain_words(clock, now=now, zone=clock.centre.zone, cal=cal),
+        }
+        for clock in clocks
+    ]
+    return {"template": "sla/_home_next_deadlines.html", "rows": rows}
 
 
-def _row(clock: Clock, *, now, cal) -> dict:
-    zone = clock.centre.zone if clock.centre else LONDON
+def deadlines_at_risk(user) -> dict:
+    """Per service level, the clocks due by the end of today (London) and those overdue now:
+    past their date and not yet stopped, whether or not a sweep has marked them breached."""
+    now = timezone.now()
+    due_today = Q(
+        state=Clock.State.RUNNING, due_at__gte=now, due_at__lte=end_of_day(london_date(now))
+    )
+    rows = list(
+        Clock.objects.filter(OPEN)
+        .values("code", "service_level__name")
+        .annotate(due_today=Count("pk", filter=due_today), overdue=Count("pk", filter=overdue(now)))
+        .filter(Q(due_today__gt=0) | Q(overdue__gt=0))
+        .order_by("code")
+    )
     return {
-        "reference": clock.reference,
-        "name": clock.service_level.name,
-        "due": local_time(clock.due_at, zone),
-        "words": plain_words(clock, now=now, zone=zone, cal=cal),
+        "template": "sla/_home_at_risk.html",
+        "rows": rows,
+        "due_today": sum(row["due_today"] for row in rows),
+        "overdue": sum(row["overdue"] for row in rows),
     }

@@ -1,0 +1,90 @@
+import datetime as dt
+import re
+
+from django import forms
+
+from centres.models import Centre
+from entries.models import Series
+from portal.calendar import add_months, london_date
+from portal.sla.dashboard import MAX_MONTHS, Filters
+from portal.sla.models import ServiceLevel
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_HELP = "A month as YYYY-MM, e.g. 2026-11."
+
+
+class MonthField(forms.CharField):
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "YYYY-MM"})
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        match = MONTH.match(value)
+        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
+            raise forms.ValidationError(f"{value!r} is not a month. {MONTH_HELP}")
+        return dt.date(int(match[1]), int(match[2]), 1)
+
+
+def by_key(queryset, key: str, *, missing: str, **options) -> forms.ModelChoiceField:
+    """An optional choice of one row by its natural key (a code, a centre number)."""
+    return forms.ModelChoiceField(
+        queryset,
+        to_field_name=key,
+        required=False,
+        error_messages={"invalid_choice": missing},
+        **options,
+    )
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's GET filters. Empty means everything, over the last twelve months."""
+
+    service_level = by_key(
+        ServiceLevel.objects.order_by("code"),
+        "code",
+        missing="No service level has that code.",
+        empty_label="All service levels",
+    )
+    series = by_key(
+        Series.objects.order_by("-results_release_at"),
+        "code",
+        missing="No series has that code.",
+        empty_label="All series",
+    )
+    centre = by_key(
+        Centre.objects.all(),
+        "number",
+        missing="No centre has that number.",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. GB001", "autocapitalize": "characters"}),
+        help_text="A centre number; leave empty for every centre.",
+    )
+    start = MonthField(label="From month", required=False, help_text=MONTH_HELP)
+    end = MonthField(label="To month", required=False, help_text=MONTH_HELP)
+
+    def __init__(self, data=None, *, now: dt.datetime):
+        super().__init__(data)
+        self.this_month = london_date(now).replace(day=1)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        end = cleaned.get("end") or self.this_month
+        start = cleaned.get("start") or add_months(end, -11)
+        if start > end:
+            raise forms.ValidationError("The first month comes after the last one.")
+        if add_months(start, MAX_MONTHS) <= end:
+            raise forms.ValidationError(f"Choose at most {MAX_MONTHS} months at a time.")
+        cleaned["start"], cleaned["end"] = start, end
+        return cleaned
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        return Filters(
+            first_month=data["start"],
+            last_month=data["end"],
+            series_id=data["series"].pk if data.get("series") else None,
+            centre_id=data["centre"].pk if data.get("centre") else None,
+            code=data["service_level"].code if data.get("service_level") else None,
+        )

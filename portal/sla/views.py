@@ -1,0 +1,97 @@
+import csv
+
+from django.contrib import admin
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from portal.calendar import add_months, london_date
+from portal.sla import dashboard as figures
+from portal.sla.forms import DashboardFilterForm
+
+CHARTER_CACHE_SECONDS = 5 * 60
+CSV_COLUMNS = [
+    "service_level", "name", "month", "started", "met_on_time", "breached",
+    "on_time_percent", "median_hours", "open_now", "overdue_now",
+]  # fmt: skip
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def staff_area(view):
+    """Open ``view`` to staff who have passed two-factor sign-in, as the admin does: anyone
+    else goes through the admin's sign-in, which sends staff to their second factor and
+    turns exams officers away."""
+    return admin.site.admin_view(view)
+
+
+@staff_area
+@require_GET
+def dashboard(request):
+    now = timezone.now()
+    as_csv = request.GET.get("format") == "csv"
+    form = DashboardFilterForm(request.GET, now=now)
+    if not form.is_valid():
+        if as_csv:
+            return HttpResponse(
+                _error_text(form), status=400, content_type="text/plain; charset=utf-8"
+            )
+        return render(request, "sla/dashboard.html", {"form": form}, status=400)
+    filters = form.filters()
+    rows = figures.summary(filters, now=now)
+    if as_csv:
+        return _csv(rows, filters)
+    query = request.GET.copy()
+    query["format"] = "csv"
+    context = {
+        "form": form,
+        "filters": filters,
+        "rows": rows,
+        "bars": figures.chart(rows, filters.months),
+        "csv_query": query.urlencode(),
+    }
+    return render(request, "sla/dashboard.html", context)
+
+
+def _error_text(form) -> str:
+    return "\n".join(
+        f"{name}: {message}" for name, messages in form.errors.items() for message in messages
+    )
+
+
+def spreadsheet_safe(value) -> str | int | float:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _csv(rows, filters) -> HttpResponse:
+    name = f"service-levels-{filters.first_month:%Y-%m}-to-{filters.last_month:%Y-%m}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        cells = [
+            row.code, row.name, f"{row.month:%Y-%m}", row.started, row.met, row.breached,
+            row.on_time_percent, row.median_hours, row.open, row.overdue,
+        ]  # fmt: skip
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+    return response
+
+
+@require_GET
+def charter(request):
+    """The public charter: each commitment, and how well it was kept last month."""
+    now = timezone.now()
+    last_month = add_months(london_date(now).replace(day=1), -1)
+    # Figures change slowly and the page is public: a few minutes old is fine.
+    standing = cache.get_or_set(
+        f"sla:charter-standing:{last_month:%Y-%m}",
+        lambda: figures.charter_standing(last_month, now=now),
+        CHARTER_CACHE_SECONDS,
+    )
+    return render(request, "sla/charter.html", {"standing": standing, "month": last_month})

@@ -1,0 +1,64 @@
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.sla.conftest import london
+from tests.sla.figures import ACK, NOW, clock, known_clocks
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clocks(centre_gb, centre_pk):
+    return known_clocks(centre_gb, centre_pk)
+
+
+def home_of(client, user):
+    client.force_login(user)
+    with time_machine.travel(NOW, tick=False):
+        return client.get(reverse("home"))
+
+
+def section(response, template):
+    return next(s for s in response.context["sections"] if s["template"] == template)
+
+
+def test_officer_home_lists_running_clocks_soonest_first(client, officer_gb, clocks):
+    response = home_of(client, officer_gb)
+    rows = section(response, "sla/_home_next_deadlines.html")["rows"]
+    assert [row["clock"].pk for row in rows] == [clocks["d"].pk, clocks["e"].pk]
+    assert [row["words"] for row in rows] == ["overdue by 19 days", "due in 2 working days"]
+    assert rows[1]["due"] == "Wed 25 Nov 2026, 23:59"
+    content = response.content.decode()
+    assert f'<a href="/entries/{clocks["d"].object_id}/">{clocks["d"].reference}</a>' in content
+
+
+def test_officer_home_shows_due_dates_in_the_centres_zone(client, officer_pk, centre_pk):
+    running = clock(centre_pk, ACK, london(2026, 11, 20, 10))
+    rows = section(home_of(client, officer_pk), "sla/_home_next_deadlines.html")["rows"]
+    assert [row["clock"].pk for row in rows] == [running.pk]
+    # The end of Tuesday 24 November in London is early Wednesday in Karachi.
+    assert (rows[0]["due"], rows[0]["zone"]) == ("Wed 25 Nov 2026, 04:59", "Asia/Karachi")
+
+
+def test_officer_home_without_running_clocks_says_so(client, officer_pk, clocks):
+    response = home_of(client, officer_pk)
+    assert "No deadlines are running for your centres." in response.content.decode()
+
+
+def test_officer_home_cost_does_not_grow_with_clocks(
+    client, officer_gb, centre_gb, django_assert_max_num_queries
+):
+    for day in range(2, 12):
+        clock(centre_gb, ACK, london(2026, 11, day, 10))
+    client.force_login(officer_gb)
+    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(12):
+        client.get(reverse("home"))
+
+
+def test_staff_home_counts_due_today_and_overdue(client, staff_user, clocks, centre_gb):
+    clock(centre_gb, ACK, london(2026, 11, 19, 10))  # 2 working days: due end of Mon 23rd
+    response = home_of(client, staff_user)
+    found = section(response, "sla/_home_at_risk.html")
+    assert [(r["code"], r["due_today"], r["overdue"]) for r in found["rows"]] == [(ACK, 1, 1)]
+    assert reverse("sla:dashboard") in response.content.decode()
