@@ -6,6 +6,7 @@ from django.utils import timezone
 from portal import audit
 from portal.calendar import LONDON, end_of_day, london_date
 from portal.sla import services
+from portal.sla.dashboard import overdue
 from portal.sla.models import Clock, ClosureDay, Notice, ServiceLevel
 
 
@@ -61,7 +62,9 @@ class DueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         now = timezone.now()
         if self.value() == "overdue":
-            return queryset.filter(state=Clock.State.RUNNING, due_at__lte=now)
+            # The same "overdue" as the home page and the dashboard: running past due, or
+            # breached and still not done.
+            return queryset.filter(overdue(now))
         if self.value() == "today":
             today = london_date(now)
             opens = dt.datetime.combine(today, dt.time.min, tzinfo=LONDON)

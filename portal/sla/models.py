@@ -207,6 +207,8 @@ class Clock(models.Model):
             ),
             models.Index(fields=["content_type", "object_id"], name="clock_case"),
             models.Index(fields=["centre", "state", "due_at"], name="clock_centre_state_due"),
+            # The dashboard and the public page choose clocks by the month they started.
+            models.Index(fields=["started_at"], name="clock_started"),
         ]
 
     def __str__(self):

@@ -40,6 +40,16 @@ def test_admin_clock_list_filters_overdue(director_client, case, case_pk):
     ]
 
 
+def test_admin_clock_list_overdue_keeps_breached_clocks_not_yet_done(director_client, case):
+    from portal.sla.sweeps import sweep
+
+    start_clock(case, code="complaint.acknowledge", at=timezone.now() - dt.timedelta(days=9))
+    sweep()
+    assert Clock.objects.get().state == Clock.State.BREACHED
+    response = director_client.get("/admin/sla/clock/?due=overdue")
+    assert [c.code for c in response.context["cl"].result_list] == ["complaint.acknowledge"]
+
+
 def test_admin_closure_day_added_moves_clocks_and_is_audited(director_client, case):
     clock = start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
     response = director_client.post(
