@@ -4,12 +4,14 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from centres.api import CentreViewSet
+from complaints.api import ComplaintViewSet
 from entries.api import SeriesViewSet
 from portal.accounts.api import TokenView
 
 router = DefaultRouter()
 router.register("centres", CentreViewSet, basename="centre")
 router.register("series", SeriesViewSet, basename="series")
+router.register("complaints", ComplaintViewSet, basename="complaint")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
