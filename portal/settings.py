@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "axes",
     "portal.accounts",
     "portal.core",
+    "portal.notifications",
+    "portal.sla",
     "centres",
     "entries",
     "qa",

@@ -75,3 +75,14 @@ def staff_api(staff_user):
     client = APIClient()
     client.force_authenticate(staff_user)
     return client
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (row locks, SKIP LOCKED, real concurrency)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,112 @@
+import datetime as dt
+
+from django.contrib import admin
+from django.utils import timezone
+
+from portal import audit
+from portal.calendar import LONDON, end_of_day, london_date
+from portal.sla import services
+from portal.sla.models import Clock, ClosureDay, Notice, ServiceLevel
+
+
+@admin.register(ServiceLevel)
+class ServiceLevelAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "limit_description", "responsible", "charter", "active"]
+    list_filter = ["charter", "active", "limit_unit", "responsible"]
+    search_fields = ["code", "name", "case"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so that clocks are rescheduled and the change audited.
+        if not change:
+            super().save_model(request, obj, form, change)
+            audit.record(obj, "create", by=request.user, summary=obj.code)
+            return
+        stored = ServiceLevel.objects.get(pk=obj.pk)
+        changes = {name: getattr(obj, name) for name in form.changed_data}
+        services.update_service_level(stored, by=request.user, **changes)
+
+    def has_delete_permission(self, request, obj=None):
+        # Clocks refer to their rule; a rule that no longer applies is made inactive.
+        return False
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(admin.ModelAdmin):
+    list_display = ["day", "reason"]
+    date_hierarchy = "day"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = ClosureDay.objects.get(pk=obj.pk)
+            services.change_closure_day(stored, day=obj.day, reason=obj.reason, by=request.user)
+        else:
+            saved = services.add_closure_day(day=obj.day, reason=obj.reason, by=request.user)
+            obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.remove_closure_day(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for closure in queryset:
+            services.remove_closure_day(closure, by=request.user)
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("today", "Due today (London)")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "overdue":
+            return queryset.filter(state=Clock.State.RUNNING, due_at__lte=now)
+        if self.value() == "today":
+            today = london_date(now)
+            opens = dt.datetime.combine(today, dt.time.min, tzinfo=LONDON)
+            return queryset.filter(
+                state=Clock.State.RUNNING, due_at__gte=opens, due_at__lte=end_of_day(today)
+            )
+        return queryset
+
+
+class NoticeInline(admin.TabularInline):
+    model = Notice
+    extra = 0
+    can_delete = False
+    fields = ["kind", "round", "step", "state", "send_after", "sent_at", "attempts"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Clock)
+class ClockAdmin(admin.ModelAdmin):
+    list_display = ["reference", "code", "centre", "state", "started_at", "due_at", "stopped_at"]
+    list_filter = ["state", DueFilter, "code", "centre"]
+    search_fields = ["reference", "code", "centre__number"]
+    list_select_related = ["centre"]
+    date_hierarchy = "due_at"
+    readonly_fields = [f.name for f in Clock._meta.fields]
+    inlines = [NoticeInline]
+
+    def has_add_permission(self, request):
+        # Clocks start and stop with their cases, through the services.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["clock", "kind", "round", "step", "state", "send_after", "sent_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["clock__reference"]
+    list_select_related = ["clock"]
+    readonly_fields = [f.name for f in Notice._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

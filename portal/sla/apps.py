@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class SlaConfig(AppConfig):
+    name = "portal.sla"
+    label = "sla"
+    verbose_name = "Service levels"
+
+    def ready(self):
+        from portal.accounts import roles
+
+        viewing = ["sla.view_servicelevel", "sla.view_closureday", "sla.view_clock"]
+        for role in roles.ROLES:
+            roles.extend_role(role, viewing)
+        # The director answers for the charter and the office calendar.
+        roles.extend_role(
+            roles.DIRECTOR,
+            ["sla.change_servicelevel", "sla.add_closureday", "sla.change_closureday",
+             "sla.delete_closureday", "sla.view_notice"],
+        )  # fmt: skip

@@ -1,0 +1,274 @@
+"""Service levels as data, the clocks that keep them, and the notices they send.
+
+A ``ServiceLevel`` is one commitment of a charter ("we acknowledge a complaint within two
+working days"). A ``Clock`` measures one case against one service level. A ``Notice`` is
+one reminder or breach notice of a clock; its identity is unique in the database so that
+it goes out exactly once however many sweeps run.
+"""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from portal.calendar import Unit
+
+
+class ServiceLevel(models.Model):
+    CENTRE = "centre"
+
+    code = models.CharField(
+        max_length=60,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$",
+                "Lower-case words joined by dots, e.g. complaint.acknowledge.",
+            )
+        ],
+    )
+    name = models.CharField(max_length=200)
+    case = models.CharField(max_length=200, help_text="What the case is, e.g. complaint.")
+    clock_starts = models.CharField(max_length=200, blank=True)
+    clock_stops = models.CharField(max_length=200, blank=True)
+    limit_value = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty when staff set the due date of each case."
+    )
+    limit_unit = models.CharField(max_length=20, choices=Unit, blank=True)
+    limit_text = models.CharField(
+        max_length=200, blank=True, help_text="The commitment in the charter's own words."
+    )
+    responsible = models.CharField(
+        max_length=60,
+        default=CENTRE,
+        help_text='"centre" when the centre must act, else the staff role that must.',
+    )
+    reminders = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Hours before the due instant at which to remind, e.g. [48, 24]. Reminders "
+        "go out in office hours of the recipient.",
+    )
+    breach_roles = models.JSONField(
+        default=list, blank=True, help_text="Staff roles told when the deadline is missed."
+    )
+    source = models.CharField(max_length=200, blank=True, help_text="The document it comes from.")
+    charter = models.CharField(max_length=40)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code}: {self.limit_description}"
+
+    @property
+    def limit_description(self) -> str:
+        if self.limit_value is None:
+            return self.limit_text or "set per case"
+        unit = Unit(self.limit_unit).label
+        if self.limit_value == 1:
+            unit = unit.removesuffix("s")
+        return "same working day" if self.limit_value == 0 else f"{self.limit_value} {unit}"
+
+    @property
+    def centre_responsible(self) -> bool:
+        return self.responsible == self.CENTRE
+
+    def clean(self):
+        if (self.limit_value is None) != (not self.limit_unit):
+            raise ValidationError("Give both a limit and its unit, or neither.")
+        if not all(isinstance(h, int) and h > 0 for h in self.reminders or []):
+            raise ValidationError({"reminders": "A list of whole hours, e.g. [48, 24]."})
+
+
+class ClosureDay(models.Model):
+    """A day the awarding body's offices are closed beyond weekends and bank holidays."""
+
+    day = models.DateField(unique=True)
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day:%a %d %b %Y}: {self.reason}"
+
+
+class ClockQuerySet(models.QuerySet):
+    def for_case(self, case):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(case, for_concrete_model=False),
+            object_id=case.pk,
+        )
+
+    def open(self):
+        """Clocks still waiting for someone to act: running, paused, or breached and not
+        yet stopped."""
+        return self.filter(OPEN)
+
+    def due(self, now):
+        # Served by the partial index clock_running_due: only running clocks are in it.
+        return self.filter(state=Clock.State.RUNNING, due_at__lte=now)
+
+    def reminders_due(self, now):
+        return self.filter(state=Clock.State.RUNNING, remind_at__lte=now)
+
+    def visible_to(self, user):
+        from portal.permissions import centre_ids_visible_to
+
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(centre__in=centre_ids_visible_to(user))
+
+
+class Clock(models.Model):
+    class State(models.TextChoices):
+        RUNNING = "running", "Running"
+        PAUSED = "paused", "Paused"
+        MET = "met", "Met"
+        BREACHED = "breached", "Breached"
+        CANCELLED = "cancelled", "Cancelled"
+
+    # A breached clock may run again when staff give a complex case a later date.
+    ALLOWED = {
+        State.RUNNING: {State.PAUSED, State.MET, State.BREACHED, State.CANCELLED},
+        State.PAUSED: {State.RUNNING, State.MET, State.CANCELLED},
+        State.BREACHED: {State.RUNNING},
+        State.MET: set(),
+        State.CANCELLED: set(),
+    }
+
+    service_level = models.ForeignKey(ServiceLevel, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=60, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    # A number, not text (unlike the audit trail): cases have integer keys, and a number lets
+    # a case declare ``GenericRelation(Clock)`` and prefetch its deadlines in one query.
+    object_id = models.PositiveBigIntegerField()
+    # Proxies stay themselves, as in the audit trail: a case is the model its app declared.
+    case = GenericForeignKey("content_type", "object_id", for_concrete_model=False)
+    reference = models.CharField(max_length=40, help_text="The case's reference when started.")
+    centre = models.ForeignKey(
+        "centres.Centre", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    series = models.ForeignKey(
+        "entries.Series", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.RUNNING)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    fixed_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="A due date staff gave this case, instead of the rule's."
+    )
+    paused_days = models.PositiveIntegerField(
+        default=0, help_text="Whole days added back for the time the clock was paused."
+    )
+    round = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times staff gave a later date; each round has notices."
+    )
+    remind_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ClockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            # Two requests that start the same clock at once get one row between them.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "code"],
+                condition=Q(state__in=["running", "paused"])
+                | Q(state="breached", stopped_at__isnull=True),
+                name="clock_one_open_per_case_and_code",
+            )
+        ]
+        indexes = [
+            # The sweep reads only what is due among the running clocks, whatever the table's
+            # size; met and cancelled clocks never enter these indexes.
+            models.Index(fields=["due_at"], condition=Q(state="running"), name="clock_running_due"),
+            models.Index(
+                fields=["remind_at"], condition=Q(state="running"), name="clock_running_remind"
+            ),
+            models.Index(fields=["content_type", "object_id"], name="clock_case"),
+            models.Index(fields=["centre", "state", "due_at"], name="clock_centre_state_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.code} ({self.state})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (self.State.RUNNING, self.State.PAUSED) or (
+            self.state == self.State.BREACHED and self.stopped_at is None
+        )
+
+
+OPEN = Q(state__in=[Clock.State.RUNNING, Clock.State.PAUSED]) | Q(
+    state=Clock.State.BREACHED, stopped_at__isnull=True
+)
+
+
+class NoticeQuerySet(models.QuerySet):
+    def ready(self, now):
+        # Served by the partial index notice_pending: sent notices are not in it.
+        return self.filter(state=Notice.State.PENDING, send_after__lte=now)
+
+    def stale(self, before):
+        return self.filter(state=Notice.State.SENDING, claimed_at__lt=before)
+
+
+class Notice(models.Model):
+    """One reminder or breach notice of a clock, sent exactly once.
+
+    Its identity (clock, kind, round, step) is unique; a sender claims it by moving it from
+    pending to sending with a conditional update, so only one sender ever owns it. A claim
+    that grows stale (the sender died mid-send) is claimed again by a later sweep.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Reminder"
+        BREACH = "breach", "Breach"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        DROPPED = "dropped", "Not needed"
+
+    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=Kind)
+    round = models.PositiveSmallIntegerField(default=0)
+    step = models.PositiveSmallIntegerField(default=0)
+    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    created_at = models.DateTimeField()
+    send_after = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["send_after", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clock", "kind", "round", "step"], name="notice_unique_identity"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["send_after"], condition=Q(state="pending"), name="notice_pending"
+            ),
+            models.Index(
+                fields=["claimed_at"], condition=Q(state="sending"), name="notice_sending"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.round}.{self.step} of {self.clock_id} ({self.state})"

@@ -1,0 +1,39 @@
+"""The ``deadlines`` of every case in the API: ``[{"code", "due_at", "state", "stopped_at"}]``.
+
+Use ``DeadlinesMixin`` in a case's serializer (or declare ``deadlines = DeadlinesField()``).
+A list of cases stays at one query for all their deadlines when the case model declares
+``deadlines = GenericRelation("sla.Clock", for_concrete_model=False)`` and the viewset
+prefetches it (``.prefetch_related("deadlines")``); otherwise each case asks for its own.
+"""
+
+from rest_framework import serializers
+
+from portal.sla.models import Clock
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Clock
+        fields = ["code", "due_at", "state", "stopped_at"]
+        read_only_fields = fields
+
+
+def clocks_of(case):
+    related = getattr(case, "deadlines", None)
+    if related is not None and hasattr(related, "all"):
+        return related.all()
+    return Clock.objects.for_case(case)
+
+
+class DeadlinesField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    def to_representation(self, case):
+        return DeadlineSerializer(clocks_of(case), many=True).data
+
+
+class DeadlinesMixin(serializers.Serializer):
+    deadlines = DeadlinesField()

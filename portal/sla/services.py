@@ -1,0 +1,466 @@
+"""Service-level clocks: the one way any app starts, pauses, stops or extends a deadline.
+
+A case is any model instance with ``reference``, ``centre`` (a Centre or None) and
+``get_absolute_url()``; ``series`` is picked up when it has one. Every change of a clock
+locks its row, returns quietly when the clock is already where it was asked to go, refuses
+a move ``Clock.ALLOWED`` does not allow, and writes an audit row.
+"""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portal import audit
+from portal.calendar import (
+    LONDON,
+    Unit,
+    WorkingCalendar,
+    end_of_day,
+    forget_closure_days,
+    london_date,
+    working_calendar,
+)
+from portal.errors import PortalError, TransitionNotAllowed
+from portal.sla.models import Clock, ClosureDay, Notice, ServiceLevel
+
+State = Clock.State
+
+
+class NoSuchClock(PortalError):
+    """The case has no clock for that service level."""
+
+
+def get_service_level(code: str) -> ServiceLevel:
+    try:
+        return ServiceLevel.objects.get(code=code, active=True)
+    except ServiceLevel.DoesNotExist:
+        raise PortalError(f"No active service level has the code {code!r}.", field="code") from None
+
+
+# Due dates ------------------------------------------------------------------------------
+
+
+def compute_due_at(clock: Clock, rule: ServiceLevel, cal: WorkingCalendar) -> dt.datetime | None:
+    """The rule's due instant (or the one staff fixed), plus the days paused so far."""
+    if clock.fixed_due_at is not None:
+        base = clock.fixed_due_at
+    elif rule.limit_value is not None:
+        base = cal.due_at(clock.started_at, value=rule.limit_value, unit=rule.limit_unit)
+    else:
+        return None
+    return cal.extend(base, days=clock.paused_days, unit=rule.limit_unit)
+
+
+def reminder_schedule(clock: Clock, rule: ServiceLevel) -> list[tuple[int, dt.datetime]]:
+    """(step, instant) of each reminder that falls inside the clock's running time."""
+    if clock.due_at is None:
+        return []
+    instants = [
+        (step, clock.due_at - dt.timedelta(hours=hours))
+        for step, hours in enumerate(rule.reminders or [])
+    ]
+    return sorted(
+        ((step, at) for step, at in instants if at > clock.started_at), key=lambda s: s[1]
+    )
+
+
+def next_remind_at(clock: Clock, rule: ServiceLevel, *, after: dt.datetime) -> dt.datetime | None:
+    return next((at for _, at in reminder_schedule(clock, rule) if at > after), None)
+
+
+def _reschedule(clock: Clock, rule: ServiceLevel, cal: WorkingCalendar, *, now) -> list[str]:
+    clock.due_at = compute_due_at(clock, rule, cal)
+    clock.remind_at = next_remind_at(clock, rule, after=now)
+    return ["due_at", "remind_at"]
+
+
+# Moves ----------------------------------------------------------------------------------
+
+
+def _move(clock: Clock, to: str, *, by, at, fields: list[str], data: dict | None = None):
+    if to not in Clock.ALLOWED[clock.state]:
+        raise TransitionNotAllowed(
+            f"The {clock.code} deadline of {clock.reference} is {clock.state}; "
+            f"it cannot become {to}."
+        )
+    before, clock.state = clock.state, to
+    clock.save(update_fields=["state", *fields])
+    audit.record(
+        clock,
+        "status",
+        by=by,
+        at=at,
+        summary=f"{clock.code}: {before} → {to}",
+        data={"from": before, "to": to, **(data or {})},
+    )
+    return clock
+
+
+def mark_breached(clock: Clock, *, now: dt.datetime, by=None) -> Clock:
+    """Record a missed deadline on a locked running clock and queue its breach notice once."""
+    clock.breached_at = clock.due_at
+    _move(clock, State.BREACHED, by=by, at=now, fields=["breached_at"])
+    Notice.objects.bulk_create(
+        [
+            Notice(
+                clock=clock,
+                kind=Notice.Kind.BREACH,
+                round=clock.round,
+                step=0,
+                created_at=now,
+                send_after=now,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return clock
+
+
+def _locked_open(case, code: str) -> Clock | None:
+    return Clock.objects.for_case(case).filter(code=code).open().select_for_update().first()
+
+
+def _latest(case, code: str) -> Clock | None:
+    return Clock.objects.for_case(case).filter(code=code).order_by("-started_at", "-pk").first()
+
+
+def _settle(clock: Clock, *, at: dt.datetime) -> None:
+    """A running clock whose due instant has passed is breached, sweep or no sweep."""
+    if clock.state == State.RUNNING and clock.due_at is not None and at > clock.due_at:
+        mark_breached(clock, now=at)
+
+
+def start_clock(
+    case, *, code: str, at: dt.datetime | None = None, due_at: dt.datetime | None = None
+) -> Clock:
+    """Start measuring ``case`` against service level ``code``.
+
+    Steps: answer the open clock if one already runs for this case and code; otherwise
+    compute the due instant (the rule's, or ``due_at`` when staff set the date of this case,
+    taken to the end of its London day) and the first reminder; insert the clock. Two
+    concurrent starts meet at the unique constraint and both answer the same row.
+    """
+    at = at or timezone.now()
+    rule = get_service_level(code)
+    existing = Clock.objects.for_case(case).filter(code=code).open().first()
+    if existing is not None:
+        return existing
+    centre = getattr(case, "centre", None)
+    clock = Clock(
+        service_level=rule,
+        code=code,
+        case=case,
+        reference=case.reference,
+        centre=centre,
+        series=getattr(case, "series", None),
+        started_at=at,
+        fixed_due_at=end_of_day(london_date(due_at)) if due_at else None,
+    )
+    _reschedule(clock, rule, working_calendar(), now=at)
+    try:
+        with transaction.atomic():
+            clock.save()
+    except IntegrityError:
+        existing = Clock.objects.for_case(case).filter(code=code).open().first()
+        if existing is None:
+            raise
+        return existing
+    audit.record(clock, "start", at=at, summary=f"{code} due {_when(clock.due_at)}")
+    return clock
+
+
+def stop_clock(case, *, code: str, at: dt.datetime | None = None, by=None) -> Clock | None:
+    """Stop the case's clock for ``code``: met when on time, else it stays breached.
+
+    Steps: lock the open clock (answer the latest clock unchanged if none is open, or None
+    if the case never had one); a running clock past its due instant is breached first;
+    record when it stopped.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        clock = _locked_open(case, code)
+        if clock is None:
+            return _latest(case, code)
+        _settle(clock, at=at)
+        clock.stopped_at = at
+        clock.remind_at = None
+        if clock.state == State.BREACHED:
+            clock.save(update_fields=["stopped_at", "remind_at"])
+            audit.record(clock, "stop", by=by, at=at, summary=f"{code}: stopped late")
+            return clock
+        return _move(clock, State.MET, by=by, at=at, fields=["stopped_at", "remind_at"])
+
+
+def pause_clock(case, *, code: str, at=None, by=None, reason: str = "") -> Clock:
+    """Pause the clock while the case waits on the customer."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        clock = _locked_open(case, code)
+        if clock is None:
+            raise NoSuchClock(f"{case.reference} has no open {code} deadline to pause.")
+        _settle(clock, at=at)
+        if clock.state == State.PAUSED:
+            return clock
+        clock.paused_at = at
+        return _move(
+            clock, State.PAUSED, by=by, at=at, fields=["paused_at"], data={"reason": reason}
+        )
+
+
+def resume_clock(case, *, code: str, at=None, by=None) -> Clock:
+    """Run a paused clock again, with the paused span added back.
+
+    Steps: lock; answer a running clock unchanged; count the paused span in whole days of
+    the rule's kind (working days for a working-day rule), rounded up; move the due instant
+    and the next reminder accordingly.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        clock = _locked_open(case, code)
+        if clock is None:
+            raise NoSuchClock(f"{case.reference} has no open {code} deadline to resume.")
+        if clock.state == State.RUNNING:
+            return clock
+        if clock.state != State.PAUSED:
+            raise TransitionNotAllowed(f"The {code} deadline of {clock.reference} is not paused.")
+        rule = clock.service_level
+        cal = working_calendar()
+        unit = rule.limit_unit or Unit.DAYS
+        added = cal.paused_days(clock.paused_at, at, unit=unit)
+        clock.paused_days += added
+        fields = _reschedule(clock, rule, cal, now=at)
+        paused_at, clock.paused_at = clock.paused_at, None
+        _move(
+            clock,
+            State.RUNNING,
+            by=by,
+            at=at,
+            fields=["paused_at", "paused_days", *fields],
+            data={"paused_at": paused_at.isoformat(), "days_added": added},
+        )
+        _settle(clock, at=at)
+        return clock
+
+
+def cancel_clocks(case, *, at=None, by=None) -> int:
+    """Cancel every running or paused clock of a withdrawn case; answer how many."""
+    at = at or timezone.now()
+    cancelled = 0
+    with transaction.atomic():
+        for clock in Clock.objects.for_case(case).open().select_for_update():
+            clock.stopped_at, clock.remind_at = at, None
+            if clock.state == State.BREACHED:
+                # A missed deadline stays on record; the withdrawal only closes it.
+                clock.save(update_fields=["stopped_at", "remind_at"])
+                continue
+            _move(clock, State.CANCELLED, by=by, at=at, fields=["stopped_at", "remind_at"])
+            cancelled += 1
+    return cancelled
+
+
+def extend_clock(case, *, code: str, due_at: dt.datetime, by, reason: str) -> Clock:
+    """Give a complex case a later due date (to the end of that London day).
+
+    Steps: lock the open clock; refuse a date that is not later than the current one or a
+    missing reason; start a new round of notices; a breached clock runs again, but its
+    ``breached_at`` stays on record.
+    """
+    now = timezone.now()
+    if not reason.strip():
+        raise PortalError("Say why the case needs longer.", field="reason")
+    with transaction.atomic():
+        clock = _locked_open(case, code)
+        if clock is None:
+            raise NoSuchClock(f"{case.reference} has no open {code} deadline to extend.")
+        new_due = end_of_day(london_date(due_at))
+        if clock.due_at is not None and new_due <= clock.due_at:
+            raise PortalError(
+                f"The new date must be later than {_when(clock.due_at)}.", field="due_at"
+            )
+        old_due = clock.due_at
+        clock.fixed_due_at, clock.paused_days = new_due, 0
+        clock.round += 1
+        fields = ["fixed_due_at", "paused_days", "round"]
+        if clock.state != State.PAUSED:
+            fields += _reschedule(clock, clock.service_level, working_calendar(), now=now)
+        else:
+            clock.due_at = new_due
+            fields.append("due_at")
+        data = {"from": _iso(old_due), "to": _iso(clock.due_at), "reason": reason}
+        if clock.state == State.BREACHED:
+            _move(clock, State.RUNNING, by=by, at=now, fields=fields, data=data)
+        else:
+            clock.save(update_fields=fields)
+        audit.record(clock, "extend", by=by, at=now, summary=reason, data=data)
+        return clock
+
+
+# Rules and calendar ---------------------------------------------------------------------
+
+RESCHEDULING_FIELDS = {"limit_value", "limit_unit", "reminders"}
+
+
+def recompute_clocks(clocks, *, now: dt.datetime | None = None, cal=None) -> int:
+    """Recompute the due instant and next reminder of the running and paused ``clocks``.
+
+    Breached, met and cancelled clocks keep what happened to them. Answers how many moved.
+    """
+    now = now or timezone.now()
+    cal = cal or working_calendar()
+    moved = 0
+    with transaction.atomic():
+        locked = clocks.filter(state__in=[State.RUNNING, State.PAUSED]).select_for_update()
+        for clock in locked.select_related("service_level").iterator(chunk_size=500):
+            before = (clock.due_at, clock.remind_at)
+            fields = _reschedule(clock, clock.service_level, cal, now=now)
+            if (clock.due_at, clock.remind_at) != before:
+                clock.save(update_fields=fields)
+                moved += 1
+    return moved
+
+
+def update_service_level(rule: ServiceLevel, *, by, **changes) -> ServiceLevel:
+    """Change a rule as staff asked; reschedule its clocks if the limit or reminders moved.
+
+    Steps: lock the rule; apply and validate the changes; save them; recompute the open
+    clocks of the rule; record old and new values and how many clocks moved.
+    """
+    with transaction.atomic():
+        locked = ServiceLevel.objects.select_for_update().get(pk=rule.pk)
+        old = {name: getattr(locked, name) for name in changes}
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        changed = {name for name in changes if old[name] != changes[name]}
+        if not changed:
+            return locked
+        locked.save(update_fields=sorted(changed))
+        moved = 0
+        if changed & RESCHEDULING_FIELDS:
+            moved = recompute_clocks(Clock.objects.filter(service_level=locked))
+        audit.record(
+            locked,
+            "change",
+            by=by,
+            summary=f"{locked.code}: {', '.join(sorted(changed))} changed; {moved} clocks moved",
+            data={
+                "from": {n: old[n] for n in sorted(changed)},
+                "to": {n: changes[n] for n in sorted(changed)},
+                "clocks_moved": moved,
+            },
+        )
+    return locked
+
+
+def _clocks_spanning(day: dt.date):
+    """Open working-day clocks whose counted days include ``day``."""
+    opens = dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)
+    return Clock.objects.filter(
+        service_level__limit_unit=Unit.WORKING_DAYS, started_at__lt=opens, due_at__gte=opens
+    )
+
+
+def _calendar_from_database() -> WorkingCalendar:
+    # Inside the change's own transaction the cache may not hold the new day yet, and
+    # must not be filled with a day that could still be rolled back.
+    return WorkingCalendar(closures=frozenset(ClosureDay.objects.values_list("day", flat=True)))
+
+
+def _after_closure_change(days: set[dt.date], *, by, subject: ClosureDay, action: str, data):
+    forget_closure_days()
+    transaction.on_commit(forget_closure_days)
+    cal = _calendar_from_database()
+    moved = sum(recompute_clocks(_clocks_spanning(day), cal=cal) for day in sorted(days))
+    audit.record(
+        subject,
+        action,
+        by=by,
+        summary=f"{subject}; {moved} clocks moved",
+        data={**data, "clocks_moved": moved},
+    )
+    return moved
+
+
+def add_closure_day(*, day: dt.date, reason: str, by) -> ClosureDay:
+    with transaction.atomic():
+        closure = ClosureDay(day=day, reason=reason)
+        closure.full_clean()
+        closure.save()
+        _after_closure_change(
+            {day}, by=by, subject=closure, action="add", data={"day": day.isoformat()}
+        )
+    return closure
+
+
+def change_closure_day(closure: ClosureDay, *, day: dt.date, reason: str, by) -> ClosureDay:
+    with transaction.atomic():
+        locked = ClosureDay.objects.select_for_update().get(pk=closure.pk)
+        old_day = locked.day
+        locked.day, locked.reason = day, reason
+        locked.full_clean()
+        locked.save(update_fields=["day", "reason"])
+        _after_closure_change(
+            {old_day, day},
+            by=by,
+            subject=locked,
+            action="change",
+            data={"from": old_day.isoformat(), "to": day.isoformat()},
+        )
+    return locked
+
+
+def remove_closure_day(closure: ClosureDay, *, by) -> None:
+    with transaction.atomic():
+        locked = ClosureDay.objects.select_for_update().get(pk=closure.pk)
+        # The audit row must point at the day while it still exists.
+        moved_day = locked.day
+        locked.delete()
+        locked.pk = closure.pk
+        _after_closure_change(
+            {moved_day}, by=by, subject=locked, action="remove", data={"day": moved_day.isoformat()}
+        )
+
+
+def _iso(at: dt.datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+def _when(at: dt.datetime | None) -> str:
+    return f"{at.astimezone(LONDON):%a %d %b %Y}" if at else "when staff set a date"
+
+
+def load_charter(name: str, *, by=None) -> dict[str, int]:
+    """Load or refresh a charter preset from ``portal.sla.charters``.
+
+    Steps: create the rules the database lacks; bring the others back to the preset's
+    values (their clocks are rescheduled and the change audited, like an edit in the
+    admin); deactivate rules the preset does not have. Running it twice changes nothing.
+    """
+    from portal.sla.charters import PRESETS
+
+    if name not in PRESETS:
+        raise PortalError(f"No charter preset {name!r}; choose one of {', '.join(PRESETS)}.")
+    counts = {"created": 0, "updated": 0, "deactivated": 0}
+    with transaction.atomic():
+        codes = []
+        for row in PRESETS[name]:
+            values = {**row, "charter": name, "active": True}
+            code = values.pop("code")
+            codes.append(code)
+            rule = ServiceLevel.objects.filter(code=code).first()
+            if rule is None:
+                rule = ServiceLevel(code=code, **values)
+                rule.full_clean()
+                rule.save()
+                audit.record(rule, "create", by=by, summary=f"{code} from charter {name}")
+                counts["created"] += 1
+                continue
+            before = {field: getattr(rule, field) for field in values}
+            if before != values:
+                update_service_level(rule, by=by, **values)
+                counts["updated"] += 1
+        for rule in ServiceLevel.objects.filter(active=True).exclude(code__in=codes):
+            update_service_level(rule, by=by, active=False)
+            counts["deactivated"] += 1
+    return counts

@@ -1,0 +1,78 @@
+"""``{% load sla %}{% deadlines case %}``: a case's deadlines in plain words.
+
+Dates are shown in the viewer's time zone: the case's centre's zone for exams officers, the
+rules' zone (London) for staff.
+"""
+
+import datetime as dt
+import math
+
+from django import template
+from django.utils import timezone
+
+from portal.calendar import LONDON, Unit, local_time, london_date, working_calendar
+from portal.sla.models import Clock
+from portal.sla.serializers import clocks_of
+
+register = template.Library()
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word if count == 1 else word + 's'}"
+
+
+def _day(at: dt.datetime, zone) -> str:
+    local = at.astimezone(zone)
+    return f"{local.day} {local:%B}"
+
+
+def plain_words(clock: Clock, *, now: dt.datetime, zone, cal=None) -> str:
+    """What a deadline stands at, as an exams officer would say it."""
+    state = Clock.State
+    if clock.state in (state.PAUSED, state.CANCELLED):
+        return clock.get_state_display().lower()
+    if clock.state == state.MET:
+        return f"met on {_day(clock.stopped_at, zone)}"
+    if clock.due_at is None:
+        return "no date set yet"
+    if clock.state == state.BREACHED and clock.stopped_at is not None:
+        late = math.ceil((clock.stopped_at - clock.due_at) / dt.timedelta(days=1))
+        return f"done on {_day(clock.stopped_at, zone)}, {_plural(late, 'day')} late"
+    if now > clock.due_at:
+        late = math.ceil((now - clock.due_at) / dt.timedelta(days=1))
+        return f"overdue by {_plural(late, 'day')}"
+    today, due = london_date(now), london_date(clock.due_at)
+    if today == due:
+        return "due today"
+    if clock.service_level.limit_unit == Unit.WORKING_DAYS:
+        count = (cal or working_calendar()).working_days_between(today, due)
+        return f"due in {_plural(count, 'working day')}"
+    return f"due in {_plural((due - today).days, 'day')}"
+
+
+def viewer_zone(user, case):
+    centre = getattr(case, "centre", None)
+    if centre is not None and not (user is not None and getattr(user, "is_staff", False)):
+        return centre.zone
+    return LONDON
+
+
+@register.inclusion_tag("sla/_deadlines.html", takes_context=True)
+def deadlines(context, case):
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    zone = viewer_zone(user, case)
+    now = timezone.now()
+    cal = working_calendar()
+    clocks = list(clocks_of(case).select_related("service_level"))
+    return {
+        "zone": zone,
+        "rows": [
+            {
+                "clock": clock,
+                "name": clock.service_level.name,
+                "due": local_time(clock.due_at, zone),
+                "words": plain_words(clock, now=now, zone=zone, cal=cal),
+            }
+            for clock in clocks
+        ],
+    }
