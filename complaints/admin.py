@@ -8,9 +8,8 @@ from django.utils.html import format_html
 
 from complaints import clocks, services
 from complaints.models import Attachment, Complaint, ContactRestriction, Message
+from portal.calendar import LONDON, end_of_day, london_date
 from portal.errors import PortalError
-
-LONDON = clocks.LONDON
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -22,9 +21,7 @@ class DueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         now = timezone.now()
-        end_of_today = dt.datetime.combine(
-            timezone.localdate(now, LONDON), dt.time.max, tzinfo=LONDON
-        )
+        end_of_today = end_of_day(london_date(now))
         if self.value() == "overdue":
             return queryset.filter(next_due__lt=now)
         if self.value() == "today":
@@ -148,7 +145,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         now = timezone.now()
         if complaint.next_due < now:
             return format_html('<strong class="tag tag-overdue">Overdue</strong> {}', text)
-        if timezone.localdate(now, LONDON) == when.date():
+        if london_date(now) == when.date():
             return format_html('<strong class="tag tag-running">Today</strong> {}', text)
         return text
 

@@ -52,8 +52,10 @@ class ComplaintViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        cases = Complaint.objects.visible_to(self.request.user).select_related(
-            "centre", "series", "assigned_to"
+        cases = (
+            Complaint.objects.visible_to(self.request.user)
+            .select_related("centre", "series", "assigned_to")
+            .prefetch_related("deadlines")
         )
         params = self.request.query_params
         for param, lookup in FILTERS.items():

@@ -10,6 +10,7 @@ it is analysed together.
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -185,6 +186,9 @@ class Complaint(models.Model):
     improvement_action = models.TextField(blank=True)
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    # The engine's clocks of this case, so that a list prefetches them in one query.
+    deadlines = GenericRelation("sla.Clock", for_concrete_model=False)
 
     objects = ComplaintQuerySet.as_manager()
 

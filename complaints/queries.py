@@ -4,7 +4,6 @@ from collections import Counter
 
 from django.db.models import Count
 
-from complaints import clocks
 from complaints.models import Category, Complaint, Kind, RootCause
 
 BAR_X = 320
@@ -14,7 +13,12 @@ BAR_STEP = 24
 
 def home_section(user, centres) -> dict | None:
     """The officer's open complaints; staff see what waits in the queue."""
-    cases = Complaint.objects.visible_to(user).open().select_related("centre")
+    cases = (
+        Complaint.objects.visible_to(user)
+        .open()
+        .select_related("centre")
+        .prefetch_related("deadlines__service_level")
+    )
     if not user.is_staff:
         cases = cases.filter(centre__in=centres)
     cases = list(cases.order_by("created_at")[:10])
@@ -22,7 +26,7 @@ def home_section(user, centres) -> dict | None:
         return None
     return {
         "template": "complaints/_home_section.html",
-        "cases": [(case, clocks.deadlines(case)) for case in cases],
+        "cases": cases,
         "staff": user.is_staff,
     }
 

@@ -1,12 +1,11 @@
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from centres.models import Centre
-from complaints import clocks
 from complaints.models import Attachment, Complaint, Message, RootCause
 from entries.models import Series
 from portal.permissions import centres_visible_to
+from portal.sla.serializers import DeadlinesField
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -35,18 +34,11 @@ class MessageSerializer(serializers.ModelSerializer):
         return str(message.author) if message.author else ""
 
 
-class DeadlineSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    due_at = serializers.DateTimeField(allow_null=True)
-    state = serializers.CharField()
-    stopped_at = serializers.DateTimeField(allow_null=True)
-
-
 class ComplaintSerializer(serializers.ModelSerializer):
     centre = serializers.SlugRelatedField(slug_field="number", read_only=True)
     series = serializers.SlugRelatedField(slug_field="code", read_only=True)
     assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    deadlines = serializers.SerializerMethodField()
+    deadlines = DeadlinesField()
 
     class Meta:
         model = Complaint
@@ -82,10 +74,6 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "improvement_action",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(DeadlineSerializer(many=True))
-    def get_deadlines(self, complaint) -> list[dict]:
-        return clocks.deadlines(complaint)
 
 
 class StaffComplaintSerializer(ComplaintSerializer):

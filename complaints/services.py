@@ -97,6 +97,10 @@ def _tell(complaint: Complaint, body: str, *, kind: str, by=None, email: bool = 
     return message
 
 
+def _locked(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
 def _restricted(*, email: str, user) -> ContactRestriction | None:
     return ContactRestriction.objects.restricting(email=email, user=user).first()
 
@@ -250,7 +254,7 @@ def assign_complaint(complaint: Complaint, *, to, by) -> Complaint:
     if not (to.is_active and to.is_staff):
         raise PortalError("Only a member of staff can investigate.", field="assigned_to")
     with transaction.atomic():
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        locked = _locked(complaint)
         if locked.status == Status.INVESTIGATING:
             if locked.assigned_to_id != to.pk:
                 previous = locked.assigned_to_id
@@ -319,14 +323,15 @@ def extend_response(complaint: Complaint, *, by, due_at: dt.datetime, reason: st
     The engine keeps the breach of the original date on record if it had already passed.
     """
     reason = _require(reason, field="reason", message="Explain why the case needs longer.")
-    if complaint.status not in (Status.ACKNOWLEDGED, Status.INVESTIGATING):
-        raise TransitionNotAllowed(
-            f"This complaint is {complaint.get_status_display().lower()}; only a case under "
-            "investigation can be given longer."
-        )
     if due_at <= timezone.now():
         raise PortalError("The new date must be in the future.", field="due_at")
     with transaction.atomic():
+        complaint = _locked(complaint)
+        if complaint.status not in (Status.ACKNOWLEDGED, Status.INVESTIGATING):
+            raise TransitionNotAllowed(
+                f"This complaint is {complaint.get_status_display().lower()}; only a case "
+                "under investigation can be given longer."
+            )
         clocks.extend(complaint, code=clocks.RESPOND, due_at=due_at, by=by, reason=reason)
         audit.record(
             complaint,
@@ -414,9 +419,10 @@ def close_held(complaint: Complaint, *, by, reason: str, at=None) -> Complaint:
     """Decline a held submission, telling the person why: it is closed, never dropped."""
     reason = _require(reason, field="reason", message="Say why it is not taken further.")
     at = at or timezone.now()
-    if complaint.status != Status.HELD:
-        raise TransitionNotAllowed("Only a held submission can be declined this way.")
     with transaction.atomic():
+        complaint = _locked(complaint)
+        if complaint.status not in (Status.HELD, Status.CLOSED):
+            raise TransitionNotAllowed("Only a held submission can be declined this way.")
         complaint, moved = transition(
             complaint,
             Status.CLOSED,
@@ -453,7 +459,7 @@ def analyse_complaint(
 ) -> Complaint:
     """Record the root cause found and the improvement action taken."""
     with transaction.atomic():
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        locked = _locked(complaint)
         before = {"root_cause": locked.root_cause, "improvement_action": locked.improvement_action}
         locked.root_cause = root_cause
         locked.improvement_action = improvement_action.strip()

@@ -58,14 +58,17 @@ class ComplaintListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        cases = Complaint.objects.visible_to(self.request.user).select_related("centre")
+        cases = (
+            Complaint.objects.visible_to(self.request.user)
+            .select_related("centre")
+            .prefetch_related("deadlines__service_level")
+        )
         if self.request.GET.get("show") != "all":
             cases = cases.open()
         return cases.order_by("-created_at", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = [(case, clocks.deadlines(case)) for case in context["object_list"]]
         context["show_all"] = self.request.GET.get("show") == "all"
         return context
 
@@ -120,7 +123,6 @@ class ComplaintDetailView(LoginRequiredMixin, DetailView):
         complaint = self.object
         user = self.request.user
         context.update(
-            deadlines=clocks.deadlines(complaint),
             thread=complaint.messages.select_related("author").prefetch_related("attachments"),
             attachments=complaint.attachments.filter(message__isnull=True),
             reply_form=ReplyForm(),
