@@ -111,7 +111,7 @@ class ClockQuerySet(models.QuerySet):
 
     def due(self, now):
         # Served by the partial index clock_running_due: only running clocks are in it.
-        return self.filter(state=Clock.State.RUNNING, due_at__lte=now)
+        return self.filter(state=Clock.State.RUNNING, due_at__lt=now)
 
     def reminders_due(self, now):
         return self.filter(state=Clock.State.RUNNING, remind_at__lte=now)
