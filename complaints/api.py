@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -112,14 +113,17 @@ class ComplaintViewSet(
         )
         return self._answer(complaint, status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], permission_classes=STAFF)
     def acknowledge(self, request, reference=None):
         return self._answer(services.acknowledge_complaint(self.get_object(), by=request.user))
 
+    @extend_schema(request=None, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], permission_classes=STAFF)
     def claim(self, request, reference=None):
         return self._answer(services.claim_complaint(self.get_object(), by=request.user))
 
+    @extend_schema(request=AssignSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], permission_classes=STAFF)
     def assign(self, request, reference=None):
         body = self._body(AssignSerializer)
@@ -128,6 +132,7 @@ class ComplaintViewSet(
         )
         return self._answer(complaint)
 
+    @extend_schema(request=RespondSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], permission_classes=STAFF)
     def respond(self, request, reference=None):
         body = self._body(RespondSerializer)
@@ -135,11 +140,13 @@ class ComplaintViewSet(
             services.respond_to_complaint(self.get_object(), by=request.user, **body)
         )
 
+    @extend_schema(request=ExtendSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], permission_classes=STAFF)
     def extend(self, request, reference=None):
         body = self._body(ExtendSerializer)
         return self._answer(services.extend_response(self.get_object(), by=request.user, **body))
 
+    @extend_schema(request=ReasonsSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request, reference=None):
         complaint = self.get_object()
@@ -148,25 +155,30 @@ class ComplaintViewSet(
             services.escalate_complaint(complaint, by=request.user, reasons=body["reasons"])
         )
 
+    @extend_schema(request=DecisionSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], permission_classes=STAFF)
     def decide(self, request, reference=None):
         body = self._body(DecisionSerializer)
         return self._answer(services.decide_escalation(self.get_object(), by=request.user, **body))
 
+    @extend_schema(request=None, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], permission_classes=STAFF)
     def release(self, request, reference=None):
         return self._answer(services.release_held(self.get_object(), by=request.user))
 
+    @extend_schema(request=ReasonSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], permission_classes=STAFF)
     def decline(self, request, reference=None):
         body = self._body(ReasonSerializer)
         return self._answer(services.close_held(self.get_object(), by=request.user, **body))
 
+    @extend_schema(request=AnalyseSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], permission_classes=STAFF)
     def analyse(self, request, reference=None):
         body = self._body(AnalyseSerializer)
         return self._answer(services.analyse_complaint(self.get_object(), by=request.user, **body))
 
+    @extend_schema(request=NewMessageSerializer, responses=MessageSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def messages(self, request, reference=None):
         complaint = self.get_object()
@@ -180,6 +192,7 @@ class ComplaintViewSet(
         thread = complaint.messages.select_related("author").prefetch_related("attachments")
         return Response(MessageSerializer(thread, many=True).data)
 
+    @extend_schema(responses=AttachmentSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def attachments(self, request, reference=None):
         """List the case's files, or add one (multipart ``file``): 415 for a type refused,
