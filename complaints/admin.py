@@ -96,32 +96,14 @@ class ComplaintAdmin(admin.ModelAdmin):
         "submitted_by",
         "contact_name",
         "contact_email",
-        "category",
-        "direct_service",
-        "alleges_malpractice",
-        "series",
-        "subject",
-        "description",
-        "qualification",
-        "syllabus_code",
-        "candidate_number",
-        "candidate_name",
-        "previous_correspondence",
-        "assigned_to",
-        "acknowledged_at",
-        "response",
-        "answered_at",
-        "escalation_reasons",
-        "escalated_at",
-        "director_decision",
-        "decided_by",
-        "closed_at",
         "created_at",
-        "root_cause",
-        "improvement_action",
+        *Complaint.SUBMISSION_FIELDS,
+        "decided_by",
+        *Complaint.OUTCOME_FIELDS,
     ]
-    # Status and everything the complainant wrote change only through the services.
-    readonly_fields = fields[:-2]
+    # Status and everything the complainant wrote change only through the services; the
+    # root cause and the improvement action are the analysis staff add.
+    readonly_fields = [f for f in fields if f not in ("root_cause", "improvement_action")]
 
     def get_queryset(self, request):
         return clocks.with_next_due(super().get_queryset(request))

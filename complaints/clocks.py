@@ -6,7 +6,6 @@ is called live in one place.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models.functions import Cast
 
 from portal.notifications.models import Notification
 from portal.sla import services as sla
@@ -46,7 +45,7 @@ def with_next_due(cases):
         Clock.objects.open()
         .filter(
             content_type=content_type,
-            object_id=Cast(models.OuterRef("pk"), models.CharField()),
+            object_id=models.OuterRef("pk"),
         )
         .order_by("due_at")
         .values("due_at")[:1]

@@ -59,15 +59,6 @@ FORMAL_CHOICES = [
     ("yes", "Make a formal complaint"),
     ("no", "Raise a concern without a formal complaint: we record, analyse and review it"),
 ]
-DETAIL_FIELDS = [
-    "subject",
-    "description",
-    "qualification",
-    "syllabus_code",
-    "candidate_number",
-    "candidate_name",
-    "previous_correspondence",
-]
 LABELS = {
     "subject": "Subject",
     "description": "A clear description of your concerns",
@@ -93,7 +84,7 @@ class ComplaintForm(forms.ModelForm):
 
     class Meta:
         model = Complaint
-        fields = ["centre", "category", "alleges_malpractice", "series", *DETAIL_FIELDS]
+        fields = ["centre", *Complaint.CENTRE_FIELDS]
         labels = LABELS
         help_texts = HELP
         widgets = {

@@ -192,6 +192,36 @@ class Complaint(models.Model):
 
     objects = ComplaintQuerySet.as_manager()
 
+    # What the procedure asks a complainant for, and what the investigation adds; the
+    # forms, the API and the staff queue show these groups in this order.
+    SUBMISSION_FIELDS = [
+        "category",
+        "direct_service",
+        "alleges_malpractice",
+        "series",
+        "subject",
+        "description",
+        "qualification",
+        "syllabus_code",
+        "candidate_number",
+        "candidate_name",
+        "previous_correspondence",
+    ]
+    # A centre's own complaint: the service given directly to learners does not apply.
+    CENTRE_FIELDS = [f for f in SUBMISSION_FIELDS if f != "direct_service"]
+    OUTCOME_FIELDS = [
+        "assigned_to",
+        "acknowledged_at",
+        "response",
+        "answered_at",
+        "escalation_reasons",
+        "escalated_at",
+        "director_decision",
+        "closed_at",
+        "root_cause",
+        "improvement_action",
+    ]
+
     class Meta:
         ordering = ["-created_at"]
         permissions = [
