@@ -8,6 +8,10 @@ class SlaConfig(AppConfig):
 
     def ready(self):
         from portal.accounts import roles
+        from portal.core.home import register_home_section
+        from portal.sla.home import deadlines_section
+
+        register_home_section(deadlines_section)
 
         viewing = ["sla.view_servicelevel", "sla.view_closureday", "sla.view_clock"]
         for role in roles.ROLES:
@@ -16,5 +20,5 @@ class SlaConfig(AppConfig):
         roles.extend_role(
             roles.DIRECTOR,
             ["sla.change_servicelevel", "sla.add_closureday", "sla.change_closureday",
-             "sla.delete_closureday", "sla.view_notice"],
+             "sla.delete_closureday", "sla.view_notice", "notifications.view_notification"],
         )  # fmt: skip

@@ -379,3 +379,11 @@ def test_load_charter_refreshes_a_rule_staff_changed(staff_user):
 def test_load_charter_unknown_preset_is_refused():
     with pytest.raises(PortalError, match="No charter preset 'ofqual'"):
         load_charter("ofqual")
+
+
+def test_pause_clock_past_its_due_instant_is_refused(case):
+    start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
+    with pytest.raises(TransitionNotAllowed, match="is breached; it cannot become paused"):
+        pause_clock(case, code="complaint.acknowledge", at=london(2026, 12, 31, 9))
+    # The sweep records the breach and sends its notice; the refused pause left nothing.
+    assert Clock.objects.get().state == "running"
