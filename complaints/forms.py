@@ -11,7 +11,12 @@ from complaints.models import (
     RootCause,
     Submitter,
 )
-from complaints.routing import GUIDANCE, LEARNER_RESULTS_GUIDANCE, LEARNER_SERVICE_GUIDANCE
+from complaints.routing import (
+    GUIDANCE,
+    LEARNER_RESULTS_GUIDANCE,
+    LEARNER_SERVICE_GUIDANCE,
+    PUBLIC_CATEGORIES,
+)
 from entries.models import Series
 
 
@@ -99,6 +104,7 @@ class ComplaintForm(forms.ModelForm):
         self.fields["centre"].required = True
         self.fields["centre"].empty_label = None
         self.fields["category"].label = "What is it about?"
+        self.fields["category"].choices = Category.choices
         self.fields["series"].queryset = Series.objects.order_by("-results_release_at")
 
 
@@ -116,7 +122,7 @@ class PublicComplaintForm(forms.Form):
     )
     category = forms.ChoiceField(
         label="What is it about?",
-        choices=[(c.value, c.label) for c in (Category.SERVICE, Category.RESULTS, Category.SCHOOL)],
+        choices=[(c.value, c.label) for c in PUBLIC_CATEGORIES],
         widget=GuidedRadioSelect(
             {
                 Category.SERVICE: LEARNER_SERVICE_GUIDANCE,

@@ -56,10 +56,13 @@ def report(cases=None) -> dict:
         row["complaints_width"] = round(BAR_SPACE * row["complaints"] / top)
         row["dissatisfaction_width"] = round(BAR_SPACE * row["dissatisfaction"] / top)
         row["dissatisfaction_x"] = BAR_X + row["complaints_width"]
+        row["count_x"] = row["dissatisfaction_x"] + row["dissatisfaction_width"] + 6
+        row["count"] = row["complaints"] + row["dissatisfaction"]
     top_cause = max([c["count"] for c in root_causes] + [1])
     for index, row in enumerate(root_causes):
         row["y"] = index * BAR_STEP
         row["width"] = round(BAR_SPACE * row["count"] / top_cause)
+        row["count_x"] = BAR_X + row["width"] + 6
     actions = (
         cases.exclude(improvement_action="").select_related("centre").order_by("-created_at")[:200]
     )
@@ -70,7 +73,7 @@ def report(cases=None) -> dict:
         "total": cases.count(),
         "chart": {
             "bar_x": BAR_X,
-            "width": BAR_X + BAR_SPACE + 20,
+            "width": BAR_X + BAR_SPACE + 40,
             "category_height": len(categories) * BAR_STEP,
             "cause_height": len(root_causes) * BAR_STEP,
         },

@@ -116,9 +116,3 @@ def route_submission(
             "one to improve our services.",
         )
     return Routing(Route.COMPLAINT, GUIDANCE[Category.SERVICE])
-
-
-def guidance_for(categories=None) -> list[tuple[str, str, str]]:
-    """(value, label, what happens) for the categories a form offers."""
-    categories = categories or list(Category)
-    return [(c.value, c.label, GUIDANCE[c]) for c in map(Category, categories)]

@@ -33,7 +33,6 @@ from complaints.forms import (
     RestrictionForm,
 )
 from complaints.models import Complaint, Submitter
-from complaints.routing import guidance_for
 from portal import audit
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
@@ -79,9 +78,6 @@ class ComplaintCreateView(LoginRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "centres": centres_visible_to(self.request.user)}
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "guidance": guidance_for()}
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
