@@ -67,10 +67,9 @@ def sweep(*, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE) -> Sw
     for _ in range(MAX_BATCHES):
         claimed = claim_notices(now=now, limit=batch_size)
         for notice_id in claimed:
-            if deliver_notice(notice_id, claimed_at=now):
-                result.sent += 1
-            else:
-                result.dropped += 1
+            outcome = deliver_notice(notice_id, claimed_at=now)
+            result.sent += outcome == Notice.State.SENT
+            result.dropped += outcome == Notice.State.DROPPED
         if len(claimed) < batch_size:
             break
     return result
@@ -173,12 +172,14 @@ def claim_notices(*, now: dt.datetime, limit: int) -> list[int]:
     return claimed
 
 
-def deliver_notice(notice_id: int, *, claimed_at: dt.datetime) -> bool:
-    """Send a claimed notice; answer False when it is no longer needed.
+def deliver_notice(notice_id: int, *, claimed_at: dt.datetime) -> str | None:
+    """Send a claimed notice; answer what became of it ("sent" or "dropped" when no longer
+    needed), or None when the claim was lost to another sweep.
 
-    Steps: drop a reminder whose clock stopped meanwhile; add an in-portal notification
-    for each recipient (unique per person, so a retry adds nothing); mark the notice sent;
-    after commit, email each recipient whose email has not been claimed yet.
+    Steps: drop a reminder whose clock stopped meanwhile; in one transaction add an
+    in-portal notification for each recipient who lacks one (unique per person, so a retry
+    adds nothing), claim their emails and mark the notice sent, but only while the claim is
+    still ours; after commit, send the claimed emails.
     """
     notice = Notice.objects.select_related("clock__service_level", "clock__centre").get(
         pk=notice_id
@@ -187,8 +188,8 @@ def deliver_notice(notice_id: int, *, claimed_at: dt.datetime) -> bool:
     mine = Notice.objects.filter(pk=notice_id, state=Notice.State.SENDING, claimed_at=claimed_at)
     outdated = notice.round != clock.round or clock.state != Clock.State.RUNNING
     if notice.kind == Notice.Kind.REMINDER and outdated:
-        mine.update(state=Notice.State.DROPPED, sent_at=claimed_at)
-        return False
+        dropped = mine.update(state=Notice.State.DROPPED, sent_at=claimed_at)
+        return Notice.State.DROPPED if dropped else None
     recipients, zone = _recipients(notice)
     case = clock.case
     path = case.get_absolute_url() if case is not None else ""
@@ -204,20 +205,26 @@ def deliver_notice(notice_id: int, *, claimed_at: dt.datetime) -> bool:
     }
     subject = " ".join(render_to_string("sla/email/notice_subject.txt", context).split())
     body = render_to_string("sla/email/notice.txt", context)
+    html = render_to_string("sla/email/notice.html", context)
     with transaction.atomic():
+        if not mine.update(state=Notice.State.SENT, sent_at=timezone.now()):
+            return None
+        # Those notified by an earlier attempt that died keep what they had; in particular
+        # their email was claimed then, and is never sent twice.
+        already = set(Notification.objects.filter(key=key).values_list("user_id", flat=True))
+        new = [user for user in recipients if user.pk not in already]
         Notification.objects.bulk_create(
             [
                 Notification(user=user, kind=notice.kind, reference=clock.reference,
                              code=clock.code, url=path, subject=subject[:200], body=body,
-                             key=key, created_at=claimed_at)
-                for user in recipients
-            ],
-            ignore_conflicts=True,
+                             key=key, created_at=claimed_at,
+                             emailed_at=claimed_at if user.email else None)
+                for user in new
+            ]
         )  # fmt: skip
-        mine.update(state=Notice.State.SENT, sent_at=timezone.now())
-        html = render_to_string("sla/email/notice.html", context)
-        transaction.on_commit(lambda: _email(key, subject=subject, body=body, html=html))
-    return True
+        addresses = [user.email for user in new if user.email]
+        transaction.on_commit(lambda: _email(key, addresses, subject=subject, body=body, html=html))
+    return Notice.State.SENT
 
 
 def _recipients(notice: Notice):
@@ -231,19 +238,13 @@ def _recipients(notice: Notice):
     return list(users.filter(is_staff=True, groups__name__in=roles).distinct()), LONDON
 
 
-def _email(key: str, *, subject: str, body: str, html: str) -> None:
-    pending = Notification.objects.filter(key=key, emailed_at__isnull=True).exclude(user__email="")
-    for notification in pending.select_related("user"):
-        # Claimed before sending: a sender that dies after this line loses one email, but a
-        # retry can never send it twice.
-        if not Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        ):
-            continue
-        message = EmailMultiAlternatives(subject, body, to=[notification.user.email])
+def _email(key: str, addresses: list[str], *, subject: str, body: str, html: str) -> None:
+    # One message per person: recipients never see each other's addresses.
+    for address in addresses:
+        message = EmailMultiAlternatives(subject, body, to=[address])
         message.attach_alternative(html, "text/html")
         try:
             message.send()
         except Exception:
-            # The in-portal notice stands; a failed email is logged, not retried twice.
-            log.exception("Could not email notice %s to %s", key, notification.user_id)
+            # The in-portal notice stands; the email was claimed and is not tried again.
+            log.exception("Could not email notice %s to %s", key, address)

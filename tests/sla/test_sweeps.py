@@ -12,7 +12,7 @@ from portal.notifications.models import Notification
 from portal.sla import tasks
 from portal.sla.models import Clock, Notice
 from portal.sla.services import start_clock, stop_clock
-from portal.sla.sweeps import breach_due_clocks, claim_notices, sweep
+from portal.sla.sweeps import breach_due_clocks, claim_notices, deliver_notice, sweep
 from tests.sla.conftest import london, make_case
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +208,15 @@ def test_concurrent_sweeps_send_each_notice_exactly_once(
     assert Notification.objects.count() == 60
     assert len(mail.outbox) == 60
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == 60
+
+
+def test_slow_sender_whose_claim_was_taken_over_sends_nothing(case, send, investigator):
+    start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
+    slow_at = ACK_DUE + dt.timedelta(seconds=1)
+    breach_due_clocks(now=slow_at, limit=10)
+    [notice_id] = claim_notices(now=slow_at, limit=10)
+    # Another sweep takes the stale claim over and sends the notice ...
+    assert send(slow_at + dt.timedelta(minutes=11)).sent == 1
+    # ... so the first sender, waking up at last, finds the notice is no longer its own.
+    assert deliver_notice(notice_id, claimed_at=slow_at) is None
+    assert (Notification.objects.count(), len(mail.outbox)) == (1, 1)
