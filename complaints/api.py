@@ -1,10 +1,11 @@
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from complaints import services
+from complaints import clocks, services
 from complaints.models import Complaint, Submitter
 from complaints.serializers import (
     AnalyseSerializer,
@@ -22,6 +23,7 @@ from complaints.serializers import (
     StaffComplaintSerializer,
 )
 from portal.api.permissions import IsStaff
+from portal.calendar import end_of_day, london_date
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to
 
@@ -45,7 +47,8 @@ class ComplaintViewSet(
     """Complaints and expressions of dissatisfaction of the user's centres (staff: all).
 
     Filters: ``status``, ``category``, ``kind``, ``route``, ``centre`` (number),
-    ``assigned_to`` (username, or ``me``), ``open=true``.
+    ``assigned_to`` (username, or ``me``), ``open=true``, ``due=overdue`` or ``due=today``
+    (London days; nearest first).
     """
 
     lookup_field = "reference"
@@ -67,6 +70,15 @@ class ComplaintViewSet(
                 cases = cases.filter(**{lookup: value})
         if params.get("open") in ("true", "1"):
             cases = cases.open()
+        due = params.get("due")
+        if due in ("overdue", "today"):
+            now = timezone.now()
+            cases = clocks.with_next_due(cases)
+            if due == "overdue":
+                return cases.filter(next_due__lt=now).order_by("next_due", "pk")
+            return cases.filter(
+                next_due__gte=now, next_due__lte=end_of_day(london_date(now))
+            ).order_by("next_due", "pk")
         return cases.order_by("-created_at", "-pk")
 
     def get_serializer_class(self):

@@ -256,3 +256,12 @@ def test_attachment_added_and_refused(officer_api, complaint):
     refused = officer_api.post(_url(complaint, "attachments"), {"file": html()}, format="multipart")
     assert refused.status_code == 415
     assert Attachment.objects.count() == 1
+
+
+def test_staff_list_filters_overdue(staff_api, complaint, time_machine):
+    import datetime as dt
+
+    assert staff_api.get(URL, {"due": "overdue"}).json()["count"] == 0
+    time_machine.move_to(complaint.created_at + dt.timedelta(days=10), tick=False)
+    listed = staff_api.get(URL, {"due": "overdue"}).json()
+    assert [case["reference"] for case in listed["results"]] == [complaint.reference]
