@@ -4,24 +4,28 @@ from collections import Counter
 
 from django.db.models import Count
 
+from complaints import clocks
 from complaints.models import Category, Complaint, Kind, RootCause
 
+HOME_SHOWN = 10
 BAR_X = 320
 BAR_SPACE = 300
 BAR_STEP = 24
 
 
 def home_section(user, centres) -> dict | None:
-    """The officer's open complaints; staff see what waits in the queue."""
+    """The officer's open complaints; staff see what waits in the queue, next due first."""
     cases = (
         Complaint.objects.visible_to(user)
         .open()
         .select_related("centre")
         .prefetch_related("deadlines__service_level")
     )
+    # Whatever is due soonest comes first; cases without a running deadline come last.
+    cases = clocks.with_next_due(cases).order_by(clocks.next_due_ordering(), "created_at")
     if not user.is_staff:
         cases = cases.filter(centre__in=centres)
-    cases = list(cases.order_by("created_at")[:10])
+    cases = list(cases[:HOME_SHOWN])
     if not cases and user.is_staff:
         return None
     return {

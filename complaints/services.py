@@ -25,6 +25,7 @@ from complaints.models import (
 from complaints.routing import LEARNER_TYPES, route_submission
 from complaints.tasks import send_message_email, send_restriction_email
 from portal import audit
+from portal.accounts.models import User
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.references import next_reference
 from portal.workflow import transition
@@ -70,7 +71,9 @@ def _check_submission(data: dict, *, centre, submitter_type: str) -> None:
         )
 
 
-def _attach(complaint: Complaint, files, *, by, message: Message | None = None) -> None:
+def _attach(
+    complaint: Complaint, files, *, by: User | None, message: Message | None = None
+) -> None:
     for upload, content_type in files:
         Attachment.objects.create(
             complaint=complaint,
@@ -83,7 +86,9 @@ def _attach(complaint: Complaint, files, *, by, message: Message | None = None) 
         )
 
 
-def _tell(complaint: Complaint, body: str, *, kind: str, by=None, email: bool = True) -> Message:
+def _tell(
+    complaint: Complaint, body: str, *, kind: str, by: User | None = None, email: bool = True
+) -> Message:
     """Write to the complainant on the thread, and by email once the change is committed."""
     message = Message.objects.create(
         complaint=complaint,
@@ -101,7 +106,7 @@ def _locked(complaint: Complaint) -> Complaint:
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 
-def _restricted(*, email: str, user) -> ContactRestriction | None:
+def _restricted(*, email: str, user: User | None) -> ContactRestriction | None:
     return ContactRestriction.objects.restricting(email=email, user=user).first()
 
 
@@ -109,7 +114,7 @@ def submit_complaint(
     *,
     data: dict,
     centre=None,
-    submitted_by=None,
+    submitted_by: User | None = None,
     submitter_type: str = Submitter.CENTRE,
     files=(),
     formal: bool = True,
@@ -201,7 +206,9 @@ def _receipt(complaint: Complaint) -> str:
     )
 
 
-def acknowledge_complaint(complaint: Complaint, *, by, at=None) -> Complaint:
+def acknowledge_complaint(
+    complaint: Complaint, *, by: User, at: dt.datetime | None = None
+) -> Complaint:
     """Acknowledge: stop ``complaint.acknowledge`` and start ``complaint.respond`` at once."""
     at = at or timezone.now()
     with transaction.atomic():
@@ -232,7 +239,7 @@ def _set(complaint: Complaint, **values) -> list[str]:
     return list(values)
 
 
-def claim_complaint(complaint: Complaint, *, by) -> Complaint:
+def claim_complaint(complaint: Complaint, *, by: User) -> Complaint:
     """Take an acknowledged case to investigate; of two people claiming it, one wins."""
     with transaction.atomic():
         # The conditional update is the claim: it changes a row only while nobody holds it.
@@ -249,7 +256,7 @@ def claim_complaint(complaint: Complaint, *, by) -> Complaint:
     return complaint
 
 
-def assign_complaint(complaint: Complaint, *, to, by) -> Complaint:
+def assign_complaint(complaint: Complaint, *, to: User, by: User) -> Complaint:
     """Give the investigation to a senior manager, or hand it to another."""
     if not (to.is_active and to.is_staff):
         raise PortalError("Only a member of staff can investigate.", field="assigned_to")
@@ -282,11 +289,11 @@ def assign_complaint(complaint: Complaint, *, to, by) -> Complaint:
 def respond_to_complaint(
     complaint: Complaint,
     *,
-    by,
+    by: User,
     response: str,
     root_cause: str = "",
     improvement_action: str = "",
-    at=None,
+    at: dt.datetime | None = None,
 ) -> Complaint:
     """Send the investigation's answer: stop ``complaint.respond``."""
     response = _require(response, field="response", message="Write the response.")
@@ -317,7 +324,9 @@ def respond_to_complaint(
     return complaint
 
 
-def extend_response(complaint: Complaint, *, by, due_at: dt.datetime, reason: str) -> Complaint:
+def extend_response(
+    complaint: Complaint, *, by: User, due_at: dt.datetime, reason: str
+) -> Complaint:
     """Give a complex case a later response date and send the complainant a progress update.
 
     The engine keeps the breach of the original date on record if it had already passed.
@@ -351,7 +360,9 @@ def extend_response(complaint: Complaint, *, by, due_at: dt.datetime, reason: st
     return complaint
 
 
-def escalate_complaint(complaint: Complaint, *, by, reasons: str, at=None) -> Complaint:
+def escalate_complaint(
+    complaint: Complaint, *, by: User, reasons: str, at: dt.datetime | None = None
+) -> Complaint:
     """The complainant asks, once, for a Director to review the investigation."""
     reasons = _require(
         reasons, field="reasons", message="Say why you are not happy with the investigation."
@@ -372,7 +383,9 @@ def escalate_complaint(complaint: Complaint, *, by, reasons: str, at=None) -> Co
     return complaint
 
 
-def decide_escalation(complaint: Complaint, *, by, decision: str, at=None) -> Complaint:
+def decide_escalation(
+    complaint: Complaint, *, by: User, decision: str, at: dt.datetime | None = None
+) -> Complaint:
     """The Director's review: final, and it closes the case."""
     if not by.has_perm("complaints.decide_escalation"):
         raise PermissionDenied("Only a Director gives the final review.")
@@ -397,7 +410,7 @@ def decide_escalation(complaint: Complaint, *, by, decision: str, at=None) -> Co
     return complaint
 
 
-def release_held(complaint: Complaint, *, by, at=None) -> Complaint:
+def release_held(complaint: Complaint, *, by: User, at: dt.datetime | None = None) -> Complaint:
     """Take a held submission on after review, along the route it was given."""
     at = at or timezone.now()
     target = {
@@ -415,7 +428,9 @@ def release_held(complaint: Complaint, *, by, at=None) -> Complaint:
     return complaint
 
 
-def close_held(complaint: Complaint, *, by, reason: str, at=None) -> Complaint:
+def close_held(
+    complaint: Complaint, *, by: User, reason: str, at: dt.datetime | None = None
+) -> Complaint:
     """Decline a held submission, telling the person why: it is closed, never dropped."""
     reason = _require(reason, field="reason", message="Say why it is not taken further.")
     at = at or timezone.now()
@@ -436,7 +451,7 @@ def close_held(complaint: Complaint, *, by, reason: str, at=None) -> Complaint:
     return complaint
 
 
-def add_message(complaint: Complaint, *, by, body: str, files=()) -> Message:
+def add_message(complaint: Complaint, *, by: User, body: str, files=()) -> Message:
     """A letter on the thread, from the complainant's centre or from staff."""
     body = _require(body, field="body", message="Write your message.")
     if complaint.status == Status.CLOSED and not by.is_staff:
@@ -455,7 +470,7 @@ def add_message(complaint: Complaint, *, by, body: str, files=()) -> Message:
 
 
 def analyse_complaint(
-    complaint: Complaint, *, by, root_cause: str, improvement_action: str
+    complaint: Complaint, *, by: User, root_cause: str, improvement_action: str
 ) -> Complaint:
     """Record the root cause found and the improvement action taken."""
     with transaction.atomic():
@@ -474,14 +489,14 @@ def analyse_complaint(
 
 def record_restriction(
     *,
-    by,
+    by: User,
     criterion: str,
     action: str,
     details: str,
     email: str = "",
-    user=None,
+    user: User | None = None,
     complaint: Complaint | None = None,
-    at=None,
+    at: dt.datetime | None = None,
 ) -> ContactRestriction:
     """Record that a contact behaved unacceptably, and tell them what we decided."""
     if not by.has_perm("complaints.record_restriction"):
@@ -513,7 +528,9 @@ def record_restriction(
     return restriction
 
 
-def lift_restriction(restriction: ContactRestriction, *, by, at=None) -> ContactRestriction:
+def lift_restriction(
+    restriction: ContactRestriction, *, by: User, at: dt.datetime | None = None
+) -> ContactRestriction:
     with transaction.atomic():
         updated = ContactRestriction.objects.filter(
             pk=restriction.pk, lifted_at__isnull=True
