@@ -113,24 +113,36 @@ def make_due(count: int, now) -> None:
         cursor.execute("VACUUM ANALYZE sla_clock")
 
 
-def explain(now) -> str:
-    from django.db import connection, transaction
+def selecting_queries(now) -> dict:
+    """The queries each pass of a sweep starts with, as the sweep builds them."""
+    from portal.sla.models import Clock, Notice
 
-    from portal.sla.models import Clock
-
-    query = (
-        Clock.objects.due(now)
+    return {
+        "breach pass (running clocks past due)": Clock.objects.due(now)
         .order_by("due_at")
         .select_for_update(skip_locked=True)
-        .values_list("pk", "round", "code", "due_at")[:500]
-    )
+        .values_list("pk", "round", "code", "due_at")[:500],
+        "reminder pass (running clocks whose reminder is due)": Clock.objects.reminders_due(now)
+        .order_by("remind_at")
+        .select_related("service_level", "centre")
+        .select_for_update(skip_locked=True, of=("self",))[:500],
+        "send pass (notices ready to send)": Notice.objects.ready(now)
+        .order_by("send_after")
+        .select_for_update(skip_locked=True)
+        .values_list("pk", "state", "claimed_at")[:500],
+    }
+
+
+def explain(query) -> str:
+    from django.db import connection, transaction
+
     with transaction.atomic(), connection.cursor() as cursor:
         sql, params = query.query.sql_with_params()
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def timed_sweep(now) -> dict:
+def timed_sweep(now, *, send: bool = True) -> dict:
     from django.core import mail
 
     from portal.sla import sweeps
@@ -150,7 +162,7 @@ def timed_sweep(now) -> dict:
     timings["reminders"] = time.perf_counter() - started
     started = time.perf_counter()
     counts["sent"] = 0
-    while claimed := sweeps.claim_notices(now=now, limit=sweeps.BATCH_SIZE):
+    while send and (claimed := sweeps.claim_notices(now=now, limit=sweeps.BATCH_SIZE)):
         for notice_id in claimed:
             counts["sent"] += sweeps.deliver_notice(notice_id, claimed_at=now) == "sent"
     timings["send"] = time.perf_counter() - started
@@ -163,6 +175,9 @@ def main() -> None:
     parser.add_argument("--clocks", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, nargs="*", default=[0, 100, 1_000, 10_000])
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--no-send", action="store_true", help="time the passes that select, not the sending"
+    )
     args = parser.parse_args()
     source = os.environ.get("DATABASE_URL", "")
     url = bench_url(source)
@@ -175,13 +190,16 @@ def main() -> None:
         started = time.perf_counter()
         fill(args.clocks, now)
         print(f"filled {args.clocks:,} running clocks in {time.perf_counter() - started:.1f} s")
+        # Timings on a shared machine mean little without knowing how busy it was.
+        print("load average: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
         make_due(1_000, now)
-        print("\nplan of the sweep's selecting query, 1,000 due:\n")
-        print(explain(now))
+        for name, query in selecting_queries(now).items():
+            print(f"\n{name}, 1,000 clocks due:\n")
+            print(explain(query))
         print(f"\n{'due':>7} {'breach pass':>12} {'reminders':>10} {'send':>9} {'emails':>7}")
         for count in args.due:
             make_due(count, now)
-            result = timed_sweep(now)
+            result = timed_sweep(now, send=not args.no_send)
             t, c = result["timings"], result["counts"]
             assert c["breached"] == count, c
             print(

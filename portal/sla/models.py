@@ -82,6 +82,13 @@ class ServiceLevel(models.Model):
             raise ValidationError("Give both a limit and its unit, or neither.")
         if not all(isinstance(h, int) and h > 0 for h in self.reminders or []):
             raise ValidationError({"reminders": "A list of whole hours, e.g. [48, 24]."})
+        from portal.accounts.roles import ROLES
+
+        unknown = [
+            r for r in [*self.breach_roles, self.responsible] if r not in {*ROLES, self.CENTRE}
+        ]
+        if unknown:
+            raise ValidationError(f"Unknown roles: {', '.join(unknown)}. Use {', '.join(ROLES)}.")
 
 
 class ClosureDay(models.Model):
@@ -192,8 +199,11 @@ class Clock(models.Model):
             # The sweep reads only what is due among the running clocks, whatever the table's
             # size; met and cancelled clocks never enter these indexes.
             models.Index(fields=["due_at"], condition=Q(state="running"), name="clock_running_due"),
+            # Most clocks have no reminder left: leaving them out keeps this index small.
             models.Index(
-                fields=["remind_at"], condition=Q(state="running"), name="clock_running_remind"
+                fields=["remind_at"],
+                condition=Q(state="running", remind_at__isnull=False),
+                name="clock_running_remind",
             ),
             models.Index(fields=["content_type", "object_id"], name="clock_case"),
             models.Index(fields=["centre", "state", "due_at"], name="clock_centre_state_due"),

@@ -9,6 +9,7 @@ claimed before it is sent, so a retry never sends it twice.
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,6 +33,9 @@ BATCH_SIZE = 500
 # A sweep stops after this many batches per pass, well inside the beat interval; the next
 # sweep carries on where it stopped.
 MAX_BATCHES = 40
+# A sweep stops claiming notices after this many seconds, so that it ends near the beat
+# interval and its claims, all dated at the sweep's start, never look stale to the next one.
+SEND_BUDGET_SECONDS = 40
 # A notice claimed this long ago whose sender never finished is claimed again.
 STALE_CLAIM = dt.timedelta(minutes=10)
 
@@ -64,7 +68,8 @@ def sweep(*, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE) -> Sw
         result.reminders += done
         if done < batch_size:
             break
-    for _ in range(MAX_BATCHES):
+    stop_claiming = time.monotonic() + SEND_BUDGET_SECONDS
+    while time.monotonic() < stop_claiming:
         claimed = claim_notices(now=now, limit=batch_size)
         for notice_id in claimed:
             outcome = deliver_notice(notice_id, claimed_at=now)
@@ -211,7 +216,11 @@ def deliver_notice(notice_id: int, *, claimed_at: dt.datetime) -> str | None:
             return None
         # Those notified by an earlier attempt that died keep what they had; in particular
         # their email was claimed then, and is never sent twice.
-        already = set(Notification.objects.filter(key=key).values_list("user_id", flat=True))
+        already = (
+            set(Notification.objects.filter(key=key).values_list("user_id", flat=True))
+            if notice.attempts > 1
+            else set()
+        )
         new = [user for user in recipients if user.pk not in already]
         Notification.objects.bulk_create(
             [

@@ -1,8 +1,11 @@
 import datetime as dt
+import threading
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 
 from portal import audit
 from portal.errors import PortalError, TransitionNotAllowed
@@ -308,7 +311,7 @@ def test_update_service_level_reschedules_open_clocks_and_audits(case, case_pk, 
 
 def test_update_service_level_with_a_bad_limit_saves_nothing(staff_user):
     rule = ServiceLevel.objects.get(code="complaint.acknowledge")
-    with pytest.raises(Exception, match="Give both a limit and its unit"):
+    with pytest.raises(ValidationError, match="Give both a limit and its unit"):
         update_service_level(rule, by=staff_user, limit_unit="")
     rule.refresh_from_db()
     assert (rule.limit_value, rule.limit_unit) == (2, "working_days")
@@ -336,7 +339,7 @@ def test_add_closure_day_outside_a_clocks_span_leaves_it_alone(case, staff_user)
 
 def test_add_closure_day_twice_is_refused(staff_user):
     add_closure_day(day=dt.date(2027, 1, 6), reason="Training", by=staff_user)
-    with pytest.raises(Exception, match="already exists"):
+    with pytest.raises(ValidationError, match="already exists"):
         add_closure_day(day=dt.date(2027, 1, 6), reason="Again", by=staff_user)
 
 
@@ -387,3 +390,36 @@ def test_pause_clock_past_its_due_instant_is_refused(case):
         pause_clock(case, code="complaint.acknowledge", at=london(2026, 12, 31, 9))
     # The sweep records the breach and sends its notice; the refused pause left nothing.
     assert Clock.objects.get().state == "running"
+
+
+def test_update_service_level_with_an_unknown_role_saves_nothing(staff_user):
+    rule = ServiceLevel.objects.get(code="complaint.acknowledge")
+    with pytest.raises(ValidationError, match="Unknown roles: Janitor"):
+        update_service_level(rule, by=staff_user, breach_roles=["Janitor"])
+    rule.refresh_from_db()
+    assert rule.breach_roles == ["Complaints investigator", "Customer services"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_start_clock_from_concurrent_requests_makes_one_clock(case):
+    barrier = threading.Barrier(4)
+    started, errors = [], []
+
+    def request():
+        try:
+            barrier.wait()
+            started.append(start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE).pk)
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(started)) == 1 and len(started) == 4
+    assert Clock.objects.count() == 1
