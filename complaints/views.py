@@ -36,6 +36,7 @@ from complaints.models import Complaint, Submitter
 from portal import audit
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
+from portal.sla.templatetags.sla import viewer_zone
 
 PUBLIC_WINDOW = 60 * 60
 
@@ -124,6 +125,7 @@ class ComplaintDetailView(LoginRequiredMixin, DetailView):
             reply_form=ReplyForm(),
             escalate_form=EscalateForm() if complaint.may_escalate else None,
             notices=clocks.notices_for(complaint, user),
+            zone=viewer_zone(user, complaint),
         )
         if is_staff_user(user):
             context.update(

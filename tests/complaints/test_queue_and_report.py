@@ -16,16 +16,21 @@ pytestmark = pytest.mark.django_db
 QUEUE = "/admin/complaints/complaint/"
 
 
-@pytest.fixture
-def admin_client(client, staff_user):
-    staff_user.is_superuser = True
-    staff_user.save()
-    device = TOTPDevice.objects.create(user=staff_user, name="phone", confirmed=True)
-    client.force_login(staff_user)
+def _verified(client, user):
+    """Signed in with the second factor too, as the staff area asks."""
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture
+def admin_client(client, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    return _verified(client, staff_user)
 
 
 def _raise(centre, officer, **extra):
@@ -124,3 +129,16 @@ def test_report_csv_escapes_formulas(client, staff_user, centre_gb, officer_gb):
     assert rows[0][0] == "Reference"
     assert rows[1][7] == '\'=HYPERLINK("http://x")'
     assert rows[1][9] == "'@SUM(A1)"
+
+
+def test_queue_open_to_customer_services_role(client, complaint):
+    from django.contrib.auth.models import Group
+
+    from portal.accounts import roles
+
+    roles.sync_roles()
+    agent = StaffFactory(username="agent")
+    agent.groups.add(Group.objects.get(name=roles.CUSTOMER_SERVICES))
+    page = _verified(client, agent).get(QUEUE)
+    assert page.status_code == 200
+    assert complaint.reference in page.text
