@@ -16,7 +16,10 @@ def send_message_email(*, message_id: int) -> None:
     complaint = message.complaint
     context = {"complaint": complaint, "message": message, "base_url": settings.PORTAL_BASE_URL}
     send_mail(
-        subject=f"{complaint.reference}: {message.get_kind_display()} – {complaint.subject}"[:200],
+        # A subject typed with line breaks must not break the email's header.
+        subject=" ".join(
+            f"{complaint.reference}: {message.get_kind_display()} – {complaint.subject}".split()
+        )[:200],
         message=render_to_string("complaints/email/message.txt", context),
         from_email=None,
         recipient_list=[complaint.notify_address],

@@ -83,3 +83,14 @@ def test_every_step_is_audited(escalated, director):
         ("answered", "escalated"),
         ("escalated", "closed"),
     ]
+
+
+def test_receipt_email_survives_a_subject_with_line_breaks(
+    officer_api, centre_gb, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_api.post(
+            URL, {**SERVICE, "subject": "Late papers\r\nBcc: x@example.org"}, format="json"
+        )
+    assert response.status_code == 201
+    assert "\n" not in mailoutbox[0].subject
