@@ -23,7 +23,11 @@ from complaints.models import (
     Submitter,
 )
 from complaints.routing import LEARNER_TYPES, route_submission
-from complaints.tasks import send_message_email, send_restriction_email
+from complaints.tasks import (
+    send_escalation_email,
+    send_message_email,
+    send_restriction_email,
+)
 from portal import audit
 from portal.accounts.models import User
 from portal.errors import PortalError, TransitionNotAllowed
@@ -380,6 +384,7 @@ def escalate_complaint(
             Message.objects.create(
                 complaint=complaint, kind=Message.Kind.ESCALATION, author=by, body=reasons
             )
+            send_escalation_email.delay_on_commit(complaint_id=complaint.pk)
     return complaint
 
 

@@ -39,3 +39,32 @@ def send_restriction_email(*, restriction_id: int) -> None:
         from_email=None,
         recipient_list=[restriction.email],
     )
+
+
+@shared_task(name="complaints.send_escalation_email")
+def send_escalation_email(*, complaint_id: int) -> None:
+    """Tell the Directors that a complainant asks for their review."""
+    from django.contrib.auth import get_user_model
+
+    from complaints.models import Complaint
+    from portal.accounts.roles import DIRECTOR
+
+    complaint = Complaint.objects.filter(pk=complaint_id).first()
+    if complaint is None:
+        return
+    directors = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, groups__name=DIRECTOR)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not directors:
+        return
+    context = {"complaint": complaint, "base_url": settings.PORTAL_BASE_URL}
+    send_mail(
+        subject=f"{complaint.reference}: a Director's review is asked for",
+        message=render_to_string("complaints/email/escalation.txt", context),
+        from_email=None,
+        recipient_list=list(directors),
+    )

@@ -94,3 +94,12 @@ def test_receipt_email_survives_a_subject_with_line_breaks(
         )
     assert response.status_code == 201
     assert "\n" not in mailoutbox[0].subject
+
+
+def test_escalation_tells_the_directors(
+    answered, officer_gb, director, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.escalate_complaint(answered, by=officer_gb, reasons="Evidence ignored.")
+    assert [m.to for m in mailoutbox] == [[director.email]]
+    assert "Evidence ignored." in mailoutbox[0].body
