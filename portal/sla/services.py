@@ -354,10 +354,13 @@ def update_service_level(rule: ServiceLevel, *, by, **changes) -> ServiceLevel:
 
 
 def _clocks_spanning(day: dt.date):
-    """Open working-day clocks whose counted days include ``day``."""
+    """Working-day clocks that ``day`` may move: those running over it, and those started on
+    it (a "same working day" rule counts day 0)."""
     opens = dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)
     return Clock.objects.filter(
-        service_level__limit_unit=Unit.WORKING_DAYS, started_at__lt=opens, due_at__gte=opens
+        service_level__limit_unit=Unit.WORKING_DAYS,
+        started_at__lte=end_of_day(day),
+        due_at__gte=opens,
     )
 
 

@@ -36,8 +36,10 @@ MAX_BATCHES = 40
 # A sweep stops claiming notices after this many seconds, so that it ends near the beat
 # interval and its claims, all dated at the sweep's start, never look stale to the next one.
 SEND_BUDGET_SECONDS = 40
-# A notice claimed this long ago whose sender never finished is claimed again.
+# A notice claimed this long ago whose sender never finished is claimed again, up to
+# MAX_ATTEMPTS claims in all; after that it stays "being sent" for staff to look into.
 STALE_CLAIM = dt.timedelta(minutes=10)
+MAX_ATTEMPTS = 5
 
 
 @dataclass
@@ -72,7 +74,13 @@ def sweep(*, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE) -> Sw
     while time.monotonic() < stop_claiming:
         claimed = claim_notices(now=now, limit=batch_size)
         for notice_id in claimed:
-            outcome = deliver_notice(notice_id, claimed_at=now)
+            try:
+                outcome = deliver_notice(notice_id, claimed_at=now)
+            except Exception:
+                # One notice that cannot be sent must not hold up the others; its claim goes
+                # stale and a later sweep tries again, up to MAX_ATTEMPTS times.
+                log.exception("Could not send notice %s", notice_id)
+                continue
             result.sent += outcome == Notice.State.SENT
             result.dropped += outcome == Notice.State.DROPPED
         if len(claimed) < batch_size:
@@ -161,7 +169,11 @@ def claim_notices(*, now: dt.datetime, limit: int) -> list[int]:
     claimed = []
     with transaction.atomic():
         ready = Notice.objects.ready(now).order_by("send_after")
-        stale = Notice.objects.stale(now - STALE_CLAIM).order_by("claimed_at")
+        stale = (
+            Notice.objects.stale(now - STALE_CLAIM)
+            .filter(attempts__lt=MAX_ATTEMPTS)
+            .order_by("claimed_at")
+        )
         for candidates in (ready, stale):
             rows = candidates.select_for_update(skip_locked=True).values_list(
                 "pk", "state", "claimed_at"
@@ -186,9 +198,13 @@ def deliver_notice(notice_id: int, *, claimed_at: dt.datetime) -> str | None:
     adds nothing), claim their emails and mark the notice sent, but only while the claim is
     still ours; after commit, send the claimed emails.
     """
-    notice = Notice.objects.select_related("clock__service_level", "clock__centre").get(
-        pk=notice_id
+    notice = (
+        Notice.objects.select_related("clock__service_level", "clock__centre")
+        .filter(pk=notice_id)
+        .first()
     )
+    if notice is None:
+        return None
     clock = notice.clock
     mine = Notice.objects.filter(pk=notice_id, state=Notice.State.SENDING, claimed_at=claimed_at)
     outdated = notice.round != clock.round or clock.state != Clock.State.RUNNING

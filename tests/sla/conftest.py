@@ -1,9 +1,11 @@
 import datetime as dt
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 
 from portal.accounts import roles
 from portal.sla.models import ServiceLevel
@@ -69,3 +71,26 @@ def investigator(db):
 @pytest.fixture
 def specialist(db):
     return staff_in(roles.ASSESSMENT_SPECIALIST, "specialist")
+
+
+def run_at_once(work, *, threads: int = 4) -> tuple[list, list]:
+    """Run ``work()`` in several threads released together, each on its own database
+    connection; answer what they returned and what they raised."""
+    barrier = threading.Barrier(threads)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(work())
+        except Exception as error:  # noqa: BLE001 - handed to the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return results, errors

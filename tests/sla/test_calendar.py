@@ -176,3 +176,15 @@ def test_due_date_depends_on_the_london_day_only_across_clock_changes(day, hour,
 def test_subtracting_working_days_undoes_adding_them(day, count):
     start = PLAIN.add_working_days(day, 0)
     assert PLAIN.subtract_working_days(PLAIN.add_working_days(start, count), count) == start
+
+
+@pytest.mark.django_db
+def test_working_calendar_reads_closure_days_once_until_they_change(
+    staff_user, django_assert_num_queries
+):
+    working_calendar()
+    with django_assert_num_queries(0):
+        working_calendar()
+    add_closure_day(day=dt.date(2027, 1, 6), reason="Training", by=staff_user)
+    with django_assert_num_queries(1):
+        assert not working_calendar().is_working_day(dt.date(2027, 1, 6))

@@ -1,11 +1,9 @@
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
 
 from portal import audit
 from portal.errors import PortalError, TransitionNotAllowed
@@ -24,7 +22,7 @@ from portal.sla.services import (
     update_service_level,
 )
 from portal.sla.sweeps import sweep
-from tests.sla.conftest import london
+from tests.sla.conftest import london, run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -403,23 +401,27 @@ def test_update_service_level_with_an_unknown_role_saves_nothing(staff_user):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_start_clock_from_concurrent_requests_makes_one_clock(case):
-    barrier = threading.Barrier(4)
-    started, errors = [], []
-
-    def request():
-        try:
-            barrier.wait()
-            started.append(start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE).pk)
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=request) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    started, errors = run_at_once(
+        lambda: start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE).pk
+    )
     assert errors == []
-    assert len(set(started)) == 1 and len(started) == 4
+    assert len(started) == 4 and len(set(started)) == 1
     assert Clock.objects.count() == 1
+
+
+def test_add_closure_day_moves_a_same_working_day_clock_started_on_it(case, staff_user):
+    load_charter("cmi")
+    clock = start_clock(case, code="support.employer", at=london(2026, 6, 3, 10))
+    add_closure_day(day=dt.date(2026, 6, 3), reason="Power cut", by=staff_user)
+    clock.refresh_from_db()
+    assert clock.due_at == end_of(2026, 6, 4)
+
+
+def test_update_service_level_reschedules_a_paused_clock_too(case, staff_user):
+    start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
+    pause_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
+    rule = ServiceLevel.objects.get(code="complaint.acknowledge")
+    update_service_level(rule, by=staff_user, limit_value=3)
+    clock = resume_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
+    assert (clock.state, clock.due_at) == ("running", end_of(2026, 12, 31))
+    assert Clock.objects.get().due_at == end_of(2026, 12, 31)
