@@ -4,3 +4,22 @@ from django.apps import AppConfig
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = "Complaints"
+
+    def ready(self):
+        from complaints import demo, queries
+        from portal.accounts import roles
+        from portal.core.demo import register_demo_step
+        from portal.core.home import register_home_section
+
+        case = [f"complaints.{a}_complaint" for a in ("view", "change")]
+        thread = ["complaints.view_message", "complaints.add_message", "complaints.view_attachment"]
+        restrictions = [f"complaints.{a}_contactrestriction" for a in ("view", "add", "change")] + [
+            "complaints.record_restriction"
+        ]
+        roles.extend_role(roles.CUSTOMER_SERVICES, [*case, *thread, *restrictions])
+        roles.extend_role(roles.COMPLAINTS_INVESTIGATOR, [*case, *thread, *restrictions])
+        roles.extend_role(
+            roles.DIRECTOR, [*case, *thread, "complaints.decide_escalation", *restrictions]
+        )
+        register_home_section(queries.home_section)
+        register_demo_step(demo.seed_complaints)

@@ -15,3 +15,15 @@ class PortalError(Exception):
 
 class TransitionNotAllowed(PortalError):
     """A status change that the case's life cycle does not allow from where it stands."""
+
+
+class UploadRefused(PortalError):
+    """An uploaded file the portal does not accept (its content is not an allowed type)."""
+
+    status = 415
+
+
+class UploadTooLarge(UploadRefused):
+    """An uploaded file over the size limit."""
+
+    status = 413

@@ -333,6 +333,11 @@ if not DEBUG:
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Complaints: the largest attachment, and how many public submissions one address may make
+# in an hour before it is asked to wait.
+COMPLAINT_ATTACHMENT_MAX_BYTES = env_int("COMPLAINT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+COMPLAINT_PUBLIC_LIMIT_PER_HOUR = env_int("COMPLAINT_PUBLIC_LIMIT_PER_HOUR", 5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

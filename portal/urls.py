@@ -8,6 +8,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("portal.accounts.urls")),
+    path("complaints/", include("complaints.urls")),
     path("notifications/", include("portal.notifications.urls")),
     # Before the admin: the dashboard lives in the staff area, behind the same two-factor gate.
     path("", include("portal.sla.urls")),

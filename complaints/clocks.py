@@ -1,0 +1,57 @@
+"""The complaint's service-level clocks, kept by the portal's engine (``portal.sla``).
+
+The complaint services call these few functions only, so the codes and the way the engine
+is called live in one place.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from portal.notifications.models import Notification
+from portal.sla import services as sla
+from portal.sla.models import Clock
+from portal.sla.serializers import DeadlineSerializer, clocks_of
+
+ACKNOWLEDGE = "complaint.acknowledge"
+RESPOND = "complaint.respond"
+
+
+def start(complaint, *, code: str, at=None) -> Clock:
+    return sla.start_clock(complaint, code=code, at=at)
+
+
+def stop(complaint, *, code: str, at=None, by=None) -> Clock | None:
+    return sla.stop_clock(complaint, code=code, at=at, by=by)
+
+
+def extend(complaint, *, code: str, due_at, by, reason: str) -> Clock:
+    return sla.extend_clock(complaint, code=code, due_at=due_at, by=by, reason=reason)
+
+
+def deadlines(complaint) -> list[dict]:
+    """The case's deadlines as the public contract gives them."""
+    return DeadlineSerializer(clocks_of(complaint), many=True).data
+
+
+def notices_for(complaint, user):
+    """The engine's notices about this case in the user's own inbox."""
+    return Notification.objects.for_user(user).filter(reference=complaint.reference)
+
+
+def with_next_due(cases):
+    """Annotate ``next_due``: the earliest due instant among the case's open clocks."""
+    content_type = ContentType.objects.get_for_model(cases.model, for_concrete_model=False)
+    earliest = (
+        Clock.objects.open()
+        .filter(
+            content_type=content_type,
+            object_id=models.OuterRef("pk"),
+        )
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
+    return cases.annotate(next_due=models.Subquery(earliest))
+
+
+def next_due_ordering():
+    return models.F("next_due").asc(nulls_last=True)

@@ -1,0 +1,392 @@
+"""Complaints, expressions of dissatisfaction, their correspondence and restricted contacts.
+
+One ``Complaint`` row holds every submission, formal or not: a formal complaint runs the
+procedure's life cycle; a concern raised without a formal complaint, or a submission that the
+procedure sends down another route (an enquiry about results, the school's own procedure, an
+appeal ...), is kept as an expression of dissatisfaction, so that nothing is lost and all of
+it is analysed together.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.permissions import CentreScopedQuerySet
+
+FOUR_DIGITS = RegexValidator(r"^[0-9]{4}$", "Four digits, e.g. 0580.")
+
+
+class Category(models.TextChoices):
+    SERVICE = "service", "A service the awarding body provides"
+    RESULTS = "results", "Results or grading"
+    QUESTION_PAPER = "question_paper", "A question paper"
+    SCHOOL = "school", "A school, college or learning provider"
+    ENQUIRY_OUTCOME = "enquiry_outcome", "The outcome of an enquiry about results"
+    ACCESS_ARRANGEMENTS = "access_arrangements", "The outcome of an access arrangements application"
+    SPECIAL_CONSIDERATION = (
+        "special_consideration",
+        "The outcome of a special consideration application",
+    )
+    MALPRACTICE_OUTCOME = "malpractice_outcome", "The outcome of a malpractice investigation"
+
+
+class DirectService(models.TextChoices):
+    """The services given to learners and parents directly: the only ones they complain about."""
+
+    CERTIFYING_STATEMENT = "certifying_statement", "A certifying statement"
+    VERIFICATION = "verification", "A verification service"
+    RESULTS_SERVICE = "results_service", "A results service (online results, results sent on)"
+
+
+class Submitter(models.TextChoices):
+    CENTRE = "centre", "A centre"
+    LEARNER = "learner", "A learner"
+    PARENT = "parent", "A parent or carer"
+    STAFF = "staff", "Recorded by staff"
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", "Formal complaint"
+    DISSATISFACTION = "dissatisfaction", "Expression of dissatisfaction"
+
+
+class Route(models.TextChoices):
+    COMPLAINT = "complaint", "Complaints procedure"
+    RECORDED = "recorded", "Recorded and analysed, no formal complaint"
+    ENQUIRY_ABOUT_RESULTS = "enquiry_about_results", "Enquiry about results"
+    SCHOOL_PROCEDURE = "school_procedure", "The school's own complaints procedure"
+    MALPRACTICE_REPORT = "malpractice_report", "Reporting suspected malpractice"
+    EXAM_DAY_COMMENTS = "exam_day_comments", "Comments on the exam: exam day (Form 8)"
+    APPEAL = "appeal", "The appeals process in the Cambridge Handbook"
+
+
+class RootCause(models.TextChoices):
+    PROCESS = "process", "Process or policy"
+    COMMUNICATION = "communication", "Communication"
+    SYSTEM = "system", "System or website"
+    PEOPLE = "people", "Staff conduct or error"
+    SUPPLIER = "supplier", "Supplier or courier"
+    CENTRE = "centre", "Centre's own administration"
+    NO_FAULT = "no_fault", "No fault found"
+
+
+class ComplaintQuerySet(CentreScopedQuerySet):
+    def open(self):
+        return self.filter(status__in=Complaint.OPEN_STATUSES)
+
+    def formal(self):
+        return self.filter(kind=Kind.COMPLAINT)
+
+
+class Complaint(models.Model):
+    class Status(models.TextChoices):
+        HELD = "held", "Held for review"
+        RECEIVED = "received", "Received"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        INVESTIGATING = "investigating", "Investigating"
+        ANSWERED = "answered", "Answered"
+        ESCALATED = "escalated", "Escalated to a Director"
+        CLOSED = "closed", "Closed"
+        REDIRECTED = "redirected", "Redirected"
+        RECORDED = "recorded", "Recorded"
+
+    ALLOWED = {
+        # A held submission is released into its route, or closed with the reason given.
+        Status.HELD: {Status.RECEIVED, Status.REDIRECTED, Status.RECORDED, Status.CLOSED},
+        Status.RECEIVED: {Status.ACKNOWLEDGED},
+        Status.ACKNOWLEDGED: {Status.INVESTIGATING, Status.ANSWERED},
+        Status.INVESTIGATING: {Status.ANSWERED},
+        # Escalation is asked for once: there is no way back to answered.
+        Status.ANSWERED: {Status.ESCALATED},
+        Status.ESCALATED: {Status.CLOSED},
+        Status.CLOSED: set(),
+        Status.REDIRECTED: set(),
+        Status.RECORDED: set(),
+    }
+    OPEN_STATUSES = [
+        Status.HELD,
+        Status.RECEIVED,
+        Status.ACKNOWLEDGED,
+        Status.INVESTIGATING,
+        Status.ESCALATED,
+    ]
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.COMPLAINT)
+    status = models.CharField(max_length=20, choices=Status, default=Status.RECEIVED)
+    route = models.CharField(max_length=30, choices=Route, default=Route.COMPLAINT)
+    route_reason = models.TextField(blank=True, help_text="What the submitter was told.")
+
+    centre = models.ForeignKey(
+        "centres.Centre",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    submitter_type = models.CharField(max_length=10, choices=Submitter, default=Submitter.CENTRE)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints_submitted",
+    )
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+
+    category = models.CharField(max_length=30, choices=Category)
+    direct_service = models.CharField(max_length=30, choices=DirectService, blank=True)
+    alleges_malpractice = models.BooleanField(default=False)
+    series = models.ForeignKey(
+        "entries.Series",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    subject = models.CharField(max_length=200)
+    description = models.TextField()
+    qualification = models.CharField(max_length=100, blank=True)
+    syllabus_code = models.CharField(max_length=8, blank=True, validators=[FOUR_DIGITS])
+    candidate_number = models.CharField(max_length=4, blank=True, validators=[FOUR_DIGITS])
+    candidate_name = models.CharField(max_length=200, blank=True)
+    previous_correspondence = models.TextField(blank=True)
+
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_assigned",
+        help_text="The senior manager who investigates.",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    response = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    escalation_reasons = models.TextField(blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    director_decision = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_decided",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    held_reason = models.CharField(max_length=300, blank=True)
+
+    root_cause = models.CharField(max_length=20, choices=RootCause, blank=True)
+    improvement_action = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    # The engine's clocks of this case, so that a list prefetches them in one query.
+    deadlines = GenericRelation("sla.Clock", for_concrete_model=False)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    # What the procedure asks a complainant for, and what the investigation adds; the
+    # forms, the API and the staff queue show these groups in this order.
+    SUBMISSION_FIELDS = [
+        "category",
+        "direct_service",
+        "alleges_malpractice",
+        "series",
+        "subject",
+        "description",
+        "qualification",
+        "syllabus_code",
+        "candidate_number",
+        "candidate_name",
+        "previous_correspondence",
+    ]
+    # A centre's own complaint: the service given directly to learners does not apply.
+    CENTRE_FIELDS = [f for f in SUBMISSION_FIELDS if f != "direct_service"]
+    OUTCOME_FIELDS = [
+        "assigned_to",
+        "acknowledged_at",
+        "response",
+        "answered_at",
+        "escalation_reasons",
+        "escalated_at",
+        "director_decision",
+        "closed_at",
+        "root_cause",
+        "improvement_action",
+    ]
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("decide_escalation", "Can give the Director's final decision"),
+            ("record_restriction", "Can record unacceptable behaviour of a contact"),
+        ]
+        indexes = [models.Index(fields=["status", "centre"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.subject}"
+
+    def get_absolute_url(self):
+        return reverse("complaints:detail", args=[self.reference])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def may_escalate(self) -> bool:
+        return self.status == self.Status.ANSWERED
+
+    @property
+    def notify_address(self) -> str:
+        """Where notices about the case go: the person who raised it, else the centre."""
+        if self.contact_email:
+            return self.contact_email
+        if self.submitted_by and self.submitted_by.email:
+            return self.submitted_by.email
+        return self.centre.email if self.centre else ""
+
+
+class Message(models.Model):
+    """One letter of the correspondence on a case, from the complainant's side or from staff."""
+
+    class Kind(models.TextChoices):
+        MESSAGE = "message", "Message"
+        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+        PROGRESS = "progress", "Progress update"
+        RESPONSE = "response", "Response"
+        ESCALATION = "escalation", "Request for escalation"
+        DECISION = "decision", "Director's decision"
+        NOTICE = "notice", "Notice"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.MESSAGE)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_staff = models.BooleanField(default=False)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.complaint.reference} {self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+
+def attachment_key(instance, filename: str) -> str:
+    # The key is generated: a user's file name never reaches the storage.
+    return f"complaints/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_key, max_length=200)
+    original_name = models.CharField(max_length=200, help_text="For display only.")
+    content_type = models.CharField(max_length=100, help_text="As detected from the content.")
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("complaints:attachment", args=[self.complaint.reference, self.pk])
+
+
+class Criterion(models.TextChoices):
+    """The four criteria of unacceptable behaviour in the complaints procedure."""
+
+    ABUSIVE_LANGUAGE = (
+        "abusive_language",
+        "Abusive, offensive or foul language over any of our communications channels",
+    )
+    INTIMIDATION = "intimidation", "Intimidating or threatening behaviour"
+    MULTIPLE_CONTACTS = (
+        "multiple_contacts",
+        "Sending multiple emails, making multiple telephone calls, leaving multiple voice "
+        "mails or webchat communication",
+    )
+    PURSUING_ANSWERED = (
+        "pursuing_answered",
+        "Insistence on pursuing complaints that have already been answered",
+    )
+
+
+class RestrictionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(lifted_at__isnull=True)
+
+    def restricting(self, *, email: str = "", user=None):
+        """Active restrictions that match this address or this account."""
+        match = models.Q(pk__in=[])
+        if email:
+            match |= models.Q(email__iexact=email.strip())
+        if user is not None and user.is_authenticated:
+            match |= models.Q(user=user)
+        return self.active().filter(match)
+
+
+class ContactRestriction(models.Model):
+    """A contact whose behaviour staff found vexatious, the criterion met and the action taken."""
+
+    class Action(models.TextChoices):
+        REVIEW_FIRST = "review_first", "New submissions are reviewed before they are taken on"
+        WRITTEN_ONLY = "written_only", "Written contact only, through one named member of staff"
+        NO_FURTHER = "no_further", "No further correspondence on matters already answered"
+
+    email = models.EmailField(blank=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contact_restrictions",
+    )
+    criterion = models.CharField(max_length=30, choices=Criterion)
+    action = models.CharField(max_length=20, choices=Action)
+    details = models.TextField(help_text="What happened, with dates: this is told to the person.")
+    complaint = models.ForeignKey(
+        Complaint,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="restrictions",
+        help_text="The case where the behaviour happened, if any.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(email="") | models.Q(user__isnull=False),
+                name="restriction_names_a_contact",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email or self.user}: {self.get_criterion_display()}"

@@ -1,0 +1,124 @@
+"""Reading complaints: the home page section, the staff report and its figures."""
+
+from collections import Counter
+
+from django.db.models import Count
+
+from complaints import clocks
+from complaints.models import Category, Complaint, Kind, RootCause
+
+HOME_SHOWN = 10
+BAR_X = 320
+BAR_SPACE = 300
+BAR_STEP = 24
+
+
+def home_section(user, centres) -> dict | None:
+    """The officer's open complaints; staff see what waits in the queue, next due first."""
+    cases = (
+        Complaint.objects.visible_to(user)
+        .open()
+        .select_related("centre")
+        .prefetch_related("deadlines__service_level")
+    )
+    # Whatever is due soonest comes first; cases without a running deadline come last.
+    cases = clocks.with_next_due(cases).order_by(clocks.next_due_ordering(), "created_at")
+    if not user.is_staff:
+        cases = cases.filter(centre__in=centres)
+    cases = list(cases[:HOME_SHOWN])
+    if not cases and user.is_staff:
+        return None
+    return {
+        "template": "complaints/_home_section.html",
+        "cases": cases,
+        "staff": user.is_staff,
+    }
+
+
+def report(cases=None) -> dict:
+    """Complaints and expressions of dissatisfaction by category and by root cause."""
+    cases = Complaint.objects.all() if cases is None else cases
+    by_category = Counter()
+    for row in cases.values("category", "kind").annotate(n=Count("pk")):
+        by_category[(row["category"], row["kind"])] = row["n"]
+    categories = [
+        {
+            "label": label,
+            "complaints": by_category[(value, Kind.COMPLAINT)],
+            "dissatisfaction": by_category[(value, Kind.DISSATISFACTION)],
+        }
+        for value, label in Category.choices
+    ]
+    causes = dict(cases.exclude(root_cause="").values_list("root_cause").annotate(n=Count("pk")))
+    root_causes = [
+        {"label": label, "count": causes.get(value, 0)} for value, label in RootCause.choices
+    ]
+    top = max([c["complaints"] + c["dissatisfaction"] for c in categories] + [1])
+    for index, row in enumerate(categories):
+        # Positions in the SVG's own units: the chart needs no script and no inline style.
+        row["y"] = index * BAR_STEP
+        row["complaints_width"] = round(BAR_SPACE * row["complaints"] / top)
+        row["dissatisfaction_width"] = round(BAR_SPACE * row["dissatisfaction"] / top)
+        row["dissatisfaction_x"] = BAR_X + row["complaints_width"]
+        row["count_x"] = row["dissatisfaction_x"] + row["dissatisfaction_width"] + 6
+        row["count"] = row["complaints"] + row["dissatisfaction"]
+    top_cause = max([c["count"] for c in root_causes] + [1])
+    for index, row in enumerate(root_causes):
+        row["y"] = index * BAR_STEP
+        row["width"] = round(BAR_SPACE * row["count"] / top_cause)
+        row["count_x"] = BAR_X + row["width"] + 6
+    actions = (
+        cases.exclude(improvement_action="").select_related("centre").order_by("-created_at")[:200]
+    )
+    return {
+        "categories": categories,
+        "root_causes": root_causes,
+        "actions": actions,
+        "total": cases.count(),
+        "chart": {
+            "bar_x": BAR_X,
+            "width": BAR_X + BAR_SPACE + 40,
+            "category_height": len(categories) * BAR_STEP,
+            "cause_height": len(root_causes) * BAR_STEP,
+        },
+    }
+
+
+def csv_value(value) -> str:
+    """A cell a spreadsheet shows as text: never a formula it would run."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+CSV_COLUMNS = [
+    ("reference", "Reference"),
+    ("created_at", "Received"),
+    ("kind", "Kind"),
+    ("category", "Category"),
+    ("route", "Route"),
+    ("status", "Status"),
+    ("centre", "Centre"),
+    ("subject", "Subject"),
+    ("root_cause", "Root cause"),
+    ("improvement_action", "Improvement action"),
+]
+
+
+def csv_rows(cases):
+    yield [label for _, label in CSV_COLUMNS]
+    for case in cases.select_related("centre").order_by("created_at").iterator():
+        values = {
+            "reference": case.reference,
+            "created_at": case.created_at.isoformat(),
+            "kind": case.get_kind_display(),
+            "category": case.get_category_display(),
+            "route": case.get_route_display(),
+            "status": case.status,
+            "centre": case.centre.number if case.centre else "",
+            "subject": case.subject,
+            "root_cause": case.get_root_cause_display(),
+            "improvement_action": case.improvement_action,
+        }
+        yield [csv_value(values[name]) for name, _ in CSV_COLUMNS]

@@ -1,0 +1,164 @@
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from centres.models import Centre
+from complaints.models import Attachment, Complaint, Message, RootCause
+from entries.models import Series
+from portal.permissions import centres_visible_to
+from portal.sla.models import Clock
+from portal.sla.serializers import DeadlinesField
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, attachment) -> str:
+        return attachment.get_absolute_url()
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "kind", "from_staff", "author", "body", "created_at", "attachments"]
+
+    def get_author(self, message) -> str:
+        # Staff sign as the Complaints Team; their names stay inside the awarding body.
+        if message.from_staff:
+            return "Complaints Team"
+        return str(message.author) if message.author else ""
+
+
+INSTANT = {"type": "string", "format": "date-time", "nullable": True}
+DEADLINES_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"},
+            "due_at": INSTANT,
+            "state": {"type": "string", "enum": Clock.State.values},
+            "stopped_at": INSTANT,
+        },
+    },
+}
+
+
+@extend_schema_field(DEADLINES_SCHEMA)
+class CaseDeadlinesField(DeadlinesField):
+    """The engine's deadlines, described in the OpenAPI schema as the list they are."""
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    centre = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    series = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    deadlines = CaseDeadlinesField()
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "reference",
+            "status",
+            "centre",
+            "created_at",
+            "deadlines",
+            "kind",
+            "route",
+            "route_reason",
+            *Complaint.SUBMISSION_FIELDS,
+            *Complaint.OUTCOME_FIELDS,
+        ]
+        read_only_fields = fields
+
+
+class StaffComplaintSerializer(ComplaintSerializer):
+    """What staff see besides: who raised it and why a case is held."""
+
+    class Meta(ComplaintSerializer.Meta):
+        fields = [
+            *ComplaintSerializer.Meta.fields,
+            "submitter_type",
+            "contact_name",
+            "contact_email",
+            "held_reason",
+        ]
+        read_only_fields = fields
+
+
+class ComplaintCreateSerializer(serializers.ModelSerializer):
+    centre = serializers.SlugRelatedField(
+        slug_field="number", queryset=Centre.objects.all(), required=False, allow_null=True
+    )
+    series = serializers.SlugRelatedField(
+        slug_field="code", queryset=Series.objects.all(), required=False, allow_null=True
+    )
+    formal = serializers.BooleanField(
+        default=True,
+        help_text="False to raise a concern without a formal complaint; it is recorded and "
+        "analysed all the same.",
+    )
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "centre",
+            *Complaint.CENTRE_FIELDS,
+            "contact_name",
+            "contact_email",
+            "formal",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Another centre's number is refused exactly like a number that does not exist.
+            self.fields["centre"].queryset = centres_visible_to(request.user)
+
+
+class RespondSerializer(serializers.Serializer):
+    response = serializers.CharField()
+    root_cause = serializers.ChoiceField(choices=RootCause.choices, required=False)
+    improvement_action = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReasonsSerializer(serializers.Serializer):
+    reasons = serializers.CharField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.CharField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ExtendSerializer(serializers.Serializer):
+    due_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+
+class AssignSerializer(serializers.Serializer):
+    assigned_to = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+    )
+
+
+class AnalyseSerializer(serializers.Serializer):
+    root_cause = serializers.ChoiceField(choices=RootCause.choices, allow_blank=True)
+    improvement_action = serializers.CharField(allow_blank=True)
+
+
+class NewMessageSerializer(serializers.Serializer):
+    body = serializers.CharField()
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)

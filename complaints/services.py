@@ -1,0 +1,546 @@
+"""The rules of the complaints procedure: intake, routing, the life cycle and restrictions.
+
+Every status change goes through ``portal.workflow.transition`` (lock, check, save, audit);
+the clocks move in the same transaction; emails leave after the commit.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from complaints import clocks, uploads
+from complaints.models import (
+    Attachment,
+    Category,
+    Complaint,
+    ContactRestriction,
+    Kind,
+    Message,
+    Route,
+    Submitter,
+)
+from complaints.routing import LEARNER_TYPES, route_submission
+from complaints.tasks import (
+    send_escalation_email,
+    send_message_email,
+    send_restriction_email,
+)
+from portal import audit
+from portal.accounts.models import User
+from portal.errors import PortalError, TransitionNotAllowed
+from portal.references import next_reference
+from portal.workflow import transition
+
+Status = Complaint.Status
+
+REQUIRED = ("subject", "description")
+OPTIONAL = (
+    "qualification",
+    "syllabus_code",
+    "candidate_number",
+    "candidate_name",
+    "previous_correspondence",
+)
+
+
+class AlreadyClaimed(TransitionNotAllowed):
+    """Someone else took the case a moment earlier."""
+
+
+def _require(value: str, *, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise PortalError(message, field=field)
+    return value
+
+
+def _check_submission(data: dict, *, centre, submitter_type: str) -> None:
+    for field in REQUIRED:
+        _require(data.get(field, ""), field=field, message="This field is required.")
+    if data.get("category") not in Category.values:
+        raise PortalError("Choose what the complaint is about.", field="category")
+    if data["category"] == Category.QUESTION_PAPER and data.get("series") is None:
+        raise PortalError("Say which exam series the question paper was in.", field="series")
+    if submitter_type == Submitter.CENTRE and centre is None:
+        raise PortalError("Say which centre the complaint is from.", field="centre")
+    if submitter_type in LEARNER_TYPES:
+        _require(data.get("contact_name", ""), field="contact_name", message="Give your name.")
+        _require(
+            data.get("contact_email", ""),
+            field="contact_email",
+            message="Give an email address so that we can reply.",
+        )
+
+
+def _attach(
+    complaint: Complaint, files, *, by: User | None, message: Message | None = None
+) -> None:
+    for upload, content_type in files:
+        Attachment.objects.create(
+            complaint=complaint,
+            message=message,
+            file=upload,
+            original_name=uploads.display_name(upload),
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=by if by is not None and by.is_authenticated else None,
+        )
+
+
+def _tell(
+    complaint: Complaint, body: str, *, kind: str, by: User | None = None, email: bool = True
+) -> Message:
+    """Write to the complainant on the thread, and by email once the change is committed."""
+    message = Message.objects.create(
+        complaint=complaint,
+        kind=kind,
+        author=by if by is not None and by.is_authenticated else None,
+        from_staff=True,
+        body=body,
+    )
+    if email and complaint.notify_address:
+        send_message_email.delay_on_commit(message_id=message.pk)
+    return message
+
+
+def _locked(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def _restricted(*, email: str, user: User | None) -> ContactRestriction | None:
+    return ContactRestriction.objects.restricting(email=email, user=user).first()
+
+
+def submit_complaint(
+    *,
+    data: dict,
+    centre=None,
+    submitted_by: User | None = None,
+    submitter_type: str = Submitter.CENTRE,
+    files=(),
+    formal: bool = True,
+    at: dt.datetime | None = None,
+) -> Complaint:
+    """Take in a complaint or a concern, whoever raised it and however it is routed.
+
+    Steps: check the fields and every file before anything is saved; route the submission
+    (a redirected one is kept as an expression of dissatisfaction); hold it for review when
+    its contact is restricted; save it with its attachments; start the acknowledgement clock
+    of a formal complaint; tell the submitter where it went and why.
+    """
+    at = at or timezone.now()
+    _check_submission(data, centre=centre, submitter_type=submitter_type)
+    checked = [(upload, uploads.check_upload(upload)) for upload in files]
+    routing = route_submission(
+        category=data["category"],
+        submitter_type=submitter_type,
+        direct_service=data.get("direct_service", ""),
+        alleges_malpractice=bool(data.get("alleges_malpractice")),
+        series=data.get("series"),
+        formal=formal,
+        at=at,
+    )
+    contact_email = (data.get("contact_email") or "").strip()
+    restriction = _restricted(email=contact_email, user=submitted_by)
+    if restriction is not None:
+        status = Status.HELD
+    elif routing.is_complaint:
+        status = Status.RECEIVED
+    elif routing.route == Route.RECORDED:
+        status = Status.RECORDED
+    else:
+        status = Status.REDIRECTED
+    with transaction.atomic():
+        complaint = Complaint.objects.create(
+            reference=next_reference("CMP", at=at),
+            kind=Kind.COMPLAINT if routing.is_complaint else Kind.DISSATISFACTION,
+            status=status,
+            route=routing.route,
+            route_reason=routing.reason,
+            centre=centre,
+            submitter_type=submitter_type,
+            submitted_by=submitted_by if submitted_by and submitted_by.is_authenticated else None,
+            contact_name=(data.get("contact_name") or "").strip(),
+            contact_email=contact_email,
+            category=data["category"],
+            direct_service=data.get("direct_service") or "",
+            alleges_malpractice=bool(data.get("alleges_malpractice")),
+            series=data.get("series"),
+            subject=data["subject"].strip(),
+            description=data["description"].strip(),
+            held_reason="Restricted contact: new submissions are reviewed first."
+            if restriction
+            else "",
+            created_at=at,
+            **{field: (data.get(field) or "").strip() for field in OPTIONAL},
+        )
+        _attach(complaint, checked, by=submitted_by)
+        audit.record(
+            complaint,
+            "submitted",
+            by=submitted_by,
+            at=at,
+            summary=f"{complaint.get_kind_display()} via {complaint.get_route_display()}",
+            data={"route": routing.route, "status": status, "held": restriction is not None},
+        )
+        if status == Status.RECEIVED:
+            clocks.start(complaint, code=clocks.ACKNOWLEDGE, at=at)
+        _tell(complaint, _receipt(complaint), kind=Message.Kind.NOTICE)
+    return complaint
+
+
+def _receipt(complaint: Complaint) -> str:
+    if complaint.status == Status.HELD:
+        return (
+            f"We have received {complaint.reference}. It will be reviewed by a member of staff "
+            "before it is taken further, as we told you when we recorded a restriction on "
+            "your contact with us."
+        )
+    if complaint.status == Status.RECEIVED:
+        return (
+            f"We have received your complaint {complaint.reference}. A member of the "
+            "Complaints Team will acknowledge it within 2 working days."
+        )
+    return (
+        f"We have recorded {complaint.reference}; it is not taken on as a formal complaint. "
+        f"Where it goes: {complaint.get_route_display()}. Why: {complaint.route_reason}"
+    )
+
+
+def acknowledge_complaint(
+    complaint: Complaint, *, by: User, at: dt.datetime | None = None
+) -> Complaint:
+    """Acknowledge: stop ``complaint.acknowledge`` and start ``complaint.respond`` at once."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        complaint, moved = transition(
+            complaint,
+            Status.ACKNOWLEDGED,
+            by=by,
+            summary="Acknowledged",
+            update=lambda c: _set(c, acknowledged_at=at),
+        )
+        if moved:
+            clocks.stop(complaint, code=clocks.ACKNOWLEDGE, at=at, by=by)
+            clocks.start(complaint, code=clocks.RESPOND, at=at)
+            _tell(
+                complaint,
+                f"A member of the Complaints Team has acknowledged {complaint.reference}. "
+                "A senior manager will investigate it; we aim to respond within 10 working "
+                "days and will keep you informed if it needs longer.",
+                kind=Message.Kind.ACKNOWLEDGEMENT,
+                by=by,
+            )
+    return complaint
+
+
+def _set(complaint: Complaint, **values) -> list[str]:
+    for name, value in values.items():
+        setattr(complaint, name, value)
+    return list(values)
+
+
+def claim_complaint(complaint: Complaint, *, by: User) -> Complaint:
+    """Take an acknowledged case to investigate; of two people claiming it, one wins."""
+    with transaction.atomic():
+        # The conditional update is the claim: it changes a row only while nobody holds it.
+        won = Complaint.objects.filter(
+            pk=complaint.pk, status=Status.ACKNOWLEDGED, assigned_to__isnull=True
+        ).update(assigned_to=by)
+        current = Complaint.objects.select_related("assigned_to").get(pk=complaint.pk)
+        if not won:
+            if current.assigned_to_id == by.pk:
+                return current
+            if current.assigned_to_id is not None:
+                raise AlreadyClaimed(f"{current.assigned_to} is already investigating this case.")
+        complaint, _ = transition(current, Status.INVESTIGATING, by=by, summary=f"Claimed by {by}")
+    return complaint
+
+
+def assign_complaint(complaint: Complaint, *, to: User, by: User) -> Complaint:
+    """Give the investigation to a senior manager, or hand it to another."""
+    if not (to.is_active and to.is_staff):
+        raise PortalError("Only a member of staff can investigate.", field="assigned_to")
+    with transaction.atomic():
+        locked = _locked(complaint)
+        if locked.status == Status.INVESTIGATING:
+            if locked.assigned_to_id != to.pk:
+                previous = locked.assigned_to_id
+                locked.assigned_to = to
+                locked.save(update_fields=["assigned_to"])
+                audit.record(
+                    locked,
+                    "assigned",
+                    by=by,
+                    summary=f"Assigned to {to}",
+                    data={"from": previous, "to": to.pk},
+                )
+            return locked
+        complaint, _ = transition(
+            locked,
+            Status.INVESTIGATING,
+            by=by,
+            summary=f"Assigned to {to}",
+            data={"assigned_to": to.pk},
+            update=lambda c: _set(c, assigned_to=to),
+        )
+    return complaint
+
+
+def respond_to_complaint(
+    complaint: Complaint,
+    *,
+    by: User,
+    response: str,
+    root_cause: str = "",
+    improvement_action: str = "",
+    at: dt.datetime | None = None,
+) -> Complaint:
+    """Send the investigation's answer: stop ``complaint.respond``."""
+    response = _require(response, field="response", message="Write the response.")
+    at = at or timezone.now()
+
+    def answer(c: Complaint) -> list[str]:
+        values = {"response": response, "answered_at": at}
+        if c.assigned_to_id is None:
+            values["assigned_to"] = by
+        if root_cause:
+            values["root_cause"] = root_cause
+        if improvement_action:
+            values["improvement_action"] = improvement_action
+        return _set(c, **values)
+
+    with transaction.atomic():
+        complaint, moved = transition(complaint, Status.ANSWERED, by=by, update=answer)
+        if moved:
+            clocks.stop(complaint, code=clocks.RESPOND, at=at, by=by)
+            _tell(
+                complaint,
+                f"{response}\n\nIf you are not happy with the way your complaint was "
+                "investigated, you may ask once for a Director to review the investigation; "
+                "that review is the final step of our procedure.",
+                kind=Message.Kind.RESPONSE,
+                by=by,
+            )
+    return complaint
+
+
+def extend_response(
+    complaint: Complaint, *, by: User, due_at: dt.datetime, reason: str
+) -> Complaint:
+    """Give a complex case a later response date and send the complainant a progress update.
+
+    The engine keeps the breach of the original date on record if it had already passed.
+    """
+    reason = _require(reason, field="reason", message="Explain why the case needs longer.")
+    if due_at <= timezone.now():
+        raise PortalError("The new date must be in the future.", field="due_at")
+    with transaction.atomic():
+        complaint = _locked(complaint)
+        if complaint.status not in (Status.ACKNOWLEDGED, Status.INVESTIGATING):
+            raise TransitionNotAllowed(
+                f"This complaint is {complaint.get_status_display().lower()}; only a case "
+                "under investigation can be given longer."
+            )
+        clocks.extend(complaint, code=clocks.RESPOND, due_at=due_at, by=by, reason=reason)
+        audit.record(
+            complaint,
+            "extended",
+            by=by,
+            summary=f"Response due {due_at:%Y-%m-%d}",
+            data={"due_at": due_at.isoformat(), "reason": reason},
+        )
+        when = date_format(timezone.localtime(due_at), "j F Y")
+        _tell(
+            complaint,
+            f"Progress update on {complaint.reference}: {reason}\n\nBecause of this we now "
+            f"aim to respond by {when}.",
+            kind=Message.Kind.PROGRESS,
+            by=by,
+        )
+    return complaint
+
+
+def escalate_complaint(
+    complaint: Complaint, *, by: User, reasons: str, at: dt.datetime | None = None
+) -> Complaint:
+    """The complainant asks, once, for a Director to review the investigation."""
+    reasons = _require(
+        reasons, field="reasons", message="Say why you are not happy with the investigation."
+    )
+    at = at or timezone.now()
+    with transaction.atomic():
+        complaint, moved = transition(
+            complaint,
+            Status.ESCALATED,
+            by=by,
+            summary="Escalation to a Director asked for",
+            update=lambda c: _set(c, escalation_reasons=reasons, escalated_at=at),
+        )
+        if moved:
+            Message.objects.create(
+                complaint=complaint, kind=Message.Kind.ESCALATION, author=by, body=reasons
+            )
+            send_escalation_email.delay_on_commit(complaint_id=complaint.pk)
+    return complaint
+
+
+def decide_escalation(
+    complaint: Complaint, *, by: User, decision: str, at: dt.datetime | None = None
+) -> Complaint:
+    """The Director's review: final, and it closes the case."""
+    if not by.has_perm("complaints.decide_escalation"):
+        raise PermissionDenied("Only a Director gives the final review.")
+    decision = _require(decision, field="decision", message="Write the Director's decision.")
+    at = at or timezone.now()
+    with transaction.atomic():
+        complaint, moved = transition(
+            complaint,
+            Status.CLOSED,
+            by=by,
+            summary="Director's final decision",
+            update=lambda c: _set(c, director_decision=decision, decided_by=by, closed_at=at),
+        )
+        if moved:
+            _tell(
+                complaint,
+                f"{decision}\n\nThis is the Director's review of the investigation and the "
+                "final step of our complaints procedure.",
+                kind=Message.Kind.DECISION,
+                by=by,
+            )
+    return complaint
+
+
+def release_held(complaint: Complaint, *, by: User, at: dt.datetime | None = None) -> Complaint:
+    """Take a held submission on after review, along the route it was given."""
+    at = at or timezone.now()
+    target = {
+        Route.COMPLAINT: Status.RECEIVED,
+        Route.RECORDED: Status.RECORDED,
+    }.get(complaint.route, Status.REDIRECTED)
+    with transaction.atomic():
+        complaint, moved = transition(
+            complaint, target, by=by, summary="Released after review", data={"held": True}
+        )
+        if moved and target == Status.RECEIVED:
+            clocks.start(complaint, code=clocks.ACKNOWLEDGE, at=at)
+        if moved:
+            _tell(complaint, _receipt(complaint), kind=Message.Kind.NOTICE, by=by)
+    return complaint
+
+
+def close_held(
+    complaint: Complaint, *, by: User, reason: str, at: dt.datetime | None = None
+) -> Complaint:
+    """Decline a held submission, telling the person why: it is closed, never dropped."""
+    reason = _require(reason, field="reason", message="Say why it is not taken further.")
+    at = at or timezone.now()
+    with transaction.atomic():
+        complaint = _locked(complaint)
+        if complaint.status not in (Status.HELD, Status.CLOSED):
+            raise TransitionNotAllowed("Only a held submission can be declined this way.")
+        complaint, moved = transition(
+            complaint,
+            Status.CLOSED,
+            by=by,
+            summary="Declined after review",
+            data={"reason": reason},
+            update=lambda c: _set(c, closed_at=at),
+        )
+        if moved:
+            _tell(complaint, reason, kind=Message.Kind.NOTICE, by=by)
+    return complaint
+
+
+def add_message(complaint: Complaint, *, by: User, body: str, files=()) -> Message:
+    """A letter on the thread, from the complainant's centre or from staff."""
+    body = _require(body, field="body", message="Write your message.")
+    if complaint.status == Status.CLOSED and not by.is_staff:
+        raise TransitionNotAllowed(
+            "This complaint is closed: the Director's review was the final step."
+        )
+    checked = [(upload, uploads.check_upload(upload)) for upload in files]
+    with transaction.atomic():
+        if by.is_staff:
+            message = _tell(complaint, body, kind=Message.Kind.MESSAGE, by=by)
+        else:
+            message = Message.objects.create(complaint=complaint, author=by, body=body)
+        _attach(complaint, checked, by=by, message=message)
+        audit.record(complaint, "message", by=by, summary=body[:120])
+    return message
+
+
+def analyse_complaint(
+    complaint: Complaint, *, by: User, root_cause: str, improvement_action: str
+) -> Complaint:
+    """Record the root cause found and the improvement action taken."""
+    with transaction.atomic():
+        locked = _locked(complaint)
+        before = {"root_cause": locked.root_cause, "improvement_action": locked.improvement_action}
+        locked.root_cause = root_cause
+        locked.improvement_action = improvement_action.strip()
+        after = {"root_cause": locked.root_cause, "improvement_action": locked.improvement_action}
+        if before != after:
+            locked.save(update_fields=["root_cause", "improvement_action"])
+            audit.record(
+                locked, "analysed", by=by, summary="Root cause recorded", data={"to": after}
+            )
+    return locked
+
+
+def record_restriction(
+    *,
+    by: User,
+    criterion: str,
+    action: str,
+    details: str,
+    email: str = "",
+    user: User | None = None,
+    complaint: Complaint | None = None,
+    at: dt.datetime | None = None,
+) -> ContactRestriction:
+    """Record that a contact behaved unacceptably, and tell them what we decided."""
+    if not by.has_perm("complaints.record_restriction"):
+        raise PermissionDenied("Your role does not record restrictions.")
+    details = _require(details, field="details", message="Describe what happened.")
+    email = (email or (user.email if user else "")).strip().lower()
+    if not email and user is None:
+        raise PortalError("Name the contact: an email address or an account.", field="email")
+    with transaction.atomic():
+        restriction = ContactRestriction.objects.create(
+            email=email,
+            user=user,
+            criterion=criterion,
+            action=action,
+            details=details,
+            complaint=complaint,
+            decided_by=by,
+            decided_at=at or timezone.now(),
+        )
+        audit.record(
+            restriction,
+            "restricted",
+            by=by,
+            summary=restriction.get_criterion_display()[:300],
+            data={"criterion": criterion, "action": action},
+        )
+        if email:
+            send_restriction_email.delay_on_commit(restriction_id=restriction.pk)
+    return restriction
+
+
+def lift_restriction(
+    restriction: ContactRestriction, *, by: User, at: dt.datetime | None = None
+) -> ContactRestriction:
+    with transaction.atomic():
+        updated = ContactRestriction.objects.filter(
+            pk=restriction.pk, lifted_at__isnull=True
+        ).update(lifted_at=at or timezone.now())
+        if updated:
+            audit.record(restriction, "lifted", by=by, summary="Restriction lifted")
+    restriction.refresh_from_db()
+    return restriction

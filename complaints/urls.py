@@ -1,0 +1,33 @@
+from django.urls import path
+
+from complaints import views
+
+app_name = "complaints"
+
+urlpatterns = [
+    path("", views.ComplaintListView.as_view(), name="list"),
+    path("new/", views.ComplaintCreateView.as_view(), name="create"),
+    path("public/", views.PublicComplaintView.as_view(), name="public"),
+    path("public/sent/", views.public_sent, name="public_sent"),
+    path("report/", views.ReportView.as_view(), name="report"),
+    path("report.csv", views.report_csv, name="report_csv"),
+    path("<str:reference>/", views.ComplaintDetailView.as_view(), name="detail"),
+    path("<str:reference>/files/<int:pk>/", views.attachment, name="attachment"),
+    *[
+        path(f"<str:reference>/{name}/", getattr(views, name), name=name)
+        for name in (
+            "reply",
+            "escalate",
+            "acknowledge",
+            "claim",
+            "assign",
+            "respond",
+            "extend",
+            "decide",
+            "release",
+            "decline",
+            "analyse",
+            "restrict",
+        )
+    ],
+]

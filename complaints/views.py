@@ -1,0 +1,367 @@
+"""The complaint pages: exams officers raise and follow their centre's complaints; staff work
+each case from its page; learners and parents use the public form without an account."""
+
+import csv
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from complaints import clocks, queries, services
+from complaints.forms import (
+    AnalyseForm,
+    AssignForm,
+    ComplaintForm,
+    DecisionForm,
+    EscalateForm,
+    ExtendForm,
+    PublicComplaintForm,
+    ReasonForm,
+    ReplyForm,
+    RespondForm,
+    RestrictionForm,
+)
+from complaints.models import Complaint, Submitter
+from portal import audit
+from portal.errors import PortalError
+from portal.permissions import centres_visible_to, is_staff_user
+from portal.sla.templatetags.sla import viewer_zone
+
+PUBLIC_WINDOW = 60 * 60
+
+
+def get_complaint_or_404(user, reference: str) -> Complaint:
+    """The one way the pages reach a case: another centre's case answers 404."""
+    return Complaint.objects.select_related(
+        "centre", "series", "assigned_to", "submitted_by"
+    ).get_visible_or_404(user, reference=reference)
+
+
+def _form_errors(form, error: PortalError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+class ComplaintListView(LoginRequiredMixin, ListView):
+    template_name = "complaints/list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        cases = (
+            Complaint.objects.visible_to(self.request.user)
+            .select_related("centre")
+            .prefetch_related("deadlines__service_level")
+        )
+        if self.request.GET.get("show") != "all":
+            cases = cases.open()
+        return cases.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["show_all"] = self.request.GET.get("show") == "all"
+        return context
+
+
+class ComplaintCreateView(LoginRequiredMixin, FormView):
+    template_name = "complaints/form.html"
+    form_class = ComplaintForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "centres": centres_visible_to(self.request.user)}
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        files = data.pop("attachments")
+        formal = data.pop("formal") == "yes"
+        centre = data.pop("centre")
+        try:
+            complaint = services.submit_complaint(
+                data=data,
+                centre=centre,
+                submitted_by=self.request.user,
+                submitter_type=Submitter.CENTRE,
+                files=files,
+                formal=formal,
+            )
+        except PortalError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        if complaint.status in (Complaint.Status.REDIRECTED, Complaint.Status.RECORDED):
+            messages.warning(
+                self.request,
+                f"{complaint.reference} is recorded but not taken on as a formal complaint: "
+                f"{complaint.route_reason}",
+            )
+        else:
+            messages.success(self.request, f"Complaint {complaint.reference} received.")
+        return redirect(complaint)
+
+
+class ComplaintDetailView(LoginRequiredMixin, DetailView):
+    template_name = "complaints/detail.html"
+    context_object_name = "complaint"
+
+    def get_object(self, queryset=None):
+        return get_complaint_or_404(self.request.user, self.kwargs["reference"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        complaint = self.object
+        user = self.request.user
+        context.update(
+            thread=complaint.messages.select_related("author").prefetch_related("attachments"),
+            attachments=complaint.attachments.filter(message__isnull=True),
+            reply_form=ReplyForm(),
+            escalate_form=EscalateForm() if complaint.may_escalate else None,
+            notices=clocks.notices_for(complaint, user),
+            zone=viewer_zone(user, complaint),
+        )
+        if is_staff_user(user):
+            context.update(
+                history=audit.history_of(complaint),
+                respond_form=RespondForm(),
+                extend_form=ExtendForm(),
+                decision_form=DecisionForm(),
+                reason_form=ReasonForm(),
+                assign_form=AssignForm(),
+                analyse_form=AnalyseForm(instance=complaint),
+                restriction_form=RestrictionForm(),
+                may_decide=user.has_perm("complaints.decide_escalation"),
+                may_restrict=user.has_perm("complaints.record_restriction"),
+            )
+        return context
+
+
+def _action(form_class=None, *, staff: bool = True):
+    """Wrap a POST action on one case: find it (404 for others), check the form, run the
+    service, then go back to the case with what happened."""
+
+    def decorate(run):
+        @wraps(run)
+        @require_POST
+        def view(request, reference):
+            if not request.user.is_authenticated:
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            complaint = get_complaint_or_404(request.user, reference)
+            if staff and not is_staff_user(request.user):
+                raise PermissionDenied
+            values = {}
+            if form_class is not None:
+                form = form_class(request.POST, request.FILES)
+                if not form.is_valid():
+                    for errors in form.errors.values():
+                        for error in errors:
+                            messages.error(request, error)
+                    return redirect(complaint)
+                values = form.cleaned_data
+            try:
+                done = run(request, complaint, **values)
+            except PortalError as error:
+                messages.error(request, error.message)
+            else:
+                if done:
+                    messages.success(request, done)
+            return redirect(complaint)
+
+        return view
+
+    return decorate
+
+
+@_action(ReplyForm, staff=False)
+def reply(request, complaint, *, body, attachments):
+    services.add_message(complaint, by=request.user, body=body, files=attachments)
+    return "Your message has been added to the correspondence."
+
+
+@_action(EscalateForm, staff=False)
+def escalate(request, complaint, *, reasons):
+    services.escalate_complaint(complaint, by=request.user, reasons=reasons)
+    return "Your request for a Director's review has been sent."
+
+
+@_action()
+def acknowledge(request, complaint):
+    services.acknowledge_complaint(complaint, by=request.user)
+    return "Acknowledged."
+
+
+@_action()
+def claim(request, complaint):
+    services.claim_complaint(complaint, by=request.user)
+    return "You are investigating this case."
+
+
+@_action(AssignForm)
+def assign(request, complaint, *, assigned_to):
+    services.assign_complaint(complaint, to=assigned_to, by=request.user)
+    return f"Assigned to {assigned_to}."
+
+
+@_action(RespondForm)
+def respond(request, complaint, **answer):
+    services.respond_to_complaint(complaint, by=request.user, **answer)
+    return "Response sent."
+
+
+@_action(ExtendForm)
+def extend(request, complaint, *, due_at, reason):
+    services.extend_response(complaint, by=request.user, due_at=due_at, reason=reason)
+    return "New response date set; the progress update was sent."
+
+
+@_action(DecisionForm)
+def decide(request, complaint, *, decision):
+    services.decide_escalation(complaint, by=request.user, decision=decision)
+    return "The Director's decision was sent; the case is closed."
+
+
+@_action()
+def release(request, complaint):
+    services.release_held(complaint, by=request.user)
+    return "Released from review."
+
+
+@_action(ReasonForm)
+def decline(request, complaint, *, reason):
+    services.close_held(complaint, by=request.user, reason=reason)
+    return "Declined; the person was told why."
+
+
+@_action(AnalyseForm)
+def analyse(request, complaint, *, root_cause, improvement_action):
+    services.analyse_complaint(
+        complaint, by=request.user, root_cause=root_cause, improvement_action=improvement_action
+    )
+    return "Root cause and improvement action saved."
+
+
+@_action(RestrictionForm)
+def restrict(request, complaint, *, criterion, action, details):
+    services.record_restriction(
+        by=request.user,
+        criterion=criterion,
+        action=action,
+        details=details,
+        email=complaint.contact_email,
+        user=complaint.submitted_by,
+        complaint=complaint,
+    )
+    return "Restriction recorded; the person has been told by email."
+
+
+@never_cache
+def attachment(request, reference, pk):
+    """A file of a case, for those who may see the case; never rendered by the browser."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    complaint = get_complaint_or_404(request.user, reference)
+    item = get_object_or_404(complaint.attachments, pk=pk)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name or f"{complaint.reference}-{item.pk}",
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _over_public_limit(request, email: str) -> bool:
+    """Count this attempt against the address it came from and the email it gives."""
+    limit = settings.COMPLAINT_PUBLIC_LIMIT_PER_HOUR
+    keys = [f"complaints:public:ip:{request.META.get('REMOTE_ADDR', '')}"]
+    if email:
+        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        keys.append(f"complaints:public:email:{digest}")
+    over = False
+    for key in keys:
+        # add() starts the window only once; incr() is atomic on Redis and in memory.
+        cache.add(key, 0, PUBLIC_WINDOW)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, PUBLIC_WINDOW)
+            count = 1
+        over = over or count > limit
+    return over
+
+
+@method_decorator(never_cache, name="dispatch")
+class PublicComplaintView(FormView):
+    template_name = "complaints/public_form.html"
+    form_class = PublicComplaintForm
+
+    def post(self, request, *args, **kwargs):
+        if _over_public_limit(request, request.POST.get("contact_email", "")):
+            return render(request, "complaints/public_limited.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        if data.pop("website"):
+            form.add_error(None, "We could not accept this form. Please try again.")
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        files = data.pop("attachments")
+        submitter_type = data.pop("submitter_type")
+        try:
+            complaint = services.submit_complaint(
+                data=data, submitter_type=submitter_type, files=files
+            )
+        except PortalError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        self.request.session["complaints_public_reference"] = complaint.reference
+        return HttpResponseRedirect(reverse("complaints:public_sent"))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+@never_cache
+def public_sent(request):
+    reference = request.session.get("complaints_public_reference")
+    complaint = Complaint.objects.filter(reference=reference).first() if reference else None
+    if complaint is None:
+        return redirect("complaints:public")
+    return render(request, "complaints/public_sent.html", {"complaint": complaint})
+
+
+class StaffOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self):
+        return is_staff_user(self.request.user)
+
+
+class ReportView(StaffOnlyMixin, TemplateView):
+    template_name = "complaints/report.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **queries.report()}
+
+
+def report_csv(request):
+    if not is_staff_user(request.user):
+        raise PermissionDenied
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in queries.csv_rows(Complaint.objects.all())),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
+    return response
