@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from portal.celery import app as celery_app
 from tests.factories import CentreFactory, OfficerFactory, StaffFactory
+from tests.signing_in import sign_in
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -63,15 +64,7 @@ def staff_user(db):
 @pytest.fixture
 def staff_client(client, staff_user):
     """A browser session of staff who have passed two-factor sign-in (the staff area opens)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=staff_user, name="phone", confirmed=True)
-    client.force_login(staff_user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return sign_in(client, staff_user)
 
 
 @pytest.fixture

@@ -133,3 +133,16 @@ def test_password_reset_unknown_email_says_the_same(client, officer_gb):
 def test_staff_client_fixture_opens_the_staff_area(staff_client):
     assert staff_client.get("/admin/").status_code == 200
     assert staff_client.get("/api/v1/centres/").status_code == 200
+
+
+def test_staff_pages_need_two_factor_not_only_a_password(client, staff_user):
+    client.force_login(staff_user)
+    response = client.get("/complaints/")
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:two_factor_setup')}?next=/complaints/"
+
+
+def test_public_pages_open_to_staff_before_two_factor(client, staff_user):
+    client.force_login(staff_user)
+    assert client.get("/service-standards/").status_code == 200
+    assert client.get(reverse("accounts:two_factor_setup")).status_code == 200

@@ -9,6 +9,7 @@ from portal.calendar import end_of_day
 from portal.sla.models import Clock
 from portal.sla.sweeps import sweep
 from tests.complaints.conftest import SERVICE
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def test_clock_repeated_acknowledge_starts_one_respond_clock(received, staff_use
 
 
 def test_detail_page_shows_deadlines(client, officer_gb, received):
-    client.force_login(officer_gb)
+    sign_in(client, officer_gb)
     page = client.get(received.get_absolute_url())
     assert "Deadlines" in page.text
     assert "30 Dec" in page.text or "30 December" in page.text
@@ -113,7 +114,7 @@ def test_clock_breach_notice_shown_on_the_case(received, client, time_machine):
     due = _clock(received, "complaint.acknowledge").due_at
     time_machine.move_to(due + dt.timedelta(minutes=5), tick=False)
     sweep()
-    client.force_login(investigator)
+    sign_in(client, investigator)
     page = client.get(received.get_absolute_url())
     assert [n.kind for n in page.context["notices"]] == ["breach"]
     assert "Notices" in page.text

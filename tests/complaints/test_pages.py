@@ -4,6 +4,7 @@ from django.urls import reverse
 from complaints import services
 from complaints.models import Attachment, Complaint, Message
 from tests.complaints.conftest import PDF, SERVICE, html, pdf
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,19 +23,19 @@ def _form(**extra):
 
 @pytest.fixture
 def officer_client(client, officer_gb):
-    client.force_login(officer_gb)
+    sign_in(client, officer_gb)
     return client
 
 
 @pytest.fixture
 def other_client(client, officer_pk):
-    client.force_login(officer_pk)
+    sign_in(client, officer_pk)
     return client
 
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    client.force_login(staff_user)
+    sign_in(client, staff_user)
     return client
 
 

@@ -3,34 +3,23 @@ import datetime as dt
 import io
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from complaints import services
 from complaints.models import Category, Complaint
 from tests.complaints.conftest import SERVICE
 from tests.factories import StaffFactory
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/complaints/complaint/"
 
 
-def _verified(client, user):
-    """Signed in with the second factor too, as the staff area asks."""
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
 @pytest.fixture
 def admin_client(client, staff_user):
     staff_user.is_superuser = True
     staff_user.save()
-    return _verified(client, staff_user)
+    return sign_in(client, staff_user)
 
 
 def _raise(centre, officer, **extra):
@@ -103,7 +92,7 @@ def test_queue_saves_root_cause_through_the_service(admin_client, complaint):
 def test_report_counts_complaints_and_dissatisfaction(client, staff_user, centre_gb, officer_gb):
     _raise(centre_gb, officer_gb)
     _raise(centre_gb, officer_gb, category=Category.RESULTS)
-    client.force_login(staff_user)
+    sign_in(client, staff_user)
     page = client.get("/complaints/report/")
     assert page.status_code == 200
     rows = {row["label"]: row for row in page.context["categories"]}
@@ -113,7 +102,7 @@ def test_report_counts_complaints_and_dissatisfaction(client, staff_user, centre
 
 
 def test_report_refused_to_officers(client, officer_gb):
-    client.force_login(officer_gb)
+    sign_in(client, officer_gb)
     assert client.get("/complaints/report/").status_code in (302, 403)
     assert client.get("/complaints/report.csv").status_code == 403
 
@@ -123,7 +112,7 @@ def test_report_csv_escapes_formulas(client, staff_user, centre_gb, officer_gb):
     services.analyse_complaint(
         complaint, by=staff_user, root_cause="process", improvement_action="@SUM(A1)"
     )
-    client.force_login(staff_user)
+    sign_in(client, staff_user)
     response = client.get("/complaints/report.csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][0] == "Reference"
@@ -139,6 +128,6 @@ def test_queue_open_to_customer_services_role(client, complaint):
     roles.sync_roles()
     agent = StaffFactory(username="agent")
     agent.groups.add(Group.objects.get(name=roles.CUSTOMER_SERVICES))
-    page = _verified(client, agent).get(QUEUE)
+    page = sign_in(client, agent).get(QUEUE)
     assert page.status_code == 200
     assert complaint.reference in page.text

@@ -7,6 +7,7 @@ from complaints.models import Complaint, Criterion
 from portal.accounts import roles
 from tests.complaints.conftest import SERVICE
 from tests.factories import StaffFactory
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_lifted_restriction_no_longer_holds(investigator, staff_user):
 
 def test_restrict_from_the_case_page(client, investigator):
     complaint = services.submit_complaint(data=dict(LEARNER), submitter_type="learner")
-    client.force_login(investigator)
+    sign_in(client, investigator)
     client.post(
         f"/complaints/{complaint.reference}/restrict/",
         {"criterion": "intimidation", "action": "written_only", "details": "Threats by phone."},

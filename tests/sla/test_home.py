@@ -2,6 +2,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from tests.signing_in import sign_in
 from tests.sla.conftest import london
 from tests.sla.figures import ACK, NOW, clock, known_clocks
 
@@ -14,7 +15,7 @@ def clocks(centre_gb, centre_pk):
 
 
 def home_of(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     with time_machine.travel(NOW, tick=False):
         return client.get(reverse("home"))
 
@@ -51,7 +52,7 @@ def test_officer_home_cost_does_not_grow_with_clocks(
 ):
     for day in range(2, 12):
         clock(centre_gb, ACK, london(2026, 11, day, 10))
-    client.force_login(officer_gb)
+    sign_in(client, officer_gb)
     with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(12):
         client.get(reverse("home"))
 
