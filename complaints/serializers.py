@@ -1,12 +1,10 @@
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from centres.models import Centre
 from complaints.models import Attachment, Complaint, Message, RootCause
 from entries.models import Series
 from portal.permissions import centres_visible_to
-from portal.sla.models import Clock
 from portal.sla.serializers import DeadlinesField
 
 
@@ -36,31 +34,11 @@ class MessageSerializer(serializers.ModelSerializer):
         return str(message.author) if message.author else ""
 
 
-INSTANT = {"type": "string", "format": "date-time", "nullable": True}
-DEADLINES_SCHEMA = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "properties": {
-            "code": {"type": "string"},
-            "due_at": INSTANT,
-            "state": {"type": "string", "enum": Clock.State.values},
-            "stopped_at": INSTANT,
-        },
-    },
-}
-
-
-@extend_schema_field(DEADLINES_SCHEMA)
-class CaseDeadlinesField(DeadlinesField):
-    """The engine's deadlines, described in the OpenAPI schema as the list they are."""
-
-
 class ComplaintSerializer(serializers.ModelSerializer):
     centre = serializers.SlugRelatedField(slug_field="number", read_only=True)
     series = serializers.SlugRelatedField(slug_field="code", read_only=True)
     assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    deadlines = CaseDeadlinesField()
+    deadlines = DeadlinesField()
 
     class Meta:
         model = Complaint

@@ -35,6 +35,7 @@ from complaints.forms import (
 from complaints.models import Complaint, Submitter
 from portal import audit
 from portal.errors import PortalError
+from portal.net import client_ip
 from portal.permissions import centres_visible_to, is_staff_user
 from portal.sla.templatetags.sla import viewer_zone
 
@@ -281,7 +282,7 @@ def attachment(request, reference, pk):
 def _over_public_limit(request, email: str) -> bool:
     """Count this attempt against the address it came from and the email it gives."""
     limit = settings.COMPLAINT_PUBLIC_LIMIT_PER_HOUR
-    keys = [f"complaints:public:ip:{request.META.get('REMOTE_ADDR', '')}"]
+    keys = [f"complaints:public:ip:{client_ip(request)}"]
     if email:
         digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
         keys.append(f"complaints:public:email:{digest}")

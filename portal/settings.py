@@ -159,7 +159,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+# Reverse proxies in front of the portal (load balancer, ingress) whose X-Forwarded-For
+# entries are trusted; see portal/net.py.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "portal.net.client_ip"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = PORTAL_NAME

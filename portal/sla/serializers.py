@@ -6,6 +6,7 @@ A list of cases stays at one query for all their deadlines when the case model d
 prefetches it (``.prefetch_related("deadlines")``); otherwise each case asks for its own.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.sla.models import Clock
@@ -25,6 +26,22 @@ def clocks_of(case):
     return Clock.objects.for_case(case)
 
 
+INSTANT = {"type": "string", "format": "date-time", "nullable": True}
+DEADLINES_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"},
+            "due_at": INSTANT,
+            "state": {"type": "string", "enum": Clock.State.values},
+            "stopped_at": INSTANT,
+        },
+    },
+}
+
+
+@extend_schema_field(DEADLINES_SCHEMA)
 class DeadlinesField(serializers.Field):
     def __init__(self, **kwargs):
         kwargs["read_only"] = True

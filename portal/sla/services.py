@@ -273,6 +273,10 @@ def extend_clock(case, *, code: str, due_at: dt.datetime, by, reason: str) -> Cl
         clock = _locked_open(case, code)
         if clock is None:
             raise NoSuchClock(f"{case.reference} has no open {code} deadline to extend.")
+        if clock.state == State.RUNNING and clock.due_at is not None and clock.due_at <= now:
+            # Past due, and no sweep has recorded it yet: settle the breach first, so that
+            # the later date never hides a deadline that was missed.
+            mark_breached(clock, now=now, by=by)
         new_due = end_of_day(london_date(due_at))
         if clock.due_at is not None and new_due <= clock.due_at:
             raise PortalError(

@@ -287,6 +287,24 @@ def test_extend_clock_of_a_breached_clock_runs_it_again_with_the_breach_on_recor
     assert (stopped.state, stopped.breached_at) == ("met", end_of(2027, 4, 6))
 
 
+def test_extend_clock_past_due_before_any_sweep_keeps_the_breach(case, staff_user):
+    start_clock(case, code="complaint.respond", at=london(2027, 3, 19, 15))
+    with time_machine.travel(london(2027, 4, 7, 9), tick=False):
+        clock = extend_clock(
+            case,
+            code="complaint.respond",
+            due_at=london(2027, 4, 30, 9),
+            by=staff_user,
+            reason="Complex",
+        )
+    assert (clock.state, clock.breached_at, clock.due_at) == (
+        "running",
+        end_of(2027, 4, 6),
+        end_of(2027, 4, 30),
+    )
+    assert [(n.kind, n.round) for n in clock.notices.all()] == [("breach", 0)]
+
+
 # Rules and closure days -------------------------------------------------------------------
 
 
