@@ -166,6 +166,9 @@ AXES_CLIENT_IP_CALLABLE = "portal.net.client_ip"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = PORTAL_NAME
+# The staff area always needs two-factor sign-in. The API asks for a code from whoever
+# enrolled a device (the public contract); with this on, staff must have one to use it at all.
+STAFF_API_TWO_FACTOR = env_bool("STAFF_API_TWO_FACTOR", False)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from portal.accounts import services
 from portal.accounts.lockout import lockout_message
-from portal.api.authentication import STAFF_NEED_TWO_FACTOR
+from portal.api.authentication import STAFF_NEED_TWO_FACTOR, staff_need_two_factor
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -54,7 +54,7 @@ class TokenView(APIView):
             )
         if user.has_two_factor:
             services.verify_second_factor(user, code=payload.validated_data.get("otp", ""))
-        elif user.is_staff:
+        elif staff_need_two_factor(user):
             return Response({"detail": STAFF_NEED_TWO_FACTOR}, status=status.HTTP_403_FORBIDDEN)
         token = services.issue_api_token(user)
         return Response({"token": token.key})

@@ -58,13 +58,21 @@ def test_bad_token_is_refused(api_client, officer_gb):
     assert api_client.get("/api/v1/centres/").status_code == 401
 
 
-def test_token_refused_to_staff_without_two_factor(api_client, staff_user):
+def test_token_for_staff_without_device_follows_the_contract(api_client, staff_user):
+    response = api_client.post(URL, {"username": "staffer", "password": PASSWORD}, format="json")
+    assert response.status_code == 200
+    assert response.json()["token"]
+
+
+def test_token_refused_to_staff_without_two_factor_when_required(api_client, staff_user, settings):
+    settings.STAFF_API_TWO_FACTOR = True
     response = api_client.post(URL, {"username": "staffer", "password": PASSWORD}, format="json")
     assert response.status_code == 403
     assert "two-factor" in response.json()["detail"]
 
 
-def test_session_api_refuses_staff_signed_in_with_password_only(client, staff_user):
+def test_session_api_refuses_staff_with_password_only_when_required(client, staff_user, settings):
+    settings.STAFF_API_TWO_FACTOR = True
     client.post("/accounts/login/", {"username": "staffer", "password": PASSWORD})
     response = client.get("/api/v1/centres/")
     assert response.status_code in {401, 403}
