@@ -6,7 +6,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Complaints"
 
     def ready(self):
-        from complaints import demo, queries
+        from complaints import demo, demo_history, queries
         from portal.accounts import roles
         from portal.core.demo import register_demo_step
         from portal.core.home import register_home_section
@@ -22,4 +22,6 @@ class ComplaintsConfig(AppConfig):
             roles.DIRECTOR, [*case, *thread, "complaints.decide_escalation", *restrictions]
         )
         register_home_section(queries.home_section)
+        # The past first, so that references follow the order in which cases came in.
+        register_demo_step(demo_history.seed_history)
         register_demo_step(demo.seed_complaints)

@@ -24,8 +24,8 @@ def stop(complaint, *, code: str, at=None, by=None) -> Clock | None:
     return sla.stop_clock(complaint, code=code, at=at, by=by)
 
 
-def extend(complaint, *, code: str, due_at, by, reason: str) -> Clock:
-    return sla.extend_clock(complaint, code=code, due_at=due_at, by=by, reason=reason)
+def extend(complaint, *, code: str, due_at, by, reason: str, at=None) -> Clock:
+    return sla.extend_clock(complaint, code=code, due_at=due_at, by=by, reason=reason, at=at)
 
 
 def deadlines(complaint) -> list[dict]:

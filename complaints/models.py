@@ -273,7 +273,7 @@ class Message(models.Model):
     )
     from_staff = models.BooleanField(default=False)
     body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]

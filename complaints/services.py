@@ -91,7 +91,13 @@ def _attach(
 
 
 def _tell(
-    complaint: Complaint, body: str, *, kind: str, by: User | None = None, email: bool = True
+    complaint: Complaint,
+    body: str,
+    *,
+    kind: str,
+    by: User | None = None,
+    email: bool = True,
+    at: dt.datetime | None = None,
 ) -> Message:
     """Write to the complainant on the thread, and by email once the change is committed."""
     message = Message.objects.create(
@@ -100,6 +106,7 @@ def _tell(
         author=by if by is not None and by.is_authenticated else None,
         from_staff=True,
         body=body,
+        created_at=at or timezone.now(),
     )
     if email and complaint.notify_address:
         send_message_email.delay_on_commit(message_id=message.pk)
@@ -188,7 +195,7 @@ def submit_complaint(
         )
         if status == Status.RECEIVED:
             clocks.start(complaint, code=clocks.ACKNOWLEDGE, at=at)
-        _tell(complaint, _receipt(complaint), kind=Message.Kind.NOTICE)
+        _tell(complaint, _receipt(complaint), kind=Message.Kind.NOTICE, at=at)
     return complaint
 
 
@@ -222,6 +229,7 @@ def acknowledge_complaint(
             by=by,
             summary="Acknowledged",
             update=lambda c: _set(c, acknowledged_at=at),
+            at=at,
         )
         if moved:
             clocks.stop(complaint, code=clocks.ACKNOWLEDGE, at=at, by=by)
@@ -233,6 +241,7 @@ def acknowledge_complaint(
                 "days and will keep you informed if it needs longer.",
                 kind=Message.Kind.ACKNOWLEDGEMENT,
                 by=by,
+                at=at,
             )
     return complaint
 
@@ -314,7 +323,7 @@ def respond_to_complaint(
         return _set(c, **values)
 
     with transaction.atomic():
-        complaint, moved = transition(complaint, Status.ANSWERED, by=by, update=answer)
+        complaint, moved = transition(complaint, Status.ANSWERED, by=by, update=answer, at=at)
         if moved:
             clocks.stop(complaint, code=clocks.RESPOND, at=at, by=by)
             _tell(
@@ -324,19 +333,26 @@ def respond_to_complaint(
                 "that review is the final step of our procedure.",
                 kind=Message.Kind.RESPONSE,
                 by=by,
+                at=at,
             )
     return complaint
 
 
 def extend_response(
-    complaint: Complaint, *, by: User, due_at: dt.datetime, reason: str
+    complaint: Complaint,
+    *,
+    by: User,
+    due_at: dt.datetime,
+    reason: str,
+    at: dt.datetime | None = None,
 ) -> Complaint:
     """Give a complex case a later response date and send the complainant a progress update.
 
     The engine keeps the breach of the original date on record if it had already passed.
     """
     reason = _require(reason, field="reason", message="Explain why the case needs longer.")
-    if due_at <= timezone.now():
+    at = at or timezone.now()
+    if due_at <= at:
         raise PortalError("The new date must be in the future.", field="due_at")
     with transaction.atomic():
         complaint = _locked(complaint)
@@ -345,11 +361,12 @@ def extend_response(
                 f"This complaint is {complaint.get_status_display().lower()}; only a case "
                 "under investigation can be given longer."
             )
-        clocks.extend(complaint, code=clocks.RESPOND, due_at=due_at, by=by, reason=reason)
+        clocks.extend(complaint, code=clocks.RESPOND, due_at=due_at, by=by, reason=reason, at=at)
         audit.record(
             complaint,
             "extended",
             by=by,
+            at=at,
             summary=f"Response due {due_at:%Y-%m-%d}",
             data={"due_at": due_at.isoformat(), "reason": reason},
         )
@@ -360,6 +377,7 @@ def extend_response(
             f"aim to respond by {when}.",
             kind=Message.Kind.PROGRESS,
             by=by,
+            at=at,
         )
     return complaint
 
@@ -379,10 +397,15 @@ def escalate_complaint(
             by=by,
             summary="Escalation to a Director asked for",
             update=lambda c: _set(c, escalation_reasons=reasons, escalated_at=at),
+            at=at,
         )
         if moved:
             Message.objects.create(
-                complaint=complaint, kind=Message.Kind.ESCALATION, author=by, body=reasons
+                complaint=complaint,
+                kind=Message.Kind.ESCALATION,
+                author=by,
+                body=reasons,
+                created_at=at,
             )
             send_escalation_email.delay_on_commit(complaint_id=complaint.pk)
     return complaint
@@ -403,6 +426,7 @@ def decide_escalation(
             by=by,
             summary="Director's final decision",
             update=lambda c: _set(c, director_decision=decision, decided_by=by, closed_at=at),
+            at=at,
         )
         if moved:
             _tell(
@@ -411,6 +435,7 @@ def decide_escalation(
                 "final step of our complaints procedure.",
                 kind=Message.Kind.DECISION,
                 by=by,
+                at=at,
             )
     return complaint
 
@@ -424,12 +449,17 @@ def release_held(complaint: Complaint, *, by: User, at: dt.datetime | None = Non
     }.get(complaint.route, Status.REDIRECTED)
     with transaction.atomic():
         complaint, moved = transition(
-            complaint, target, by=by, summary="Released after review", data={"held": True}
+            complaint,
+            target,
+            by=by,
+            summary="Released after review",
+            data={"held": True},
+            at=at,
         )
         if moved and target == Status.RECEIVED:
             clocks.start(complaint, code=clocks.ACKNOWLEDGE, at=at)
         if moved:
-            _tell(complaint, _receipt(complaint), kind=Message.Kind.NOTICE, by=by)
+            _tell(complaint, _receipt(complaint), kind=Message.Kind.NOTICE, by=by, at=at)
     return complaint
 
 
@@ -450,9 +480,10 @@ def close_held(
             summary="Declined after review",
             data={"reason": reason},
             update=lambda c: _set(c, closed_at=at),
+            at=at,
         )
         if moved:
-            _tell(complaint, reason, kind=Message.Kind.NOTICE, by=by)
+            _tell(complaint, reason, kind=Message.Kind.NOTICE, by=by, at=at)
     return complaint
 
 
@@ -475,7 +506,12 @@ def add_message(complaint: Complaint, *, by: User, body: str, files=()) -> Messa
 
 
 def analyse_complaint(
-    complaint: Complaint, *, by: User, root_cause: str, improvement_action: str
+    complaint: Complaint,
+    *,
+    by: User,
+    root_cause: str,
+    improvement_action: str,
+    at: dt.datetime | None = None,
 ) -> Complaint:
     """Record the root cause found and the improvement action taken."""
     with transaction.atomic():
@@ -487,7 +523,12 @@ def analyse_complaint(
         if before != after:
             locked.save(update_fields=["root_cause", "improvement_action"])
             audit.record(
-                locked, "analysed", by=by, summary="Root cause recorded", data={"to": after}
+                locked,
+                "analysed",
+                by=by,
+                at=at,
+                summary="Root cause recorded",
+                data={"to": after},
             )
     return locked
 

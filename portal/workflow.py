@@ -3,7 +3,8 @@
 A model that has a life cycle declares ``ALLOWED = {from_status: {to_status, ...}}`` and a
 ``status`` field. ``transition`` locks the row, returns quietly when it is already in the
 target status (a repeated call or a retried task), refuses a move the life cycle does not
-allow, saves only the fields it changed and writes an audit row, all in one transaction.
+allow, saves only the fields it changed and writes an audit row (dated ``at``, now by default), all
+in one transaction.
 """
 
 from collections.abc import Callable
@@ -22,6 +23,7 @@ def transition[M: models.Model](
     summary: str = "",
     data: dict | None = None,
     update: Callable[[M], list[str]] | None = None,
+    at=None,
 ) -> tuple[M, bool]:
     """Move ``case`` to status ``to``; answer the locked, saved row and whether it moved.
 
@@ -51,5 +53,6 @@ def transition[M: models.Model](
             by=by,
             summary=summary or f"{current} → {to}",
             data={"from": current, "to": to, **(data or {})},
+            at=at,
         )
     return locked, True

@@ -259,14 +259,16 @@ def cancel_clocks(case, *, at=None, by=None) -> int:
     return cancelled
 
 
-def extend_clock(case, *, code: str, due_at: dt.datetime, by, reason: str) -> Clock:
+def extend_clock(
+    case, *, code: str, due_at: dt.datetime, by, reason: str, at: dt.datetime | None = None
+) -> Clock:
     """Give a complex case a later due date (to the end of that London day).
 
     Steps: lock the open clock; refuse a date that is not later than the current one or a
     missing reason; start a new round of notices; a breached clock runs again, but its
     ``breached_at`` stays on record.
     """
-    now = timezone.now()
+    now = at or timezone.now()
     if not reason.strip():
         raise PortalError("Say why the case needs longer.", field="reason")
     with transaction.atomic():

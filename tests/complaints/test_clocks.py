@@ -3,8 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from complaints import services
+from complaints import clocks, services
 from complaints.models import Category
+from portal.audit import history_of
 from portal.calendar import end_of_day
 from portal.sla.models import Clock
 from portal.sla.sweeps import sweep
@@ -118,3 +119,30 @@ def test_clock_breach_notice_shown_on_the_case(received, client, time_machine):
     page = client.get(received.get_absolute_url())
     assert [n.kind for n in page.context["notices"]] == ["breach"]
     assert "Notices" in page.text
+
+
+def test_steps_taken_at_a_past_instant_are_dated_then(centre_gb, officer_gb, staff_user):
+    came_in = dt.datetime(2026, 6, 1, 10, tzinfo=LONDON)
+    acknowledged_at, extended_at = came_in + dt.timedelta(days=1), came_in + dt.timedelta(days=8)
+    case = services.submit_complaint(
+        data=dict(SERVICE), centre=centre_gb, submitted_by=officer_gb, at=came_in
+    )
+    services.acknowledge_complaint(case, by=staff_user, at=acknowledged_at)
+    services.extend_response(
+        case,
+        by=staff_user,
+        at=extended_at,
+        due_at=dt.datetime(2026, 6, 25, 17, tzinfo=LONDON),
+        reason="The examiner is away.",
+    )
+    statuses = history_of(case).filter(action="status")
+    assert list(statuses.values_list("at", flat=True)) == [acknowledged_at]
+    assert history_of(case).get(action="extended").at == extended_at
+    assert sorted(case.messages.values_list("created_at", flat=True)) == [
+        came_in,
+        acknowledged_at,
+        extended_at,
+    ]
+    respond = Clock.objects.for_case(case).get(code=clocks.RESPOND)
+    assert respond.due_at == end_of_day(dt.date(2026, 6, 25))
+    assert history_of(respond).get(action="extend").at == extended_at
