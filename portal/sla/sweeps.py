@@ -160,6 +160,16 @@ def queue_due_reminders(*, now: dt.datetime, limit: int) -> int:
                 )
             clock.remind_at = next_remind_at(clock, rule, after=now)
         Notice.objects.bulk_create(notices, ignore_conflicts=True)
+        for notice in notices:
+            # A reminder still waiting for office hours (queued on a Friday night, say) is
+            # replaced by the newer one for the same deadline: one reminder on Monday
+            # morning, not two. Only pending ones: a notice already claimed is a sender's.
+            Notice.objects.filter(
+                clock_id=notice.clock_id,
+                kind=Notice.Kind.REMINDER,
+                round=notice.round,
+                state=Notice.State.PENDING,
+            ).exclude(step=notice.step).update(state=Notice.State.DROPPED)
         Clock.objects.bulk_update(clocks, ["remind_at"])
     return len(clocks)
 

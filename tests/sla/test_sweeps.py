@@ -138,6 +138,18 @@ def test_reminders_missed_while_the_sweep_was_down_send_only_the_latest(
     assert list(Notice.objects.values_list("kind", "step")) == [("reminder", 1)]
 
 
+def test_reminders_deferred_to_the_same_morning_send_only_the_newer(case, send, investigator):
+    start_clock(case, code="complaint.respond", at=london(2027, 3, 1, 10))
+    # Due at the end of Monday 15 March: the 72-hour reminder falls on Friday night, the
+    # 24-hour one on Sunday night, and both would wait for Monday 09:00.
+    assert send(london(2027, 3, 13, 0, 1)).reminders == 1
+    assert send(london(2027, 3, 15, 0, 1)).reminders == 1
+    result = send(london(2027, 3, 15, 9, 0))
+    assert result.sent == 1
+    assert inbox(investigator) == [("reminder", "complaint.respond")]
+    assert sorted(Notice.objects.values_list("step", "state")) == [(0, "dropped"), (1, "sent")]
+
+
 # Exactly once -----------------------------------------------------------------------------
 
 
