@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from portal.celery import app as celery_app
 from tests.factories import CentreFactory, OfficerFactory, StaffFactory
-from tests.signing_in import sign_in
+from tests.signing_in import api_as, sign_in
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -74,16 +74,12 @@ def api_client():
 
 @pytest.fixture
 def officer_api(officer_gb):
-    client = APIClient()
-    client.force_authenticate(officer_gb)
-    return client
+    return api_as(officer_gb)
 
 
 @pytest.fixture
 def staff_api(staff_user):
-    client = APIClient()
-    client.force_authenticate(staff_user)
-    return client
+    return api_as(staff_user)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -13,3 +13,12 @@ def sign_in(client, user):
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+def api_as(user):
+    """An API client acting as ``user`` (authentication itself is tested in tests/accounts)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

@@ -1,7 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from complaints import services
 from complaints.models import Category
@@ -9,6 +8,7 @@ from portal.accounts import roles
 from portal.sla.models import ServiceLevel
 from portal.sla.services import load_charter
 from tests.factories import StaffFactory
+from tests.signing_in import api_as
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 PNG = (
@@ -72,13 +72,9 @@ def director(db):
 
 @pytest.fixture
 def director_api(director):
-    client = APIClient()
-    client.force_authenticate(director)
-    return client
+    return api_as(director)
 
 
 @pytest.fixture
 def officer_pk_api(officer_pk):
-    client = APIClient()
-    client.force_authenticate(officer_pk)
-    return client
+    return api_as(officer_pk)
