@@ -1,14 +1,12 @@
 """The staff queue: every case in one list, what is next due first, late ones marked."""
 
-import datetime as dt
-
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
 
 from complaints import clocks, services
 from complaints.models import Attachment, Complaint, ContactRestriction, Message
-from portal.calendar import LONDON, end_of_day, london_date
+from portal.calendar import LONDON, london_date
 from portal.errors import PortalError
 
 
@@ -17,17 +15,11 @@ class DueFilter(admin.SimpleListFilter):
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [("overdue", "Overdue"), ("today", "Due today"), ("week", "Due in 7 days")]
+        return list(clocks.DUE_WINDOWS.items())
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        end_of_today = end_of_day(london_date(now))
-        if self.value() == "overdue":
-            return queryset.filter(next_due__lt=now)
-        if self.value() == "today":
-            return queryset.filter(next_due__gte=now, next_due__lte=end_of_today)
-        if self.value() == "week":
-            return queryset.filter(next_due__gte=now, next_due__lte=now + dt.timedelta(days=7))
+        if self.value() in clocks.DUE_WINDOWS:
+            return clocks.due_within(queryset, self.value())
         return queryset
 
 

@@ -1,4 +1,3 @@
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -23,7 +22,6 @@ from complaints.serializers import (
     StaffComplaintSerializer,
 )
 from portal.api.permissions import IsStaff
-from portal.calendar import end_of_day, london_date
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to
 
@@ -72,13 +70,7 @@ class ComplaintViewSet(
             cases = cases.open()
         due = params.get("due")
         if due in ("overdue", "today"):
-            now = timezone.now()
-            cases = clocks.with_next_due(cases)
-            if due == "overdue":
-                return cases.filter(next_due__lt=now).order_by("next_due", "pk")
-            return cases.filter(
-                next_due__gte=now, next_due__lte=end_of_day(london_date(now))
-            ).order_by("next_due", "pk")
+            return clocks.due_within(cases, due).order_by("next_due", "pk")
         return cases.order_by("-created_at", "-pk")
 
     def get_serializer_class(self):

@@ -4,9 +4,13 @@ The complaint services call these few functions only, so the codes and the way t
 is called live in one place.
 """
 
+import datetime as dt
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
+from portal.calendar import end_of_day, london_date
 from portal.notifications.models import Notification
 from portal.sla import services as sla
 from portal.sla.models import Clock
@@ -55,3 +59,19 @@ def with_next_due(cases):
 
 def next_due_ordering():
     return models.F("next_due").asc(nulls_last=True)
+
+
+DUE_WINDOWS = {"overdue": "Overdue", "today": "Due today", "week": "Due in 7 days"}
+
+
+def due_within(cases, window: str, *, now: dt.datetime | None = None):
+    """Cases whose next deadline is past (``overdue``), by the end of today in London
+    (``today``) or within seven days (``week``); the queue and the API filter alike."""
+    now = now or timezone.now()
+    cases = with_next_due(cases)
+    if window == "overdue":
+        return cases.filter(next_due__lt=now)
+    ends = {"today": end_of_day(london_date(now)), "week": now + dt.timedelta(days=7)}
+    if window not in ends:
+        raise ValueError(f"Unknown due window {window!r}.")
+    return cases.filter(next_due__gte=now, next_due__lte=ends[window])

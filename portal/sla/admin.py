@@ -6,8 +6,7 @@ from django.utils import timezone
 from portal import audit
 from portal.calendar import LONDON, end_of_day, london_date
 from portal.sla import services
-from portal.sla.dashboard import overdue
-from portal.sla.models import Clock, ClosureDay, Notice, ServiceLevel
+from portal.sla.models import Clock, ClosureDay, Notice, ServiceLevel, overdue
 
 
 @admin.register(ServiceLevel)

@@ -16,7 +16,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Quer
 from django.db.models.functions import TruncMonth
 
 from portal.calendar import LONDON, add_months
-from portal.sla.models import OPEN, Clock, ServiceLevel
+from portal.sla.models import OPEN, Clock, ServiceLevel, missed, overdue
 
 MAX_MONTHS = 24
 State = Clock.State
@@ -24,20 +24,6 @@ State = Clock.State
 MET_ON_TIME = Q(state=State.MET, breached_at__isnull=True)
 # Finished and stopped: a cancelled clock was never "taken" to an outcome.
 FINISHED = Q(stopped_at__isnull=False) & ~Q(state=State.CANCELLED)
-
-
-def _running_past_due(now: dt.datetime) -> Q:
-    # A running clock past its due instant is breached whether or not a sweep has said so.
-    return Q(state=State.RUNNING, due_at__lt=now)
-
-
-def breached(now: dt.datetime) -> Q:
-    """Missed its deadline, even if staff later gave the case a new date and it was met."""
-    return Q(breached_at__isnull=False) | _running_past_due(now)
-
-
-def overdue(now: dt.datetime) -> Q:
-    return _running_past_due(now) | Q(state=State.BREACHED, stopped_at__isnull=True)
 
 
 def first_of_month(day: dt.date) -> dt.date:
@@ -145,7 +131,7 @@ def summary(filters: Filters, *, now: dt.datetime) -> list[Row]:
         .annotate(
             started=Count("pk"),
             met=Count("pk", filter=MET_ON_TIME),
-            breached=Count("pk", filter=breached(now)),
+            breached=Count("pk", filter=missed(now)),
             open=Count("pk", filter=OPEN),
             overdue=Count("pk", filter=overdue(now)),
         )

@@ -5,8 +5,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from portal.calendar import end_of_day, local_time, london_date, working_calendar
-from portal.sla.dashboard import overdue
-from portal.sla.models import OPEN, Clock
+from portal.sla.models import OPEN, Clock, overdue
 from portal.sla.templatetags.sla import plain_words
 
 SHOWN = 10

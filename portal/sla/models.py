@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from portal.calendar import Unit
+from portal.permissions import CentreScopedQuerySet
 
 
 class ServiceLevel(models.Model):
@@ -104,7 +105,7 @@ class ClosureDay(models.Model):
         return f"{self.day:%a %d %b %Y}: {self.reason}"
 
 
-class ClockQuerySet(models.QuerySet):
+class ClockQuerySet(CentreScopedQuerySet):
     def for_case(self, case):
         return self.filter(
             content_type=ContentType.objects.get_for_model(case, for_concrete_model=False),
@@ -122,15 +123,6 @@ class ClockQuerySet(models.QuerySet):
 
     def reminders_due(self, now):
         return self.filter(state=Clock.State.RUNNING, remind_at__lte=now)
-
-    def visible_to(self, user):
-        from portal.permissions import centre_ids_visible_to
-
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        if user.is_staff:
-            return self
-        return self.filter(centre__in=centre_ids_visible_to(user))
 
 
 class Clock(models.Model):
@@ -224,6 +216,21 @@ class Clock(models.Model):
 OPEN = Q(state__in=[Clock.State.RUNNING, Clock.State.PAUSED]) | Q(
     state=Clock.State.BREACHED, stopped_at__isnull=True
 )
+
+
+def running_past_due(now) -> Q:
+    # A running clock past its due instant is breached whether or not a sweep has said so.
+    return Q(state=Clock.State.RUNNING, due_at__lt=now)
+
+
+def missed(now) -> Q:
+    """Missed its deadline, even if staff later gave the case a new date and it was met."""
+    return Q(breached_at__isnull=False) | running_past_due(now)
+
+
+def overdue(now) -> Q:
+    """Past due and nobody has acted yet: the one meaning of "overdue" on every page."""
+    return running_past_due(now) | Q(state=Clock.State.BREACHED, stopped_at__isnull=True)
 
 
 class NoticeQuerySet(models.QuerySet):
