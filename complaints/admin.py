@@ -92,6 +92,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         *Complaint.SUBMISSION_FIELDS,
         "decided_by",
         *Complaint.OUTCOME_FIELDS,
+        *Complaint.STAFF_FIELDS,
     ]
     # Status and everything the complainant wrote change only through the services; the
     # root cause and the improvement action are the analysis staff add.

@@ -32,8 +32,10 @@ FILTERS = {
     "kind": "kind",
     "route": "route",
     "centre": "centre__number",
-    "assigned_to": "assigned_to__username",
 }
+# Filters on what only staff see: honoured for staff alone, so that an officer cannot probe
+# staff usernames by filtering.
+STAFF_FILTERS = {"assigned_to": "assigned_to__username"}
 
 
 class ComplaintViewSet(
@@ -60,7 +62,8 @@ class ComplaintViewSet(
             .prefetch_related("deadlines")
         )
         params = self.request.query_params
-        for param, lookup in FILTERS.items():
+        filters = {**FILTERS, **STAFF_FILTERS} if self.request.user.is_staff else FILTERS
+        for param, lookup in filters.items():
             value = params.get(param)
             if value == "me" and param == "assigned_to":
                 value = self.request.user.username

@@ -210,7 +210,6 @@ class Complaint(models.Model):
     # A centre's own complaint: the service given directly to learners does not apply.
     CENTRE_FIELDS = [f for f in SUBMISSION_FIELDS if f != "direct_service"]
     OUTCOME_FIELDS = [
-        "assigned_to",
         "acknowledged_at",
         "response",
         "answered_at",
@@ -218,9 +217,9 @@ class Complaint(models.Model):
         "escalated_at",
         "director_decision",
         "closed_at",
-        "root_cause",
-        "improvement_action",
     ]
+    # Inside the awarding body: who investigates and what the case taught us.
+    STAFF_FIELDS = ["assigned_to", "root_cause", "improvement_action"]
 
     class Meta:
         ordering = ["-created_at"]

@@ -37,7 +37,6 @@ class MessageSerializer(serializers.ModelSerializer):
 class ComplaintSerializer(serializers.ModelSerializer):
     centre = serializers.SlugRelatedField(slug_field="number", read_only=True)
     series = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
     deadlines = DeadlinesField()
 
     class Meta:
@@ -58,11 +57,15 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
 
 class StaffComplaintSerializer(ComplaintSerializer):
-    """What staff see besides: who raised it and why a case is held."""
+    """What staff see besides: who investigates, what the case taught us, who raised it and
+    why a case is held. None of it goes to the centre."""
+
+    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta(ComplaintSerializer.Meta):
         fields = [
             *ComplaintSerializer.Meta.fields,
+            *Complaint.STAFF_FIELDS,
             "submitter_type",
             "contact_name",
             "contact_email",

@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from complaints.models import Attachment, Complaint, Message
 from portal import audit
 from tests.complaints.conftest import PDF, SERVICE, html, pdf
+from tests.signing_in import api_as
 
 pytestmark = pytest.mark.django_db
 
@@ -142,19 +143,33 @@ def test_respond_repeated_is_quiet(staff_api, acknowledged):
     assert response.json()["response"] == "First."
 
 
+def test_officer_sees_no_staff_only_fields_and_cannot_filter_by_staff(
+    staff_api, officer_api, acknowledged
+):
+    staff_api.post(_url(acknowledged, "claim"))
+    staff_api.post(
+        _url(acknowledged, "analyse"),
+        {"root_cause": "centre", "improvement_action": "Internal note"},
+        format="json",
+    )
+    seen = officer_api.get(f"/api/v1/complaints/{acknowledged.reference}/").json()
+    assert {"assigned_to", "root_cause", "improvement_action"} & set(seen) == set()
+    staff_view = staff_api.get(f"/api/v1/complaints/{acknowledged.reference}/").json()
+    assert (staff_view["assigned_to"], staff_view["root_cause"]) == ("staffer", "centre")
+    everyone = officer_api.get("/api/v1/complaints/").json()["count"]
+    assert officer_api.get("/api/v1/complaints/?assigned_to=nobody").json()["count"] == everyone
+
+
 # claim and assign
 
 
 def test_claim_allowed_then_refused_to_a_second_person(staff_api, acknowledged, staff_user):
-    from rest_framework.test import APIClient
-
     from tests.factories import StaffFactory
 
     response = staff_api.post(_url(acknowledged, "claim"))
     assert (response.status_code, response.json()["status"]) == (200, "investigating")
     assert response.json()["assigned_to"] == staff_user.username
-    other = APIClient()
-    other.force_authenticate(StaffFactory(username="other"))
+    other = api_as(StaffFactory(username="other"))
     assert other.post(_url(acknowledged, "claim")).status_code == 409
     assert staff_api.post(_url(acknowledged, "claim")).status_code == 200
     assert Complaint.objects.get().assigned_to == staff_user
