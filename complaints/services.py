@@ -32,6 +32,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.references import next_reference
+from portal.storage import files_discarded_on_failure
 from portal.workflow import transition
 
 Status = Complaint.Status
@@ -76,10 +77,10 @@ def _check_submission(data: dict, *, centre, submitter_type: str) -> None:
 
 
 def _attach(
-    complaint: Complaint, files, *, by: User | None, message: Message | None = None
+    complaint: Complaint, files, *, by: User | None, saved: list, message: Message | None = None
 ) -> None:
     for upload, content_type in files:
-        Attachment.objects.create(
+        attachment = Attachment.objects.create(
             complaint=complaint,
             message=message,
             file=upload,
@@ -88,6 +89,7 @@ def _attach(
             size=upload.size,
             uploaded_by=by if by is not None and by.is_authenticated else None,
         )
+        saved.append(attachment.file)
 
 
 def _tell(
@@ -160,7 +162,7 @@ def submit_complaint(
         status = Status.RECORDED
     else:
         status = Status.REDIRECTED
-    with transaction.atomic():
+    with files_discarded_on_failure() as saved, transaction.atomic():
         complaint = Complaint.objects.create(
             reference=next_reference("CMP", at=at),
             kind=Kind.COMPLAINT if routing.is_complaint else Kind.DISSATISFACTION,
@@ -184,7 +186,7 @@ def submit_complaint(
             created_at=at,
             **{field: (data.get(field) or "").strip() for field in OPTIONAL},
         )
-        _attach(complaint, checked, by=submitted_by)
+        _attach(complaint, checked, by=submitted_by, saved=saved)
         audit.record(
             complaint,
             "submitted",
@@ -495,12 +497,12 @@ def add_message(complaint: Complaint, *, by: User, body: str, files=()) -> Messa
             "This complaint is closed: the Director's review was the final step."
         )
     checked = [(upload, uploads.check_upload(upload)) for upload in files]
-    with transaction.atomic():
+    with files_discarded_on_failure() as saved, transaction.atomic():
         if by.is_staff:
             message = _tell(complaint, body, kind=Message.Kind.MESSAGE, by=by)
         else:
             message = Message.objects.create(complaint=complaint, author=by, body=body)
-        _attach(complaint, checked, by=by, message=message)
+        _attach(complaint, checked, by=by, message=message, saved=saved)
         audit.record(complaint, "message", by=by, summary=body[:120])
     return message
 
