@@ -9,7 +9,6 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from complaints import clocks, uploads
 from complaints.models import (
@@ -30,6 +29,7 @@ from complaints.tasks import (
 )
 from portal import audit
 from portal.accounts.models import User
+from portal.calendar import london_date, long_date
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.references import next_reference
 from portal.storage import files_discarded_on_failure
@@ -340,6 +340,9 @@ def respond_to_complaint(
     return complaint
 
 
+MAX_EXTENSION = dt.timedelta(days=366)
+
+
 def extend_response(
     complaint: Complaint,
     *,
@@ -356,6 +359,11 @@ def extend_response(
     at = at or timezone.now()
     if due_at <= at:
         raise PortalError("The new date must be in the future.", field="due_at")
+    if due_at > at + MAX_EXTENSION:
+        # A date years away would quietly switch the deadline off.
+        raise PortalError(
+            f"The new date can be at most {MAX_EXTENSION.days} days from today.", field="due_at"
+        )
     with transaction.atomic():
         complaint = _locked(complaint)
         if complaint.status not in (Status.ACKNOWLEDGED, Status.INVESTIGATING):
@@ -363,16 +371,21 @@ def extend_response(
                 f"This complaint is {complaint.get_status_display().lower()}; only a case "
                 "under investigation can be given longer."
             )
-        clocks.extend(complaint, code=clocks.RESPOND, due_at=due_at, by=by, reason=reason, at=at)
+        clock = clocks.extend(
+            complaint, code=clocks.RESPOND, due_at=due_at, by=by, reason=reason, at=at
+        )
+        # The clock is due at the end of a London day: tell the complainant that day, not
+        # the date of the instant typed in (which may be another day in UTC).
+        due_day = london_date(clock.due_at)
         audit.record(
             complaint,
             "extended",
             by=by,
             at=at,
-            summary=f"Response due {due_at:%Y-%m-%d}",
-            data={"due_at": due_at.isoformat(), "reason": reason},
+            summary=f"Response due {due_day:%Y-%m-%d}",
+            data={"due_at": clock.due_at.isoformat(), "reason": reason},
         )
-        when = date_format(timezone.localtime(due_at), "j F Y")
+        when = long_date(due_day)
         _tell(
             complaint,
             f"Progress update on {complaint.reference}: {reason}\n\nBecause of this we now "

@@ -60,6 +60,11 @@ def local_time(at: dt.datetime | None, zone: ZoneInfo) -> str:
     return f"{at.astimezone(zone):%a %-d %b %Y, %H:%M}" if at else ""
 
 
+def long_date(day: dt.date) -> str:
+    """A date as a letter writes it: 6 April 2027."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)

@@ -21,7 +21,8 @@ class MonthField(forms.CharField):
         if not value:
             return None
         match = MONTH.match(value)
-        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
+        # The portal's records start after 2000; past 2100 date arithmetic would overflow.
+        if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
             raise forms.ValidationError(f"{value!r} is not a month. {MONTH_HELP}")
         return dt.date(int(match[1]), int(match[2]), 1)
 

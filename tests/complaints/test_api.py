@@ -1,5 +1,9 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from complaints.models import Attachment, Complaint, Message
 from portal import audit
@@ -239,10 +243,14 @@ def test_escalate_refused_after_final_decision(officer_api, director_api, escala
 # extend
 
 
+def _in_days(days: int) -> str:
+    return (timezone.now() + dt.timedelta(days=days)).isoformat()
+
+
 def test_extend_sends_a_progress_update(staff_api, acknowledged):
     response = staff_api.post(
         _url(acknowledged, "extend"),
-        {"due_at": "2099-01-15T17:00:00Z", "reason": "We are consulting the examiner."},
+        {"due_at": _in_days(60), "reason": "We are consulting the examiner."},
     )
     assert response.status_code == 200
     update = Message.objects.get(kind="progress")
@@ -250,8 +258,33 @@ def test_extend_sends_a_progress_update(staff_api, acknowledged):
 
 
 def test_extend_refused_after_answer(staff_api, answered):
-    body = {"due_at": "2099-01-15T17:00:00Z", "reason": "x"}
+    body = {"due_at": _in_days(60), "reason": "x"}
     assert staff_api.post(_url(answered, "extend"), body).status_code == 409
+
+
+def test_extend_more_than_a_year_away_is_refused_and_changes_nothing(staff_api, acknowledged):
+    due_before = acknowledged.deadlines.get(code="complaint.respond").due_at
+    response = staff_api.post(
+        _url(acknowledged, "extend"), {"due_at": _in_days(400), "reason": "Complex"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {"due_at": ["The new date can be at most 366 days from today."]}
+    }
+    assert acknowledged.deadlines.get(code="complaint.respond").due_at == due_before
+    assert not Message.objects.filter(kind="progress").exists()
+
+
+def test_extend_tells_the_london_day_the_clock_is_due(staff_api, acknowledged):
+    # 00:30 on a summer morning in London is still the evening before in UTC.
+    with time_machine.travel(dt.datetime(2027, 5, 3, 9, tzinfo=dt.UTC), tick=False):
+        staff_api.post(
+            _url(acknowledged, "extend"),
+            {"due_at": "2027-06-10T00:30:00+01:00", "reason": "Complex"},
+        )
+    clock = acknowledged.deadlines.get(code="complaint.respond")
+    assert clock.due_at == dt.datetime(2027, 6, 10, 22, 59, 59, 999999, tzinfo=dt.UTC)
+    assert "we now aim to respond by 10 June 2027" in Message.objects.get(kind="progress").body
 
 
 # messages and attachments

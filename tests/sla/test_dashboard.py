@@ -113,6 +113,7 @@ def test_dashboard_filters_from_the_query_string(staff_client, clocks, centre_pk
         ("?series=NOPE", "No series has that code."),
         ("?start=2026-13", "&#x27;2026-13&#x27; is not a month."),
         ("?start=last+week", "is not a month. A month as YYYY-MM"),
+        ("?start=9999-01&end=9999-12", "&#x27;9999-01&#x27; is not a month."),
         ("?start=2026-11&end=2026-10", "The first month comes after the last one."),
         ("?start=2024-01&end=2026-01", "Choose at most 24 months at a time."),
     ],
