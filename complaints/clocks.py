@@ -20,7 +20,14 @@ ACKNOWLEDGE = "complaint.acknowledge"
 RESPOND = "complaint.respond"
 
 
-def start(complaint, *, code: str, at=None) -> Clock:
+def promise(code: str) -> str:
+    """What the active charter promises for ``code``, in words, or a plain "as soon as we
+    can" where it promises nothing."""
+    rule = sla.promised(code)
+    return rule.promise if rule else "as soon as we can"
+
+
+def start(complaint, *, code: str, at=None) -> Clock | None:
     return sla.start_clock(complaint, code=code, at=at)
 
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 
+from complaints import clocks
 from complaints.models import Category, Route, Submitter
 
 MALPRACTICE_GUIDANCE = (
@@ -19,10 +21,19 @@ MALPRACTICE_GUIDANCE = (
     "malpractice: that is the one matter about a school we look into ourselves."
 )
 
+
+def service_guidance() -> str:
+    return (
+        "Taken on as a complaint: acknowledged "
+        f"{clocks.promise(clocks.ACKNOWLEDGE)}, investigated by a senior manager and "
+        f"answered {clocks.promise(clocks.RESPOND)} after acknowledgement."
+    )
+
+
 # What each category leads to, in the words the person reads before submitting.
 GUIDANCE = {
-    Category.SERVICE: "Taken on as a complaint: acknowledged within 2 working days, "
-    "investigated by a senior manager and answered within 10 working days of acknowledgement.",
+    # The times come from the active charter, read when the text is shown.
+    Category.SERVICE: lazy(lambda: service_guidance(), str)(),
     Category.RESULTS: "Concerns about results are considered only as an enquiry about results, "
     "submitted by the school through the formal process and within its deadlines.",
     Category.QUESTION_PAPER: "During the live exam series we cannot answer complaints about a "
@@ -115,4 +126,4 @@ def route_submission(
             "Recorded as a concern without a formal complaint: we analyse and review every "
             "one to improve our services.",
         )
-    return Routing(Route.COMPLAINT, GUIDANCE[Category.SERVICE])
+    return Routing(Route.COMPLAINT, service_guidance())

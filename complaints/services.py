@@ -211,7 +211,7 @@ def _receipt(complaint: Complaint) -> str:
     if complaint.status == Status.RECEIVED:
         return (
             f"We have received your complaint {complaint.reference}. A member of the "
-            "Complaints Team will acknowledge it within 2 working days."
+            f"Complaints Team will acknowledge it {clocks.promise(clocks.ACKNOWLEDGE)}."
         )
     return (
         f"We have recorded {complaint.reference}; it is not taken on as a formal complaint. "
@@ -239,8 +239,9 @@ def acknowledge_complaint(
             _tell(
                 complaint,
                 f"A member of the Complaints Team has acknowledged {complaint.reference}. "
-                "A senior manager will investigate it; we aim to respond within 10 working "
-                "days and will keep you informed if it needs longer.",
+                "A senior manager will investigate it; we aim to respond "
+                f"{clocks.promise(clocks.RESPOND)} and will keep you informed if it needs "
+                "longer.",
                 kind=Message.Kind.ACKNOWLEDGEMENT,
                 by=by,
                 at=at,

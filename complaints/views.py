@@ -336,7 +336,8 @@ def public_sent(request):
     complaint = Complaint.objects.filter(reference=reference).first() if reference else None
     if complaint is None:
         return redirect("complaints:public")
-    return render(request, "complaints/public_sent.html", {"complaint": complaint})
+    context = {"complaint": complaint, "promise": clocks.promise(clocks.ACKNOWLEDGE)}
+    return render(request, "complaints/public_sent.html", context)
 
 
 class StaffOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):

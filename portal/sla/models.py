@@ -75,6 +75,15 @@ class ServiceLevel(models.Model):
         return "same working day" if self.limit_value == 0 else f"{self.limit_value} {unit}"
 
     @property
+    def promise(self) -> str:
+        """The commitment as a letter to the customer puts it: "within 2 working days"."""
+        if self.limit_value is None:
+            return "by the date we give you"
+        if self.limit_value == 0:
+            return "on the same working day"
+        return f"within {self.limit_description}"
+
+    @property
     def centre_responsible(self) -> bool:
         return self.responsible == self.CENTRE
 

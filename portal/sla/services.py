@@ -31,6 +31,19 @@ class NoSuchClock(PortalError):
     """The case has no clock for that service level."""
 
 
+def promised(code: str) -> ServiceLevel | None:
+    """The active charter's rule for ``code``, or None when the charter makes no such
+    promise (another awarding body's charter may not).
+
+    A code that no charter has ever had is a mistake in the calling code, not a charter
+    without that promise, and is refused.
+    """
+    rule = ServiceLevel.objects.filter(code=code).order_by("-active").first()
+    if rule is None:
+        raise PortalError(f"No active service level has the code {code!r}.", field="code")
+    return rule if rule.active else None
+
+
 def get_service_level(code: str) -> ServiceLevel:
     try:
         return ServiceLevel.objects.get(code=code, active=True)
@@ -133,16 +146,20 @@ def _settle(clock: Clock, *, at: dt.datetime) -> None:
 
 def start_clock(
     case, *, code: str, at: dt.datetime | None = None, due_at: dt.datetime | None = None
-) -> Clock:
+) -> Clock | None:
     """Start measuring ``case`` against service level ``code``.
 
-    Steps: answer the open clock if one already runs for this case and code; otherwise
+    Steps: answer None when the active charter makes no promise for ``code`` (the case goes
+    on without a clock); answer the open clock if one already runs for this case and code;
+    otherwise
     compute the due instant (the rule's, or ``due_at`` when staff set the date of this case,
     taken to the end of its London day) and the first reminder; insert the clock. Two
     concurrent starts meet at the unique constraint and both answer the same row.
     """
     at = at or timezone.now()
-    rule = get_service_level(code)
+    rule = promised(code)
+    if rule is None:
+        return None
     existing = Clock.objects.for_case(case).filter(code=code).open().first()
     if existing is not None:
         return existing

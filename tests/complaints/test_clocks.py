@@ -146,3 +146,21 @@ def test_steps_taken_at_a_past_instant_are_dated_then(centre_gb, officer_gb, sta
     respond = Clock.objects.for_case(case).get(code=clocks.RESPOND)
     assert respond.due_at == end_of_day(dt.date(2026, 6, 25))
     assert history_of(respond).get(action="extend").at == extended_at
+
+
+def test_clock_under_another_charter_uses_its_times_and_runs_without_missing_rules(
+    centre_gb, officer_gb, staff_user
+):
+    from django.core.management import call_command
+
+    call_command("load_charter", "cmi")
+    complaint = services.submit_complaint(
+        data=dict(SERVICE), centre=centre_gb, submitted_by=officer_gb
+    )
+    assert "acknowledge it within 3 working days" in complaint.messages.get().body
+    complaint = services.acknowledge_complaint(complaint, by=staff_user)
+    assert complaint.status == "acknowledged"
+    assert [(c.code, c.state) for c in Clock.objects.for_case(complaint)] == [
+        ("complaint.acknowledge", "met")
+    ]
+    assert "we aim to respond as soon as we can" in complaint.messages.last().body

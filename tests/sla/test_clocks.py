@@ -443,3 +443,9 @@ def test_update_service_level_reschedules_a_paused_clock_too(case, staff_user):
     clock = resume_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
     assert (clock.state, clock.due_at) == ("running", end_of(2026, 12, 31))
     assert Clock.objects.get().due_at == end_of(2026, 12, 31)
+
+
+def test_start_clock_for_a_promise_the_active_charter_does_not_make_answers_none(case):
+    call_command("load_charter", "cmi")
+    assert start_clock(case, code="complaint.respond", at=CHRISTMAS_EVE) is None
+    assert not Clock.objects.exists()
