@@ -20,10 +20,13 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
 
 def clocks_of(case):
+    """The case's clocks with their rules: prefetched ones when the caller asked for them
+    (``prefetch_related("deadlines__service_level")``), else one query."""
     related = getattr(case, "deadlines", None)
     if related is not None and hasattr(related, "all"):
+        # Chaining anything onto a prefetched relation would query again, row by row.
         return related.all()
-    return Clock.objects.for_case(case)
+    return Clock.objects.for_case(case).select_related("service_level")
 
 
 INSTANT = {"type": "string", "format": "date-time", "nullable": True}

@@ -33,12 +33,6 @@ def other_client(client, officer_pk):
     return client
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    sign_in(client, staff_user)
-    return client
-
-
 def test_list_and_detail_for_own_centre(officer_client, complaint):
     listed = officer_client.get(reverse("complaints:list"))
     assert complaint.reference in listed.text
@@ -194,3 +188,20 @@ def test_home_page_shows_open_complaints(officer_client, complaint):
 def test_pages_need_sign_in(client, complaint):
     response = client.get(complaint.get_absolute_url())
     assert response.status_code == 302
+
+
+def _queries_for_list(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("complaints:list")).status_code == 200
+    return len(queries)
+
+
+def test_list_queries_do_not_grow_with_the_cases(officer_client, centre_gb, officer_gb):
+    services.submit_complaint(data=dict(SERVICE), centre=centre_gb, submitted_by=officer_gb)
+    one = _queries_for_list(officer_client)
+    for _ in range(5):
+        services.submit_complaint(data=dict(SERVICE), centre=centre_gb, submitted_by=officer_gb)
+    assert _queries_for_list(officer_client) == one

@@ -63,7 +63,7 @@ def deadlines(context, case):
     zone = viewer_zone(user, case)
     now = timezone.now()
     cal = working_calendar()
-    clocks = list(clocks_of(case).select_related("service_level"))
+    clocks = list(clocks_of(case))
     return {
         "zone": zone,
         "rows": [
