@@ -6,6 +6,7 @@ from django.db.models import Count
 
 from complaints import clocks
 from complaints.models import Category, Complaint, Kind, RootCause
+from portal.spreadsheets import spreadsheet_safe
 
 HOME_SHOWN = 10
 BAR_X = 320
@@ -84,14 +85,6 @@ def report(cases=None) -> dict:
     }
 
 
-def csv_value(value) -> str:
-    """A cell a spreadsheet shows as text: never a formula it would run."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 CSV_COLUMNS = [
     ("reference", "Reference"),
     ("created_at", "Received"),
@@ -121,4 +114,4 @@ def csv_rows(cases):
             "root_cause": case.get_root_cause_display(),
             "improvement_action": case.improvement_action,
         }
-        yield [csv_value(values[name]) for name, _ in CSV_COLUMNS]
+        yield [spreadsheet_safe(values[name]) for name, _ in CSV_COLUMNS]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from portal.calendar import add_months, london_date
 from portal.sla import dashboard as figures
 from portal.sla.forms import DashboardFilterForm
+from portal.spreadsheets import spreadsheet_safe
 
 CHARTER_CACHE_SECONDS = 5 * 60
 CSV_COLUMNS = [
@@ -17,7 +18,6 @@ CSV_COLUMNS = [
     "on_time_percent", "median_hours", "open_now", "overdue_now",
 ]  # fmt: skip
 # A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def staff_area(view):
@@ -59,13 +59,6 @@ def _error_text(form) -> str:
     return "\n".join(
         f"{name}: {message}" for name, messages in form.errors.items() for message in messages
     )
-
-
-def spreadsheet_safe(value) -> str | int | float:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
 
 
 def _csv(rows, filters) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from portal.sla.dashboard import Filters, chart, summary
 from portal.sla.models import Clock
-from portal.sla.views import spreadsheet_safe
+from portal.spreadsheets import spreadsheet_safe
 from tests.sla.conftest import london
 from tests.sla.figures import ACK, EAR, HOURS, NOW, clock, known_clocks
 
