@@ -1,12 +1,9 @@
-import datetime as dt
-
 from django.contrib import admin
 from django.utils import timezone
 
 from portal import audit
-from portal.calendar import LONDON, end_of_day, london_date
 from portal.sla import services
-from portal.sla.models import Clock, ClosureDay, Notice, ServiceLevel, overdue
+from portal.sla.models import Clock, ClosureDay, Notice, ServiceLevel, due_today, overdue
 
 
 @admin.register(ServiceLevel)
@@ -65,11 +62,7 @@ class DueFilter(admin.SimpleListFilter):
             # breached and still not done.
             return queryset.filter(overdue(now))
         if self.value() == "today":
-            today = london_date(now)
-            opens = dt.datetime.combine(today, dt.time.min, tzinfo=LONDON)
-            return queryset.filter(
-                state=Clock.State.RUNNING, due_at__gte=opens, due_at__lte=end_of_day(today)
-            )
+            return queryset.filter(due_today(now))
         return queryset
 
 

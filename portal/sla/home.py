@@ -4,8 +4,8 @@ centres, nearest first; staff how many fall due today or are overdue, per servic
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from portal.calendar import end_of_day, local_time, london_date, working_calendar
-from portal.sla.models import OPEN, Clock, overdue
+from portal.calendar import local_time, working_calendar
+from portal.sla.models import OPEN, Clock, due_today, overdue
 from portal.sla.templatetags.sla import plain_words
 
 SHOWN = 10
@@ -54,13 +54,12 @@ def deadlines_at_risk(user) -> dict:
     """Per service level, the clocks due by the end of today (London) and those overdue now:
     past their date and not yet stopped, whether or not a sweep has marked them breached."""
     now = timezone.now()
-    due_today = Q(
-        state=Clock.State.RUNNING, due_at__gte=now, due_at__lte=end_of_day(london_date(now))
-    )
     rows = list(
         Clock.objects.filter(OPEN)
         .values("code", "service_level__name")
-        .annotate(due_today=Count("pk", filter=due_today), overdue=Count("pk", filter=overdue(now)))
+        .annotate(
+            due_today=Count("pk", filter=due_today(now)), overdue=Count("pk", filter=overdue(now))
+        )
         .filter(Q(due_today__gt=0) | Q(overdue__gt=0))
         .order_by("code")
     )

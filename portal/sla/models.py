@@ -13,7 +13,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from portal.calendar import Unit
+from portal.calendar import Unit, end_of_day, london_date
 from portal.permissions import CentreScopedQuerySet
 
 
@@ -235,6 +235,11 @@ def running_past_due(now) -> Q:
 def missed(now) -> Q:
     """Missed its deadline, even if staff later gave the case a new date and it was met."""
     return Q(breached_at__isnull=False) | running_past_due(now)
+
+
+def due_today(now) -> Q:
+    """Running and due between now and the end of today in London (not yet overdue)."""
+    return Q(state=Clock.State.RUNNING, due_at__gte=now, due_at__lte=end_of_day(london_date(now)))
 
 
 def overdue(now) -> Q:
