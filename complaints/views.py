@@ -37,7 +37,7 @@ from portal import audit
 from portal.errors import PortalError
 from portal.net import client_ip
 from portal.permissions import centres_visible_to, is_staff_user
-from portal.sla.templatetags.sla import viewer_zone
+from portal.zones import viewer_zone
 
 PUBLIC_WINDOW = 60 * 60
 

@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from centres.models import validate_time_zone
+
 
 class User(AbstractUser):
     """A person who signs in: an exams officer of one or more centres, or staff.
@@ -13,6 +15,7 @@ class User(AbstractUser):
     time_zone = models.CharField(
         max_length=64,
         blank=True,
+        validators=[validate_time_zone],
         help_text="Shown times use this zone; blank means the zone of the user's first centre.",
     )
 

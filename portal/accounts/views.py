@@ -7,7 +7,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -15,18 +14,11 @@ from django_otp import login as otp_login
 from portal.accounts import services
 from portal.accounts.forms import OTPTokenForm
 from portal.errors import PortalError
+from portal.http import safe_next
 
 PENDING_USER = "two_factor_pending_user"
 PENDING_BACKEND = "two_factor_pending_backend"
 PENDING_NEXT = "two_factor_pending_next"
-
-
-def _safe_next(request, candidate: str | None, default: str) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
 
 
 class LoginView(auth_views.LoginView):
@@ -74,7 +66,7 @@ def verify(request):
             next_url = request.session.get(PENDING_NEXT) or reverse("home")
             login(request, user, backend=backend)
             otp_login(request, device)
-            return redirect(_safe_next(request, next_url, reverse("home")))
+            return redirect(safe_next(request, next_url, reverse("home")))
     return render(request, "accounts/verify.html", {"form": form, "pending_user": user})
 
 
@@ -82,7 +74,7 @@ def verify(request):
 @sensitive_post_parameters("otp_token")
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request):
-    next_url = _safe_next(
+    next_url = safe_next(
         request, request.POST.get("next") or request.GET.get("next"), reverse("home")
     )
     if request.user.has_two_factor:

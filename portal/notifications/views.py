@@ -1,16 +1,16 @@
-import zoneinfo
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from portal.calendar import LONDON, local_time
+from portal.calendar import local_time
+from portal.http import safe_next
 from portal.notifications import services
 from portal.notifications.models import Notification
+from portal.zones import viewer_zone
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
@@ -23,35 +23,16 @@ class NotificationListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        zone = reader_zone(self.request.user)
+        zone = viewer_zone(self.request.user)
         for notification in context["notifications"]:
             notification.when = local_time(notification.created_at, zone)
         return context | {"zone": zone}
 
 
-def reader_zone(user) -> zoneinfo.ZoneInfo:
-    """The zone a person reads times in: their own choice, else their first centre's."""
-    if user.time_zone:
-        try:
-            return zoneinfo.ZoneInfo(user.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass  # A zone name that is no longer valid: fall back to the centre's.
-    first = (
-        user.memberships.order_by("centre__number")
-        .values_list("centre__timezone", flat=True)
-        .first()
-    )
-    return zoneinfo.ZoneInfo(first) if first else LONDON
-
-
 def _back(request):
-    # Back to the page of the list the person was on, never to another site.
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(back)
-    return redirect("notifications:list")
+    # Back to the page of the list the person was on.
+    list_url = reverse("notifications:list")
+    return redirect(safe_next(request, request.POST.get("next"), list_url))
 
 
 @login_required

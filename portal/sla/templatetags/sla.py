@@ -1,7 +1,7 @@
 """``{% load sla %}{% deadlines case %}``: a case's deadlines in plain words.
 
-Dates are shown in the viewer's time zone: the case's centre's zone for exams officers, the
-rules' zone (London) for staff.
+Dates are shown in the viewer's time zone (``portal.zones.viewer_zone``): their own choice,
+else the case's centre's zone for exams officers and the rules' zone (London) for staff.
 """
 
 import datetime as dt
@@ -10,9 +10,10 @@ import math
 from django import template
 from django.utils import timezone
 
-from portal.calendar import LONDON, Unit, local_time, london_date, working_calendar
+from portal.calendar import Unit, local_time, london_date, working_calendar
 from portal.sla.models import Clock
 from portal.sla.serializers import clocks_of
+from portal.zones import viewer_zone
 
 register = template.Library()
 
@@ -48,13 +49,6 @@ def plain_words(clock: Clock, *, now: dt.datetime, zone, cal=None) -> str:
         count = (cal or working_calendar()).working_days_between(today, due)
         return f"due in {_plural(count, 'working day')}"
     return f"due in {_plural((due - today).days, 'day')}"
-
-
-def viewer_zone(user, case):
-    centre = getattr(case, "centre", None)
-    if centre is not None and not (user is not None and getattr(user, "is_staff", False)):
-        return centre.zone
-    return LONDON
 
 
 @register.inclusion_tag("sla/_deadlines.html", takes_context=True)

@@ -1,0 +1,29 @@
+"""The time zone a person reads times in."""
+
+from zoneinfo import ZoneInfo
+
+from portal.calendar import LONDON
+
+
+def viewer_zone(user, case=None) -> ZoneInfo:
+    """The zone times are shown to ``user`` in (about ``case``, when there is one).
+
+    Their own choice first; staff otherwise read the rules' zone, London; an exams officer
+    reads the zone of the case's centre, else of their first centre.
+    """
+    if user is not None and getattr(user, "time_zone", ""):
+        return ZoneInfo(user.time_zone)
+    if user is None or getattr(user, "is_staff", False):
+        return LONDON
+    centre = getattr(case, "centre", None)
+    if centre is not None:
+        return centre.zone
+    if getattr(user, "is_authenticated", False):
+        first = (
+            user.memberships.order_by("centre__number")
+            .values_list("centre__timezone", flat=True)
+            .first()
+        )
+        if first:
+            return ZoneInfo(first)
+    return LONDON
