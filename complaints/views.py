@@ -7,7 +7,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -36,7 +36,7 @@ from complaints.models import Complaint, Submitter
 from portal import audit
 from portal.errors import PortalError
 from portal.net import client_ip
-from portal.permissions import centres_visible_to, is_staff_user
+from portal.permissions import centres_visible_to, is_staff_user, staff_required
 from portal.zones import viewer_zone
 
 PUBLIC_WINDOW = 60 * 60
@@ -340,22 +340,16 @@ def public_sent(request):
     return render(request, "complaints/public_sent.html", context)
 
 
-class StaffOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
-    def test_func(self):
-        return is_staff_user(self.request.user)
-
-
-class ReportView(StaffOnlyMixin, TemplateView):
+@method_decorator(staff_required, name="dispatch")
+class ReportView(TemplateView):
     template_name = "complaints/report.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **queries.report()}
 
 
+@staff_required
 def report_csv(request):
-    if not is_staff_user(request.user):
-        raise PermissionDenied
-
     class Echo:
         def write(self, value):
             return value

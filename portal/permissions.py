@@ -5,12 +5,29 @@ mixin), so that an exams officer only ever reaches the data of their own centres
 else answers 404, exactly as if it did not exist.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
 
 def is_staff_user(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def staff_required(view):
+    """A page for awarding-body staff: others signed in are refused (403), anyone signed
+    out is sent to sign in. (Staff reach it only after two-factor sign-in: the
+    StaffTwoFactorMiddleware sees to that for every page.)"""
+    from django.contrib.auth.decorators import user_passes_test
+
+    def check(user):
+        if is_staff_user(user):
+            return True
+        if user.is_authenticated:
+            raise PermissionDenied
+        return False
+
+    return user_passes_test(check)(view)
 
 
 def centres_visible_to(user):

@@ -15,10 +15,9 @@ class PortalAdminSite(admin.AdminSite):
         return super().has_permission(request) and request.user.is_verified()
 
     def login(self, request, extra_context=None):
+        # Staff who have not passed two-factor sign-in never get here: the
+        # StaffTwoFactorMiddleware sends them to it first.
         next_url = request.GET.get("next") or reverse("admin:index")
-        if request.user.is_authenticated and request.user.is_staff:
-            # Signed in with a password only: enrol or prove the second factor first.
-            return redirect(f"{reverse('accounts:two_factor_setup')}?next={next_url}")
         if request.user.is_authenticated:
             messages.error(request, "The review queues are for awarding-body staff only.")
             return redirect("home")

@@ -131,3 +131,13 @@ def test_queue_open_to_customer_services_role(client, complaint):
     page = sign_in(client, agent).get(QUEUE)
     assert page.status_code == 200
     assert complaint.reference in page.text
+
+
+def test_report_csv_for_staff_only_and_sign_in_first(client, staff_user, officer_gb):
+    url = "/complaints/report.csv"
+    response = client.get(url)
+    assert (response.status_code, response.url) == (302, f"/accounts/login/?next={url}")
+    sign_in(client, officer_gb)
+    assert client.get(url).status_code == 403
+    sign_in(client, staff_user)
+    assert client.get(url).status_code == 200
