@@ -14,7 +14,6 @@ from portal.calendar import end_of_day, london_date
 from portal.notifications.models import Notification
 from portal.sla import services as sla
 from portal.sla.models import Clock
-from portal.sla.serializers import DeadlineSerializer, clocks_of
 
 ACKNOWLEDGE = "complaint.acknowledge"
 RESPOND = "complaint.respond"
@@ -37,11 +36,6 @@ def stop(complaint, *, code: str, at=None, by=None) -> Clock | None:
 
 def extend(complaint, *, code: str, due_at, by, reason: str, at=None) -> Clock:
     return sla.extend_clock(complaint, code=code, due_at=due_at, by=by, reason=reason, at=at)
-
-
-def deadlines(complaint) -> list[dict]:
-    """The case's deadlines as the public contract gives them."""
-    return DeadlineSerializer(clocks_of(complaint), many=True).data
 
 
 def notices_for(complaint, user):

@@ -79,9 +79,6 @@ class ComplaintQuerySet(CentreScopedQuerySet):
     def open(self):
         return self.filter(status__in=Complaint.OPEN_STATUSES)
 
-    def formal(self):
-        return self.filter(kind=Kind.COMPLAINT)
-
 
 class Complaint(models.Model):
     class Status(models.TextChoices):
@@ -234,10 +231,6 @@ class Complaint(models.Model):
 
     def get_absolute_url(self):
         return reverse("complaints:detail", args=[self.reference])
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN_STATUSES
 
     @property
     def may_escalate(self) -> bool:

@@ -215,12 +215,6 @@ class Clock(models.Model):
     def __str__(self):
         return f"{self.reference} {self.code} ({self.state})"
 
-    @property
-    def is_open(self) -> bool:
-        return self.state in (self.State.RUNNING, self.State.PAUSED) or (
-            self.state == self.State.BREACHED and self.stopped_at is None
-        )
-
 
 OPEN = Q(state__in=[Clock.State.RUNNING, Clock.State.PAUSED]) | Q(
     state=Clock.State.BREACHED, stopped_at__isnull=True
