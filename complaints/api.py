@@ -23,7 +23,6 @@ from complaints.serializers import (
 )
 from portal.api.permissions import IsStaff
 from portal.errors import PortalError
-from portal.permissions import centres_visible_to
 
 STAFF = [IsStaff]
 FILTERS = {
@@ -94,22 +93,10 @@ class ComplaintViewSet(
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    def _centre(self, chosen):
-        user = self.request.user
-        if user.is_staff:
-            return chosen
-        if chosen is not None:
-            return chosen
-        centres = centres_visible_to(user)
-        only = list(centres[:2])
-        if len(only) != 1:
-            raise PortalError("Say which of your centres this is from.", field="centre")
-        return only[0]
-
     def create(self, request, *args, **kwargs):
         data = dict(self._body(ComplaintCreateSerializer))
         formal = data.pop("formal")
-        centre = self._centre(data.pop("centre", None))
+        centre = services.submitting_centre(request.user, chosen=data.pop("centre", None))
         complaint = services.submit_complaint(
             data=data,
             centre=centre,

@@ -31,6 +31,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.calendar import london_date, long_date
 from portal.errors import PortalError, TransitionNotAllowed
+from portal.permissions import centres_visible_to
 from portal.references import next_reference
 from portal.storage import files_discarded_on_failure
 from portal.workflow import transition
@@ -58,7 +59,20 @@ def _require(value: str, *, field: str, message: str) -> str:
     return value
 
 
-def _check_submission(data: dict, *, centre, submitter_type: str) -> None:
+def submitting_centre(user: User, *, chosen=None):
+    """The centre a signed-in person's submission is from: the one they chose, or, for an
+    exams officer of exactly one centre who did not say, that centre."""
+    if chosen is not None or user.is_staff:
+        return chosen
+    centres = list(centres_visible_to(user)[:2])
+    if len(centres) != 1:
+        raise PortalError("Say which of your centres this is from.", field="centre")
+    return centres[0]
+
+
+def _check_submission(
+    data: dict, *, centre, submitter_type: str, submitted_by: User | None
+) -> None:
     for field in REQUIRED:
         _require(data.get(field, ""), field=field, message="This field is required.")
     if data.get("category") not in Category.values:
@@ -67,6 +81,13 @@ def _check_submission(data: dict, *, centre, submitter_type: str) -> None:
         raise PortalError("Say which exam series the question paper was in.", field="series")
     if submitter_type == Submitter.CENTRE and centre is None:
         raise PortalError("Say which centre the complaint is from.", field="centre")
+    if (
+        submitter_type == Submitter.CENTRE
+        and submitted_by is not None
+        and not centres_visible_to(submitted_by).filter(pk=centre.pk).exists()
+    ):
+        # The same answer as for a centre that does not exist: never confirm another's.
+        raise PortalError("No centre has that number.", field="centre")
     if submitter_type in LEARNER_TYPES:
         _require(data.get("contact_name", ""), field="contact_name", message="Give your name.")
         _require(
@@ -141,7 +162,7 @@ def submit_complaint(
     of a formal complaint; tell the submitter where it went and why.
     """
     at = at or timezone.now()
-    _check_submission(data, centre=centre, submitter_type=submitter_type)
+    _check_submission(data, centre=centre, submitter_type=submitter_type, submitted_by=submitted_by)
     checked = [(upload, uploads.check_upload(upload)) for upload in files]
     routing = route_submission(
         category=data["category"],
