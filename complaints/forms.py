@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth import get_user_model
 
 from complaints import uploads
 from complaints.models import (
@@ -18,6 +17,7 @@ from complaints.routing import (
     PUBLIC_CATEGORIES,
 )
 from entries.models import Series
+from portal.permissions import active_staff
 
 
 class GuidedRadioSelect(forms.RadioSelect):
@@ -197,7 +197,7 @@ class ReasonForm(forms.Form):
 class AssignForm(forms.Form):
     assigned_to = forms.ModelChoiceField(
         label="Senior manager",
-        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+        queryset=active_staff(),
     )
 
 

@@ -1,10 +1,9 @@
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from centres.models import Centre
 from complaints.models import Attachment, Complaint, Message, RootCause
 from entries.models import Series
-from portal.permissions import centres_visible_to
+from portal.permissions import active_staff, centres_visible_to
 from portal.sla.serializers import DeadlinesField
 
 
@@ -131,7 +130,7 @@ class ExtendSerializer(serializers.Serializer):
 class AssignSerializer(serializers.Serializer):
     assigned_to = serializers.SlugRelatedField(
         slug_field="username",
-        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+        queryset=active_staff(),
     )
 
 

@@ -31,7 +31,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.calendar import london_date, long_date
 from portal.errors import PortalError, TransitionNotAllowed
-from portal.permissions import centres_visible_to
+from portal.permissions import centres_visible_to, is_staff_user
 from portal.references import next_reference
 from portal.storage import files_discarded_on_failure
 from portal.workflow import transition
@@ -295,7 +295,7 @@ def claim_complaint(complaint: Complaint, *, by: User) -> Complaint:
 
 def assign_complaint(complaint: Complaint, *, to: User, by: User) -> Complaint:
     """Give the investigation to a senior manager, or hand it to another."""
-    if not (to.is_active and to.is_staff):
+    if not is_staff_user(to):
         raise PortalError("Only a member of staff can investigate.", field="assigned_to")
     with transaction.atomic():
         locked = _locked(complaint)

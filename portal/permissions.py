@@ -14,6 +14,13 @@ def is_staff_user(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
+def active_staff():
+    """Everyone who may be given staff work: active awarding-body staff."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_staff=True, is_active=True)
+
+
 def staff_required(view):
     """A page for awarding-body staff: others signed in are refused (403), anyone signed
     out is sent to sign in. (Staff reach it only after two-factor sign-in: the
