@@ -70,8 +70,8 @@ def fill(total: int, now) -> None:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
-    from centres.models import Centre
     from portal.accounts.models import User
+    from portal.centres.models import Centre
     from portal.sla.models import ServiceLevel
 
     rule = ServiceLevel.objects.get(code="complaint.acknowledge")

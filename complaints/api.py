@@ -22,6 +22,7 @@ from complaints.serializers import (
     StaffComplaintSerializer,
 )
 from portal.api.permissions import IsStaff
+from portal.api.router import register
 from portal.errors import PortalError
 
 STAFF = [IsStaff]
@@ -37,6 +38,7 @@ FILTERS = {
 STAFF_FILTERS = {"assigned_to": "assigned_to__username"}
 
 
+@register("complaints", basename="complaint")
 class ComplaintViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,

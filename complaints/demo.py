@@ -2,9 +2,9 @@
 
 from django.contrib.auth import get_user_model
 
-from centres.models import Centre
 from complaints import services
 from complaints.models import Category, Complaint
+from portal.centres.models import Centre
 
 DEMO = [
     {

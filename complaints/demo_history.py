@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from centres.models import Centre
 from complaints import services
 from complaints.models import Category, Complaint, RootCause
 from portal.calendar import LONDON, add_months, london_date, working_calendar
+from portal.centres.models import Centre
 from portal.sla.sweeps import sweep
 
 SWEEP_AT = dt.time(9, 0)

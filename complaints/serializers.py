@@ -1,8 +1,8 @@
 from rest_framework import serializers
 
-from centres.models import Centre
 from complaints.models import Attachment, Complaint, Message, RootCause
 from entries.models import Series
+from portal.centres.models import Centre
 from portal.permissions import active_staff, centres_visible_to
 from portal.sla.serializers import DeadlinesField
 

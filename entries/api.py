@@ -2,8 +2,10 @@ from rest_framework import viewsets
 
 from entries.models import Series
 from entries.serializers import SeriesSerializer
+from portal.api.router import register
 
 
+@register("series", basename="series")
 class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
     """Exam series, for anyone signed in."""
 

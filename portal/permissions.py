@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
+from portal.centres.models import Centre, Membership
+
 
 def is_staff_user(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
@@ -39,19 +41,11 @@ def staff_required(view):
 
 def centres_visible_to(user):
     """The centres this user may see: all for staff, their memberships for officers."""
-    from centres.models import Centre
-
-    if not (user and user.is_authenticated and user.is_active):
-        return Centre.objects.none()
-    if user.is_staff:
-        return Centre.objects.all()
-    return Centre.objects.filter(memberships__user=user).distinct()
+    return Centre.objects.visible_to(user)
 
 
 def centre_ids_visible_to(user):
     """A subquery of centre ids, for filtering large tables without a join to Centre."""
-    from centres.models import Membership
-
     return Membership.objects.filter(user=user).values("centre_id")
 
 

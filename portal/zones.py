@@ -1,8 +1,16 @@
 """The time zone a person reads times in."""
 
+import zoneinfo
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
+
 from portal.calendar import LONDON
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a time zone name such as Europe/London.")
 
 
 def viewer_zone(user, case=None) -> ZoneInfo:

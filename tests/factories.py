@@ -3,9 +3,9 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from centres.models import Centre, Membership
 from entries.models import Candidate, Entry, Series, Syllabus
 from portal.accounts.models import User
+from portal.centres.models import Centre, Membership
 
 PASSWORD = "a-long-test-password-1"
 

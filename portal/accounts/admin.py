@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from centres.models import Membership
 from portal.accounts.models import User
+from portal.centres.models import Membership
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from centres.models import validate_time_zone
+from portal.zones import validate_time_zone
 
 
 class User(AbstractUser):

@@ -7,6 +7,7 @@ apps arrive without this module knowing them.
 
 from collections.abc import Callable
 
+from portal.centres.models import Centre
 from portal.permissions import centres_visible_to
 
 HOME_SECTIONS: list[Callable] = []
@@ -28,8 +29,6 @@ def officer_home_context(user) -> dict:
 
 
 def staff_home_context(user) -> dict:
-    from centres.models import Centre
-
     return {
         "centre_count": Centre.objects.count(),
         "roles": user.role_names(),

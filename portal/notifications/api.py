@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.api.router import register
 from portal.notifications import services
 from portal.notifications.models import Notification
 from portal.notifications.serializers import NotificationFilterSerializer, NotificationSerializer
@@ -21,6 +22,7 @@ from portal.notifications.serializers import NotificationFilterSerializer, Notif
         ]
     )
 )
+@register("notifications", basename="notification")
 class NotificationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.utils import timezone
 
 from portal import audit
+from portal.calendar.models import ClosureDay
 from portal.sla import services
-from portal.sla.models import Clock, ClosureDay, Notice, ServiceLevel, due_today, overdue
+from portal.sla.models import Clock, Notice, ServiceLevel, due_today, overdue
 
 
 @admin.register(ServiceLevel)

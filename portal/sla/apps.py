@@ -13,12 +13,18 @@ class SlaConfig(AppConfig):
 
         register_home_section(deadlines_section)
 
-        viewing = ["sla.view_servicelevel", "sla.view_closureday", "sla.view_clock"]
+        viewing = ["sla.view_servicelevel", "calendar.view_closureday", "sla.view_clock"]
         for role in roles.ROLES:
             roles.extend_role(role, viewing)
         # The director answers for the charter and the office calendar.
         roles.extend_role(
             roles.DIRECTOR,
-            ["sla.change_servicelevel", "sla.add_closureday", "sla.change_closureday",
-             "sla.delete_closureday", "sla.view_notice", "notifications.view_notification"],
-        )  # fmt: skip
+            [
+                "sla.change_servicelevel",
+                "calendar.add_closureday",
+                "calendar.change_closureday",
+                "calendar.delete_closureday",
+                "sla.view_notice",
+                "notifications.view_notification",
+            ],
+        )

@@ -3,11 +3,13 @@ import re
 
 from django import forms
 
-from centres.models import Centre
-from entries.models import Series
 from portal.calendar import add_months, london_date
+from portal.centres.models import Centre
 from portal.sla.dashboard import MAX_MONTHS, Filters
-from portal.sla.models import ServiceLevel
+from portal.sla.models import Clock, ServiceLevel
+
+# The series model is whatever clocks refer to: the shared layer names no app.
+Series = Clock._meta.get_field("series").related_model
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MONTH_HELP = "A month as YYYY-MM, e.g. 2026-11."

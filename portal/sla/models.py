@@ -101,19 +101,6 @@ class ServiceLevel(models.Model):
             raise ValidationError(f"Unknown roles: {', '.join(unknown)}. Use {', '.join(ROLES)}.")
 
 
-class ClosureDay(models.Model):
-    """A day the awarding body's offices are closed beyond weekends and bank holidays."""
-
-    day = models.DateField(unique=True)
-    reason = models.CharField(max_length=200)
-
-    class Meta:
-        ordering = ["day"]
-
-    def __str__(self):
-        return f"{self.day:%a %d %b %Y}: {self.reason}"
-
-
 class ClockQuerySet(CentreScopedQuerySet):
     def for_case(self, case):
         return self.filter(

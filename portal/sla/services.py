@@ -21,8 +21,9 @@ from portal.calendar import (
     london_date,
     working_calendar,
 )
+from portal.calendar.models import ClosureDay
 from portal.errors import PortalError, TransitionNotAllowed
-from portal.sla.models import Clock, ClosureDay, Notice, ServiceLevel
+from portal.sla.models import Clock, Notice, ServiceLevel
 
 State = Clock.State
 

@@ -1,7 +1,7 @@
 import pytest
 
-from centres.models import Centre
 from entries.models import Candidate
+from portal.centres.models import Centre
 from portal.permissions import centres_visible_to
 from tests.factories import CandidateFactory, MembershipFactory, UserFactory
 

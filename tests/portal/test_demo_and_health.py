@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from centres.models import Centre, Membership
 from entries.models import Entry, Series
+from portal.centres.models import Centre, Membership
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
-from centres.models import Centre
 from portal import audit
+from portal.centres.models import Centre
 from portal.errors import TransitionNotAllowed
 from portal.references import next_reference
 from portal.workflow import transition

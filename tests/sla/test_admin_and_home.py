@@ -8,7 +8,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import audit
-from portal.sla.models import Clock, ClosureDay, ServiceLevel
+from portal.calendar.models import ClosureDay
+from portal.sla.models import Clock, ServiceLevel
 from portal.sla.services import start_clock
 from tests.factories import PASSWORD, StaffFactory
 from tests.sla.conftest import london
@@ -53,7 +54,7 @@ def test_admin_clock_list_overdue_keeps_breached_clocks_not_yet_done(director_cl
 def test_admin_closure_day_added_moves_clocks_and_is_audited(director_client, case):
     clock = start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
     response = director_client.post(
-        "/admin/sla/closureday/add/", {"day": "2026-12-29", "reason": "Office move"}
+        "/admin/calendar/closureday/add/", {"day": "2026-12-29", "reason": "Office move"}
     )
     assert response.status_code == 302
     clock.refresh_from_db()

@@ -179,7 +179,7 @@ class WorkingCalendar:
 
 
 def closure_days() -> frozenset[dt.date]:
-    from portal.sla.models import ClosureDay
+    from portal.calendar.models import ClosureDay
 
     closures = cache.get(CLOSURES_CACHE_KEY)
     if closures is None:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from centres.models import Centre, Membership
+from portal.centres.models import Centre, Membership
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from centres.models import Centre
+from portal.centres.models import Centre
 
 
 class CentreSerializer(serializers.ModelSerializer):

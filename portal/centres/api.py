@@ -1,9 +1,11 @@
 from rest_framework import viewsets
 
-from centres.models import Centre
-from centres.serializers import CentreSerializer
+from portal.api.router import register
+from portal.centres.models import Centre
+from portal.centres.serializers import CentreSerializer
 
 
+@register("centres", basename="centre")
 class CentreViewSet(viewsets.ReadOnlyModelViewSet):
     """Centres: an exams officer sees their own, staff see all."""
 
