@@ -1,26 +1,11 @@
 """The staff queue: every case in one list, what is next due first, late ones marked."""
 
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.html import format_html
 
-from complaints import clocks, services
+from complaints import services
 from complaints.models import Attachment, Complaint, ContactRestriction, Message
-from portal.calendar import LONDON, london_date
-from portal.errors import PortalError
-
-
-class DueFilter(admin.SimpleListFilter):
-    title = "due"
-    parameter_name = "due"
-
-    def lookups(self, request, model_admin):
-        return list(clocks.DUE_WINDOWS.items())
-
-    def queryset(self, request, queryset):
-        if self.value() in clocks.DUE_WINDOWS:
-            return clocks.due_within(queryset, self.value())
-        return queryset
+from portal.cases.admin import CaseQueueAdmin, DueFilter
 
 
 class MessageInline(admin.TabularInline):
@@ -50,9 +35,9 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(CaseQueueAdmin):
     list_display = [
-        "reference",
+        "case_link",
         "due",
         "status",
         "kind",
@@ -74,7 +59,18 @@ class ComplaintAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["centre", "assigned_to"]
     search_fields = ["reference", "subject", "contact_email", "centre__number", "centre__name"]
-    actions = ["acknowledge_selected", "claim_selected"]
+    bulk_moves = {
+        "acknowledge": (
+            services.acknowledge_complaint,
+            "Acknowledge the selected complaints",
+            "acknowledged",
+        ),
+        "claim": (
+            services.claim_complaint,
+            "Investigate the selected complaints myself",
+            "claimed",
+        ),
+    }
     inlines = [MessageInline, AttachmentInline]
     fields = [
         "reference",
@@ -98,69 +94,12 @@ class ComplaintAdmin(admin.ModelAdmin):
     # root cause and the improvement action are the analysis staff add.
     readonly_fields = [f for f in fields if f not in ("root_cause", "improvement_action")]
 
-    def get_queryset(self, request):
-        return clocks.with_next_due(super().get_queryset(request))
-
-    def get_ordering(self, request):
-        return [clocks.next_due_ordering(), "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # A complaint or a concern is never lost: it is closed, redirected or recorded.
-        return False
-
-    @admin.display(description="next due", ordering="next_due")
-    def due(self, complaint):
-        if complaint.next_due is None:
-            return "–"
-        when = timezone.localtime(complaint.next_due, LONDON)
-        text = f"{when:%d %b %H:%M}"
-        now = timezone.now()
-        if complaint.next_due < now:
-            return format_html('<strong class="tag tag-overdue">Overdue</strong> {}', text)
-        if london_date(now) == when.date():
-            return format_html('<strong class="tag tag-running">Today</strong> {}', text)
-        return text
-
     def save_model(self, request, obj, form, change):
         services.analyse_complaint(
             obj,
             by=request.user,
             root_cause=form.cleaned_data["root_cause"],
             improvement_action=form.cleaned_data["improvement_action"],
-        )
-
-    def _each(self, request, queryset, run, done: str):
-        moved, refused = 0, []
-        for complaint in queryset:
-            try:
-                run(complaint)
-                moved += 1
-            except PortalError as error:
-                refused.append(f"{complaint.reference}: {error.message}")
-        if moved:
-            self.message_user(request, f"{moved} {done}.", messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, line, messages.WARNING)
-
-    @admin.action(description="Acknowledge the selected complaints", permissions=["change"])
-    def acknowledge_selected(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: services.acknowledge_complaint(c, by=request.user),
-            "acknowledged",
-        )
-
-    @admin.action(description="Investigate the selected complaints myself", permissions=["change"])
-    def claim_selected(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: services.claim_complaint(c, by=request.user),
-            "claimed",
         )
 
 

@@ -1,10 +1,10 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from complaints import clocks, services
+from complaints import services
 from complaints.models import Complaint, Submitter
 from complaints.serializers import (
     AnalyseSerializer,
@@ -21,82 +21,43 @@ from complaints.serializers import (
     RespondSerializer,
     StaffComplaintSerializer,
 )
-from portal.api.permissions import IsStaff
 from portal.api.router import register
+from portal.cases.api import CaseViewSet, case_action
 from portal.errors import PortalError
-
-STAFF = [IsStaff]
-FILTERS = {
-    "status": "status",
-    "category": "category",
-    "kind": "kind",
-    "route": "route",
-    "centre": "centre__number",
-}
-# Filters on what only staff see: honoured for staff alone, so that an officer cannot probe
-# staff usernames by filtering.
-STAFF_FILTERS = {"assigned_to": "assigned_to__username"}
+from portal.workflow import authorize
 
 
 @register("complaints", basename="complaint")
-class ComplaintViewSet(
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Complaints and expressions of dissatisfaction of the user's centres (staff: all).
+class ComplaintViewSet(mixins.CreateModelMixin, CaseViewSet):
+    """Complaints and expressions of dissatisfaction of the user's centres (staff whose role
+    works with complaints: all).
 
-    Filters: ``status``, ``category``, ``kind``, ``route``, ``centre`` (number),
-    ``assigned_to`` (username, or ``me``), ``open=true``, ``due=overdue`` or ``due=today``
-    (London days; nearest first).
+    Filters: ``status``, ``centre``, ``due`` (overdue, today, week: nearest first), ``open``,
+    ``category``, ``kind``, ``route``; staff also ``assigned_to`` (username, or ``me``).
     """
 
-    lookup_field = "reference"
-    lookup_value_regex = "[A-Z]+-[0-9]{4}-[0-9]+"
+    model = Complaint
+    serializer_class = ComplaintSerializer
+    staff_serializer_class = StaffComplaintSerializer
+    select_related = ("centre", "series", "assigned_to")
+    filters = {"category": "category", "kind": "kind", "route": "route"}
+    # Filters on what only staff see: honoured for staff alone, so that an officer cannot
+    # probe staff usernames by filtering.
+    staff_filters = {"assigned_to": "assigned_to__username"}
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def get_queryset(self):
-        cases = (
-            Complaint.objects.visible_to(self.request.user)
-            .select_related("centre", "series", "assigned_to")
-            .prefetch_related("deadlines")
-        )
-        params = self.request.query_params
-        filters = {**FILTERS, **STAFF_FILTERS} if self.request.user.is_staff else FILTERS
-        for param, lookup in filters.items():
-            value = params.get(param)
-            if value == "me" and param == "assigned_to":
-                value = self.request.user.username
-            if value:
-                cases = cases.filter(**{lookup: value})
-        if params.get("open") in ("true", "1"):
-            cases = cases.open()
-        due = params.get("due")
-        if due in ("overdue", "today"):
-            return clocks.due_within(cases, due).order_by("next_due", "pk")
-        return cases.order_by("-created_at", "-pk")
+    def filter_value(self, param, value):
+        if param == "assigned_to" and value == "me":
+            return self.request.user.username
+        return value
 
     def get_serializer_class(self):
         if self.action == "create":
             return ComplaintCreateSerializer
-        if self.request.user.is_staff:
-            return StaffComplaintSerializer
-        return ComplaintSerializer
-
-    def _answer(self, complaint, code=status.HTTP_200_OK):
-        serializer_class = (
-            StaffComplaintSerializer if self.request.user.is_staff else ComplaintSerializer
-        )
-        return Response(serializer_class(complaint, context={"request": self.request}).data, code)
-
-    def _body(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context={"request": self.request})
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return super().get_serializer_class()
 
     def create(self, request, *args, **kwargs):
-        data = dict(self._body(ComplaintCreateSerializer))
+        data = self.body(ComplaintCreateSerializer)
         formal = data.pop("formal")
         centre = services.submitting_centre(request.user, chosen=data.pop("centre", None))
         complaint = services.submit_complaint(
@@ -107,79 +68,57 @@ class ComplaintViewSet(
             files=request.FILES.getlist("attachments"),
             formal=formal,
         )
-        return self._answer(complaint, status.HTTP_201_CREATED)
+        return self.answer(complaint, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"], permission_classes=STAFF)
-    def acknowledge(self, request, reference=None):
-        return self._answer(services.acknowledge_complaint(self.get_object(), by=request.user))
+    @case_action()
+    def acknowledge(self, request, case):
+        return services.acknowledge_complaint(case, by=request.user)
 
-    @extend_schema(request=None, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"], permission_classes=STAFF)
-    def claim(self, request, reference=None):
-        return self._answer(services.claim_complaint(self.get_object(), by=request.user))
+    @case_action()
+    def claim(self, request, case):
+        return services.claim_complaint(case, by=request.user)
 
-    @extend_schema(request=AssignSerializer, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"], permission_classes=STAFF)
-    def assign(self, request, reference=None):
-        body = self._body(AssignSerializer)
-        complaint = services.assign_complaint(
-            self.get_object(), to=body["assigned_to"], by=request.user
+    @case_action(request=AssignSerializer)
+    def assign(self, request, case, *, assigned_to):
+        return services.assign_complaint(case, to=assigned_to, by=request.user)
+
+    @case_action(request=RespondSerializer)
+    def respond(self, request, case, **answer):
+        return services.respond_to_complaint(case, by=request.user, **answer)
+
+    @case_action(request=ExtendSerializer)
+    def extend(self, request, case, *, due_at, reason):
+        return services.extend_response(case, by=request.user, due_at=due_at, reason=reason)
+
+    @case_action(request=ReasonsSerializer)
+    def escalate(self, request, case, *, reasons):
+        return services.escalate_complaint(case, by=request.user, reasons=reasons)
+
+    @case_action(request=DecisionSerializer)
+    def decide(self, request, case, *, decision):
+        return services.decide_escalation(case, by=request.user, decision=decision)
+
+    @case_action()
+    def release(self, request, case):
+        return services.release_held(case, by=request.user)
+
+    @case_action(request=ReasonSerializer)
+    def decline(self, request, case, *, reason):
+        return services.close_held(case, by=request.user, reason=reason)
+
+    @case_action(request=AnalyseSerializer)
+    def analyse(self, request, case, *, root_cause, improvement_action):
+        return services.analyse_complaint(
+            case, by=request.user, root_cause=root_cause, improvement_action=improvement_action
         )
-        return self._answer(complaint)
-
-    @extend_schema(request=RespondSerializer, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"], permission_classes=STAFF)
-    def respond(self, request, reference=None):
-        body = self._body(RespondSerializer)
-        return self._answer(
-            services.respond_to_complaint(self.get_object(), by=request.user, **body)
-        )
-
-    @extend_schema(request=ExtendSerializer, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"], permission_classes=STAFF)
-    def extend(self, request, reference=None):
-        body = self._body(ExtendSerializer)
-        return self._answer(services.extend_response(self.get_object(), by=request.user, **body))
-
-    @extend_schema(request=ReasonsSerializer, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"])
-    def escalate(self, request, reference=None):
-        complaint = self.get_object()
-        body = self._body(ReasonsSerializer)
-        return self._answer(
-            services.escalate_complaint(complaint, by=request.user, reasons=body["reasons"])
-        )
-
-    @extend_schema(request=DecisionSerializer, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"], permission_classes=STAFF)
-    def decide(self, request, reference=None):
-        body = self._body(DecisionSerializer)
-        return self._answer(services.decide_escalation(self.get_object(), by=request.user, **body))
-
-    @extend_schema(request=None, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"], permission_classes=STAFF)
-    def release(self, request, reference=None):
-        return self._answer(services.release_held(self.get_object(), by=request.user))
-
-    @extend_schema(request=ReasonSerializer, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"], permission_classes=STAFF)
-    def decline(self, request, reference=None):
-        body = self._body(ReasonSerializer)
-        return self._answer(services.close_held(self.get_object(), by=request.user, **body))
-
-    @extend_schema(request=AnalyseSerializer, responses=ComplaintSerializer)
-    @action(detail=True, methods=["post"], permission_classes=STAFF)
-    def analyse(self, request, reference=None):
-        body = self._body(AnalyseSerializer)
-        return self._answer(services.analyse_complaint(self.get_object(), by=request.user, **body))
 
     @extend_schema(request=NewMessageSerializer, responses=MessageSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def messages(self, request, reference=None):
         complaint = self.get_object()
         if request.method == "POST":
-            body = self._body(NewMessageSerializer)
+            authorize(complaint, "reply", by=request.user)
+            body = self.body(NewMessageSerializer)
             files = request.FILES.getlist("attachments")
             message = services.add_message(
                 complaint, by=request.user, body=body["body"], files=files
@@ -195,6 +134,7 @@ class ComplaintViewSet(
         413 over the size limit."""
         complaint = self.get_object()
         if request.method == "POST":
+            authorize(complaint, "reply", by=request.user)
             files = request.FILES.getlist("attachments") or request.FILES.getlist("file")
             if not files:
                 raise PortalError("Choose a file.", field="attachments")

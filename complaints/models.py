@@ -10,13 +10,13 @@ it is analysed together.
 import uuid
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.permissions import CentreScopedQuerySet
+from portal.cases.models import Case, CaseQuerySet
+from portal.workflow import Moves, move
 
 FOUR_DIGITS = RegexValidator(r"^[0-9]{4}$", "Four digits, e.g. 0580.")
 
@@ -75,12 +75,13 @@ class RootCause(models.TextChoices):
     NO_FAULT = "no_fault", "No fault found"
 
 
-class ComplaintQuerySet(CentreScopedQuerySet):
-    def open(self):
-        return self.filter(status__in=Complaint.OPEN_STATUSES)
+CHANGE = "complaints.change_complaint"
+# The complaints procedure's two service levels (portal.sla).
+ACKNOWLEDGE = "complaint.acknowledge"
+RESPOND = "complaint.respond"
 
 
-class Complaint(models.Model):
+class Complaint(Case):
     class Status(models.TextChoices):
         HELD = "held", "Held for review"
         RECEIVED = "received", "Received"
@@ -92,19 +93,93 @@ class Complaint(models.Model):
         REDIRECTED = "redirected", "Redirected"
         RECORDED = "recorded", "Recorded"
 
-    ALLOWED = {
-        # A held submission is released into its route, or closed with the reason given.
-        Status.HELD: {Status.RECEIVED, Status.REDIRECTED, Status.RECORDED, Status.CLOSED},
-        Status.RECEIVED: {Status.ACKNOWLEDGED},
-        Status.ACKNOWLEDGED: {Status.INVESTIGATING, Status.ANSWERED},
-        Status.INVESTIGATING: {Status.ANSWERED},
-        # Escalation is asked for once: there is no way back to answered.
-        Status.ANSWERED: {Status.ESCALATED},
-        Status.ESCALATED: {Status.CLOSED},
-        Status.CLOSED: set(),
-        Status.REDIRECTED: set(),
-        Status.RECORDED: set(),
-    }
+    # The life cycle: who may take each step, from where, to where. Pages, the API, the
+    # staff queue and ``transition`` all read this one table.
+    MOVES = Moves(
+        [
+            # A held submission is taken on along the route it was given, or declined.
+            move("release", sources=[Status.HELD], to=Status.RECEIVED, permission=CHANGE),
+            move("release", sources=[Status.HELD], to=Status.REDIRECTED, permission=CHANGE),
+            move("release", sources=[Status.HELD], to=Status.RECORDED, permission=CHANGE),
+            move("decline", sources=[Status.HELD], to=Status.CLOSED, permission=CHANGE),
+            move(
+                "acknowledge",
+                sources=[Status.RECEIVED],
+                to=Status.ACKNOWLEDGED,
+                permission=CHANGE,
+            ),
+            move(
+                "claim",
+                sources=[Status.ACKNOWLEDGED],
+                to=Status.INVESTIGATING,
+                permission=CHANGE,
+                label="Investigate it myself",
+            ),
+            move(
+                "assign",
+                sources=[Status.ACKNOWLEDGED],
+                to=Status.INVESTIGATING,
+                permission=CHANGE,
+                label="Give it to a senior manager",
+            ),
+            # Handing an investigation on to someone else keeps its status.
+            move("assign", sources=[Status.INVESTIGATING], permission=CHANGE),
+            move(
+                "respond",
+                sources=[Status.ACKNOWLEDGED, Status.INVESTIGATING],
+                to=Status.ANSWERED,
+                permission=CHANGE,
+            ),
+            move(
+                "extend",
+                sources=[Status.ACKNOWLEDGED, Status.INVESTIGATING],
+                permission=CHANGE,
+                label="Give it longer",
+            ),
+            # Escalation is asked for once, by the complainant's centre (or recorded by staff
+            # for someone without an account): there is no way back to answered.
+            move(
+                "escalate",
+                sources=[Status.ANSWERED],
+                to=Status.ESCALATED,
+                centre=True,
+                permission=CHANGE,
+                label="Ask for a Director's review",
+            ),
+            move(
+                "decide",
+                sources=[Status.ESCALATED],
+                to=Status.CLOSED,
+                permission="complaints.decide_escalation",
+                label="Give the final decision",
+            ),
+            # The Director's review is the last word: the centre writes no more after it.
+            move(
+                "reply",
+                sources=set(Status) - {Status.CLOSED},
+                centre=True,
+                label="Write a message",
+            ),
+            move(
+                "reply",
+                sources=list(Status),
+                permission="complaints.add_message",
+                label="Write a message",
+            ),
+            move(
+                "analyse",
+                sources=list(Status),
+                permission=CHANGE,
+                label="Record the root cause",
+            ),
+            move(
+                "restrict",
+                sources=list(Status),
+                permission="complaints.record_restriction",
+                label="Record unacceptable behaviour",
+            ),
+        ]
+    )
     OPEN_STATUSES = [
         Status.HELD,
         Status.RECEIVED,
@@ -113,19 +188,13 @@ class Complaint(models.Model):
         Status.ESCALATED,
     ]
 
-    reference = models.CharField(max_length=20, unique=True, editable=False)
+    REFERENCE_PREFIX = "CMP"
+
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.COMPLAINT)
     status = models.CharField(max_length=20, choices=Status, default=Status.RECEIVED)
     route = models.CharField(max_length=30, choices=Route, default=Route.COMPLAINT)
     route_reason = models.TextField(blank=True, help_text="What the submitter was told.")
 
-    centre = models.ForeignKey(
-        "centres.Centre",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="complaints",
-    )
     submitter_type = models.CharField(max_length=10, choices=Submitter, default=Submitter.CENTRE)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -182,12 +251,7 @@ class Complaint(models.Model):
     root_cause = models.CharField(max_length=20, choices=RootCause, blank=True)
     improvement_action = models.TextField(blank=True)
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    # The engine's clocks of this case, so that a list prefetches them in one query.
-    deadlines = GenericRelation("sla.Clock", for_concrete_model=False)
-
-    objects = ComplaintQuerySet.as_manager()
+    objects = CaseQuerySet.as_manager()
 
     # What the procedure asks a complainant for, and what the investigation adds; the
     # forms, the API and the staff queue show these groups in this order.
@@ -231,10 +295,6 @@ class Complaint(models.Model):
 
     def get_absolute_url(self):
         return reverse("complaints:detail", args=[self.reference])
-
-    @property
-    def may_escalate(self) -> bool:
-        return self.status == self.Status.ANSWERED
 
     @property
     def notify_address(self) -> str:

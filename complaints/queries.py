@@ -4,8 +4,8 @@ from collections import Counter
 
 from django.db.models import Count
 
-from complaints import clocks
 from complaints.models import Category, Complaint, Kind, RootCause
+from portal.cases.models import next_due_first
 from portal.spreadsheets import spreadsheet_safe
 
 HOME_SHOWN = 10
@@ -23,7 +23,7 @@ def home_section(user, centres) -> dict | None:
         .prefetch_related("deadlines__service_level")
     )
     # Whatever is due soonest comes first; cases without a running deadline come last.
-    cases = clocks.with_next_due(cases).order_by(clocks.next_due_ordering(), "created_at")
+    cases = cases.with_next_due().order_by(next_due_first(), "created_at")
     if not user.is_staff:
         cases = cases.filter(centre__in=centres)
     cases = list(cases[:HOME_SHOWN])

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 
-from complaints import clocks
-from complaints.models import Category, Route, Submitter
+from complaints.models import ACKNOWLEDGE, RESPOND, Category, Route, Submitter
+from portal.sla import services as sla
 
 MALPRACTICE_GUIDANCE = (
     "Where you have evidence that someone has committed malpractice, report it as suspected "
@@ -25,8 +25,8 @@ MALPRACTICE_GUIDANCE = (
 def service_guidance() -> str:
     return (
         "Taken on as a complaint: acknowledged "
-        f"{clocks.promise(clocks.ACKNOWLEDGE)}, investigated by a senior manager and "
-        f"answered {clocks.promise(clocks.RESPOND)} after acknowledgement."
+        f"{sla.promise(ACKNOWLEDGE)}, investigated by a senior manager and "
+        f"answered {sla.promise(RESPOND)} after acknowledgement."
     )
 
 

@@ -2,9 +2,9 @@ from rest_framework import serializers
 
 from complaints.models import Attachment, Complaint, Message, RootCause
 from entries.models import Series
+from portal.cases.api import CaseSerializer
 from portal.centres.models import Centre
 from portal.permissions import active_staff, centres_visible_to
-from portal.sla.serializers import DeadlinesField
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -33,19 +33,13 @@ class MessageSerializer(serializers.ModelSerializer):
         return str(message.author) if message.author else ""
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
-    centre = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    series = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    deadlines = DeadlinesField()
+class ComplaintSerializer(CaseSerializer):
+    series = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Complaint
         fields = [
-            "reference",
-            "status",
-            "centre",
-            "created_at",
-            "deadlines",
+            *CaseSerializer.Meta.fields,
             "kind",
             "route",
             "route_reason",

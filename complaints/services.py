@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from complaints import clocks, uploads
+from complaints import uploads
 from complaints.models import (
+    ACKNOWLEDGE,
+    RESPOND,
     Attachment,
     Category,
     Complaint,
@@ -29,12 +31,13 @@ from complaints.tasks import (
 )
 from portal import audit
 from portal.accounts.models import User
-from portal.calendar import london_date, long_date
+from portal.calendar import end_of_day, london_date, long_date
+from portal.cases.services import AlreadyClaimed, claim_case, open_case
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.permissions import centres_visible_to, is_staff_user
-from portal.references import next_reference
+from portal.sla import services as sla
 from portal.storage import files_discarded_on_failure
-from portal.workflow import transition
+from portal.workflow import authorize, transition
 
 Status = Complaint.Status
 
@@ -48,8 +51,7 @@ OPTIONAL = (
 )
 
 
-class AlreadyClaimed(TransitionNotAllowed):
-    """Someone else took the case a moment earlier."""
+__all__ = ["AlreadyClaimed"]
 
 
 def _require(value: str, *, field: str, message: str) -> str:
@@ -136,10 +138,6 @@ def _tell(
     return message
 
 
-def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().get(pk=complaint.pk)
-
-
 def _restricted(*, email: str, user: User | None) -> ContactRestriction | None:
     return ContactRestriction.objects.restricting(email=email, user=user).first()
 
@@ -183,10 +181,16 @@ def submit_complaint(
         status = Status.RECORDED
     else:
         status = Status.REDIRECTED
+    kind = Kind.COMPLAINT if routing.is_complaint else Kind.DISSATISFACTION
     with files_discarded_on_failure() as saved, transaction.atomic():
-        complaint = Complaint.objects.create(
-            reference=next_reference("CMP", at=at),
-            kind=Kind.COMPLAINT if routing.is_complaint else Kind.DISSATISFACTION,
+        complaint = open_case(
+            Complaint,
+            by=submitted_by,
+            at=at,
+            clocks=[ACKNOWLEDGE] if status == Status.RECEIVED else [],
+            summary=f"{kind.label} via {Route(routing.route).label}",
+            data={"route": routing.route, "held": restriction is not None},
+            kind=kind,
             status=status,
             route=routing.route,
             route_reason=routing.reason,
@@ -204,20 +208,9 @@ def submit_complaint(
             held_reason="Restricted contact: new submissions are reviewed first."
             if restriction
             else "",
-            created_at=at,
             **{field: (data.get(field) or "").strip() for field in OPTIONAL},
         )
         _attach(complaint, checked, by=submitted_by, saved=saved)
-        audit.record(
-            complaint,
-            "submitted",
-            by=submitted_by,
-            at=at,
-            summary=f"{complaint.get_kind_display()} via {complaint.get_route_display()}",
-            data={"route": routing.route, "status": status, "held": restriction is not None},
-        )
-        if status == Status.RECEIVED:
-            clocks.start(complaint, code=clocks.ACKNOWLEDGE, at=at)
         _tell(complaint, _receipt(complaint), kind=Message.Kind.NOTICE, at=at)
     return complaint
 
@@ -232,7 +225,7 @@ def _receipt(complaint: Complaint) -> str:
     if complaint.status == Status.RECEIVED:
         return (
             f"We have received your complaint {complaint.reference}. A member of the "
-            f"Complaints Team will acknowledge it {clocks.promise(clocks.ACKNOWLEDGE)}."
+            f"Complaints Team will acknowledge it {sla.promise(ACKNOWLEDGE)}."
         )
     return (
         f"We have recorded {complaint.reference}; it is not taken on as a formal complaint. "
@@ -248,20 +241,20 @@ def acknowledge_complaint(
     with transaction.atomic():
         complaint, moved = transition(
             complaint,
-            Status.ACKNOWLEDGED,
+            "acknowledge",
             by=by,
             summary="Acknowledged",
             update=lambda c: _set(c, acknowledged_at=at),
             at=at,
         )
         if moved:
-            clocks.stop(complaint, code=clocks.ACKNOWLEDGE, at=at, by=by)
-            clocks.start(complaint, code=clocks.RESPOND, at=at)
+            sla.stop_clock(complaint, code=ACKNOWLEDGE, at=at, by=by)
+            sla.start_clock(complaint, code=RESPOND, at=at)
             _tell(
                 complaint,
                 f"A member of the Complaints Team has acknowledged {complaint.reference}. "
                 "A senior manager will investigate it; we aim to respond "
-                f"{clocks.promise(clocks.RESPOND)} and will keep you informed if it needs "
+                f"{sla.promise(RESPOND)} and will keep you informed if it needs "
                 "longer.",
                 kind=Message.Kind.ACKNOWLEDGEMENT,
                 by=by,
@@ -278,48 +271,25 @@ def _set(complaint: Complaint, **values) -> list[str]:
 
 def claim_complaint(complaint: Complaint, *, by: User) -> Complaint:
     """Take an acknowledged case to investigate; of two people claiming it, one wins."""
-    with transaction.atomic():
-        # The conditional update is the claim: it changes a row only while nobody holds it.
-        won = Complaint.objects.filter(
-            pk=complaint.pk, status=Status.ACKNOWLEDGED, assigned_to__isnull=True
-        ).update(assigned_to=by)
-        current = Complaint.objects.select_related("assigned_to").get(pk=complaint.pk)
-        if not won:
-            if current.assigned_to_id == by.pk:
-                return current
-            if current.assigned_to_id is not None:
-                raise AlreadyClaimed(f"{current.assigned_to} is already investigating this case.")
-        complaint, _ = transition(current, Status.INVESTIGATING, by=by, summary=f"Claimed by {by}")
-    return complaint
+    return claim_case(complaint, by=by)
 
 
 def assign_complaint(complaint: Complaint, *, to: User, by: User) -> Complaint:
     """Give the investigation to a senior manager, or hand it to another."""
     if not is_staff_user(to):
         raise PortalError("Only a member of staff can investigate.", field="assigned_to")
-    with transaction.atomic():
-        locked = _locked(complaint)
-        if locked.status == Status.INVESTIGATING:
-            if locked.assigned_to_id != to.pk:
-                previous = locked.assigned_to_id
-                locked.assigned_to = to
-                locked.save(update_fields=["assigned_to"])
-                audit.record(
-                    locked,
-                    "assigned",
-                    by=by,
-                    summary=f"Assigned to {to}",
-                    data={"from": previous, "to": to.pk},
-                )
-            return locked
-        complaint, _ = transition(
-            locked,
-            Status.INVESTIGATING,
-            by=by,
-            summary=f"Assigned to {to}",
-            data={"assigned_to": to.pk},
-            update=lambda c: _set(c, assigned_to=to),
-        )
+    authorize(complaint, "assign", by=by)
+    if complaint.status == Status.INVESTIGATING and complaint.assigned_to_id == to.pk:
+        return complaint
+    complaint, _ = transition(
+        complaint,
+        "assign",
+        by=by,
+        action="assigned" if complaint.status == Status.INVESTIGATING else "",
+        summary=f"Assigned to {to}",
+        data={"assigned_from": complaint.assigned_to_id, "assigned_to": to.pk},
+        update=lambda c: _set(c, assigned_to=to),
+    )
     return complaint
 
 
@@ -347,9 +317,9 @@ def respond_to_complaint(
         return _set(c, **values)
 
     with transaction.atomic():
-        complaint, moved = transition(complaint, Status.ANSWERED, by=by, update=answer, at=at)
+        complaint, moved = transition(complaint, "respond", by=by, update=answer, at=at)
         if moved:
-            clocks.stop(complaint, code=clocks.RESPOND, at=at, by=by)
+            sla.stop_clock(complaint, code=RESPOND, at=at, by=by)
             _tell(
                 complaint,
                 f"{response}\n\nIf you are not happy with the way your complaint was "
@@ -386,26 +356,19 @@ def extend_response(
         raise PortalError(
             f"The new date can be at most {MAX_EXTENSION.days} days from today.", field="due_at"
         )
+    # The clock is due at the end of a London day: tell the complainant that day, not the
+    # date of the instant typed in (which may be another day in UTC).
+    due_day = london_date(due_at)
     with transaction.atomic():
-        complaint = _locked(complaint)
-        if complaint.status not in (Status.ACKNOWLEDGED, Status.INVESTIGATING):
-            raise TransitionNotAllowed(
-                f"This complaint is {complaint.get_status_display().lower()}; only a case "
-                "under investigation can be given longer."
-            )
-        clock = clocks.extend(
-            complaint, code=clocks.RESPOND, due_at=due_at, by=by, reason=reason, at=at
-        )
-        # The clock is due at the end of a London day: tell the complainant that day, not
-        # the date of the instant typed in (which may be another day in UTC).
-        due_day = london_date(clock.due_at)
-        audit.record(
+        complaint, _ = transition(
             complaint,
-            "extended",
+            "extend",
             by=by,
             at=at,
+            action="extended",
             summary=f"Response due {due_day:%Y-%m-%d}",
-            data={"due_at": clock.due_at.isoformat(), "reason": reason},
+            data={"due_at": end_of_day(due_day).isoformat(), "reason": reason},
+            update=lambda locked: _extend_clock(locked, due_at=due_at, by=by, reason=reason, at=at),
         )
         when = long_date(due_day)
         _tell(
@@ -419,6 +382,11 @@ def extend_response(
     return complaint
 
 
+def _extend_clock(complaint: Complaint, **extension) -> list[str]:
+    sla.extend_clock(complaint, code=RESPOND, **extension)
+    return []
+
+
 def escalate_complaint(
     complaint: Complaint, *, by: User, reasons: str, at: dt.datetime | None = None
 ) -> Complaint:
@@ -430,7 +398,7 @@ def escalate_complaint(
     with transaction.atomic():
         complaint, moved = transition(
             complaint,
-            Status.ESCALATED,
+            "escalate",
             by=by,
             summary="Escalation to a Director asked for",
             update=lambda c: _set(c, escalation_reasons=reasons, escalated_at=at),
@@ -452,14 +420,12 @@ def decide_escalation(
     complaint: Complaint, *, by: User, decision: str, at: dt.datetime | None = None
 ) -> Complaint:
     """The Director's review: final, and it closes the case."""
-    if not by.has_perm("complaints.decide_escalation"):
-        raise PermissionDenied("Only a Director gives the final review.")
     decision = _require(decision, field="decision", message="Write the Director's decision.")
     at = at or timezone.now()
     with transaction.atomic():
         complaint, moved = transition(
             complaint,
-            Status.CLOSED,
+            "decide",
             by=by,
             summary="Director's final decision",
             update=lambda c: _set(c, director_decision=decision, decided_by=by, closed_at=at),
@@ -487,14 +453,15 @@ def release_held(complaint: Complaint, *, by: User, at: dt.datetime | None = Non
     with transaction.atomic():
         complaint, moved = transition(
             complaint,
-            target,
+            "release",
+            to=target,
             by=by,
             summary="Released after review",
             data={"held": True},
             at=at,
         )
         if moved and target == Status.RECEIVED:
-            clocks.start(complaint, code=clocks.ACKNOWLEDGE, at=at)
+            sla.start_clock(complaint, code=ACKNOWLEDGE, at=at)
         if moved:
             _tell(complaint, _receipt(complaint), kind=Message.Kind.NOTICE, by=by, at=at)
     return complaint
@@ -507,12 +474,9 @@ def close_held(
     reason = _require(reason, field="reason", message="Say why it is not taken further.")
     at = at or timezone.now()
     with transaction.atomic():
-        complaint = _locked(complaint)
-        if complaint.status not in (Status.HELD, Status.CLOSED):
-            raise TransitionNotAllowed("Only a held submission can be declined this way.")
         complaint, moved = transition(
             complaint,
-            Status.CLOSED,
+            "decline",
             by=by,
             summary="Declined after review",
             data={"reason": reason},
@@ -531,6 +495,7 @@ def add_message(complaint: Complaint, *, by: User, body: str, files=()) -> Messa
         raise TransitionNotAllowed(
             "This complaint is closed: the Director's review was the final step."
         )
+    authorize(complaint, "reply", by=by)
     checked = [(upload, uploads.check_upload(upload)) for upload in files]
     with files_discarded_on_failure() as saved, transaction.atomic():
         if by.is_staff:
@@ -551,23 +516,22 @@ def analyse_complaint(
     at: dt.datetime | None = None,
 ) -> Complaint:
     """Record the root cause found and the improvement action taken."""
-    with transaction.atomic():
-        locked = _locked(complaint)
-        before = {"root_cause": locked.root_cause, "improvement_action": locked.improvement_action}
-        locked.root_cause = root_cause
-        locked.improvement_action = improvement_action.strip()
-        after = {"root_cause": locked.root_cause, "improvement_action": locked.improvement_action}
-        if before != after:
-            locked.save(update_fields=["root_cause", "improvement_action"])
-            audit.record(
-                locked,
-                "analysed",
-                by=by,
-                at=at,
-                summary="Root cause recorded",
-                data={"to": after},
-            )
-    return locked
+    authorize(complaint, "analyse", by=by)
+    after = {"root_cause": root_cause, "improvement_action": improvement_action.strip()}
+    current = Complaint.objects.filter(pk=complaint.pk).values(*after).get()
+    if current == after:
+        return complaint
+    complaint, _ = transition(
+        complaint,
+        "analyse",
+        by=by,
+        at=at,
+        action="analysed",
+        summary="Root cause recorded",
+        data={"root_cause": root_cause},
+        update=lambda c: _set(c, **after),
+    )
+    return complaint
 
 
 def record_restriction(
@@ -582,7 +546,9 @@ def record_restriction(
     at: dt.datetime | None = None,
 ) -> ContactRestriction:
     """Record that a contact behaved unacceptably, and tell them what we decided."""
-    if not by.has_perm("complaints.record_restriction"):
+    if complaint is not None:
+        authorize(complaint, "restrict", by=by)
+    elif not by.has_perm("complaints.record_restriction"):
         raise PermissionDenied("Your role does not record restrictions.")
     details = _require(details, field="details", message="Describe what happened.")
     email = (email or (user.email if user else "")).strip().lower()

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from complaints import views
+from complaints.models import Complaint
+from portal.cases.views import move_urls
 
 app_name = "complaints"
 
@@ -13,21 +15,5 @@ urlpatterns = [
     path("report.csv", views.report_csv, name="report_csv"),
     path("<str:reference>/", views.ComplaintDetailView.as_view(), name="detail"),
     path("<str:reference>/files/<int:pk>/", views.attachment, name="attachment"),
-    *[
-        path(f"<str:reference>/{name}/", getattr(views, name), name=name)
-        for name in (
-            "reply",
-            "escalate",
-            "acknowledge",
-            "claim",
-            "assign",
-            "respond",
-            "extend",
-            "decide",
-            "release",
-            "decline",
-            "analyse",
-            "restrict",
-        )
-    ],
+    *move_urls(Complaint, views),
 ]

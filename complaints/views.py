@@ -3,10 +3,10 @@ each case from its page; learners and parents use the public form without an acc
 
 import csv
 import hashlib
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -15,10 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
-from complaints import clocks, queries, services
+from complaints import queries, services
 from complaints.forms import (
     AnalyseForm,
     AssignForm,
@@ -32,11 +31,15 @@ from complaints.forms import (
     RespondForm,
     RestrictionForm,
 )
-from complaints.models import Complaint, Submitter
+from complaints.models import ACKNOWLEDGE, Complaint, Submitter
 from portal import audit
+from portal.cases.models import view_permission
+from portal.cases.views import CaseDetailView, case_move, get_case_or_404
 from portal.errors import PortalError
 from portal.net import client_ip
+from portal.notifications.models import Notification
 from portal.permissions import centres_visible_to, is_staff_user, staff_required
+from portal.sla import services as sla
 from portal.zones import viewer_zone
 
 PUBLIC_WINDOW = 60 * 60
@@ -44,9 +47,11 @@ PUBLIC_WINDOW = 60 * 60
 
 def get_complaint_or_404(user, reference: str) -> Complaint:
     """The one way the pages reach a case: another centre's case answers 404."""
-    return Complaint.objects.select_related(
-        "centre", "series", "assigned_to", "submitted_by"
-    ).get_visible_or_404(user, reference=reference)
+    return get_case_or_404(Complaint, user, reference, select_related=SELECTED)
+
+
+SELECTED = ("centre", "series", "assigned_to", "submitted_by")
+VIEW = "complaints.view_complaint"
 
 
 def _form_errors(form, error: PortalError) -> None:
@@ -59,6 +64,10 @@ class ComplaintListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
+        if is_staff_user(self.request.user) and not self.request.user.has_perm(
+            view_permission(Complaint)
+        ):
+            raise PermissionDenied("Your role does not work with complaints.")
         cases = (
             Complaint.objects.visible_to(self.request.user)
             .select_related("centre")
@@ -109,138 +118,104 @@ class ComplaintCreateView(LoginRequiredMixin, FormView):
         return redirect(complaint)
 
 
-class ComplaintDetailView(LoginRequiredMixin, DetailView):
+class ComplaintDetailView(CaseDetailView):
+    model = Complaint
     template_name = "complaints/detail.html"
-    context_object_name = "complaint"
+    select_related = SELECTED
+    action_forms = {
+        "reply": ReplyForm,
+        "escalate": EscalateForm,
+        "assign": AssignForm,
+        "respond": RespondForm,
+        "extend": ExtendForm,
+        "decide": DecisionForm,
+        "decline": ReasonForm,
+        "analyse": AnalyseForm,
+        "restrict": RestrictionForm,
+    }
 
-    def get_object(self, queryset=None):
-        return get_complaint_or_404(self.request.user, self.kwargs["reference"])
+    def make_form(self, name, form_class):
+        if name == "analyse":
+            return form_class(instance=self.object, prefix=name)
+        return super().make_form(name, form_class)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         complaint = self.object
         user = self.request.user
         context.update(
+            complaint=complaint,
             thread=complaint.messages.select_related("author").prefetch_related("attachments"),
             attachments=complaint.attachments.filter(message__isnull=True),
-            reply_form=ReplyForm(),
-            escalate_form=EscalateForm() if complaint.may_escalate else None,
-            notices=clocks.notices_for(complaint, user),
+            notices=Notification.objects.for_user(user).filter(reference=complaint.reference),
             zone=viewer_zone(user, complaint),
         )
         if is_staff_user(user):
-            context.update(
-                history=audit.history_of(complaint),
-                respond_form=RespondForm(),
-                extend_form=ExtendForm(),
-                decision_form=DecisionForm(),
-                reason_form=ReasonForm(),
-                assign_form=AssignForm(),
-                analyse_form=AnalyseForm(instance=complaint),
-                restriction_form=RestrictionForm(),
-                may_decide=user.has_perm("complaints.decide_escalation"),
-                may_restrict=user.has_perm("complaints.record_restriction"),
-            )
+            context["history"] = audit.history_of(complaint)
         return context
 
 
-def _action(form_class=None, *, staff: bool = True):
-    """Wrap a POST action on one case: find it (404 for others), check the form, run the
-    service, then go back to the case with what happened."""
-
-    def decorate(run):
-        @wraps(run)
-        @require_POST
-        def view(request, reference):
-            if not request.user.is_authenticated:
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
-            complaint = get_complaint_or_404(request.user, reference)
-            if staff and not is_staff_user(request.user):
-                raise PermissionDenied
-            values = {}
-            if form_class is not None:
-                form = form_class(request.POST, request.FILES)
-                if not form.is_valid():
-                    for errors in form.errors.values():
-                        for error in errors:
-                            messages.error(request, error)
-                    return redirect(complaint)
-                values = form.cleaned_data
-            try:
-                done = run(request, complaint, **values)
-            except PortalError as error:
-                messages.error(request, error.message)
-            else:
-                if done:
-                    messages.success(request, done)
-            return redirect(complaint)
-
-        return view
-
-    return decorate
-
-
-@_action(ReplyForm, staff=False)
+@case_move(ComplaintDetailView, "reply")
 def reply(request, complaint, *, body, attachments):
     services.add_message(complaint, by=request.user, body=body, files=attachments)
     return "Your message has been added to the correspondence."
 
 
-@_action(EscalateForm, staff=False)
+@case_move(ComplaintDetailView, "escalate")
 def escalate(request, complaint, *, reasons):
     services.escalate_complaint(complaint, by=request.user, reasons=reasons)
     return "Your request for a Director's review has been sent."
 
 
-@_action()
+@case_move(ComplaintDetailView, "acknowledge")
 def acknowledge(request, complaint):
     services.acknowledge_complaint(complaint, by=request.user)
     return "Acknowledged."
 
 
-@_action()
+@case_move(ComplaintDetailView, "claim")
 def claim(request, complaint):
     services.claim_complaint(complaint, by=request.user)
     return "You are investigating this case."
 
 
-@_action(AssignForm)
+@case_move(ComplaintDetailView, "assign")
 def assign(request, complaint, *, assigned_to):
     services.assign_complaint(complaint, to=assigned_to, by=request.user)
     return f"Assigned to {assigned_to}."
 
 
-@_action(RespondForm)
+@case_move(ComplaintDetailView, "respond")
 def respond(request, complaint, **answer):
     services.respond_to_complaint(complaint, by=request.user, **answer)
     return "Response sent."
 
 
-@_action(ExtendForm)
+@case_move(ComplaintDetailView, "extend")
 def extend(request, complaint, *, due_at, reason):
     services.extend_response(complaint, by=request.user, due_at=due_at, reason=reason)
     return "New response date set; the progress update was sent."
 
 
-@_action(DecisionForm)
+@case_move(ComplaintDetailView, "decide")
 def decide(request, complaint, *, decision):
     services.decide_escalation(complaint, by=request.user, decision=decision)
     return "The Director's decision was sent; the case is closed."
 
 
-@_action()
+@case_move(ComplaintDetailView, "release")
 def release(request, complaint):
     services.release_held(complaint, by=request.user)
     return "Released from review."
 
 
-@_action(ReasonForm)
+@case_move(ComplaintDetailView, "decline")
 def decline(request, complaint, *, reason):
     services.close_held(complaint, by=request.user, reason=reason)
     return "Declined; the person was told why."
 
 
-@_action(AnalyseForm)
+@case_move(ComplaintDetailView, "analyse")
 def analyse(request, complaint, *, root_cause, improvement_action):
     services.analyse_complaint(
         complaint, by=request.user, root_cause=root_cause, improvement_action=improvement_action
@@ -248,7 +223,7 @@ def analyse(request, complaint, *, root_cause, improvement_action):
     return "Root cause and improvement action saved."
 
 
-@_action(RestrictionForm)
+@case_move(ComplaintDetailView, "restrict")
 def restrict(request, complaint, *, criterion, action, details):
     services.record_restriction(
         by=request.user,
@@ -336,11 +311,12 @@ def public_sent(request):
     complaint = Complaint.objects.filter(reference=reference).first() if reference else None
     if complaint is None:
         return redirect("complaints:public")
-    context = {"complaint": complaint, "promise": clocks.promise(clocks.ACKNOWLEDGE)}
+    context = {"complaint": complaint, "promise": sla.promise(ACKNOWLEDGE)}
     return render(request, "complaints/public_sent.html", context)
 
 
 @method_decorator(staff_required, name="dispatch")
+@method_decorator(permission_required(VIEW, raise_exception=True), name="dispatch")
 class ReportView(TemplateView):
     template_name = "complaints/report.html"
 
@@ -349,6 +325,7 @@ class ReportView(TemplateView):
 
 
 @staff_required
+@permission_required(VIEW, raise_exception=True)
 def report_csv(request):
     class Echo:
         def write(self, value):

@@ -1,58 +1,200 @@
-"""The one way a case changes status.
+"""The one way a case changes: a table of moves, each with who may make it, and ``transition``.
 
-A model that has a life cycle declares ``ALLOWED = {from_status: {to_status, ...}}`` and a
-``status`` field. ``transition`` locks the row, returns quietly when it is already in the
-target status (a repeated call or a retried task), refuses a move the life cycle does not
-allow, saves only the fields it changed and writes an audit row (dated ``at``, now by default), all
-in one transaction.
+A model with a life cycle declares ``MOVES``: every action anyone can take on it, the
+statuses it may be taken from, the status it leads to (or none, for an action such as
+"extend" that keeps the status), and who may take it: staff holding a permission, the
+officers of the case's own centre, or both. The same table answers three questions:
+
+* ``transition(case, "acknowledge", by=user)``: make the move (lock, check, save, audit);
+* ``actions_for(user, case)``: the moves this person may make now (pages and the API offer
+  only these);
+* ``authorize(case, "acknowledge", by=user)``: may this person make this move at all
+  (403 before a request body is even read).
+
+``by=None`` is the portal itself (a sweep, a task): the table's permissions are for people.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
 from portal import audit
 from portal.errors import TransitionNotAllowed
 
 
+@dataclass(frozen=True)
+class Move:
+    name: str
+    sources: frozenset[str]
+    target: str | None = None
+    permission: str | None = None
+    centre: bool = False
+    label: str = ""
+
+    def permits(self, user, case) -> bool:
+        """Whether ``user`` may make this move on ``case`` (whatever its status)."""
+        if user is None:
+            return True
+        if not (user.is_authenticated and user.is_active):
+            return False
+        if user.is_staff:
+            return self.permission is not None and user.has_perm(self.permission)
+        return self.centre and case.centre_id is not None and case.centre_id in centre_ids_of(user)
+
+
+def move(
+    name: str,
+    *,
+    sources: Iterable[str],
+    to: str | None = None,
+    permission: str | None = None,
+    centre: bool = False,
+    label: str = "",
+) -> Move:
+    """One row of a life cycle: ``name`` from ``sources`` to ``to`` (or staying put)."""
+    if permission is None and not centre:
+        raise ValueError(f"The move {name!r} names nobody who may make it.")
+    return Move(
+        name=name,
+        sources=frozenset(str(s) for s in sources),
+        target=str(to) if to is not None else None,
+        permission=permission,
+        centre=centre,
+        label=label or name.replace("_", " ").replace("-", " ").capitalize(),
+    )
+
+
+class Moves:
+    """A model's life cycle: its moves, in the order pages offer them."""
+
+    def __init__(self, moves: Iterable[Move]):
+        self.moves = tuple(moves)
+
+    def __iter__(self):
+        return iter(self.moves)
+
+    def named(self, name: str) -> list[Move]:
+        found = [m for m in self.moves if m.name == name]
+        if not found:
+            raise ValueError(f"No move is called {name!r}.")
+        return found
+
+    def names(self) -> list[str]:
+        return list(dict.fromkeys(m.name for m in self.moves))
+
+    def allowed(self) -> dict[str, set[str]]:
+        """``{from_status: {to_status, ...}}``: where each status may lead."""
+        graph: dict[str, set[str]] = {}
+        for m in self.moves:
+            if m.target is not None:
+                for source in m.sources:
+                    graph.setdefault(source, set()).add(m.target)
+        return graph
+
+
+def centre_ids_of(user) -> frozenset[int]:
+    """The centres ``user`` is an officer of, read once per user object (a request's)."""
+    cached = getattr(user, "_portal_centre_ids", None)
+    if cached is None:
+        from portal.centres.models import Membership
+
+        cached = frozenset(Membership.objects.filter(user=user).values_list("centre_id", flat=True))
+        user._portal_centre_ids = cached
+    return cached
+
+
+def _label(case, status: str) -> str:
+    return str(dict(type(case)._meta.get_field("status").choices).get(status, status))
+
+
+def authorize(case, name: str, *, by) -> list[Move]:
+    """The moves called ``name`` that ``by`` may make on ``case``; 403 when there are none."""
+    permitted = [m for m in type(case).MOVES.named(name) if m.permits(by, case)]
+    if not permitted:
+        noun = type(case)._meta.verbose_name
+        action = name.replace("_", " ").replace("-", " ")
+        raise PermissionDenied(f"Your role does not allow you to {action} a {noun}.")
+    return permitted
+
+
+def may(user, case, name: str) -> bool:
+    try:
+        authorize(case, name, by=user)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def actions_for(user, case) -> list[Move]:
+    """The moves ``user`` may make on ``case`` now, one per name, in the table's order."""
+    found: dict[str, Move] = {}
+    for m in type(case).MOVES:
+        if m.name not in found and case.status in m.sources and m.permits(user, case):
+            found[m.name] = m
+    return list(found.values())
+
+
 def transition[M: models.Model](
     case: M,
-    to: str,
+    name: str,
     *,
     by=None,
+    to: str | None = None,
+    action: str = "",
     summary: str = "",
     data: dict | None = None,
     update: Callable[[M], list[str]] | None = None,
     at=None,
 ) -> tuple[M, bool]:
-    """Move ``case`` to status ``to``; answer the locked, saved row and whether it moved.
+    """Make the move ``name`` on ``case``; answer the locked, saved row and whether it moved.
 
-    Steps: lock the row; if it is already at ``to``, stop; check ``ALLOWED``; apply
-    ``update(locked)`` (which sets other fields and returns their names); save with
-    ``update_fields``; record who moved it, from where, to where.
+    Steps: lock the row; refuse (403) a person the move's table does not allow; if the case
+    already stands where the move leads, stop quietly (a repeated call or a retried task);
+    refuse (409) a move its status does not allow; apply ``update(locked)`` (which sets other
+    fields and returns their names); save with ``update_fields``; record who made the move,
+    from where, to where. ``to`` chooses among moves of one name that lead to different
+    statuses (releasing a held case along its route); ``action`` names the audit row
+    ("status" for a change of status, else the move's name).
     """
     with transaction.atomic():
         locked = type(case)._default_manager.select_for_update().get(pk=case.pk)
+        permitted = authorize(locked, name, by=by)
+        if to is not None:
+            permitted = [m for m in permitted if m.target == str(to)]
+            if not permitted:
+                raise ValueError(f"The move {name!r} never leads to {to!r}.")
         current = locked.status
-        if current == to:
-            return locked, False
-        if to not in type(case).ALLOWED.get(current, set()):
-            label = dict(type(case)._meta.get_field("status").choices).get(current, current)
-            raise TransitionNotAllowed(
-                f"This {type(case)._meta.verbose_name} is {label.lower()}; it cannot move to "
-                f"{to.replace('_', ' ')} from there."
-            )
-        locked.status = to
-        fields = ["status"]
+        applicable = [m for m in permitted if current in m.sources]
+        if not applicable:
+            if any(m.target == current for m in permitted):
+                return locked, False
+            raise TransitionNotAllowed(_refusal(locked, permitted[0]))
+        chosen = applicable[0]
+        fields = []
+        if chosen.target is not None:
+            locked.status = chosen.target
+            fields.append("status")
         if update is not None:
-            fields += [name for name in update(locked) if name not in fields]
-        locked.save(update_fields=fields)
+            fields += [f for f in update(locked) if f not in fields]
+        if fields:
+            locked.save(update_fields=fields)
+        target = chosen.target or current
         audit.record(
             locked,
-            "status",
+            action or ("status" if chosen.target is not None else name),
             by=by,
-            summary=summary or f"{current} → {to}",
-            data={"from": current, "to": to, **(data or {})},
+            summary=summary or (f"{current} → {target}" if chosen.target else chosen.label),
+            data={"move": name, "from": current, "to": target, **(data or {})},
             at=at,
         )
     return locked, True
+
+
+def _refusal(case, refused: Move) -> str:
+    noun = type(case)._meta.verbose_name
+    where = f"This {noun} is {_label(case, case.status).lower()}"
+    if refused.target is not None:
+        return f"{where}; it cannot move to {refused.target.replace('_', ' ')} from there."
+    return f"{where}; {refused.label.lower()} is not possible now."

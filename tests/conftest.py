@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from portal.accounts.roles import DIRECTOR, ROLES
 from portal.celery import app as celery_app
 from tests.factories import CentreFactory, OfficerFactory, StaffFactory
 from tests.signing_in import api_as, sign_in
@@ -58,7 +59,8 @@ def officer_pk(centre_pk):
 
 @pytest.fixture
 def staff_user(db):
-    return StaffFactory(username="staffer")
+    """Staff in every role but the Director's (whose final decisions are tested apart)."""
+    return StaffFactory(username="staffer", roles=[r for r in ROLES if r != DIRECTOR])
 
 
 @pytest.fixture

@@ -6,7 +6,10 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
+from portal.workflow import Moves, move
 from portal.zones import validate_time_zone
+
+CHANGE = "centres.change_centre"
 
 
 class CentreQuerySet(models.QuerySet):
@@ -28,11 +31,18 @@ class Centre(models.Model):
         SUSPENDED = "suspended", "Suspended"
         CLOSED = "closed", "Closed"
 
-    ALLOWED = {
-        Status.ACTIVE: {Status.SUSPENDED, Status.CLOSED},
-        Status.SUSPENDED: {Status.ACTIVE, Status.CLOSED},
-        Status.CLOSED: set(),
-    }
+    MOVES = Moves(
+        [
+            move("suspend", sources=[Status.ACTIVE], to=Status.SUSPENDED, permission=CHANGE),
+            move("reinstate", sources=[Status.SUSPENDED], to=Status.ACTIVE, permission=CHANGE),
+            move(
+                "close",
+                sources=[Status.ACTIVE, Status.SUSPENDED],
+                to=Status.CLOSED,
+                permission=CHANGE,
+            ),
+        ]
+    )
 
     number = models.CharField(
         max_length=10,

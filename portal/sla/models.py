@@ -218,6 +218,15 @@ def missed(now) -> Q:
     return Q(breached_at__isnull=False) | running_past_due(now)
 
 
+# The one meaning of "overdue" and "due today", for clocks here and for cases in
+# ``portal.cases`` (a case is overdue when one of its clocks is): every page, filter, queue
+# and count uses these.
+
+# Clocks someone must still meet: running, or missed and not yet done. A paused clock waits
+# on the customer and is neither overdue nor due.
+WAITING = Q(state=Clock.State.RUNNING) | Q(state=Clock.State.BREACHED, stopped_at__isnull=True)
+
+
 def due_today(now) -> Q:
     """Running and due between now and the end of today in London (not yet overdue)."""
     return Q(state=Clock.State.RUNNING, due_at__gte=now, due_at__lte=end_of_day(london_date(now)))
@@ -226,6 +235,18 @@ def due_today(now) -> Q:
 def overdue(now) -> Q:
     """Past due and nobody has acted yet: the one meaning of "overdue" on every page."""
     return running_past_due(now) | Q(state=Clock.State.BREACHED, stopped_at__isnull=True)
+
+
+def due_window(due_at, now) -> str | None:
+    """``"overdue"``, ``"today"`` or None for the due instant of a waiting clock: the same
+    meaning as ``overdue`` and ``due_today``, for one value already read."""
+    if due_at is None:
+        return None
+    if due_at < now:
+        return "overdue"
+    if due_at <= end_of_day(london_date(now)):
+        return "today"
+    return None
 
 
 class NoticeQuerySet(models.QuerySet):

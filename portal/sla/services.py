@@ -45,6 +45,13 @@ def promised(code: str) -> ServiceLevel | None:
     return rule if rule.active else None
 
 
+def promise(code: str) -> str:
+    """What the active charter promises for ``code``, in the words a letter uses ("within 2
+    working days"), or a plain "as soon as we can" where it promises nothing."""
+    rule = promised(code)
+    return rule.promise if rule else "as soon as we can"
+
+
 def get_service_level(code: str) -> ServiceLevel:
     try:
         return ServiceLevel.objects.get(code=code, active=True)

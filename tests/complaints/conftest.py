@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints import services
@@ -64,10 +63,7 @@ def escalated(answered, officer_gb):
 
 @pytest.fixture
 def director(db):
-    user = StaffFactory(username="director")
-    roles.sync_roles()
-    user.groups.add(Group.objects.get(name=roles.DIRECTOR))
-    return user
+    return StaffFactory(username="director", roles=[roles.DIRECTOR])
 
 
 @pytest.fixture

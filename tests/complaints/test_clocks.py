@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from complaints import clocks, services
-from complaints.models import Category
+from complaints import services
+from complaints.models import RESPOND, Category
 from portal.audit import history_of
 from portal.calendar import end_of_day
 from portal.sla.models import Clock
@@ -143,7 +143,7 @@ def test_steps_taken_at_a_past_instant_are_dated_then(centre_gb, officer_gb, sta
         acknowledged_at,
         extended_at,
     ]
-    respond = Clock.objects.for_case(case).get(code=clocks.RESPOND)
+    respond = Clock.objects.for_case(case).get(code=RESPOND)
     assert respond.due_at == end_of_day(dt.date(2026, 6, 25))
     assert history_of(respond).get(action="extend").at == extended_at
 

@@ -106,7 +106,7 @@ def test_redirected_submission_tells_where_it_went(officer_client, centre_gb):
 
 def test_reply_adds_to_the_thread(officer_client, complaint):
     response = officer_client.post(
-        reverse("complaints:reply", args=[complaint.reference]), {"body": "Any news?"}
+        reverse("complaints:reply", args=[complaint.reference]), {"reply-body": "Any news?"}
     )
     assert response.status_code == 302
     assert complaint.messages.filter(kind="message", body="Any news?").exists()
@@ -114,13 +114,14 @@ def test_reply_adds_to_the_thread(officer_client, complaint):
 
 def test_escalate_page_action(officer_client, answered):
     url = reverse("complaints:escalate", args=[answered.reference])
-    officer_client.post(url, {"reasons": "The investigation missed our evidence."})
+    officer_client.post(url, {"escalate-reasons": "The investigation missed our evidence."})
     assert Complaint.objects.get().status == "escalated"
 
 
 def test_escalate_page_action_refused_before_answer(officer_client, acknowledged):
     url = reverse("complaints:escalate", args=[acknowledged.reference])
-    response = officer_client.post(url, {"reasons": "x"}, follow=True)
+    response = officer_client.post(url, {"escalate-reasons": "x"})
+    assert response.status_code == 400
     assert "cannot move to escalated" in response.text
     assert Complaint.objects.get().status == "acknowledged"
 
@@ -149,7 +150,7 @@ def test_attachment_served_as_download_with_nosniff(officer_client, centre_gb, o
 )
 def test_another_centre_gets_404_on_pages(other_client, complaint, name, method):
     url = reverse(f"complaints:{name}", args=[complaint.reference])
-    response = getattr(other_client, method)(url, {"body": "x", "reasons": "x"})
+    response = getattr(other_client, method)(url, {"reply-body": "x", "escalate-reasons": "x"})
     assert response.status_code == 404
     assert Message.objects.filter(body="x").count() == 0
 
@@ -171,7 +172,11 @@ def test_staff_acknowledge_and_respond_from_the_case_page(staff_client, complain
     staff_client.post(reverse("complaints:acknowledge", args=[complaint.reference]))
     staff_client.post(
         reverse("complaints:respond", args=[complaint.reference]),
-        {"response": "Sorry.", "root_cause": "supplier", "improvement_action": "New courier."},
+        {
+            "respond-response": "Sorry.",
+            "respond-root_cause": "supplier",
+            "respond-improvement_action": "New courier.",
+        },
     )
     saved = Complaint.objects.get()
     assert (saved.status, saved.root_cause) == ("answered", "supplier")

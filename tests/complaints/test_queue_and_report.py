@@ -66,7 +66,7 @@ def test_queue_claim_refused_to_a_second_person(admin_client, acknowledged):
         {"action": "claim_selected", "_selected_action": [acknowledged.pk]},
         follow=True,
     )
-    assert "already investigating" in page.text
+    assert "already working on this case" in page.text
     assert Complaint.objects.get().assigned_to == other
 
 

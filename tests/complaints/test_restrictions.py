@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from complaints import services
@@ -21,10 +20,7 @@ LEARNER = {
 
 @pytest.fixture
 def investigator(db):
-    user = StaffFactory(username="investigator")
-    roles.sync_roles()
-    user.groups.add(Group.objects.get(name=roles.COMPLAINTS_INVESTIGATOR))
-    return user
+    return StaffFactory(username="investigator", roles=[roles.COMPLAINTS_INVESTIGATOR])
 
 
 def _restrict(by, **contact):
@@ -44,9 +40,10 @@ def test_restriction_tells_the_person(investigator, mailoutbox, django_capture_o
     assert "Abusive, offensive or foul language" in mailoutbox[0].body
 
 
-def test_restriction_needs_the_role(staff_user):
+def test_restriction_needs_the_role(db):
+    entries_team = StaffFactory(username="entries", roles=[roles.ENTRIES_TEAM])
     with pytest.raises(PermissionDenied):
-        _restrict(staff_user, email="sam@example.org")
+        _restrict(entries_team, email="sam@example.org")
 
 
 def test_new_submission_from_restricted_contact_is_held_not_dropped(investigator):
@@ -94,6 +91,10 @@ def test_restrict_from_the_case_page(client, investigator):
     sign_in(client, investigator)
     client.post(
         f"/complaints/{complaint.reference}/restrict/",
-        {"criterion": "intimidation", "action": "written_only", "details": "Threats by phone."},
+        {
+            "restrict-criterion": "intimidation",
+            "restrict-action": "written_only",
+            "restrict-details": "Threats by phone.",
+        },
     )
     assert complaint.restrictions.get().email == "sam@example.org"

@@ -1,39 +1,65 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from portal import audit
+from portal.accounts.roles import REGISTRATION_TEAM, RESULTS_TEAM
 from portal.centres.models import Centre
 from portal.errors import TransitionNotAllowed
 from portal.references import next_reference
-from portal.workflow import transition
+from portal.workflow import actions_for, transition
+from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_transition_allowed_moves_saves_and_audits(centre_gb, staff_user):
-    centre, moved = transition(centre_gb, Centre.Status.SUSPENDED, by=staff_user)
+@pytest.fixture
+def registrar(db):
+    return StaffFactory(username="registrar", roles=[REGISTRATION_TEAM])
+
+
+def test_transition_allowed_moves_saves_and_audits(centre_gb, registrar):
+    centre, moved = transition(centre_gb, "suspend", by=registrar)
     assert moved is True
     assert Centre.objects.get(pk=centre_gb.pk).status == "suspended"
     event = audit.history_of(centre).get()
     assert (event.actor, event.action, event.data) == (
-        staff_user,
+        registrar,
         "status",
-        {"from": "active", "to": "suspended"},
+        {"move": "suspend", "from": "active", "to": "suspended"},
     )
 
 
-def test_transition_repeated_is_quiet(centre_gb, staff_user):
-    transition(centre_gb, Centre.Status.SUSPENDED, by=staff_user)
-    _, moved = transition(centre_gb, Centre.Status.SUSPENDED, by=staff_user)
+def test_transition_repeated_is_quiet(centre_gb, registrar):
+    transition(centre_gb, "suspend", by=registrar)
+    _, moved = transition(centre_gb, "suspend", by=registrar)
     assert moved is False
     assert audit.history_of(centre_gb).count() == 1
 
 
-def test_transition_refused_changes_nothing(centre_gb, staff_user):
-    transition(centre_gb, Centre.Status.CLOSED, by=staff_user)
-    with pytest.raises(TransitionNotAllowed, match="closed; it cannot move to active"):
-        transition(centre_gb, Centre.Status.ACTIVE, by=staff_user)
+def test_transition_refused_changes_nothing(centre_gb, registrar):
+    transition(centre_gb, "close", by=registrar)
+    with pytest.raises(TransitionNotAllowed, match="closed; it cannot move to suspended"):
+        transition(centre_gb, "suspend", by=registrar)
     assert Centre.objects.get(pk=centre_gb.pk).status == "closed"
     assert audit.history_of(centre_gb).count() == 1
+
+
+def test_transition_by_a_role_without_the_permission_is_refused(centre_gb):
+    outsider = StaffFactory(username="results", roles=[RESULTS_TEAM])
+    with pytest.raises(PermissionDenied):
+        transition(centre_gb, "suspend", by=outsider)
+    assert Centre.objects.get(pk=centre_gb.pk).status == "active"
+    assert audit.history_of(centre_gb).count() == 0
+
+
+def test_transition_by_the_portal_itself_needs_no_permission(centre_gb):
+    _, moved = transition(centre_gb, "suspend", by=None)
+    assert moved is True
+
+
+def test_actions_for_answers_the_moves_of_this_person_now(centre_gb, registrar, officer_gb):
+    assert [m.name for m in actions_for(registrar, centre_gb)] == ["suspend", "close"]
+    assert actions_for(officer_gb, centre_gb) == []
 
 
 def test_next_reference_counts_per_prefix_and_year():

@@ -1,0 +1,235 @@
+"""The API of every case type: a viewset base, its filters (in the schema), one decorator per
+move, and the serializer fields the contract gives every case.
+
+A case type's viewset declares its model, serializers, extra filters and one
+``@case_action(...)`` method per move; listing, the detail, visibility (404 for another
+centre's case, 403 for staff whose role does not work with this kind of case), the filters,
+``deadlines``, ``actions`` and the error shapes come from here.
+"""
+
+from functools import wraps
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from portal.cases.models import DUE_WINDOWS, view_permission
+from portal.permissions import is_staff_user
+from portal.sla.serializers import DeadlinesField
+from portal.workflow import actions_for, authorize
+
+
+class MayWorkWithCases(BasePermission):
+    """Staff reach a kind of case only if their role works with it (``view_<model>``)."""
+
+    message = "Your role does not work with these cases."
+
+    def has_permission(self, request, view):
+        if getattr(view, "swagger_fake_view", False) or not is_staff_user(request.user):
+            return True
+        return request.user.has_perm(view_permission(view.model))
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class ActionsField(serializers.Field):
+    """The moves the person asking may make now, by name (``["acknowledge", ...]``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, case):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:
+            return []
+        return [m.name for m in actions_for(user, case)]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """``reference``, ``status``, ``centre`` (its number), ``created_at``, ``deadlines`` and
+    ``actions``; a case type's serializer extends ``Meta.fields``."""
+
+    centre = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    deadlines = DeadlinesField()
+    actions = ActionsField(help_text="The moves you may make on this case now.")
+
+    class Meta:
+        fields = ["reference", "status", "centre", "created_at", "deadlines", "actions"]
+        read_only_fields = fields
+
+
+class CaseFilters(serializers.Serializer):
+    """The query string every case list understands."""
+
+    centre = serializers.RegexField(
+        r"^[A-Z]{2}[0-9]{3,6}$",
+        required=False,
+        error_messages={
+            "invalid": "A centre number is two capital letters and digits, e.g. GB001."
+        },
+    )
+    due = serializers.ChoiceField(choices=list(DUE_WINDOWS), required=False)
+    open = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class CaseFilterBackend(BaseFilterBackend):
+    """``status``, ``centre``, ``due`` (overdue, today, week), ``open`` and the view's own
+    ``filters`` (``{param: lookup}``, enums from the model field's choices); a bad value is
+    a 400 naming the parameter, never an empty list."""
+
+    def _extra(self, view, request) -> dict[str, str]:
+        extra = dict(getattr(view, "filters", {}))
+        if is_staff_user(request.user) if request else True:
+            extra.update(getattr(view, "staff_filters", {}))
+        return extra
+
+    def _choices(self, view, lookup: str):
+        field_name = lookup.split("__")[0]
+        try:
+            field = view.model._meta.get_field(field_name)
+        except Exception:  # noqa: BLE001 - a lookup through a relation has no choices here
+            return None
+        if "__" in lookup:
+            return None
+        return [value for value, _ in field.choices] if field.choices else None
+
+    def filter_queryset(self, request, queryset, view):
+        if view.action != "list":
+            return queryset
+        given = CaseFilters(data=request.query_params)
+        errors = {} if given.is_valid() else dict(given.errors)
+        values = given.validated_data if not errors else {}
+        wanted = {"status": "status", **self._extra(view, request)}
+        lookups = {}
+        for param, lookup in wanted.items():
+            value = request.query_params.get(param)
+            if not value:
+                continue
+            choices = self._choices(view, lookup)
+            if choices and value not in choices:
+                errors[param] = [f"Choose one of: {', '.join(choices)}."]
+            elif len(value) > 150:
+                errors[param] = ["At most 150 characters."]
+            else:
+                lookups[lookup] = view.filter_value(param, value)
+        if errors:
+            raise serializers.ValidationError(errors)
+        queryset = queryset.filter(**lookups)
+        if values.get("centre"):
+            queryset = queryset.filter(centre__number=values["centre"])
+        if values.get("open") is True:
+            queryset = queryset.open()
+        elif values.get("open") is False:
+            queryset = queryset.exclude(status__in=view.model.OPEN_STATUSES)
+        if values.get("due"):
+            return queryset.due_within(values["due"])
+        return queryset
+
+    def get_schema_operation_parameters(self, view):
+        staff_filters = getattr(view, "staff_filters", {})
+        params = [
+            _param("status", "Only this status.", enum=self._choices(view, "status")),
+            _param("centre", "Only this centre's cases (its number, e.g. GB001)."),
+            _param(
+                "due",
+                "Overdue now, due by the end of today (London) or within a week; nearest first.",
+                enum=list(DUE_WINDOWS),
+            ),
+            _param("open", "Only open cases (true) or finished ones (false).", boolean=True),
+        ]
+        for param, lookup in {**getattr(view, "filters", {}), **staff_filters}.items():
+            described = "Staff only." if param in staff_filters else f"Only this {param}."
+            params.append(_param(param, described, enum=self._choices(view, lookup)))
+        return params
+
+
+def _param(name: str, description: str, *, enum=None, boolean: bool = False) -> dict:
+    schema = {"type": "boolean" if boolean else "string"}
+    if enum:
+        schema["enum"] = list(enum)
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Base of a case type's API. Declare ``model``, ``serializer_class`` (what officers see),
+    optionally ``staff_serializer_class``, ``filters`` / ``staff_filters`` and
+    ``select_related``; add ``@case_action`` methods."""
+
+    model = None
+    staff_serializer_class = None
+    filters: dict[str, str] = {}
+    staff_filters: dict[str, str] = {}
+    select_related: tuple[str, ...] = ("centre",)
+    lookup_field = "reference"
+    lookup_value_regex = "[A-Z]+-[0-9]{4}-[0-9]+"
+    permission_classes = [IsAuthenticated, MayWorkWithCases]
+    filter_backends = [CaseFilterBackend]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return (
+            self.model.objects.visible_to(self.request.user)
+            .select_related(*self.select_related)
+            .prefetch_related("deadlines__service_level")
+            .order_by("-created_at", "-pk")
+        )
+
+    def filter_value(self, param: str, value: str) -> str:
+        """The value a filter compares with; ``assigned_to=me`` and the like override this."""
+        return value
+
+    def case_serializer_class(self):
+        if self.staff_serializer_class is not None and is_staff_user(self.request.user):
+            return self.staff_serializer_class
+        return self.serializer_class
+
+    def get_serializer_class(self):
+        if self.action in ("list", "retrieve") or getattr(self, "swagger_fake_view", False):
+            return self.case_serializer_class()
+        return super().get_serializer_class()
+
+    def answer(self, case, code=status.HTTP_200_OK):
+        serializer = self.case_serializer_class()(case, context=self.get_serializer_context())
+        return Response(serializer.data, status=code)
+
+    def body(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+def case_action(*, request=None, move: str | None = None, url_path: str | None = None, **schema):
+    """Declare one move of the case's life cycle as ``POST …/{reference}/{name}/``.
+
+    The decorated method is ``(self, request, case, **body) -> case``: it calls the service.
+    Before it runs: the case is found (404 for another centre's), the move's table is asked
+    whether this person may make it (403 before the body is read), and the body is checked
+    with ``request`` (a serializer class; 400 with field errors). The answer is the case.
+    """
+
+    def decorate(method):
+        name = move or method.__name__
+
+        @extend_schema(request=request, **schema)
+        @action(detail=True, methods=["post"], url_path=url_path or name.replace("_", "-"))
+        @wraps(method)
+        def view(self, http_request, reference=None):
+            case = self.get_object()
+            authorize(case, name, by=http_request.user)
+            values = self.body(request) if request is not None else {}
+            return self.answer(method(self, http_request, case, **values))
+
+        view.case_move = name
+        return view
+
+    return decorate

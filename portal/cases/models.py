@@ -1,0 +1,103 @@
+"""The case base: the fields the public contract gives every case, and the queries on them."""
+
+import datetime as dt
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from portal.permissions import CentreScopedQuerySet, is_staff_user
+from portal.sla.models import WAITING, Clock, due_today, overdue
+
+DUE_WINDOWS = {"overdue": "Overdue", "today": "Due today", "week": "Due in 7 days"}
+
+
+def view_permission(model) -> str:
+    return f"{model._meta.app_label}.view_{model._meta.model_name}"
+
+
+class CaseQuerySet(CentreScopedQuerySet):
+    def visible_to(self, user):
+        """Officers: their centres' cases. Staff: every case, if their role works with this
+        kind of case (``view_<model>``); none otherwise."""
+        if is_staff_user(user) and not user.has_perm(view_permission(self.model)):
+            return self.none()
+        return super().visible_to(user)
+
+    def open(self):
+        return self.filter(status__in=self.model.OPEN_STATUSES)
+
+    def _clocks(self):
+        content_type = ContentType.objects.get_for_model(self.model, for_concrete_model=False)
+        return Clock.objects.filter(content_type=content_type, object_id=models.OuterRef("pk"))
+
+    def with_next_due(self):
+        """Annotate ``next_due``: the earliest due instant among the clocks still waiting for
+        someone to act (see ``portal.sla.models.WAITING``)."""
+        earliest = self._clocks().filter(WAITING).order_by("due_at").values("due_at")[:1]
+        return self.annotate(next_due=models.Subquery(earliest))
+
+    def due_within(self, window: str, *, now: dt.datetime | None = None):
+        """Cases with a deadline that is ``overdue``, due ``today`` (by the end of today in
+        London) or within a ``week``, the last two not yet overdue; ``next_due`` annotated,
+        nearest first."""
+        now = now or timezone.now()
+        late = models.Exists(self._clocks().filter(overdue(now)))
+        if window == "overdue":
+            cases = self.filter(late)
+        elif window == "today":
+            cases = self.filter(models.Exists(self._clocks().filter(due_today(now)))).exclude(late)
+        elif window == "week":
+            soon = self._clocks().filter(
+                state=Clock.State.RUNNING, due_at__gte=now, due_at__lte=now + dt.timedelta(days=7)
+            )
+            cases = self.filter(models.Exists(soon)).exclude(late)
+        else:
+            raise ValueError(f"Unknown due window {window!r}.")
+        return cases.with_next_due().order_by(next_due_first(), "pk")
+
+    def overdue(self, now: dt.datetime | None = None):
+        return self.due_within("overdue", now=now)
+
+    def due_today(self, now: dt.datetime | None = None):
+        return self.due_within("today", now=now)
+
+
+def next_due_first():
+    """Whatever is due soonest first; cases without a waiting deadline last."""
+    return models.F("next_due").asc(nulls_last=True)
+
+
+class Case(models.Model):
+    """Abstract base of every case type.
+
+    A case type adds its own fields, declares ``status`` with its own choices and default,
+    ``REFERENCE_PREFIX`` (e.g. ``"CMP"``), ``OPEN_STATUSES`` and ``MOVES`` (its life cycle,
+    ``portal.workflow.Moves``), and uses ``CaseQuerySet`` (or a subclass) as its manager.
+    """
+
+    REFERENCE_PREFIX = ""
+    OPEN_STATUSES: list[str] = []
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    status = models.CharField(max_length=30)
+    centre = models.ForeignKey(
+        "centres.Centre", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The engine's clocks of this case, so that a list prefetches them in one query.
+    deadlines = GenericRelation("sla.Clock", for_concrete_model=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES

@@ -1,0 +1,131 @@
+"""The pages of every case type: one getter that answers 404 for another centre's case (403
+for staff whose role does not work with it), a case page that offers only the moves this
+person may make, and one wrapper for each move's POST.
+
+A move whose form is refused shows the case page again, with an error summary that links to
+the field and what the person typed still in it (a refused attachment keeps the message).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView
+
+from portal.cases.models import view_permission
+from portal.errors import PortalError
+from portal.permissions import is_staff_user
+from portal.workflow import actions_for, authorize
+
+
+def get_case_or_404(model, user, reference: str, *, select_related=("centre",)):
+    """The one way pages reach a case: another centre's case answers 404, exactly as if it
+    did not exist; staff whose role does not work with this kind of case get 403."""
+    if is_staff_user(user) and not user.has_perm(view_permission(model)):
+        raise PermissionDenied("Your role does not work with these cases.")
+    return model.objects.select_related(*select_related).get_visible_or_404(
+        user, reference=reference
+    )
+
+
+class CaseDetailView(LoginRequiredMixin, DetailView):
+    """The case page. Declare ``model``, ``template_name``, ``action_forms`` (``{move: form
+    class}``) and, if a form needs the case, ``make_form``. The context has ``case``,
+    ``actions`` (the names of the moves this person may make now), ``moves`` and ``forms``
+    (an unbound form per available move, or the refused one with its errors)."""
+
+    context_object_name = "case"
+    action_forms: dict = {}
+    select_related = ("centre",)
+
+    def get_object(self, queryset=None):
+        return get_case_or_404(
+            self.model,
+            self.request.user,
+            self.kwargs["reference"],
+            select_related=self.select_related,
+        )
+
+    def make_form(self, name: str, form_class):
+        # Each move's form has its own prefix: two forms on the page never share an id.
+        return form_class(prefix=name)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        moves = actions_for(self.request.user, self.object)
+        refused = self.kwargs.get("refused")
+        forms = {}
+        for m in moves:
+            if refused and refused[0] == m.name:
+                forms[m.name] = refused[1]
+            elif m.name in self.action_forms and m.name not in forms:
+                forms[m.name] = self.make_form(m.name, self.action_forms[m.name])
+        context.update(
+            actions={m.name for m in moves},
+            moves=moves,
+            forms=forms,
+            refused_form=refused[1] if refused else None,
+            refused_move=refused[0] if refused else None,
+        )
+        return context
+
+    @classmethod
+    def show_refused(cls, request, case, name: str, form):
+        """The case page again, 400, with ``form``'s errors summarised at the top."""
+        view = cls()
+        view.setup(request, reference=case.reference, refused=(name, form))
+        view.object = case
+        return view.render_to_response(view.get_context_data(object=case), status=400)
+
+
+def case_move(detail: type[CaseDetailView], name: str):
+    """Wrap the POST of move ``name``: find the case, check this person may make the move,
+    check its form (``detail.action_forms[name]``), run the service, then go back to the
+    case with what happened. ``run(request, case, **cleaned_data)`` answers the message."""
+
+    def decorate(run):
+        @wraps(run)
+        @require_POST
+        def view(request, reference):
+            if not request.user.is_authenticated:
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            case = get_case_or_404(
+                detail.model, request.user, reference, select_related=detail.select_related
+            )
+            authorize(case, name, by=request.user)
+            form_class = detail.action_forms.get(name)
+            form = form_class(request.POST, request.FILES, prefix=name) if form_class else None
+            if form is not None and not form.is_valid():
+                return detail.show_refused(request, case, name, form)
+            try:
+                done = run(request, case, **(form.cleaned_data if form else {}))
+            except PortalError as error:
+                if form is None:
+                    messages.error(request, error.message)
+                    return redirect(case)
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                return detail.show_refused(request, case, name, form)
+            if done:
+                messages.success(request, done)
+            return redirect(case)
+
+        view.case_move = name
+        return view
+
+    return decorate
+
+
+def move_urls(model, views) -> list:
+    """``<reference>/<move>/`` for every move of ``model`` that ``views`` has a page for."""
+    from django.urls import path
+
+    found = []
+    for name in model.MOVES.names():
+        view = getattr(views, name.replace("-", "_"), None)
+        if view is not None and getattr(view, "case_move", None) == name:
+            found.append(path(f"<str:reference>/{name}/", view, name=name))
+    return found

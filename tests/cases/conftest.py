@@ -1,0 +1,6 @@
+from tests.complaints.conftest import (  # noqa: F401 - complaints are the worked example
+    acknowledged,
+    answered,
+    charter,
+    complaint,
+)
