@@ -22,19 +22,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
-    """Awarding-body staff holding ``roles`` (every role unless told otherwise)."""
+    """Awarding-body staff holding ``roles`` (none unless told)."""
 
     is_staff = True
 
     @factory.post_generation
     def roles(user, create, extracted, **kwargs):
-        if not create:
+        if not create or not extracted:
             return
         from django.contrib.auth.models import Group
 
-        from portal.accounts.roles import ROLES, sync_roles
+        from portal.accounts.roles import sync_roles
 
-        names = list(ROLES) if extracted is None else list(extracted)
+        names = list(extracted)
         groups = Group.objects.filter(name__in=names)
         if groups.count() != len(set(names)):
             groups = [sync_roles()[name] for name in names]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from complaints.models import Attachment, Complaint, Message
 from portal import audit
+from portal.accounts import roles
 from tests.complaints.conftest import PDF, SERVICE, html, pdf
 from tests.signing_in import api_as
 
@@ -173,7 +174,7 @@ def test_claim_allowed_then_refused_to_a_second_person(staff_api, acknowledged, 
     response = staff_api.post(_url(acknowledged, "claim"))
     assert (response.status_code, response.json()["status"]) == (200, "investigating")
     assert response.json()["assigned_to"] == staff_user.username
-    other = api_as(StaffFactory(username="other"))
+    other = api_as(StaffFactory(username="other", roles=[roles.COMPLAINTS_INVESTIGATOR]))
     assert other.post(_url(acknowledged, "claim")).status_code == 409
     assert staff_api.post(_url(acknowledged, "claim")).status_code == 200
     assert Complaint.objects.get().assigned_to == staff_user

@@ -110,7 +110,7 @@ def test_clock_breach_notice_shown_on_the_case(received, client, time_machine):
     from portal.accounts import roles
     from tests.factories import StaffFactory
 
-    investigator = StaffFactory(username="investigator")
+    investigator = StaffFactory(username="investigator", roles=[roles.COMPLAINTS_INVESTIGATOR])
     investigator.groups.add(Group.objects.get_or_create(name=roles.COMPLAINTS_INVESTIGATOR)[0])
     due = _clock(received, "complaint.acknowledge").due_at
     time_machine.move_to(due + dt.timedelta(minutes=5), tick=False)

@@ -5,6 +5,7 @@ from django.db import connection
 
 from complaints import services
 from complaints.models import Complaint
+from portal.accounts import roles
 from portal.errors import TransitionNotAllowed
 from tests.factories import StaffFactory
 
@@ -12,7 +13,10 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_people_claiming_at_once_one_wins(acknowledged):
-    people = [StaffFactory(username="first"), StaffFactory(username="second")]
+    people = [
+        StaffFactory(username="first", roles=[roles.COMPLAINTS_INVESTIGATOR]),
+        StaffFactory(username="second", roles=[roles.COMPLAINTS_INVESTIGATOR]),
+    ]
     barrier = threading.Barrier(2)
     outcomes = []
 

@@ -6,6 +6,7 @@ import pytest
 
 from complaints import services
 from complaints.models import Category, Complaint
+from portal.accounts import roles
 from tests.complaints.conftest import SERVICE
 from tests.factories import StaffFactory
 from tests.signing_in import sign_in
@@ -59,7 +60,7 @@ def test_queue_bulk_acknowledge(admin_client, centre_gb, officer_gb):
 
 
 def test_queue_claim_refused_to_a_second_person(admin_client, acknowledged):
-    other = StaffFactory(username="other")
+    other = StaffFactory(username="other", roles=[roles.COMPLAINTS_INVESTIGATOR])
     services.claim_complaint(acknowledged, by=other)
     page = admin_client.post(
         QUEUE,
@@ -121,13 +122,11 @@ def test_report_csv_escapes_formulas(client, staff_user, centre_gb, officer_gb):
 
 
 def test_queue_open_to_customer_services_role(client, complaint):
-    from django.contrib.auth.models import Group
 
     from portal.accounts import roles
 
     roles.sync_roles()
-    agent = StaffFactory(username="agent")
-    agent.groups.add(Group.objects.get(name=roles.CUSTOMER_SERVICES))
+    agent = StaffFactory(username="agent", roles=[roles.CUSTOMER_SERVICES])
     page = sign_in(client, agent).get(QUEUE)
     assert page.status_code == 200
     assert complaint.reference in page.text
