@@ -11,7 +11,8 @@ COPY pyproject.toml README.md ./
 RUN pip install .
 COPY . .
 # Static files are collected at build time and served by whitenoise.
-RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=localhost PORTAL_BASE_URL=https://localhost \
+    python manage.py collectstatic --noinput \
     && useradd --create-home --home-dir /app portal && mkdir -p /app/data && chown -R portal /app/data
 USER portal
 EXPOSE 8000

@@ -7,6 +7,8 @@ from portal.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
+    path("robots.txt", core_views.robots, name="robots"),
     path("accounts/", include("portal.accounts.urls")),
     path("complaints/", include("complaints.urls")),
     path("notifications/", include("portal.notifications.urls")),
@@ -15,5 +17,19 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        # Our template: the language of the page, and no inline style for the CSP to refuse.
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="api/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
 ]
+
+# Errors outside DRF (unknown addresses, refusals in middleware, faults): JSON under /api/,
+# pages in the portal's layout elsewhere.
+handler400 = "portal.core.views.bad_request"
+handler403 = "portal.core.views.permission_denied"
+handler404 = "portal.core.views.page_not_found"
+handler500 = "portal.core.views.server_error"

@@ -9,3 +9,4 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Registers the OpenAPI description of the portal's own authentication.
         from portal.api import schema  # noqa: F401
+        from portal.core import checks  # noqa: F401

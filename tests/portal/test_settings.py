@@ -48,6 +48,8 @@ def _settings_in_subprocess(env: dict, code: str):
             "SECRET_KEY",
             "EMAIL_HOST",
             "CACHE_URL",
+            "PORTAL_BASE_URL",
+            "PORT",
         }
     }
     full_env.update(env)
@@ -87,6 +89,7 @@ def test_settings_production_reads_services_from_environment(tmp_path):
             "DEBUG": "false",
             "SECRET_KEY": "x" * 60,
             "ALLOWED_HOSTS": "portal.example",
+            "PORTAL_BASE_URL": "https://portal.example",
             "DATABASE_URL": "postgres://u:p@db.example:5432/portal",
             "REDIS_URL": "redis://cache.example:6379/0",
             "AWS_STORAGE_BUCKET_NAME": "uploads",
@@ -120,13 +123,16 @@ def test_settings_production_pass_check_deploy(tmp_path):
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "PORTAL_BASE_URL"}
+    }
     env.update(
         {
             "PORTAL_DATA_DIR": str(tmp_path),
             "DEBUG": "false",
             "SECRET_KEY": "k3y-" + "q7Zp9" * 12,
             "ALLOWED_HOSTS": "portal.example",
+            "PORTAL_BASE_URL": "https://portal.example",
             "EMAIL_HOST": "smtp.example",
         }
     )

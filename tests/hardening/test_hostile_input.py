@@ -1,0 +1,113 @@
+"""Hostile requests to every route, as anyone: a 4xx in the portal's shapes, never a 500."""
+
+import json
+from urllib.parse import quote, urlencode
+
+import pytest
+
+from tests.hardening.conftest import assert_refused
+from tests.hardening.routes import HOLE, address, query_names, routes
+
+NESTED_JSON = "[" * 2000 + "]" * 2000  # 4 KB
+
+
+@pytest.mark.parametrize("route", routes(), ids=lambda r: r.replace(HOLE, "%00"))
+def test_route_refuses_nul_and_deep_json(route, visitor):
+    path = address(route, "1")
+    hostile = {
+        "query": lambda: visitor.get(
+            f"{path}?{urlencode(dict.fromkeys(sorted(query_names(route)), HOLE))}"
+        ),
+        "form": lambda: visitor.post(path, {"subject": HOLE, "username": "a\x00b"}),
+        "json": lambda: visitor.post(
+            path, json.dumps({"subject": "\u0000"}), content_type="application/json"
+        ),
+        "raw json": lambda: visitor.post(
+            path, b'{"subject": "\x00"}', content_type="application/json"
+        ),
+        "nested json": lambda: visitor.post(path, NESTED_JSON, content_type="application/json"),
+    }
+    if HOLE in route:
+        hostile["path"] = lambda: visitor.get(address(route, quote(HOLE)))
+    for kind, send in hostile.items():
+        response = send()
+        assert response.status_code == 400, (kind, route, response.status_code)
+        assert_refused(response, path)
+
+
+def test_query_nul_names_the_field(officer_api):
+    response = officer_api.get("/api/v1/complaints/", {"status": HOLE})
+
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"status": ["Null characters are not allowed."]}}
+
+
+def test_json_nul_escape_is_refused_at_token_endpoint(api_client):
+    response = api_client.post(
+        "/api/v1/auth/token/",
+        '{"username": "a\\u0000", "password": "x"}',
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "null character" in response.json()["detail"]
+
+
+def test_json_escaped_backslash_before_u0000_is_plain_text(api_client, db):
+    # "\\u0000" is a backslash and the letters u0000: allowed, and then simply a wrong login.
+    response = api_client.post(
+        "/api/v1/auth/token/",
+        '{"username": "a\\\\u0000", "password": "x"}',
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {"non_field_errors": ["Unable to sign in with that username and password."]}
+    }
+
+
+def test_deep_json_at_token_endpoint_answers_400_with_message(api_client):
+    response = api_client.post("/api/v1/auth/token/", NESTED_JSON, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The JSON body is nested more than 100 levels deep."}
+
+
+def test_json_within_depth_limit_is_parsed(api_client, db):
+    body = json.dumps({"username": "x", "password": "y", "extra": [[[[["deep"]]]]]})
+
+    response = api_client.post("/api/v1/auth/token/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()["errors"]
+
+
+def test_uploaded_file_with_nul_bytes_is_not_refused_by_the_guard(api_client, db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\x00\x00binary")
+
+    response = api_client.post(
+        "/api/v1/auth/token/",
+        {"username": "x", "password": "y", "file": upload},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()["errors"]
+
+
+def test_header_with_nul_is_refused(client, db):
+    response = client.get("/api/v1/centres/", HTTP_AUTHORIZATION="Token abc\x00def")
+
+    assert response.status_code == 400
+    assert "header" in response.json()["detail"]
+
+
+def test_session_cookie_with_nul_is_refused(client, db):
+    client.cookies["sessionid"] = "abcdefgh\x00ijk"
+
+    response = client.get("/")
+
+    assert_refused(response, "/", status=400)
