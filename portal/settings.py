@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.sla",
     "portal.centres",
+    "portal.uploads",
     "entries",
     "qa",
     "complaints",
@@ -205,6 +206,8 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT},
     }
+# On S3, how long the presigned URL a download redirects to stays valid.
+UPLOADS_URL_EXPIRE_SECONDS = env_int("UPLOADS_URL_EXPIRE_SECONDS", 60)
 STORAGES = {
     "default": default_storage,
     "staticfiles": {
