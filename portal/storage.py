@@ -27,15 +27,18 @@ def files_discarded_on_failure():
         _saved_here.reset(token)
 
 
-def discard_on_failure(field_file) -> None:
-    """Have the innermost ``files_discarded_on_failure`` block delete this file if it fails.
-
-    Refuses to run outside such a block: the file would outlive a rolled-back row.
-    """
+def require_discarding() -> list:
+    """The list of the innermost ``files_discarded_on_failure`` block; refuses to go on
+    outside one, before anything is saved: a file would outlive a rolled-back row."""
     saved = _saved_here.get()
     if saved is None:
         raise RuntimeError(
             "Save files inside files_discarded_on_failure(), around the transaction that "
             "saves their rows."
         )
-    saved.append(field_file)
+    return saved
+
+
+def discard_on_failure(field_file) -> None:
+    """Have the innermost ``files_discarded_on_failure`` block delete this file if it fails."""
+    require_discarding().append(field_file)

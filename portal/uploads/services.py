@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from portal.errors import UploadRefused
-from portal.storage import discard_on_failure
+from portal.storage import discard_on_failure, require_discarding
 from portal.uploads import checks, storing
 from portal.uploads.checks import CheckedFile
 from portal.uploads.models import Attachment
@@ -44,6 +44,7 @@ def attach_files(case, files, *, policy: UploadPolicy, by=None) -> list[Attachme
     """
     checked = check_files(files, policy=policy)
     case_type = _case_type(case)
+    require_discarding()
     attachments = []
     with transaction.atomic():
         for item in checked:

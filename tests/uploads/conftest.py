@@ -7,7 +7,7 @@ from portal.sla.models import ServiceLevel
 from portal.sla.services import load_charter
 from tests.complaints.conftest import SERVICE
 from tests.factories import PASSWORD
-from tests.signing_in import sign_in
+from tests.signing_in import api_as, sign_in
 
 
 def upload(name: str, content: bytes, announced: str = "application/pdf") -> SimpleUploadedFile:
@@ -45,3 +45,8 @@ def token_client(officer_gb):
     )
     client.credentials(HTTP_AUTHORIZATION=f"Token {answer.json()['token']}")
     return client
+
+
+@pytest.fixture
+def officer_pk_api(officer_pk):
+    return api_as(officer_pk)
