@@ -16,6 +16,7 @@ class FileDownloadView(APIView):
 
     @extend_schema(
         operation_id="files_retrieve",
+        tags=["files"],
         responses={
             (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The file, as an attachment."
