@@ -25,6 +25,10 @@ class _HashingReader(File):
     is hashed in a second pass.
     """
 
+    # What S3 records for the object: never the type the browser announced, so that even
+    # the bucket itself would not serve an uploaded page as HTML.
+    content_type = "application/octet-stream"
+
     def __init__(self, file):
         super().__init__(file, name=None)
         self.digest = hashlib.sha256()

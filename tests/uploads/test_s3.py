@@ -60,7 +60,10 @@ def bucket(settings, s3_endpoint):
 def letter(bucket, complaint, officer_gb):
     with files_discarded_on_failure(), transaction.atomic():
         (attachment,) = attach_files(
-            complaint, [upload("letter.pdf", PDF)], policy=ATTACHMENTS, by=officer_gb
+            complaint,
+            [upload("letter.pdf", PDF, announced="text/html")],
+            policy=ATTACHMENTS,
+            by=officer_gb,
         )
     return attachment
 
@@ -75,6 +78,8 @@ def test_s3_attach_files_streams_under_a_generated_key(bucket, letter):
     stored = s3.get_object(Bucket=name, Key=letter.file.name)["Body"].read()
     assert (stored, letter.sha256, letter.size) == (PDF, hashlib.sha256(PDF).hexdigest(), len(PDF))
     assert _keys(bucket) == [letter.file.name]
+    head = s3.head_object(Bucket=name, Key=letter.file.name)
+    assert head["ContentType"] == "application/octet-stream"
     assert "letter" not in letter.file.name
 
 
