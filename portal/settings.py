@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.sla",
     "portal.centres",
+    "portal.uploads",
     "entries",
     "qa",
     "complaints",
@@ -227,6 +228,8 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT},
     }
+# On S3, how long the presigned URL a download redirects to stays valid.
+UPLOADS_URL_EXPIRE_SECONDS = env_int("UPLOADS_URL_EXPIRE_SECONDS", 60)
 STORAGES = {
     "default": default_storage,
     "staticfiles": {

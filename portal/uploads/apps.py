@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class UploadsConfig(AppConfig):
+    name = "portal.uploads"
+    label = "uploads"
+    verbose_name = "Uploaded files"

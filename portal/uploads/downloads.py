@@ -1,0 +1,50 @@
+"""Serving an attachment so that no browser ever renders it.
+
+From the portal's own storage the bytes go out as ``application/octet-stream``, as an
+attachment, with ``nosniff``: an HTML page or an SVG uploaded as evidence cannot run in the
+portal's origin. On S3 the answer is a redirect to a presigned URL valid for
+``UPLOADS_URL_EXPIRE_SECONDS``, which asks S3 for the same content type, disposition and
+caching: files of several gigabytes then never pass through (and never tie up) a web
+worker, and the bucket is another origin, so the file cannot script the portal either.
+The permission check is the same in both cases and happens before the URL is made.
+"""
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.utils.http import content_disposition_header
+
+from portal.uploads.models import Attachment
+
+NO_STORE = "private, no-store"
+
+
+def file_response(attachment: Attachment) -> HttpResponse:
+    storage = attachment.file.storage
+    if _serves_presigned_urls(storage):
+        response = HttpResponseRedirect(
+            storage.url(
+                attachment.file.name,
+                parameters={
+                    "ResponseContentType": "application/octet-stream",
+                    "ResponseContentDisposition": content_disposition_header(True, attachment.name),
+                    "ResponseCacheControl": NO_STORE,
+                },
+                expire=settings.UPLOADS_URL_EXPIRE_SECONDS,
+            )
+        )
+    else:
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type="application/octet-stream",
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+def _serves_presigned_urls(storage) -> bool:
+    from storages.backends.s3 import S3Storage
+
+    return isinstance(storage, S3Storage)
