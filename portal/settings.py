@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_otp",
@@ -149,6 +149,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule about passwords: Django tells every validator when a password changes,
+    # whichever way it changed (own page, reset link, staff area, command line).
+    {"NAME": "portal.accounts.passwords.EndApiTokensOnPasswordChange"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -168,8 +171,20 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = PORTAL_NAME
 # The staff area always needs two-factor sign-in. The API asks for a code from whoever
-# enrolled a device (the public contract); with this on, staff must have one to use it at all.
-STAFF_API_TWO_FACTOR = env_bool("STAFF_API_TWO_FACTOR", False)
+# enrolled a device (the public contract); staff must moreover have one to use the API at all,
+# unless a deployment turns this off.
+STAFF_API_TWO_FACTOR = env_bool("STAFF_API_TWO_FACTOR", True)
+
+# API tokens: one per device, hashed at rest (django-rest-knox), ending after this many hours.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24 * 30)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+# Retries of creating API requests (the Idempotency-Key header) are remembered this long.
+IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -273,18 +288,32 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Expired API tokens (and remembered retries) are deleted hourly; nothing relies on the
+    # sweep for safety, since expiry is checked on every request.
+    "accounts-sweep": {
+        "task": "portal.accounts.sweep",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
 }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated request then answers 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.api.authentication.ApiTokenAuthentication",
         "portal.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    # Every throttle counts by the client address of portal/net.py, never by a header the
+    # client wrote; NUM_PROXIES keeps any plain DRF throttle to the same rule.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api.throttling.AnonRateThrottle",
+        "portal.api.throttling.UserRateThrottle",
+    ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "token": env_str("TOKEN_THROTTLE_RATE", "10/min"),
         "anon": "100/min",

@@ -1,5 +1,9 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from knox.models import AbstractAuthToken, AuthTokenManager
 
 from portal.zones import validate_time_zone
 
@@ -33,3 +37,43 @@ class User(AbstractUser):
 
     def role_names(self) -> list[str]:
         return sorted(group.name for group in self.groups.all())
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def of(self, user):
+        return self.filter(user=user)
+
+    def live(self, now=None):
+        now = now or timezone.now()
+        return self.filter(models.Q(expiry__isnull=True) | models.Q(expiry__gt=now))
+
+    def expired(self, now=None):
+        return self.filter(expiry__lte=now or timezone.now())
+
+
+class ApiTokenManager(AuthTokenManager.from_queryset(ApiTokenQuerySet)):
+    pass
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token of one device of one person (django-rest-knox keeps only its hash).
+
+    ``public_id`` names the token in lists and revocation URLs: the digest is the primary key
+    and, although it is a hash, it stays out of every answer.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    device_name = models.CharField(max_length=100)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    two_factor = models.BooleanField(
+        default=False, help_text="Issued after a code from the person's authenticator app."
+    )
+
+    objects = ApiTokenManager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.device_name} ({self.user})"
