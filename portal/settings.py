@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.accounts.middleware.StaffTwoFactorMiddleware",
+    "portal.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lock-out raised below into its response.
@@ -178,6 +179,8 @@ STAFF_API_TWO_FACTOR = env_bool("STAFF_API_TWO_FACTOR", True)
 # API tokens: one per device, hashed at rest (django-rest-knox), ending after this many hours.
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24 * 30)
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its stock token table although ours replaces it.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
     "AUTH_HEADER_PREFIX": "Token",
@@ -334,6 +337,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.idempotency.document_idempotency_key",
+    ],
 }
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies, HSTS and a strict policy.
