@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from portal.accounts import services
+from portal.accounts import roles, services
 from portal.accounts.models import ApiToken
 from tests.factories import PASSWORD
 from tests.signing_in import enrol, sign_in, totp_code
@@ -193,3 +193,12 @@ def test_sweep_task_reports_what_it_deleted(officer_gb, settings):
     with time_machine.travel(timezone.now() + timedelta(hours=2)):
         result = sweep_expired.delay().get()
     assert result["api_tokens"] == 1
+
+
+def test_staff_area_lists_tokens_without_the_token(client, staff_user, officer_gb):
+    staff_user.groups.add(roles.sync_roles()[roles.REGISTRATION_TEAM])
+    token, key = _issue(officer_gb)
+    page = sign_in(client, staff_user).get("/admin/accounts/apitoken/")
+    assert page.status_code == 200
+    assert "School MIS" in page.content.decode()
+    assert key not in page.content.decode()
