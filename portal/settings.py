@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_otp",
@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.accounts.middleware.StaffTwoFactorMiddleware",
+    "portal.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lock-out raised below into its response.
@@ -172,6 +173,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule about passwords: Django tells every validator when a password changes,
+    # whichever way it changed (own page, reset link, staff area, command line).
+    {"NAME": "portal.accounts.passwords.EndApiTokensOnPasswordChange"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -191,8 +195,22 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = PORTAL_NAME
 # The staff area always needs two-factor sign-in. The API asks for a code from whoever
-# enrolled a device (the public contract); with this on, staff must have one to use it at all.
-STAFF_API_TWO_FACTOR = env_bool("STAFF_API_TWO_FACTOR", False)
+# enrolled a device (the public contract); staff must moreover have one to use the API at all,
+# unless a deployment turns this off.
+STAFF_API_TWO_FACTOR = env_bool("STAFF_API_TWO_FACTOR", True)
+
+# API tokens: one per device, hashed at rest (django-rest-knox), ending after this many hours.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24 * 30)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its stock token table although ours replaces it.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+# Retries of creating API requests (the Idempotency-Key header) are remembered this long.
+IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -298,12 +316,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Expired API tokens (and remembered retries) are deleted hourly; nothing relies on the
+    # sweep for safety, since expiry is checked on every request.
+    "accounts-sweep": {
+        "task": "portal.accounts.sweep",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
 }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated request then answers 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.api.authentication.ApiTokenAuthentication",
         "portal.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -315,6 +340,13 @@ REST_FRAMEWORK = {
         "portal.api.parsers.FormParser",
         "portal.api.parsers.MultiPartParser",
     ],
+    # Every throttle counts by the client address of portal/net.py, never by a header the
+    # client wrote; NUM_PROXIES keeps any plain DRF throttle to the same rule.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api.throttling.AnonRateThrottle",
+        "portal.api.throttling.UserRateThrottle",
+    ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "token": env_str("TOKEN_THROTTLE_RATE", "10/min"),
         "anon": "100/min",
@@ -335,6 +367,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.idempotency.document_idempotency_key",
+    ],
 }
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies, HSTS and a strict policy.

@@ -1,14 +1,24 @@
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def enrol(user, *, name: str = "phone") -> TOTPDevice:
+    """A confirmed authenticator app for ``user``."""
+    return TOTPDevice.objects.create(user=user, name=name, confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code ``device``'s authenticator app shows now (at the test's clock)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
 
 
 def sign_in(client, user):
     """Sign ``user`` in; staff also past two-factor sign-in, as every staff page requires."""
     client.force_login(user)
     if user.is_staff:
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or enrol(user)
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()

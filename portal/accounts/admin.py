@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from portal.accounts.models import User
+from portal.accounts.models import ApiToken, User
 from portal.centres.models import Membership
 
 
@@ -20,3 +20,22 @@ class PortalUserAdmin(UserAdmin):
         *UserAdmin.fieldsets,
         ("Preferences", {"fields": ["time_zone"]}),
     ]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff may see and revoke anyone's tokens (a lost laptop); tokens are issued only by
+    signing in, so none can be added or changed here."""
+
+    list_display = ["device_name", "user", "created", "last_used_at", "expiry", "two_factor"]
+    list_filter = ["two_factor"]
+    search_fields = ["user__username", "device_name"]
+    list_select_related = ["user"]
+    fields = ["user", "device_name", "created", "last_used_at", "expiry", "two_factor"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

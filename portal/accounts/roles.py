@@ -58,6 +58,9 @@ ROLES: dict[str, list[str]] = {
         *_crud("centres", "centre"),
         *_crud("centres", "membership"),
         *_view("accounts", "user"),
+        # A lost laptop or a leaver: the registration team ends a person's API tokens.
+        "accounts.view_apitoken",
+        "accounts.delete_apitoken",
     ],
 }
 

@@ -1,36 +1,73 @@
+import math
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
+from portal.accounts.models import ApiToken
 from portal.errors import PortalError
 
 CODE_REFUSED = (
     "That code is not right. Enter the 6-digit code your authenticator app shows now; "
     "if it keeps failing, check the time on your phone."
 )
+# django-otp locks a device for 1, 2, 4 ... seconds after each wrong code in a row. A person
+# who mistypes retypes at once, so the first slips are let through and the wait starts
+# with this many wrong codes in a row: guessing is still slowed down exponentially.
+FREE_WRONG_CODES = 2
+DEVICE_NAME_MAX = 100
+UNNAMED_DEVICE = "Unnamed device"
 
 
-def verify_second_factor(user, *, code: str):
+def _clean_code(code: str, *, field: str) -> str:
+    code = (code or "").strip().replace(" ", "")
+    if not code:
+        raise PortalError("Enter the 6-digit code from your authenticator app.", field=field)
+    if not code.isdigit():
+        raise PortalError("The code is made of digits only.", field=field)
+    return code
+
+
+def _wait_words(seconds: float) -> str:
+    seconds = max(1, math.ceil(seconds))
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes"
+
+
+def _check_code(device, code: str, *, field: str) -> bool:
+    """Verify ``code`` on ``device``, refusing with a wait only after repeated wrong codes."""
+    allowed, data = device.verify_is_allowed()
+    if not allowed:
+        data = data or {}
+        if data.get("failure_count", 0) >= FREE_WRONG_CODES and data.get("locked_until"):
+            wait = (data["locked_until"] - timezone.now()).total_seconds()
+            raise PortalError(
+                f"Too many wrong codes in a row. Wait {_wait_words(wait)}, then enter the "
+                "code your authenticator app shows.",
+                field=field,
+            )
+        # Within the free slips: forget django-otp's short lock for this one check; a wrong
+        # code still counts towards the wait.
+        device.throttling_failure_timestamp = None
+    return device.verify_token(code)
+
+
+def verify_second_factor(user, *, code: str, field: str = "otp"):
     """Check a two-factor code against the user's confirmed devices and return the device.
 
     Devices throttle themselves after wrong codes (django-otp), so guessing is slowed down
     the same way in the browser and on the API.
     """
-    code = (code or "").strip().replace(" ", "")
-    if not code:
-        raise PortalError("Enter the 6-digit code from your authenticator app.", field="otp")
-    if not code.isdigit():
-        raise PortalError("The code is made of digits only.", field="otp")
+    code = _clean_code(code, field=field)
     for device in devices_for_user(user, confirmed=True):
-        allowed, data = device.verify_is_allowed()
-        if not allowed:
-            wait = (data or {}).get("locked_until")
-            when = f" Try again after {wait:%H:%M:%S} UTC." if wait else " Try again shortly."
-            raise PortalError("Too many wrong codes." + when, field="otp")
-        if device.verify_token(code):
+        if _check_code(device, code, field=field):
             return device
-    raise PortalError(CODE_REFUSED, field="otp")
+    raise PortalError(CODE_REFUSED, field=field)
 
 
 def start_totp_enrolment(user) -> TOTPDevice:
@@ -43,16 +80,71 @@ def start_totp_enrolment(user) -> TOTPDevice:
 
 @transaction.atomic
 def confirm_totp_enrolment(device: TOTPDevice, *, code: str) -> TOTPDevice:
-    code = (code or "").strip().replace(" ", "")
-    if not code.isdigit() or not device.verify_token(code):
+    """Turn on two-factor sign-in with a first right code.
+
+    1. Check the code against the new device (with the same wait after repeated slips).
+    2. Confirm the device and drop any other unconfirmed attempt.
+    3. End every API token: each was issued on a password alone.
+    """
+    code = _clean_code(code, field="otp_token")
+    if not _check_code(device, code, field="otp_token"):
         raise PortalError(CODE_REFUSED, field="otp_token")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     # One authenticator at a time: older unconfirmed attempts are dropped.
     TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    end_api_tokens(device.user)
     return device
 
 
-def issue_api_token(user) -> Token:
-    token, _ = Token.objects.get_or_create(user=user)
-    return token
+def device_name_from(*, given: str = "", user_agent: str = "") -> str:
+    """The name a token's device goes by: the one given, else the User-Agent, shortened."""
+    for candidate in (given, user_agent):
+        name = " ".join("".join(ch for ch in candidate if ch.isprintable()).split())
+        if name:
+            return name[:DEVICE_NAME_MAX]
+    return UNNAMED_DEVICE
+
+
+def issue_api_token(user, *, device_name: str, two_factor: bool) -> tuple[ApiToken, str]:
+    """A new token for one device of ``user``; the clear token is returned once, never kept."""
+    return ApiToken.objects.create(
+        user,
+        expiry=timedelta(hours=settings.API_TOKEN_TTL_HOURS),
+        device_name=device_name,
+        two_factor=two_factor,
+    )
+
+
+def revoke_api_token(token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk).delete()
+
+
+def end_api_tokens(user) -> int:
+    """End every API token of ``user`` (all devices); returns how many there were."""
+    deleted, _ = ApiToken.objects.of(user).delete()
+    return deleted
+
+
+def record_api_token_use(token: ApiToken, *, now=None) -> None:
+    """Remember when a token was last used, writing at most once a minute per token.
+
+    A conditional update rather than a save: concurrent requests with one token write once,
+    and a read-heavy client does not cost a write per request.
+    """
+    now = now or timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < timedelta(minutes=1):
+        return
+    ApiToken.objects.filter(pk=token.pk, last_used_at=token.last_used_at).update(last_used_at=now)
+    token.last_used_at = now
+
+
+def sweep_expired_api_tokens(*, now=None, batch: int = 1000) -> int:
+    """Delete expired tokens in bounded batches; returns how many were deleted."""
+    total = 0
+    while True:
+        pks = list(ApiToken.objects.expired(now).values_list("pk", flat=True)[:batch])
+        if not pks:
+            return total
+        deleted, _ = ApiToken.objects.filter(pk__in=pks).delete()
+        total += deleted

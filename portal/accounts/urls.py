@@ -10,6 +10,9 @@ urlpatterns = [
     path("login/verify/", views.verify, name="verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.two_factor_setup, name="two_factor_setup"),
+    path("api-tokens/", views.ApiTokenListView.as_view(), name="api_tokens"),
+    path("api-tokens/revoke-all/", views.revoke_all_api_tokens, name="revoke_all_api_tokens"),
+    path("api-tokens/<uuid:public_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -1,22 +1,44 @@
 from django.conf import settings
+from knox.auth import TokenAuthentication
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 
 
 def staff_need_two_factor(user) -> bool:
-    """Whether this member of staff is refused the API until two-factor sign-in.
+    """Whether this member of staff must pass two-factor sign-in to use the API.
 
-    The public contract asks for a code only from users who enrolled a device, so by default
-    staff without one still use the API with a password; a deployment that wants every staff
-    session and token behind a second factor sets STAFF_API_TWO_FACTOR.
+    Staff hold powers over every centre, so by default (STAFF_API_TWO_FACTOR) their tokens
+    and browser sessions reach the API only after a code from an authenticator app. Exams
+    officers are asked for a code only if they enrolled one (the public contract).
     """
     return settings.STAFF_API_TWO_FACTOR and user.is_staff
 
 
 STAFF_NEED_TWO_FACTOR = (
     "Staff accounts use the API only after two-factor sign-in: set up an authenticator app "
-    "in the portal and sign in with its code."
+    "in the portal (Two-factor, in the account menu), then sign in with its code."
 )
+
+
+class ApiTokenAuthentication(TokenAuthentication):
+    """``Authorization: Token <token>``: a per-device token that expires (django-rest-knox)."""
+
+    def authenticate_credentials(self, token):
+        try:
+            token.decode("utf-8")
+        except UnicodeDecodeError:
+            raise AuthenticationFailed("Invalid token.") from None
+        return super().authenticate_credentials(token)
+
+    def validate_user(self, auth_token):
+        from portal.accounts.services import record_api_token_use
+
+        user, auth_token = super().validate_user(auth_token)
+        # A token issued on a password alone, before the rule applied to this person.
+        if staff_need_two_factor(user) and not auth_token.two_factor:
+            raise AuthenticationFailed(STAFF_NEED_TWO_FACTOR)
+        record_api_token_use(auth_token)
+        return user, auth_token
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):
@@ -28,5 +50,6 @@ class VerifiedSessionAuthentication(SessionAuthentication):
             return None
         user = request._request.user
         if staff_need_two_factor(user) and not user.is_verified():
-            raise AuthenticationFailed(STAFF_NEED_TWO_FACTOR)
+            # Signed in, but not far enough: 403 (401 would tell the browser to sign in again).
+            raise PermissionDenied(STAFF_NEED_TWO_FACTOR)
         return result

@@ -1,4 +1,5 @@
 from drf_spectacular.authentication import SessionScheme
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 
 
 class VerifiedSessionScheme(SessionScheme):
@@ -6,3 +7,8 @@ class VerifiedSessionScheme(SessionScheme):
 
     target_class = "portal.api.authentication.VerifiedSessionAuthentication"
     name = "cookieAuth"
+
+
+class ApiTokenScheme(KnoxTokenScheme):
+    target_class = "portal.api.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"

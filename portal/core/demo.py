@@ -5,15 +5,18 @@ running it twice leaves one copy of each, and running it after someone edited th
 restores it. Apps add their own demo cases through ``DEMO_STEPS``.
 """
 
+from base64 import b32decode
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts import roles
 from portal.centres.models import Centre, Membership
 
 DEMO_PASSWORD = "demo-pass-123"
+DEMO_AUTHENTICATOR = "Demo authenticator"
 
 CENTRES = [
     {
@@ -54,6 +57,7 @@ STAFF = [
         "last_name": "Taylor",
         "email": "staff@exams-portal.example",
         "roles": list(roles.ROLES),
+        "totp_key": "DEMOSTAFFEXAMSPORTALKEY234567ABC",
     },
     {
         "username": "specialist",
@@ -61,6 +65,7 @@ STAFF = [
         "last_name": "Shah",
         "email": "specialist@exams-portal.example",
         "roles": [roles.ASSESSMENT_SPECIALIST],
+        "totp_key": "DEMOSPECIALISTEXAMSPORTALKEY2345",
     },
 ]
 DEMO_STEPS: list[Callable[[], None]] = []
@@ -82,6 +87,21 @@ def _user(username: str, *, is_staff: bool, **fields):
     return user
 
 
+def _demo_authenticator(user, key_base32: str) -> None:
+    """A confirmed authenticator with a published key, so that demo staff sign in with a code
+    (browser and API) instead of being asked to enrol. Demo only: the key is in the README."""
+    TOTPDevice.objects.update_or_create(
+        user=user,
+        name=DEMO_AUTHENTICATOR,
+        defaults={
+            "key": b32decode(key_base32).hex(),
+            "confirmed": True,
+            "throttling_failure_count": 0,
+            "throttling_failure_timestamp": None,
+        },
+    )
+
+
 @transaction.atomic
 def seed_demo() -> None:
     groups = roles.sync_roles()
@@ -98,7 +118,9 @@ def seed_demo() -> None:
     for data in STAFF:
         data = dict(data)
         role_names = data.pop("roles")
+        totp_key = data.pop("totp_key")
         user = _user(data.pop("username"), is_staff=True, **data)
         user.groups.set([groups[name] for name in role_names])
+        _demo_authenticator(user, totp_key)
     for step in DEMO_STEPS:
         step()

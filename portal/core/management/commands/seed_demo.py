@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.core.demo import DEMO_PASSWORD, seed_demo
+from portal.core.demo import DEMO_PASSWORD, STAFF, seed_demo
 
 
 class Command(BaseCommand):
@@ -23,3 +23,9 @@ class Command(BaseCommand):
                 f"each with the password {DEMO_PASSWORD}."
             )
         )
+        self.stdout.write(
+            "Demo staff sign in with a code from an authenticator app holding these keys "
+            "(demo only; add them to the app, or run: oathtool --totp -b KEY):"
+        )
+        for person in STAFF:
+            self.stdout.write(f"  {person['username']}: {person['totp_key']}")
