@@ -10,6 +10,8 @@ OPEN_BEFORE_TWO_FACTOR = (
     "/api/",
     "/service-standards/",
     "/complaints/public/",
+    "/favicon.ico",
+    "/robots.txt",
 )
 
 

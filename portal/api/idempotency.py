@@ -164,6 +164,10 @@ def _fingerprint(request) -> str:
     """
     digest = hashlib.sha256()
     digest.update(f"{request.method}\n{request.get_full_path()}\n".encode())
+    if hasattr(request, "_files"):
+        # An earlier middleware (the input guard) already parsed the form: its stream is
+        # spent, so the fingerprint is taken from the parsed fields and files instead.
+        return _form_fingerprint(digest, request)
     boundary = _multipart_boundary(request)
     # Not a context manager: the file outlives this function as the request's body.
     spooled = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
@@ -185,6 +189,19 @@ def _fingerprint(request) -> str:
     # Django reads the body from ``_stream``; hand it the copy, as if never read.
     request._stream = spooled
     request._read_started = False
+    return digest.hexdigest()
+
+
+def _form_fingerprint(digest, request) -> str:
+    for name in sorted(request.POST):
+        for value in request.POST.getlist(name):
+            digest.update(f"field\n{name}\n{len(value)}\n{value}\n".encode())
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest.update(f"file\n{name}\n{upload.name}\n{upload.size}\n".encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
     return digest.hexdigest()
 
 
