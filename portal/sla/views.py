@@ -13,11 +13,12 @@ from portal.sla.forms import DashboardFilterForm
 from portal.spreadsheets import spreadsheet_safe
 
 CHARTER_CACHE_SECONDS = 5 * 60
+# Each clock counts once in met_on_time, finished_late, open_now or withdrawn; overdue_now
+# is part of open_now; on_time_percent is of met_on_time + finished_late + overdue_now.
 CSV_COLUMNS = [
-    "service_level", "name", "month", "started", "met_on_time", "breached",
-    "on_time_percent", "median_hours", "open_now", "overdue_now",
+    "service_level", "name", "limit", "month", "started", "met_on_time", "finished_late",
+    "open_now", "overdue_now", "withdrawn", "on_time_percent", "median_hours",
 ]  # fmt: skip
-# A spreadsheet runs a cell that starts with one of these as a formula.
 
 
 def staff_area(view):
@@ -49,7 +50,7 @@ def dashboard(request):
         "form": form,
         "filters": filters,
         "rows": rows,
-        "bars": figures.chart(rows, filters.months),
+        "chart": figures.bar_chart(figures.chart(rows, filters.months)),
         "csv_query": query.urlencode(),
     }
     return render(request, "sla/dashboard.html", context)
@@ -68,9 +69,10 @@ def _csv(rows, filters) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
+        hours = round(row.median_hours, 2) if row.median_hours is not None else None
         cells = [
-            row.code, row.name, f"{row.month:%Y-%m}", row.started, row.met, row.breached,
-            row.on_time_percent, row.median_hours, row.open, row.overdue,
+            row.code, row.name, row.rule.limit_description, f"{row.month:%Y-%m}", row.started,
+            row.met, row.late, row.open, row.overdue, row.withdrawn, row.on_time_percent, hours,
         ]  # fmt: skip
         writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return response
