@@ -7,7 +7,7 @@ from portal.calendar import add_months, london_date
 from portal.centres.models import Centre
 from portal.sla.dashboard import MAX_MONTHS, Filters
 from portal.sla.models import Clock, ServiceLevel
-from portal.sla.templatetags.sla import deadline_name, deadline_promise
+from portal.sla.names import deadline_name, deadline_promise
 
 # The series model is whatever clocks refer to: the shared layer names no app.
 Series = Clock._meta.get_field("series").related_model

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from complaints import services as complaints
 from portal.sla.models import ServiceLevel
-from portal.sla.services import start_clock
+from portal.sla.names import deadline_name, deadline_promise
+from portal.sla.services import NoSuchClock, pause_clock, start_clock, stop_clock
 from portal.sla.sweeps import sweep
-from portal.sla.templatetags.sla import deadline_name, deadline_promise
 from tests.complaints.conftest import SERVICE
 from tests.signing_in import sign_in
 from tests.sla.conftest import london
@@ -159,3 +159,13 @@ def test_breach_notice_and_email_name_the_deadline_without_code(
         html, _ = message.alternatives[0]
         assert RESPOND not in message.subject + message.body + html
     assert "The commitment: within 10 working days." in mail.outbox[-1].body
+
+
+def test_deadline_errors_name_the_deadline_without_code(case):
+    start_clock(case, code=RESPOND, at=london(2026, 11, 2, 10))
+    stop_clock(case, code=RESPOND, at=london(2026, 11, 3, 10))
+    with pytest.raises(NoSuchClock) as stopped:
+        pause_clock(case, code=RESPOND, at=london(2026, 11, 4, 10))
+    assert str(stopped.value) == (
+        f"{case.reference} has no open deadline to respond to a complaint to pause."
+    )

@@ -15,43 +15,16 @@ from django import template
 from django.utils import timezone
 
 from portal.calendar import Unit, local_time, london_date, working_calendar
-from portal.sla.models import Clock, ServiceLevel
+from portal.sla.models import Clock
+from portal.sla.names import deadline_name, deadline_promise
 from portal.sla.serializers import clocks_of
 from portal.zones import viewer_zone
 
 register = template.Library()
 
 
-def _rule(deadline) -> ServiceLevel:
-    # A clock, a figures row or anything else that measures against a rule names it.
-    return deadline if isinstance(deadline, ServiceLevel) else deadline.service_level
-
-
-@register.filter
-def deadline_name(deadline, use: str = "") -> str:
-    """A deadline's name as people say it: "Acknowledge a complaint".
-
-    ``deadline_name:"in a sentence"`` drops the capital of the first word, so that it reads
-    inside a sentence ("the deadline to acknowledge a complaint"), but keeps an
-    abbreviation's ("QA evidence").
-    """
-    name = _rule(deadline).name
-    if use not in ("", "in a sentence"):
-        raise ValueError(f'Use deadline_name or deadline_name:"in a sentence", not {use!r}.')
-    first = name.split(" ", 1)[0]
-    if use and not (len(first) > 1 and first.isupper()):
-        return name[:1].lower() + name[1:]
-    return name
-
-
-@register.filter
-def deadline_promise(deadline) -> str:
-    """What a deadline promises, as the charter puts it: "within 2 working days", or the
-    charter's own words for a rule without a fixed limit ("in April")."""
-    rule = _rule(deadline)
-    if rule.limit_value is None and rule.limit_text:
-        return rule.limit_text
-    return rule.promise
+register.filter("deadline_name", deadline_name)
+register.filter("deadline_promise", deadline_promise)
 
 
 def _plural(count: int, word: str) -> str:
