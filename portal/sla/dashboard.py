@@ -91,10 +91,13 @@ class TimeTaken:
     unit: str
 
     def __str__(self) -> str:
-        rounded = round(self.value, 1)
-        if rounded == 0:
+        if self.value == 0:
             return "same working day" if self.unit == Unit.WORKING_DAYS else "same day"
         label = Unit(self.unit).label
+        rounded = round(self.value, 1)
+        if rounded == 0:
+            # A day of a rule counted in months: still not the same day.
+            return f"under 0.1 {label}"
         return f"{rounded:g} {label.removesuffix('s') if rounded == 1 else label}"
 
 

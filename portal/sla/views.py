@@ -83,9 +83,10 @@ def charter(request):
     """The public charter: each commitment, and how well it was kept last month."""
     now = timezone.now()
     last_month = add_months(london_date(now).replace(day=1), -1)
-    # Figures change slowly and the page is public: a few minutes old is fine.
+    # Figures change slowly and the page is public: a few minutes old is fine. The key names
+    # the shape of the cached figures, so that a deploy never reads the old shape.
     standing = cache.get_or_set(
-        f"sla:charter-standing:{last_month:%Y-%m}",
+        f"sla:charter-standing:v2:{last_month:%Y-%m}",
         lambda: figures.charter_standing(last_month, now=now),
         CHARTER_CACHE_SECONDS,
     )

@@ -271,6 +271,7 @@ def test_dashboard_queries_do_not_grow_with_clocks(staff_client, clocks, centre_
         (dt.date(2026, 8, 13), dt.date(2026, 8, 30), 0, "weeks", "2.4 weeks"),
         (dt.date(2027, 1, 31), dt.date(2027, 2, 28), 0, "months", "1 month"),
         (dt.date(2026, 9, 1), dt.date(2026, 10, 16), 0, "months", "1.5 months"),
+        (dt.date(2026, 9, 1), dt.date(2026, 9, 2), 0, "months", "under 0.1 months"),
         # A rule whose date staff set per case has no unit: counted in days.
         (dt.date(2026, 6, 1), dt.date(2026, 6, 1), 0, "", "same day"),
     ],
