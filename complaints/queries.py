@@ -6,12 +6,10 @@ from django.db.models import Count
 
 from complaints.models import Category, Complaint, Kind, RootCause
 from portal.cases.models import next_due_first
+from portal.core.charts import BarChart, Series
 from portal.spreadsheets import spreadsheet_safe
 
 HOME_SHOWN = 10
-BAR_X = 320
-BAR_SPACE = 300
-BAR_STEP = 24
 
 
 def home_section(user, centres) -> dict | None:
@@ -54,20 +52,6 @@ def report(cases=None) -> dict:
     root_causes = [
         {"label": label, "count": causes.get(value, 0)} for value, label in RootCause.choices
     ]
-    top = max([c["complaints"] + c["dissatisfaction"] for c in categories] + [1])
-    for index, row in enumerate(categories):
-        # Positions in the SVG's own units: the chart needs no script and no inline style.
-        row["y"] = index * BAR_STEP
-        row["complaints_width"] = round(BAR_SPACE * row["complaints"] / top)
-        row["dissatisfaction_width"] = round(BAR_SPACE * row["dissatisfaction"] / top)
-        row["dissatisfaction_x"] = BAR_X + row["complaints_width"]
-        row["count_x"] = row["dissatisfaction_x"] + row["dissatisfaction_width"] + 6
-        row["count"] = row["complaints"] + row["dissatisfaction"]
-    top_cause = max([c["count"] for c in root_causes] + [1])
-    for index, row in enumerate(root_causes):
-        row["y"] = index * BAR_STEP
-        row["width"] = round(BAR_SPACE * row["count"] / top_cause)
-        row["count_x"] = BAR_X + row["width"] + 6
     actions = (
         cases.exclude(improvement_action="").select_related("centre").order_by("-created_at")[:200]
     )
@@ -76,12 +60,26 @@ def report(cases=None) -> dict:
         "root_causes": root_causes,
         "actions": actions,
         "total": cases.count(),
-        "chart": {
-            "bar_x": BAR_X,
-            "width": BAR_X + BAR_SPACE + 40,
-            "category_height": len(categories) * BAR_STEP,
-            "cause_height": len(root_causes) * BAR_STEP,
-        },
+        "category_chart": BarChart(
+            title="Submissions by category",
+            description="One bar per category: formal complaints, then expressions of "
+            "dissatisfaction.",
+            label_heading="Category",
+            series=(
+                Series("Formal complaints", tone="brand"),
+                Series("Expressions of dissatisfaction", tone="warn"),
+            ),
+            rows=tuple(
+                (row["label"], (row["complaints"], row["dissatisfaction"])) for row in categories
+            ),
+        ),
+        "cause_chart": BarChart(
+            title="Submissions by root cause",
+            description="One bar per root cause found by the investigation.",
+            label_heading="Root cause",
+            series=(Series("Cases", tone="brand"),),
+            rows=tuple((row["label"], (row["count"],)) for row in root_causes),
+        ),
     }
 
 

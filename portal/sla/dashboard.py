@@ -2,9 +2,14 @@
 charter page.
 
 Pure functions of ``Filters`` and ``now``. Clocks are counted by the London month they
-started in, in the database (one grouped query). The median time taken is the one figure
-SQLite cannot compute, so it is taken here over the durations of the stopped clocks of the
-same filtered set; the window of at most ``MAX_MONTHS`` months bounds how many that is.
+started in, in the database (one grouped query). Every clock falls in exactly one of four
+outcomes: met on time, finished late, still open, or withdrawn; the share on time is of the
+clocks whose outcome against their deadline is known (met, late, or open past the date).
+
+The median time taken is the one figure SQLite cannot compute, so it is taken here over the
+stopped clocks of the same filtered set, in the unit of the clock's own rule (working days
+counted on the portal's calendar, else days, weeks or months), so that it reads beside the
+limit; the window of at most ``MAX_MONTHS`` months bounds how many clocks that is.
 """
 
 import datetime as dt
@@ -12,18 +17,25 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils.dateformat import format as date_format
 
-from portal.calendar import LONDON, add_months
-from portal.sla.models import OPEN, Clock, ServiceLevel, missed, overdue
+from portal.calendar import LONDON, Unit, WorkingCalendar, add_months, working_calendar
+from portal.core.charts import BarChart, Series
+from portal.sla.models import OPEN, Clock, ServiceLevel, overdue
 
 MAX_MONTHS = 24
 State = Clock.State
 
 MET_ON_TIME = Q(state=State.MET, breached_at__isnull=True)
+# A missed deadline stays missed: met after staff gave a later date, stopped late, or
+# withdrawn once it had been missed. Only open clocks lack a stop time.
+FINISHED_LATE = Q(stopped_at__isnull=False, breached_at__isnull=False)
+WITHDRAWN = Q(state=State.CANCELLED, breached_at__isnull=True)
 # Finished and stopped: a cancelled clock was never "taken" to an outcome.
 FINISHED = Q(stopped_at__isnull=False) & ~Q(state=State.CANCELLED)
+ONE_HOUR = dt.timedelta(hours=1)
 
 
 def first_of_month(day: dt.date) -> dt.date:
@@ -71,47 +83,87 @@ class Filters:
         return months_between(self.first_month, self.last_month)
 
 
+@dataclass(frozen=True)
+class TimeTaken:
+    """A span in a rule's own unit, so that it reads beside the rule's limit."""
+
+    value: float
+    unit: str
+
+    def __str__(self) -> str:
+        if self.value == 0:
+            return "same working day" if self.unit == Unit.WORKING_DAYS else "same day"
+        label = Unit(self.unit).label
+        rounded = round(self.value, 1)
+        if rounded == 0:
+            # A day of a rule counted in months: still not the same day.
+            return f"under 0.1 {label}"
+        return f"{rounded:g} {label.removesuffix('s') if rounded == 1 else label}"
+
+
+def time_taken(
+    clock_start: dt.date, clock_stop: dt.date, *, paused_days: int, unit: str, cal: WorkingCalendar
+) -> TimeTaken:
+    """How long a clock took, counted as its rule counts the limit: from day 0 (the start's
+    London date, which never counts) to the stop's London date, less the days added back for
+    pauses. A rule without a fixed limit is counted in days."""
+    if unit == Unit.WORKING_DAYS:
+        taken = cal.working_days_between(clock_start, clock_stop) - paused_days
+        return TimeTaken(max(taken, 0), unit)
+    clock_stop -= dt.timedelta(days=paused_days)
+    days = max((clock_stop - clock_start).days, 0)
+    if unit == Unit.WEEKS:
+        return TimeTaken(days / 7, unit)
+    if unit == Unit.MONTHS:
+        return TimeTaken(_months_taken(clock_start, clock_stop), unit)
+    return TimeTaken(days, Unit.DAYS)
+
+
+def _months_taken(first: dt.date, last: dt.date) -> float:
+    # Whole months as add_months counts them (the same date, clamped), then the share of the
+    # month under way, so that 1.0 is exactly the due date of a one-month rule.
+    whole = 0
+    while add_months(first, whole + 1) <= last:
+        whole += 1
+    since, until = add_months(first, whole), add_months(first, whole + 1)
+    return whole + max((last - since).days, 0) / (until - since).days
+
+
 @dataclass
 class Row:
-    """One service level in one start month."""
+    """One service level in one start month. Each clock is counted once: met on time,
+    finished late, still open (some of them overdue) or withdrawn."""
 
     code: str
-    name: str
+    rule: ServiceLevel
     month: dt.date
     started: int = 0
     met: int = 0
-    breached: int = 0
+    late: int = 0
     open: int = 0
     overdue: int = 0
-    median: dt.timedelta | None = None
+    withdrawn: int = 0
+    median: TimeTaken | None = None
+    median_hours: float | None = None
 
     @property
-    def decided(self) -> int:
-        return self.met + self.breached
+    def name(self) -> str:
+        return self.rule.name
+
+    @property
+    def missed(self) -> int:
+        """Clocks that missed their deadline: finished late, or still open past it."""
+        return self.late + self.overdue
+
+    @property
+    def judged(self) -> int:
+        """Clocks whose outcome against the deadline is known: the on-time share's base."""
+        return self.met + self.missed
 
     @property
     def on_time_percent(self) -> int | None:
-        """Of the clocks whose outcome is known, the share met on time, rounded."""
-        return round(100 * self.met / self.decided) if self.decided else None
-
-    @property
-    def median_hours(self) -> float | None:
-        return round(self.median / dt.timedelta(hours=1), 1) if self.median is not None else None
-
-    @property
-    def median_words(self) -> str:
-        if self.median is None:
-            return ""
-        hours = self.median / dt.timedelta(hours=1)
-        if hours < 48:
-            return _amount(hours, "hour")
-        return _amount(hours / 24, "day")
-
-
-def _amount(value: float, unit: str) -> str:
-    rounded = round(value, 1)
-    text = f"{rounded:g}"
-    return f"{text} {unit}" if rounded == 1 else f"{text} {unit}s"
+        """Of the clocks finished or past their deadline, the share met on time, rounded."""
+        return round(100 * self.met / self.judged) if self.judged else None
 
 
 def _by_month(clocks: QuerySet) -> QuerySet:
@@ -125,71 +177,109 @@ def _month_of(value) -> dt.date:
 def summary(filters: Filters, *, now: dt.datetime) -> list[Row]:
     """The figures per service level and start month, ordered by code then month."""
     clocks = filters.clocks()
-    grouped = (
+    grouped = list(
         _by_month(clocks)
-        .values("code", "month")
+        # The rule too: staff may rename a rule's code, and its clocks keep the old one.
+        .values("code", "service_level", "month")
         .annotate(
             started=Count("pk"),
             met=Count("pk", filter=MET_ON_TIME),
-            breached=Count("pk", filter=missed(now)),
+            late=Count("pk", filter=FINISHED_LATE),
             open=Count("pk", filter=OPEN),
             overdue=Count("pk", filter=overdue(now)),
+            withdrawn=Count("pk", filter=WITHDRAWN),
         )
-        .order_by("code", "month")
+        .order_by("code", "month", "service_level")
     )
+    rules = ServiceLevel.objects.in_bulk({figures["service_level"] for figures in grouped})
     medians = _medians(clocks)
-    rows = [
-        Row(**{**figures, "month": _month_of(figures["month"]), "name": ""}) for figures in grouped
-    ]
-    names = dict(
-        ServiceLevel.objects.filter(code__in={row.code for row in rows}).values_list("code", "name")
-    )
-    for row in rows:
-        row.name = names.get(row.code, row.code)
-        row.median = medians.get((row.code, row.month))
+    rows = []
+    for figures in grouped:
+        rule = rules[figures.pop("service_level")]
+        month = _month_of(figures.pop("month"))
+        median, hours = medians.get((figures["code"], rule.pk, month), (None, None))
+        rows.append(Row(**figures, rule=rule, month=month, median=median, median_hours=hours))
     return rows
 
 
-def _medians(clocks: QuerySet) -> dict[tuple[str, dt.date], dt.timedelta]:
-    taken = ExpressionWrapper(F("stopped_at") - F("started_at"), output_field=DurationField())
-    durations: dict[tuple[str, dt.date], list[dt.timedelta]] = defaultdict(list)
-    finished = _by_month(clocks.filter(FINISHED)).annotate(taken=taken)
-    for code, month, duration in finished.values_list("code", "month", "taken").iterator(
+Key = tuple[str, int, dt.date]
+
+
+def _medians(clocks: QuerySet) -> dict[Key, tuple[TimeTaken, float]]:
+    """Per code, rule and start month, the median time taken in the rule's unit and in
+    hours."""
+    cal = working_calendar()
+    taken: dict[Key, list[float]] = defaultdict(list)
+    hours: dict[Key, list[float]] = defaultdict(list)
+    units: dict[Key, str] = {}
+    finished = _by_month(clocks.filter(FINISHED)).values_list(
+        "code", "service_level", "service_level__limit_unit", "month", "started_at",
+        "stopped_at", "paused_days",
+    )  # fmt: skip
+    for code, rule, unit, month, started_at, stopped_at, paused in finished.iterator(
         chunk_size=2000
     ):
-        durations[(code, _month_of(month))].append(duration)
-    return {key: statistics.median(values) for key, values in durations.items()}
+        key = (code, rule, _month_of(month))
+        spent = time_taken(
+            started_at.astimezone(LONDON).date(),
+            stopped_at.astimezone(LONDON).date(),
+            paused_days=paused,
+            unit=unit,
+            cal=cal,
+        )
+        units[key] = spent.unit
+        taken[key].append(spent.value)
+        hours[key].append((stopped_at - started_at) / ONE_HOUR)
+    return {
+        key: (TimeTaken(statistics.median(values), units[key]), statistics.median(hours[key]))
+        for key, values in taken.items()
+    }
 
 
 @dataclass
 class Bar:
+    """One start month over every service level: how many clocks met their deadline, and
+    how many missed it (finished late, or still open past it)."""
+
     month: dt.date
-    met: int
-    breached: int
-    # Shares of the widest bar, in thousandths, for the SVG's 0..1000 view box.
-    met_width: int = 0
-    breached_width: int = 0
+    met: int = 0
+    late: int = 0
+    overdue: int = 0
+
+    @property
+    def breached(self) -> int:
+        return self.late + self.overdue
 
 
 def chart(rows: list[Row], months: list[dt.date]) -> list[Bar]:
-    """Met and breached per month over every service level of ``rows``, every month of the
-    window, empty ones included so that a gap reads as a gap."""
-    totals: dict[dt.date, list[int]] = {month: [0, 0] for month in months}
+    """Met, finished late and overdue per month over every service level of ``rows``, every
+    month of the window, empty ones included so that a gap reads as a gap."""
+    bars = {month: Bar(month) for month in months}
     for row in rows:
-        totals.setdefault(row.month, [0, 0])
-        totals[row.month][0] += row.met
-        totals[row.month][1] += row.breached
-    widest = max((met + late for met, late in totals.values()), default=0) or 1
-    return [
-        Bar(
-            month=month,
-            met=met,
-            breached=late,
-            met_width=round(1000 * met / widest),
-            breached_width=round(1000 * late / widest),
-        )
-        for month, (met, late) in sorted(totals.items())
-    ]
+        bar = bars.setdefault(row.month, Bar(row.month))
+        bar.met += row.met
+        bar.late += row.late
+        bar.overdue += row.overdue
+    return [bars[month] for month in sorted(bars)]
+
+
+def bar_chart(bars: list[Bar]) -> BarChart:
+    """The chart of the dashboard, for ``{% bar_chart %}``."""
+    return BarChart(
+        title="Met on time and missed, by start month",
+        description="One bar per month in which clocks started, over every service level "
+        "chosen: the clocks met on time, those finished late and those still open past "
+        "their deadline.",
+        label_heading="Start month",
+        series=(
+            Series("Met on time", tone="ok"),
+            Series("Finished late", tone="error"),
+            Series("Open and overdue", tone="warn"),
+        ),
+        rows=tuple(
+            (date_format(bar.month, "M Y"), (bar.met, bar.late, bar.overdue)) for bar in bars
+        ),
+    )
 
 
 @dataclass
@@ -202,8 +292,8 @@ class Standing:
 
 def charter_standing(month: dt.date, *, now: dt.datetime) -> list[Standing]:
     """Every active service level with its figures for the clocks started in ``month``."""
-    rows = {row.code: row for row in summary(Filters(month, month), now=now)}
+    rows = {row.rule.pk: row for row in summary(Filters(month, month), now=now)}
     return [
-        Standing(rule=rule, figures=rows.get(rule.code))
+        Standing(rule=rule, figures=rows.get(rule.pk))
         for rule in ServiceLevel.objects.filter(active=True).order_by("name")
     ]

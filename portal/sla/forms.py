@@ -7,6 +7,7 @@ from portal.calendar import add_months, london_date
 from portal.centres.models import Centre
 from portal.sla.dashboard import MAX_MONTHS, Filters
 from portal.sla.models import Clock, ServiceLevel
+from portal.sla.names import deadline_name, deadline_promise
 
 # The series model is whatever clocks refer to: the shared layer names no app.
 Series = Clock._meta.get_field("series").related_model
@@ -24,8 +25,12 @@ class MonthField(forms.CharField):
             return None
         match = MONTH.match(value)
         # The portal's records start after 2000; past 2100 date arithmetic would overflow.
-        if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
-            raise forms.ValidationError(f"{value!r} is not a month. {MONTH_HELP}")
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise forms.ValidationError(
+                f"{self.label} must be a month written as YYYY-MM; {value!r} is not."
+            )
+        if not 2000 <= int(match[1]) <= 2100:
+            raise forms.ValidationError(f"{self.label} must be between 2000 and 2100.")
         return dt.date(int(match[1]), int(match[2]), 1)
 
 
@@ -40,13 +45,20 @@ def by_key(queryset, key: str, *, missing: str, **options) -> forms.ModelChoiceF
     )
 
 
+class ServiceLevelField(forms.ModelChoiceField):
+    # People choose a rule by what it is and promises; its code is only the value sent.
+    def label_from_instance(self, rule):
+        return f"{deadline_name(rule)} ({deadline_promise(rule)})"
+
+
 class DashboardFilterForm(forms.Form):
     """The dashboard's GET filters. Empty means everything, over the last twelve months."""
 
-    service_level = by_key(
-        ServiceLevel.objects.order_by("code"),
-        "code",
-        missing="No service level has that code.",
+    service_level = ServiceLevelField(
+        ServiceLevel.objects.order_by("name", "code"),
+        to_field_name="code",
+        required=False,
+        error_messages={"invalid_choice": "Choose a service level from the list."},
         empty_label="All service levels",
     )
     series = by_key(
@@ -75,11 +87,15 @@ class DashboardFilterForm(forms.Form):
             return cleaned
         end = cleaned.get("end") or self.this_month
         start = cleaned.get("start") or add_months(end, -11)
+        # A wrong range is told at the first month, so that the summary links to a field and
+        # the message stands beside what to change.
         if start > end:
-            raise forms.ValidationError("The first month comes after the last one.")
-        if add_months(start, MAX_MONTHS) <= end:
-            raise forms.ValidationError(f"Choose at most {MAX_MONTHS} months at a time.")
-        cleaned["start"], cleaned["end"] = start, end
+            then = "" if cleaned.get("end") else ", which is this month when left empty"
+            self.add_error("start", f"From month must not come after To month{then}.")
+        elif add_months(start, MAX_MONTHS) <= end:
+            self.add_error("start", f"Choose at most {MAX_MONTHS} months at a time.")
+        else:
+            cleaned["start"], cleaned["end"] = start, end
         return cleaned
 
     def filters(self) -> Filters:

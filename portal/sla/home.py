@@ -5,7 +5,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from portal.calendar import local_time, working_calendar
-from portal.sla.models import OPEN, Clock, due_today, overdue
+from portal.sla.models import OPEN, Clock, ServiceLevel, due_today, overdue
 from portal.sla.templatetags.sla import plain_words
 
 SHOWN = 10
@@ -56,13 +56,16 @@ def deadlines_at_risk(user) -> dict:
     now = timezone.now()
     rows = list(
         Clock.objects.filter(OPEN)
-        .values("code", "service_level__name")
+        .values("code", "service_level")
         .annotate(
             due_today=Count("pk", filter=due_today(now)), overdue=Count("pk", filter=overdue(now))
         )
         .filter(Q(due_today__gt=0) | Q(overdue__gt=0))
-        .order_by("code")
+        .order_by("code", "service_level")
     )
+    rules = ServiceLevel.objects.in_bulk({row["service_level"] for row in rows})
+    for row in rows:
+        row["rule"] = rules[row["service_level"]]
     return {
         "template": "sla/_home_at_risk.html",
         "rows": rows,

@@ -24,6 +24,7 @@ from portal.calendar import (
 from portal.calendar.models import ClosureDay
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.sla.models import Clock, Notice, ServiceLevel
+from portal.sla.names import deadline_called
 
 State = Clock.State
 
@@ -102,7 +103,7 @@ def _reschedule(clock: Clock, rule: ServiceLevel, cal: WorkingCalendar, *, now) 
 def _move(clock: Clock, to: str, *, by, at, fields: list[str], data: dict | None = None):
     if to not in Clock.ALLOWED[clock.state]:
         raise TransitionNotAllowed(
-            f"The {clock.code} deadline of {clock.reference} is {clock.state}; "
+            f"{clock.reference}: the {deadline_called(clock.code)} is {clock.state}; "
             f"it cannot become {to}."
         )
     before, clock.state = clock.state, to
@@ -223,7 +224,7 @@ def pause_clock(case, *, code: str, at=None, by=None, reason: str = "") -> Clock
     with transaction.atomic():
         clock = _locked_open(case, code)
         if clock is None:
-            raise NoSuchClock(f"{case.reference} has no open {code} deadline to pause.")
+            raise NoSuchClock(f"{case.reference} has no open {deadline_called(code)} to pause.")
         _settle(clock, at=at)
         if clock.state == State.PAUSED:
             return clock
@@ -244,11 +245,12 @@ def resume_clock(case, *, code: str, at=None, by=None) -> Clock:
     with transaction.atomic():
         clock = _locked_open(case, code)
         if clock is None:
-            raise NoSuchClock(f"{case.reference} has no open {code} deadline to resume.")
+            raise NoSuchClock(f"{case.reference} has no open {deadline_called(code)} to resume.")
         if clock.state == State.RUNNING:
             return clock
         if clock.state != State.PAUSED:
-            raise TransitionNotAllowed(f"The {code} deadline of {clock.reference} is not paused.")
+            called = deadline_called(code)
+            raise TransitionNotAllowed(f"{clock.reference}: the {called} is not paused.")
         rule = clock.service_level
         cal = working_calendar()
         unit = rule.limit_unit or Unit.DAYS
@@ -299,7 +301,7 @@ def extend_clock(
     with transaction.atomic():
         clock = _locked_open(case, code)
         if clock is None:
-            raise NoSuchClock(f"{case.reference} has no open {code} deadline to extend.")
+            raise NoSuchClock(f"{case.reference} has no open {deadline_called(code)} to extend.")
         if clock.state == State.RUNNING and clock.due_at is not None and clock.due_at <= now:
             # Past due, and no sweep has recorded it yet: settle the breach first, so that
             # the later date never hides a deadline that was missed.

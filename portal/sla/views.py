@@ -13,11 +13,12 @@ from portal.sla.forms import DashboardFilterForm
 from portal.spreadsheets import spreadsheet_safe
 
 CHARTER_CACHE_SECONDS = 5 * 60
+# Each clock counts once in met_on_time, finished_late, open_now or withdrawn; overdue_now
+# is part of open_now; on_time_percent is of met_on_time + finished_late + overdue_now.
 CSV_COLUMNS = [
-    "service_level", "name", "month", "started", "met_on_time", "breached",
-    "on_time_percent", "median_hours", "open_now", "overdue_now",
+    "service_level", "name", "limit", "month", "started", "met_on_time", "finished_late",
+    "open_now", "overdue_now", "withdrawn", "on_time_percent", "median_hours",
 ]  # fmt: skip
-# A spreadsheet runs a cell that starts with one of these as a formula.
 
 
 def staff_area(view):
@@ -49,7 +50,7 @@ def dashboard(request):
         "form": form,
         "filters": filters,
         "rows": rows,
-        "bars": figures.chart(rows, filters.months),
+        "chart": figures.bar_chart(figures.chart(rows, filters.months)),
         "csv_query": query.urlencode(),
     }
     return render(request, "sla/dashboard.html", context)
@@ -68,9 +69,10 @@ def _csv(rows, filters) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
+        hours = round(row.median_hours, 2) if row.median_hours is not None else None
         cells = [
-            row.code, row.name, f"{row.month:%Y-%m}", row.started, row.met, row.breached,
-            row.on_time_percent, row.median_hours, row.open, row.overdue,
+            row.code, row.name, row.rule.limit_description, f"{row.month:%Y-%m}", row.started,
+            row.met, row.late, row.open, row.overdue, row.withdrawn, row.on_time_percent, hours,
         ]  # fmt: skip
         writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return response
@@ -81,9 +83,10 @@ def charter(request):
     """The public charter: each commitment, and how well it was kept last month."""
     now = timezone.now()
     last_month = add_months(london_date(now).replace(day=1), -1)
-    # Figures change slowly and the page is public: a few minutes old is fine.
+    # Figures change slowly and the page is public: a few minutes old is fine. The key names
+    # the shape of the cached figures, so that a deploy never reads the old shape.
     standing = cache.get_or_set(
-        f"sla:charter-standing:{last_month:%Y-%m}",
+        f"sla:charter-standing:v2:{last_month:%Y-%m}",
         lambda: figures.charter_standing(last_month, now=now),
         CHARTER_CACHE_SECONDS,
     )

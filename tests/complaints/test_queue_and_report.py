@@ -102,6 +102,23 @@ def test_report_counts_complaints_and_dissatisfaction(client, staff_user, centre
     assert "<svg" in page.text and "<script" not in page.text
 
 
+def test_report_charts_are_labelled_in_full_with_their_figures_in_a_table(
+    client, staff_user, centre_gb, officer_gb
+):
+    _raise(centre_gb, officer_gb, category=Category.SPECIAL_CONSIDERATION)
+    sign_in(client, staff_user)
+    page = client.get("/complaints/report/")
+    chart = page.context["category_chart"]
+    longest = max((label for label, _ in chart.rows), key=len)
+    assert len(longest) > 48
+    assert f'<span class="bar-chart-label">{longest}</span>' in page.text
+    assert f'<th scope="row">{longest}</th>' in page.text
+    assert page.text.count('role="img"') == 2
+    assert '<figcaption class="bar-chart-title" id="by-category-chart-title">' in page.text
+    assert "<text" not in page.text
+    assert dict(chart.rows)[Category.SPECIAL_CONSIDERATION.label] == (0, 1)
+
+
 def test_report_refused_to_officers(client, officer_gb):
     sign_in(client, officer_gb)
     assert client.get("/complaints/report/").status_code in (302, 403)

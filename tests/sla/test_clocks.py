@@ -180,7 +180,7 @@ def test_pause_clock_repeated_keeps_the_first_pause(case):
 def test_pause_clock_of_a_met_clock_is_refused(case):
     start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
     stop_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
-    with pytest.raises(NoSuchClock, match="no open complaint.acknowledge deadline to pause"):
+    with pytest.raises(NoSuchClock, match="no open deadline to acknowledge a complaint to pause"):
         pause_clock(case, code="complaint.acknowledge")
 
 

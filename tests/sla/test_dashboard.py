@@ -7,9 +7,11 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
-from portal.sla.dashboard import Filters, chart, summary
-from portal.sla.models import Clock
+from portal.calendar import WorkingCalendar
+from portal.sla.dashboard import Filters, bar_chart, chart, summary, time_taken
+from portal.sla.models import Clock, ServiceLevel
 from portal.spreadsheets import spreadsheet_safe
 from tests.sla.conftest import london
 from tests.sla.figures import ACK, EAR, HOURS, NOW, clock, known_clocks
@@ -26,44 +28,79 @@ def clocks(centre_gb, centre_pk):
 
 
 def figures_of(rows):
+    """Started, then met on time, finished late, still open (overdue among them) and
+    withdrawn."""
     return {
-        (row.code, row.month): (row.started, row.met, row.breached, row.open, row.overdue)
+        (row.code, row.month): (
+            row.started, row.met, row.late, row.open, row.overdue, row.withdrawn
+        )
         for row in rows
-    }
+    }  # fmt: skip
 
 
 def test_summary_counts_each_level_and_start_month(clocks):
     rows = summary(Filters(OCT, NOV), now=NOW)
     assert figures_of(rows) == {
-        (ACK, OCT): (3, 2, 1, 0, 0),
-        (ACK, NOV): (4, 1, 1, 2, 1),
-        (EAR, OCT): (1, 1, 0, 0, 0),
+        (ACK, OCT): (3, 2, 1, 0, 0, 0),
+        (ACK, NOV): (4, 1, 0, 2, 1, 1),
+        (EAR, OCT): (1, 1, 0, 0, 0, 0),
     }
-    assert [row.median for row in rows] == [30 * HOURS, 4 * HOURS, 48 * HOURS]
-    assert [row.median_words for row in rows] == ["30 hours", "4 hours", "2 days"]
     assert [row.on_time_percent for row in rows] == [67, 50, 100]
+    assert [row.judged for row in rows] == [3, 2, 1]
     assert rows[0].name == "Acknowledge a complaint"
+
+
+def test_summary_counts_each_clock_once(clocks):
+    rows = summary(Filters(OCT, NOV), now=NOW)
+    assert [row.met + row.late + row.open + row.withdrawn for row in rows] == [
+        row.started for row in rows
+    ]
+
+
+def test_summary_medians_are_in_the_rules_unit(clocks):
+    rows = summary(Filters(OCT, NOV), now=NOW)
+    # Working days after the start day: 1, 1 and 3 (Thu 1 to Tue 6 October); the same day;
+    # two calendar days of a one-week rule.
+    assert [str(row.median) for row in rows] == ["1 working day", "same working day", "0.3 weeks"]
+    assert [row.median_hours for row in rows] == [30, 4, 48]
 
 
 def test_summary_counts_a_swept_breach_the_same(clocks):
     Clock.objects.filter(pk=clocks["d"].pk).update(state="breached", breached_at=clocks["d"].due_at)
     rows = summary(Filters(NOV, NOV, code=ACK), now=NOW)
-    assert figures_of(rows) == {(ACK, NOV): (4, 1, 1, 2, 1)}
+    assert figures_of(rows) == {(ACK, NOV): (4, 1, 0, 2, 1, 1)}
 
 
-def test_summary_counts_a_late_clock_met_after_extension_as_breached(clocks):
+def test_summary_counts_a_late_clock_met_after_extension_as_late(clocks):
     Clock.objects.filter(pk=clocks["g"].pk).update(breached_at=NOW - 400 * HOURS)
     rows = summary(Filters(NOV, NOV, code=ACK), now=NOW)
-    assert figures_of(rows)[(ACK, NOV)][1:3] == (0, 2)
+    assert figures_of(rows)[(ACK, NOV)][1:3] == (0, 1)
+    assert rows[0].on_time_percent == 0
+
+
+def test_summary_counts_a_clock_withdrawn_after_its_deadline_as_late(clocks):
+    Clock.objects.filter(pk=clocks["d"].pk).update(
+        state="breached", breached_at=NOW - 400 * HOURS, stopped_at=NOW - HOURS
+    )
+    rows = summary(Filters(NOV, NOV, code=ACK), now=NOW)
+    assert figures_of(rows) == {(ACK, NOV): (4, 1, 1, 1, 0, 1)}
+
+
+def test_summary_names_a_rule_whose_code_changed(clocks):
+    ServiceLevel.objects.filter(code=EAR).update(code="ear.receipt")
+    rows = summary(Filters(OCT, OCT, code=EAR), now=NOW)
+    assert [(row.code, row.name) for row in rows] == [
+        (EAR, "Confirm receipt of an enquiry about results")
+    ]
 
 
 def test_summary_filters_by_centre_series_and_level(clocks, centre_pk):
     by_centre = summary(Filters(OCT, NOV, centre_id=centre_pk.pk), now=NOW)
-    assert figures_of(by_centre) == {(ACK, NOV): (1, 1, 0, 0, 0)}
+    assert figures_of(by_centre) == {(ACK, NOV): (1, 1, 0, 0, 0, 0)}
     by_series = summary(Filters(OCT, NOV, series_id=clocks["a"].series_id), now=NOW)
-    assert figures_of(by_series) == {(ACK, OCT): (1, 1, 0, 0, 0)}
+    assert figures_of(by_series) == {(ACK, OCT): (1, 1, 0, 0, 0, 0)}
     by_level = summary(Filters(OCT, NOV, code=EAR), now=NOW)
-    assert figures_of(by_level) == {(EAR, OCT): (1, 1, 0, 0, 0)}
+    assert figures_of(by_level) == {(EAR, OCT): (1, 1, 0, 0, 0, 0)}
 
 
 def test_summary_window_follows_london_months(clocks):
@@ -76,12 +113,13 @@ def test_summary_window_follows_london_months(clocks):
 def test_chart_sums_levels_and_keeps_empty_months(clocks):
     months = [dt.date(2026, 9, 1), OCT, NOV]
     bars = chart(summary(Filters(months[0], NOV), now=NOW), months)
-    assert [(bar.month, bar.met, bar.breached) for bar in bars] == [
-        (months[0], 0, 0),
-        (OCT, 3, 1),
-        (NOV, 1, 1),
+    assert [(bar.month, bar.met, bar.late, bar.overdue) for bar in bars] == [
+        (months[0], 0, 0, 0),
+        (OCT, 3, 1, 0),
+        (NOV, 1, 0, 1),
     ]
-    assert [(bar.met_width, bar.breached_width) for bar in bars] == [(0, 0), (750, 250), (250, 250)]
+    drawn = bar_chart(bars)
+    assert drawn.rows == (("Sep 2026", (0, 0, 0)), ("Oct 2026", (3, 1, 0)), ("Nov 2026", (1, 0, 1)))
 
 
 def test_dashboard_page_shows_table_and_chart(staff_client, clocks):
@@ -90,10 +128,10 @@ def test_dashboard_page_shows_table_and_chart(staff_client, clocks):
     assert response.status_code == 200
     content = response.content.decode()
     assert "From December 2025 to November 2026." in content
-    assert '<rect class="bar-met" x="0" y="0" width="750" height="10"/>' in content
-    assert "3 met, 1 breached" in content
+    assert '<rect class="tone-ok" x="0" y="0" width="750" height="10"/>' in content
+    assert '<rect class="tone-error" x="750" y="0" width="250" height="10"/>' in content
     assert [figures_of([row]) for row in response.context["rows"]][0] == {
-        (ACK, OCT): (3, 2, 1, 0, 0)
+        (ACK, OCT): (3, 2, 1, 0, 0, 0)
     }
 
 
@@ -102,28 +140,46 @@ def test_dashboard_filters_from_the_query_string(staff_client, clocks, centre_pk
     with time_machine.travel(NOW, tick=False):
         response = staff_client.get(URL + query)
     assert response.status_code == 200
-    assert figures_of(response.context["rows"]) == {(ACK, NOV): (1, 1, 0, 0, 0)}
+    assert figures_of(response.context["rows"]) == {(ACK, NOV): (1, 1, 0, 0, 0, 0)}
 
 
 @pytest.mark.parametrize(
-    ("query", "message"),
+    ("query", "field", "message"),
     [
-        ("?centre=XX999", "No centre has that number."),
-        ("?service_level=no.such", "No service level has that code."),
-        ("?series=NOPE", "No series has that code."),
-        ("?start=2026-13", "&#x27;2026-13&#x27; is not a month."),
-        ("?start=last+week", "is not a month. A month as YYYY-MM"),
-        ("?start=9999-01&end=9999-12", "&#x27;9999-01&#x27; is not a month."),
-        ("?start=2026-11&end=2026-10", "The first month comes after the last one."),
-        ("?start=2024-01&end=2026-01", "Choose at most 24 months at a time."),
+        ("?centre=XX999", "centre", "No centre has that number."),
+        ("?service_level=no.such", "service_level", "Choose a service level from the list."),
+        ("?series=NOPE", "series", "No series has that code."),
+        ("?start=2026-13", "start", "From month must be a month written as YYYY-MM; "
+         "&#x27;2026-13&#x27; is not."),
+        ("?end=last+week", "end", "To month must be a month written as YYYY-MM; "
+         "&#x27;last week&#x27; is not."),
+        ("?start=9999-01&end=9999-12", "start", "From month must be between 2000 and 2100."),
+        ("?start=2026-11&end=2026-10", "start", "From month must not come after To month."),
+        ("?start=2027-01", "start", "From month must not come after To month, which is this "
+         "month when left empty."),
+        ("?start=2024-01&end=2026-01", "start", "Choose at most 24 months at a time."),
     ],
-)
-def test_dashboard_bad_filters_get_a_clear_message(staff_client, query, message):
+)  # fmt: skip
+def test_dashboard_bad_filters_get_a_clear_message(staff_client, query, field, message):
     with time_machine.travel(NOW, tick=False):
         response = staff_client.get(URL + query)
     assert response.status_code == 400
-    assert "These filters cannot be used" in response.content.decode()
-    assert message in response.content.decode()
+    content = response.content.decode()
+    assert "<title>Error: Service levels" in content
+    assert "These filters cannot be used" in content
+    assert f'<li><a href="#id_{field}">{message}</a></li>' in content
+    assert f'<p class="error-message" id="id_{field}_error">' in content
+
+
+@pytest.mark.parametrize("query", ["?start=2026-13", "?start=2026-11&end=2026-10"])
+def test_dashboard_states_an_error_once_in_the_summary_and_once_by_its_field(staff_client, query):
+    with time_machine.travel(NOW, tick=False):
+        response = staff_client.get(URL + query)
+    content = response.content.decode()
+    (message,) = response.context["form"].errors["start"]
+    assert content.count("error-summary") == 1
+    assert content.count(escape(message)) == 2
+    assert "There is a problem" not in content
 
 
 def test_dashboard_csv_has_the_same_table(staff_client, clocks):
@@ -134,17 +190,18 @@ def test_dashboard_csv_has_the_same_table(staff_client, clocks):
     assert "service-levels-2026-10-to-2026-11.csv" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows == [
-        ["service_level", "name", "month", "started", "met_on_time", "breached",
-         "on_time_percent", "median_hours", "open_now", "overdue_now"],
-        [ACK, "Acknowledge a complaint", "2026-10", "3", "2", "1", "67", "30.0", "0", "0"],
-        [ACK, "Acknowledge a complaint", "2026-11", "4", "1", "1", "50", "4.0", "2", "1"],
-        [EAR, "Confirm receipt of an enquiry about results", "2026-10", "1", "1", "0", "100",
-         "48.0", "0", "0"],
+        ["service_level", "name", "limit", "month", "started", "met_on_time", "finished_late",
+         "open_now", "overdue_now", "withdrawn", "on_time_percent", "median_hours"],
+        [ACK, "Acknowledge a complaint", "2 working days", "2026-10", "3", "2", "1", "0", "0",
+         "0", "67", "30.0"],
+        [ACK, "Acknowledge a complaint", "2 working days", "2026-11", "4", "1", "0", "2", "1",
+         "1", "50", "4.0"],
+        [EAR, "Confirm receipt of an enquiry about results", "1 week", "2026-10", "1", "1", "0",
+         "0", "0", "0", "100", "48.0"],
     ]  # fmt: skip
 
 
 def test_dashboard_csv_escapes_formulas(staff_client, clocks):
-    from portal.sla.models import ServiceLevel
 
     ServiceLevel.objects.filter(code=EAR).update(name='=HYPERLINK("http://evil.example")')
     with time_machine.travel(NOW, tick=False):
@@ -198,3 +255,38 @@ def test_dashboard_queries_do_not_grow_with_clocks(staff_client, clocks, centre_
         clock(centre_gb, EAR, london(2026, 7, day, 10), london(2026, 7, day, 15))
         clock(centre_gb, "sc.process", london(2026, 8, day, 10))
     assert _queries_of(staff_client, URL) == before
+
+
+@pytest.mark.parametrize(
+    ("start", "stop", "paused", "unit", "words"),
+    [
+        # The worked example of the charter: 25 and 28 December are bank holidays.
+        (dt.date(2026, 12, 24), dt.date(2026, 12, 30), 0, "working_days", "2 working days"),
+        (dt.date(2026, 11, 2), dt.date(2026, 11, 6), 1, "working_days", "3 working days"),
+        (dt.date(2026, 11, 7), dt.date(2026, 11, 9), 0, "working_days", "1 working day"),
+        (dt.date(2026, 11, 9), dt.date(2026, 11, 9), 0, "working_days", "same working day"),
+        (dt.date(2026, 6, 1), dt.date(2026, 6, 6), 0, "days", "5 days"),
+        (dt.date(2026, 6, 1), dt.date(2026, 6, 6), 2, "days", "3 days"),
+        (dt.date(2026, 8, 13), dt.date(2026, 8, 20), 0, "weeks", "1 week"),
+        (dt.date(2026, 8, 13), dt.date(2026, 8, 30), 0, "weeks", "2.4 weeks"),
+        (dt.date(2027, 1, 31), dt.date(2027, 2, 28), 0, "months", "1 month"),
+        (dt.date(2026, 9, 1), dt.date(2026, 10, 16), 0, "months", "1.5 months"),
+        (dt.date(2026, 9, 1), dt.date(2026, 9, 2), 0, "months", "under 0.1 months"),
+        # A rule whose date staff set per case has no unit: counted in days.
+        (dt.date(2026, 6, 1), dt.date(2026, 6, 1), 0, "", "same day"),
+    ],
+)
+def test_time_taken_counts_as_the_rule_counts_its_limit(start, stop, paused, unit, words):
+    taken = time_taken(start, stop, paused_days=paused, unit=unit, cal=WorkingCalendar())
+    assert str(taken) == words
+
+
+def test_dashboard_shows_medians_beside_the_limit_in_its_unit(staff_client, clocks):
+    with time_machine.travel(NOW, tick=False):
+        response = staff_client.get(URL + "?start=2026-10&end=2026-11")
+    content = response.content.decode()
+    assert "within 2 working days" in content
+    assert "<td>1 working day</td>" in content
+    assert "within 1 week" in content
+    assert "<td>0.3 weeks</td>" in content
+    assert "hours</td>" not in content

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from portal.sla.models import ServiceLevel
 from tests.sla.conftest import london
-from tests.sla.figures import ACK, NOW, known_clocks
+from tests.sla.figures import ACK, NOW, clock, known_clocks
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +39,16 @@ def test_public_page_states_last_months_figures(client, clocks):
     response, standing = standing_of(client, DECEMBER)
     november = standing[ACK].figures
     # By December both November clocks left running have missed their dates.
-    assert (november.started, november.met, november.breached, november.on_time_percent) == (
-        4, 1, 2, 33,
+    assert (november.started, november.met, november.late, november.open, november.overdue) == (
+        4, 1, 0, 2, 2,
     )  # fmt: skip
+    assert (november.withdrawn, november.on_time_percent) == (1, 33)
     content = response.content.decode()
     assert "November 2026" in content
-    assert "<strong>33%</strong> met on time" in content
+    assert (
+        "<strong>33%</strong> met on time, of the 3 cases finished or past the deadline" in content
+    )
+    assert "1 met on time, 0 finished late, 2 still open (2 overdue), 1 withdrawn." in content
     assert standing["ear.acknowledge"].figures is None
     assert "No cases" in content
 
@@ -61,3 +65,23 @@ def test_public_page_figures_are_cached_briefly(client, clocks, settings):
 
 def test_footer_links_to_the_public_page(client, db):
     assert URL in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_public_page_figures_agree_when_every_case_finished(client, centre_gb):
+    clock(centre_gb, ACK, london(2026, 11, 2, 10), london(2026, 11, 3, 10))
+    clock(centre_gb, ACK, london(2026, 11, 2, 10), london(2026, 11, 9, 10))
+    response, standing = standing_of(client, DECEMBER)
+    content = " ".join(response.content.decode().split())
+    assert (
+        "<strong>50%</strong> met on time, of the 2 cases finished or past the deadline" in content
+    )
+    assert "1 met on time, 1 finished late, 0 still open." in content
+    assert "1 of 2 finished" not in content
+
+
+def test_public_page_without_an_outcome_yet_says_so(client, centre_gb):
+    clock(centre_gb, "ear.outcome", london(2026, 11, 30, 10))
+    response, standing = standing_of(client, DECEMBER)
+    content = " ".join(response.content.decode().split())
+    assert "None finished or past the deadline yet" in content
+    assert "0 met on time, 0 finished late, 1 still open." in content

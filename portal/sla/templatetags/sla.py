@@ -2,6 +2,10 @@
 
 Dates are shown in the viewer's time zone (``portal.zones.viewer_zone``): their own choice,
 else the case's centre's zone for exams officers and the rules' zone (London) for staff.
+
+``{{ clock|deadline_name }}`` and ``{{ rule|deadline_promise }}`` are how every page, notice
+and email names a deadline: the rule's own name and what it promises, never its code (codes
+belong to the API and the CSV).
 """
 
 import datetime as dt
@@ -12,10 +16,15 @@ from django.utils import timezone
 
 from portal.calendar import Unit, local_time, london_date, working_calendar
 from portal.sla.models import Clock
+from portal.sla.names import deadline_name, deadline_promise
 from portal.sla.serializers import clocks_of
 from portal.zones import viewer_zone
 
 register = template.Library()
+
+
+register.filter("deadline_name", deadline_name)
+register.filter("deadline_promise", deadline_promise)
 
 
 def _plural(count: int, word: str) -> str:
@@ -63,7 +72,7 @@ def deadlines(context, case):
         "rows": [
             {
                 "clock": clock,
-                "name": clock.service_level.name,
+                "name": deadline_name(clock),
                 "due": local_time(clock.due_at, zone),
                 "words": plain_words(clock, now=now, zone=zone, cal=cal),
             }
