@@ -1,11 +1,13 @@
 """The staff queue: every case in one list, what is next due first, late ones marked."""
 
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.html import format_html
 
 from complaints import services
-from complaints.models import Attachment, Complaint, ContactRestriction, Message
+from complaints.models import Complaint, ContactRestriction, Message
 from portal.cases.admin import CaseQueueAdmin, DueFilter
+from portal.uploads.models import Attachment
 
 
 class MessageInline(admin.TabularInline):
@@ -19,10 +21,12 @@ class MessageInline(admin.TabularInline):
         return False
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(GenericTabularInline):
     model = Attachment
+    ct_field = "case_type"
+    ct_fk_field = "case_id"
     extra = 0
-    fields = ["link", "content_type", "size", "uploaded_at"]
+    fields = ["link", "content_type", "size", "sha256", "uploaded_at"]
     readonly_fields = fields
     can_delete = False
 

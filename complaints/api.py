@@ -9,8 +9,8 @@ from complaints.models import Complaint, Submitter
 from complaints.serializers import (
     AnalyseSerializer,
     AssignSerializer,
-    AttachmentSerializer,
     ComplaintCreateSerializer,
+    ComplaintFileSerializer,
     ComplaintSerializer,
     DecisionSerializer,
     ExtendSerializer,
@@ -123,11 +123,15 @@ class ComplaintViewSet(mixins.CreateModelMixin, CaseViewSet):
             message = services.add_message(
                 complaint, by=request.user, body=body["body"], files=files
             )
-            return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
-        thread = complaint.messages.select_related("author").prefetch_related("attachments")
-        return Response(MessageSerializer(thread, many=True).data)
+            return Response(
+                MessageSerializer(message, context=self.get_serializer_context()).data,
+                status=status.HTTP_201_CREATED,
+            )
+        thread = complaint.messages.select_related("author").prefetch_related("files")
+        context = self.get_serializer_context()
+        return Response(MessageSerializer(thread, many=True, context=context).data)
 
-    @extend_schema(responses=AttachmentSerializer(many=True))
+    @extend_schema(responses=ComplaintFileSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def attachments(self, request, reference=None):
         """List the case's files, or add one (multipart ``file``): 415 for a type refused,
@@ -145,8 +149,12 @@ class ComplaintViewSet(mixins.CreateModelMixin, CaseViewSet):
                 body=request.data.get("body") or f"Attached {names}.",
                 files=files,
             )
+            files = message.files.all()
+            context = self.get_serializer_context()
             return Response(
-                AttachmentSerializer(message.attachments.all(), many=True).data,
+                ComplaintFileSerializer(files, many=True, context=context).data,
                 status=status.HTTP_201_CREATED,
             )
-        return Response(AttachmentSerializer(complaint.attachments.all(), many=True).data)
+        files = complaint.files.all()
+        context = self.get_serializer_context()
+        return Response(ComplaintFileSerializer(files, many=True, context=context).data)

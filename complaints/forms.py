@@ -1,6 +1,6 @@
 from django import forms
 
-from complaints import uploads
+from complaints.attachments import ATTACHMENTS
 from complaints.models import (
     Category,
     Complaint,
@@ -45,12 +45,9 @@ class AttachmentsField(forms.FileField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"multiple": True, "accept": uploads.ACCEPT})
+            "widget", MultipleFileInput(attrs={"multiple": True, "accept": ATTACHMENTS.accept})
         )
-        kwargs.setdefault(
-            "help_text",
-            f"PDF, Word documents or images, up to {uploads.max_bytes() // 1_048_576} MB each.",
-        )
+        kwargs.setdefault("help_text", ATTACHMENTS.describe())
         kwargs.setdefault("label", "Attachments")
         super().__init__(**kwargs)
 

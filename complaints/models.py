@@ -7,8 +7,6 @@ appeal ...), is kept as an expression of dissatisfaction, so that nothing is los
 it is analysed together.
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -327,40 +325,14 @@ class Message(models.Model):
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 
+    # The files sent with this letter (all of a case's files are its ``files``).
+    files = models.ManyToManyField("uploads.Attachment", blank=True, related_name="+")
+
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self):
         return f"{self.complaint.reference} {self.get_kind_display()} {self.created_at:%Y-%m-%d}"
-
-
-def attachment_key(instance, filename: str) -> str:
-    # The key is generated: a user's file name never reaches the storage.
-    return f"complaints/{uuid.uuid4().hex}"
-
-
-class Attachment(models.Model):
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
-    message = models.ForeignKey(
-        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
-    )
-    file = models.FileField(upload_to=attachment_key, max_length=200)
-    original_name = models.CharField(max_length=200, help_text="For display only.")
-    content_type = models.CharField(max_length=100, help_text="As detected from the content.")
-    size = models.PositiveBigIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
-
-    def get_absolute_url(self):
-        return reverse("complaints:attachment", args=[self.complaint.reference, self.pk])
 
 
 class Criterion(models.TextChoices):

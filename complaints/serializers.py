@@ -1,26 +1,25 @@
 from rest_framework import serializers
 
-from complaints.models import Attachment, Complaint, Message, RootCause
+from complaints.models import Complaint, Message, RootCause
 from entries.models import Series
 from portal.cases.api import CaseSerializer
 from portal.centres.models import Centre
 from portal.permissions import active_staff, centres_visible_to
+from portal.uploads.serializers import AttachmentSerializer
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+class ComplaintFileSerializer(AttachmentSerializer):
+    # ``original_name`` is what complaint files were first published with.
+    original_name = serializers.CharField(source="name", read_only=True)
 
-    class Meta:
-        model = Attachment
-        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
-
-    def get_url(self, attachment) -> str:
-        return attachment.get_absolute_url()
+    class Meta(AttachmentSerializer.Meta):
+        fields = [*AttachmentSerializer.Meta.fields, "original_name"]
+        read_only_fields = fields
 
 
 class MessageSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = ComplaintFileSerializer(source="files", many=True, read_only=True)
 
     class Meta:
         model = Message

@@ -10,11 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from complaints import uploads
+from complaints.attachments import ATTACHMENTS
 from complaints.models import (
     ACKNOWLEDGE,
     RESPOND,
-    Attachment,
     Category,
     Complaint,
     ContactRestriction,
@@ -37,6 +36,7 @@ from portal.errors import PortalError, TransitionNotAllowed
 from portal.permissions import centres_visible_to, is_staff_user
 from portal.sla import services as sla
 from portal.storage import files_discarded_on_failure
+from portal.uploads.services import attach_files, check_files
 from portal.workflow import authorize, transition
 
 Status = Complaint.Status
@@ -99,22 +99,6 @@ def _check_submission(
         )
 
 
-def _attach(
-    complaint: Complaint, files, *, by: User | None, saved: list, message: Message | None = None
-) -> None:
-    for upload, content_type in files:
-        attachment = Attachment.objects.create(
-            complaint=complaint,
-            message=message,
-            file=upload,
-            original_name=uploads.display_name(upload),
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=by if by is not None and by.is_authenticated else None,
-        )
-        saved.append(attachment.file)
-
-
 def _tell(
     complaint: Complaint,
     body: str,
@@ -161,7 +145,7 @@ def submit_complaint(
     """
     at = at or timezone.now()
     _check_submission(data, centre=centre, submitter_type=submitter_type, submitted_by=submitted_by)
-    checked = [(upload, uploads.check_upload(upload)) for upload in files]
+    checked = check_files(files, policy=ATTACHMENTS)
     routing = route_submission(
         category=data["category"],
         submitter_type=submitter_type,
@@ -182,7 +166,7 @@ def submit_complaint(
     else:
         status = Status.REDIRECTED
     kind = Kind.COMPLAINT if routing.is_complaint else Kind.DISSATISFACTION
-    with files_discarded_on_failure() as saved, transaction.atomic():
+    with files_discarded_on_failure(), transaction.atomic():
         complaint = open_case(
             Complaint,
             by=submitted_by,
@@ -210,7 +194,7 @@ def submit_complaint(
             else "",
             **{field: (data.get(field) or "").strip() for field in OPTIONAL},
         )
-        _attach(complaint, checked, by=submitted_by, saved=saved)
+        attach_files(complaint, checked, policy=ATTACHMENTS, by=submitted_by)
         _tell(complaint, _receipt(complaint), kind=Message.Kind.NOTICE, at=at)
     return complaint
 
@@ -496,13 +480,13 @@ def add_message(complaint: Complaint, *, by: User, body: str, files=()) -> Messa
             "This complaint is closed: the Director's review was the final step."
         )
     authorize(complaint, "reply", by=by)
-    checked = [(upload, uploads.check_upload(upload)) for upload in files]
-    with files_discarded_on_failure() as saved, transaction.atomic():
+    checked = check_files(files, policy=ATTACHMENTS)
+    with files_discarded_on_failure(), transaction.atomic():
         if by.is_staff:
             message = _tell(complaint, body, kind=Message.Kind.MESSAGE, by=by)
         else:
             message = Message.objects.create(complaint=complaint, author=by, body=body)
-        _attach(complaint, checked, by=by, message=message, saved=saved)
+        message.files.add(*attach_files(complaint, checked, policy=ATTACHMENTS, by=by))
         audit.record(complaint, "message", by=by, summary=body[:120])
     return message
 

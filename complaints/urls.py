@@ -14,6 +14,5 @@ urlpatterns = [
     path("report/", views.ReportView.as_view(), name="report"),
     path("report.csv", views.report_csv, name="report_csv"),
     path("<str:reference>/", views.ComplaintDetailView.as_view(), name="detail"),
-    path("<str:reference>/files/<int:pk>/", views.attachment, name="attachment"),
     *move_urls(Complaint, views),
 ]

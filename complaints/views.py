@@ -10,8 +10,8 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -31,7 +31,7 @@ from complaints.forms import (
     RespondForm,
     RestrictionForm,
 )
-from complaints.models import ACKNOWLEDGE, Complaint, Submitter
+from complaints.models import ACKNOWLEDGE, Complaint, Message, Submitter
 from portal import audit
 from portal.cases.models import view_permission
 from portal.cases.views import CaseDetailView, case_move, get_case_or_404
@@ -145,8 +145,12 @@ class ComplaintDetailView(CaseDetailView):
         user = self.request.user
         context.update(
             complaint=complaint,
-            thread=complaint.messages.select_related("author").prefetch_related("attachments"),
-            attachments=complaint.attachments.filter(message__isnull=True),
+            thread=complaint.messages.select_related("author").prefetch_related("files"),
+            attachments=complaint.files.exclude(
+                pk__in=Message.files.through.objects.filter(message__complaint=complaint).values(
+                    "attachment_id"
+                )
+            ),
             notices=Notification.objects.for_user(user).filter(reference=complaint.reference),
             zone=viewer_zone(user, complaint),
         )
@@ -235,23 +239,6 @@ def restrict(request, complaint, *, criterion, action, details):
         complaint=complaint,
     )
     return "Restriction recorded; the person has been told by email."
-
-
-@never_cache
-def attachment(request, reference, pk):
-    """A file of a case, for those who may see the case; never rendered by the browser."""
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('accounts:login')}?next={request.path}")
-    complaint = get_complaint_or_404(request.user, reference)
-    item = get_object_or_404(complaint.attachments, pk=pk)
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name or f"{complaint.reference}-{item.pk}",
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _over_public_limit(request, email: str) -> bool:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portal.permissions import CentreScopedQuerySet, is_staff_user
 from portal.sla.models import WAITING, Clock, due_today, overdue
+from portal.uploads.models import AttachmentsRelation
 
 DUE_WINDOWS = {"overdue": "Overdue", "today": "Due today", "week": "Due in 7 days"}
 
@@ -88,6 +89,8 @@ class Case(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # The engine's clocks of this case, so that a list prefetches them in one query.
     deadlines = GenericRelation("sla.Clock", for_concrete_model=False)
+    # Files attached to the case (portal.uploads), checked against the case type's policy.
+    files = AttachmentsRelation()
 
     objects = CaseQuerySet.as_manager()
 

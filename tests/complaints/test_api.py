@@ -5,9 +5,10 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from complaints.models import Attachment, Complaint, Message
+from complaints.models import Complaint, Message
 from portal import audit
 from portal.accounts import roles
+from portal.uploads.models import Attachment
 from tests.complaints.conftest import PDF, SERVICE, html, pdf
 from tests.signing_in import api_as
 

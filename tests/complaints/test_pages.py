@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from complaints import services
-from complaints.models import Attachment, Complaint, Message
+from complaints.models import Complaint, Message
+from portal.uploads.models import Attachment
 from tests.complaints.conftest import PDF, SERVICE, html, pdf
 from tests.signing_in import sign_in
 
@@ -54,7 +55,7 @@ def test_create_page_raises_a_complaint_with_attachment(officer_client, centre_g
     )
     complaint = Complaint.objects.get()
     assert response.status_code == 302 and response.url == complaint.get_absolute_url()
-    assert (complaint.status, complaint.centre, complaint.attachments.count()) == (
+    assert (complaint.status, complaint.centre, complaint.files.count()) == (
         "received",
         centre_gb,
         1,
@@ -130,7 +131,7 @@ def test_attachment_served_as_download_with_nosniff(officer_client, centre_gb, o
     complaint = services.submit_complaint(
         data=dict(SERVICE), centre=centre_gb, submitted_by=officer_gb, files=[pdf()]
     )
-    item = complaint.attachments.get()
+    item = complaint.files.get()
     response = officer_client.get(item.get_absolute_url())
     assert response.status_code == 200
     assert response["Content-Type"] == "application/octet-stream"
@@ -159,7 +160,7 @@ def test_another_centre_gets_404_on_attachments(other_client, centre_gb, officer
     complaint = services.submit_complaint(
         data=dict(SERVICE), centre=centre_gb, submitted_by=officer_gb, files=[pdf()]
     )
-    response = other_client.get(complaint.attachments.get().get_absolute_url())
+    response = other_client.get(complaint.files.get().get_absolute_url())
     assert response.status_code == 404
 
 

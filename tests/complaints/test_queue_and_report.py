@@ -82,8 +82,8 @@ def test_queue_saves_root_cause_through_the_service(admin_client, complaint):
             "improvement_action": "Checklist added.",
             "messages-TOTAL_FORMS": "0",
             "messages-INITIAL_FORMS": "0",
-            "attachments-TOTAL_FORMS": "0",
-            "attachments-INITIAL_FORMS": "0",
+            "uploads-attachment-case_type-case_id-TOTAL_FORMS": "0",
+            "uploads-attachment-case_type-case_id-INITIAL_FORMS": "0",
         },
     )
     assert Complaint.objects.get().root_cause == "process"

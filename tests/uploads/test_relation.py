@@ -1,11 +1,10 @@
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from complaints.attachments import ATTACHMENTS
 from complaints.models import Complaint
 from portal.storage import files_discarded_on_failure
-from portal.uploads.models import Attachment, AttachmentsRelation
+from portal.uploads.models import Attachment
 from portal.uploads.services import attach_files
 from tests.signing_in import api_as
 from tests.uploads.conftest import upload
@@ -14,27 +13,9 @@ from tests.uploads.samples import PDF, PNG
 pytestmark = pytest.mark.django_db
 
 
-class FiledComplaint(Complaint):
-    """A case type that declares its files, as complaints will."""
-
-    files = AttachmentsRelation()
-
-    class Meta:
-        proxy = True
-        app_label = "uploads"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    # The proxy's content type is made in each test's transaction and rolled back after it.
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
-
-
 @pytest.fixture
 def filed(complaint, officer_gb):
-    case = FiledComplaint.objects.get(pk=complaint.pk)
+    case = Complaint.objects.get(pk=complaint.pk)
     with files_discarded_on_failure(), transaction.atomic():
         attach_files(case, [upload("a.pdf", PDF), upload("b.png", PNG)], policy=ATTACHMENTS)
     return case
@@ -42,13 +23,9 @@ def filed(complaint, officer_gb):
 
 def test_relation_prefetches_the_files_of_many_cases_in_one_query(filed, django_assert_num_queries):
     with django_assert_num_queries(2):
-        cases = list(FiledComplaint.objects.prefetch_related("files"))
+        cases = list(Complaint.objects.prefetch_related("files"))
         names = [attachment.name for attachment in cases[0].files.all()]
     assert names == ["a.pdf", "b.png"]
-
-
-def test_relation_keeps_the_proxy_as_the_case(filed):
-    assert all(type(attachment.case) is FiledComplaint for attachment in filed.files.all())
 
 
 def test_relation_deletes_the_rows_with_the_case(filed):
