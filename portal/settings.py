@@ -127,16 +127,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: Redis when REDIS_URL or CACHE_URL is set, else memory of this process.
 REDIS_URL = env_str("REDIS_URL")
 CACHE_URL = env_str("CACHE_URL") or REDIS_URL
+# The cache is an optimisation: while Redis is unreachable it answers as a miss (see
+# portal/cache.py), and short timeouts keep a Redis that stopped answering from holding up
+# requests.
+CACHE_SOCKET_TIMEOUT = env_int("CACHE_SOCKET_TIMEOUT_MS", 500) / 1000
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.ForgivingRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+                "RETRY_AFTER": 5,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions and sign-in lock-outs live in the database, not the cache: a Redis outage signs
+# nobody out and unlocks nobody. (Both are Django's and django-axes' defaults, made explicit.)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
