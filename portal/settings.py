@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.sla",
     "portal.centres",
+    "portal.outbox",
     "entries",
     "qa",
     "complaints",
@@ -287,7 +288,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Publishes the queued tasks the broker missed (see portal/outbox); cheap when none are.
+    "outbox-relay": {
+        "task": "portal.outbox.relay",
+        "schedule": 5.0,
+        "options": {"expires": 5},
+    },
 }
+
+# The outbox (portal/outbox): tasks queued with the change that caused them, published after
+# the commit or, if the broker was unreachable, by the relay.
+OUTBOX_PUBLISH_TIMEOUT = env_int("OUTBOX_PUBLISH_TIMEOUT_MS", 1000) / 1000
+OUTBOX_REPUBLISH_AFTER = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 600)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)
+OUTBOX_RELAY_BATCH = env_int("OUTBOX_RELAY_BATCH", 100)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
