@@ -187,9 +187,10 @@ def _record_failure(row: QueuedTask, error: Exception) -> str:
     return "retrying"
 
 
-def requeue_failed() -> int:
-    """Give every given-up task its attempts again (after the cause was fixed)."""
-    now = timezone.now()
-    return QueuedTask.objects.filter(ran_at__isnull=True, failed_at__isnull=False).update(
-        failed_at=None, attempts=0, due_at=now
+def requeue_failed(rows=None) -> int:
+    """Give given-up tasks (all, or those among ``rows``) their attempts again, once what made
+    them fail is fixed; the relay publishes them at its next run. How many."""
+    rows = QueuedTask.objects.all() if rows is None else rows
+    return rows.filter(ran_at__isnull=True, failed_at__isnull=False).update(
+        failed_at=None, attempts=0, due_at=timezone.now()
     )

@@ -3,6 +3,7 @@
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from contextlib import contextmanager
 
@@ -146,3 +147,15 @@ def close_then_fail(*, day: str) -> None:
 
     ClosureDay.objects.create(day=day, reason="Half-done work")
     raise RuntimeError("failed after writing")
+
+
+started = threading.Event()
+release = threading.Event()
+
+
+@celery_app.task(name="tests.outbox.say_when_released")
+def say_when_released(*, to: str, subject: str) -> None:
+    started.set()
+    if not release.wait(timeout=10):
+        raise RuntimeError("never released")
+    mail.send_mail(subject, "", None, [to])
