@@ -72,10 +72,10 @@ def redis_server(tmp_path):
 @contextmanager
 def _broker_at(url, monkeypatch):
     """Tasks go to the broker at ``url``, for real (not eagerly), until the block ends."""
-    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
-    monkeypatch.setenv("CELERY_BROKER_URL", url)
     conf = celery_app.conf
     saved = conf.broker_url, conf.task_always_eager
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
     conf.broker_url, conf.task_always_eager = url, False
     try:
         yield
