@@ -33,6 +33,7 @@ from portal.accounts.models import User
 from portal.calendar import end_of_day, london_date, long_date
 from portal.cases.services import AlreadyClaimed, claim_case, open_case
 from portal.errors import PortalError, TransitionNotAllowed
+from portal.outbox.services import enqueue
 from portal.permissions import centres_visible_to, is_staff_user
 from portal.sla import services as sla
 from portal.storage import files_discarded_on_failure
@@ -118,7 +119,7 @@ def _tell(
         created_at=at or timezone.now(),
     )
     if email and complaint.notify_address:
-        send_message_email.delay_on_commit(message_id=message.pk)
+        enqueue(send_message_email, message_id=message.pk)
     return message
 
 
@@ -396,7 +397,7 @@ def escalate_complaint(
                 body=reasons,
                 created_at=at,
             )
-            send_escalation_email.delay_on_commit(complaint_id=complaint.pk)
+            enqueue(send_escalation_email, complaint_id=complaint.pk)
     return complaint
 
 
@@ -557,7 +558,7 @@ def record_restriction(
             data={"criterion": criterion, "action": action},
         )
         if email:
-            send_restriction_email.delay_on_commit(restriction_id=restriction.pk)
+            enqueue(send_restriction_email, restriction_id=restriction.pk)
     return restriction
 
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "portal.sla",
     "portal.centres",
     "portal.uploads",
+    "portal.outbox",
     "entries",
     "qa",
     "complaints",
@@ -151,16 +152,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: Redis when REDIS_URL or CACHE_URL is set, else memory of this process.
 REDIS_URL = env_str("REDIS_URL")
 CACHE_URL = env_str("CACHE_URL") or REDIS_URL
+# The cache is an optimisation: while Redis is unreachable it answers as a miss (see
+# portal/cache.py), and short timeouts keep a Redis that stopped answering from holding up
+# requests.
+CACHE_SOCKET_TIMEOUT = env_int("CACHE_SOCKET_TIMEOUT_MS", 500) / 1000
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.ForgivingRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+                "RETRY_AFTER": 5,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions and sign-in lock-outs live in the database, not the cache: a Redis outage signs
+# nobody out and unlocks nobody. (Both are Django's and django-axes' defaults, made explicit.)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -323,7 +338,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3500},
     },
+    # Publishes the queued tasks the broker missed (see portal/outbox); cheap when none are.
+    "outbox-relay": {
+        "task": "portal.outbox.relay",
+        "schedule": 5.0,
+        "options": {"expires": 5},
+    },
 }
+
+# The outbox (portal/outbox): tasks queued with the change that caused them, published after
+# the commit or, if the broker was unreachable, by the relay.
+OUTBOX_PUBLISH_TIMEOUT = env_int("OUTBOX_PUBLISH_TIMEOUT_MS", 1000) / 1000
+OUTBOX_REPUBLISH_AFTER = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 600)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)
+OUTBOX_RELAY_BATCH = env_int("OUTBOX_RELAY_BATCH", 100)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

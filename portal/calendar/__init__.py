@@ -26,6 +26,7 @@ LONDON = ZoneInfo("Europe/London")
 UTC = dt.UTC
 ONE_DAY = dt.timedelta(days=1)
 CLOSURES_CACHE_KEY = "calendar:closure-days"
+CLOSURES_CACHE_SECONDS = 15 * 60
 # Centres and staff are only sent reminders inside these hours of a working day.
 OFFICE_OPENS = dt.time(9, 0)
 OFFICE_CLOSES = dt.time(17, 0)
@@ -184,8 +185,10 @@ def closure_days() -> frozenset[dt.date]:
     closures = cache.get(CLOSURES_CACHE_KEY)
     if closures is None:
         closures = frozenset(ClosureDay.objects.values_list("day", flat=True))
-        # No expiry: every change of a closure day goes through a service that forgets it.
-        cache.set(CLOSURES_CACHE_KEY, closures, timeout=None)
+        # Every change of a closure day goes through a service that forgets it; the expiry
+        # bounds how long a stale list can outlive a change made while the cache was
+        # unreachable (the forgetting then did nothing).
+        cache.set(CLOSURES_CACHE_KEY, closures, timeout=CLOSURES_CACHE_SECONDS)
     return closures
 
 

@@ -53,7 +53,7 @@ def test_healthz_reports_database_broker_and_storage(client):
     body = response.json()
     assert response.status_code == 200, body
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "broker", "storage"}
+    assert set(body["checks"]) == {"database", "broker", "cache", "storage"}
 
 
 def test_healthz_reports_failure_with_503(staff_client, monkeypatch):

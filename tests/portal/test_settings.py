@@ -103,7 +103,7 @@ def test_settings_production_reads_services_from_environment(tmp_path):
     assert result.stdout.splitlines() == [
         "django.db.backends.postgresql db.example portal",
         "redis://cache.example:6379/0",
-        "django.core.cache.backends.redis.RedisCache",
+        "portal.cache.ForgivingRedisCache",
         "storages.backends.s3.S3Storage",
         "['portal.example']",
         "True True",

@@ -1,0 +1,169 @@
+"""The portal with its Redis stopped for real: it answers, and what it queued follows later."""
+
+import datetime as dt
+import logging
+import socket
+import time
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from complaints.models import Complaint
+from portal.outbox import services
+from portal.outbox.models import QueuedTask
+from portal.sla.models import ServiceLevel
+from portal.sla.services import load_charter
+from tests.complaints.conftest import SERVICE
+from tests.factories import PASSWORD
+from tests.outbox.conftest import say, wait_for
+from tests.signing_in import api_as, sign_in
+
+PUBLIC = {
+    "submitter_type": "learner",
+    "contact_name": "Grace Adams",
+    "contact_email": "grace@example.org",
+    "category": "service",
+    "direct_service": "certifying_statement",
+    "subject": "Certifying statement not received",
+    "description": "I applied six weeks ago and have heard nothing.",
+}
+
+
+@pytest.fixture
+def charter(db):
+    # A transactional test starts from empty tables, without the migration's charter.
+    if not ServiceLevel.objects.exists():
+        load_charter("cambridge")
+
+
+@pytest.mark.django_db
+def test_pages_answer_normally_with_redis_down(on_redis, charter, client, officer_gb, settings):
+    settings.COMPLAINT_PUBLIC_LIMIT_PER_HOUR = 1
+    on_redis.stop()
+    home = sign_in(client, officer_gb).get("/")
+    anonymous = APIClient()
+    token = anonymous.post(
+        "/api/v1/auth/token/", {"username": "officer1", "password": PASSWORD}, format="json"
+    )
+    form = anonymous.get("/complaints/public/")
+    # While the cache is down the per-hour limit cannot count: both submissions are taken.
+    sent = [anonymous.post("/complaints/public/", PUBLIC).status_code for _ in range(2)]
+    assert (home.status_code, token.status_code, form.status_code, sent) == (
+        200, 200, 200, [302, 302],
+    )  # fmt: skip
+    assert "token" in token.json()
+    assert Complaint.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_broker_and_cache_down_with_503(on_redis, client):
+    on_redis.stop()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert {name: check["ok"] for name, check in response.json()["checks"].items()} == {
+        "database": True,
+        "broker": False,
+        "cache": False,
+        "storage": True,
+    }
+
+
+@pytest.mark.django_db
+def test_healthz_with_redis_up_answers_200(on_redis, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.json()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_complaint_with_redis_down_is_saved_once_and_mailed_once_redis_returns(
+    on_redis, worker, charter, officer_gb, staff_user, mailoutbox
+):
+    on_redis.stop()
+    submitted = api_as(officer_gb).post("/api/v1/complaints/", SERVICE, format="json")
+    assert submitted.status_code == 201, submitted.json()
+    reference = submitted.json()["reference"]
+    acknowledged = api_as(staff_user).post(f"/api/v1/complaints/{reference}/acknowledge/")
+    assert acknowledged.status_code == 200, acknowledged.json()
+    queued = list(QueuedTask.objects.values_list("task", "published_at", "ran_at"))
+    assert queued == [("complaints.send_message_email", None, None)] * 2
+    assert (Complaint.objects.count(), mailoutbox) == (1, [])
+
+    on_redis.start()
+    # Past the few seconds a new row is left to the publish after its commit.
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=11)):
+        assert services.relay().published == 2
+    with worker():
+        wait_for(lambda: not QueuedTask.objects.pending().exists())
+    assert list(QueuedTask.objects.values_list("attempts", flat=True)) == [1, 1]
+    assert [m.to for m in mailoutbox] == [["officer1@example.org"]] * 2
+    assert all(reference in m.subject for m in mailoutbox)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_row_published_twice_runs_once_on_a_real_worker(on_redis, worker, mailoutbox):
+    # Outside a transaction the publish after commit happens at once: that is the first.
+    row = services.enqueue(say, to="a@example.org", subject="Twice")
+    assert services.publish(row.pk)
+    last = services.enqueue(say, to="a@example.org", subject="After")
+    with worker():
+        # One worker takes messages in order: once the last has run, both copies were seen.
+        wait_for(lambda: QueuedTask.objects.get(pk=last.pk).ran_at is not None)
+    row.refresh_from_db()
+    assert (row.attempts, [m.subject for m in mailoutbox]) == (1, ["Twice", "After"])
+
+
+@pytest.mark.django_db
+def test_cache_with_redis_down_answers_misses_and_says_so_once(on_redis, caplog):
+    cache.set("kept", "value")
+    on_redis.stop()
+    with caplog.at_level(logging.WARNING, logger="portal.cache"):
+        answers = [
+            cache.get("kept"),
+            cache.get("kept", "default"),
+            cache.add("new", 1),
+            cache.get_or_set("computed", lambda: "fresh"),
+            cache.get_many(["kept"]),
+            cache.set_many({"a": 1, "b": 2}),
+            cache.has_key("kept"),
+            cache.delete("kept"),
+        ]
+        cache.set("ignored", 1)
+        with pytest.raises(ValueError, match="not found"):
+            cache.incr("counter")
+    assert answers == [None, "default", False, "fresh", {}, ["a", "b"], False, False]
+    assert caplog.text.count("The cache unreachable") == 1
+    assert "The cache still unreachable" not in caplog.text
+
+    on_redis.start()
+    with caplog.at_level(logging.WARNING, logger="portal.cache"):
+        cache.set("kept", "again")
+        assert cache.get("kept") == "again"
+    assert "The cache reachable again" in caplog.text
+
+
+@pytest.mark.django_db
+def test_cache_that_never_answers_holds_a_request_up_once_and_briefly(settings, caplog):
+    with socket.socket() as silent:
+        # Listens but never answers: a Redis hung, or a firewall that drops packets.
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "portal.cache.ForgivingRedisCache",
+                "LOCATION": f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+                "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+            }
+        }
+        started = time.monotonic()
+        first = cache.get("key", "missed")
+        first_took = time.monotonic() - started
+        started = time.monotonic()
+        second = cache.get("key", "missed")
+        second_took = time.monotonic() - started
+    assert (first, second) == ("missed", "missed")
+    assert first_took < 1.5 and second_took < 0.05
