@@ -24,7 +24,9 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    # First, so that "-m 'not browser'" sees the marker.
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
