@@ -4,6 +4,7 @@ One browser for the whole run, a fresh context (cookies, storage) for every test
 Chromium the tests are skipped, never failed: ``bin/test`` says so in one line.
 """
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -29,27 +30,73 @@ def pytest_collection_modifyitems(config, items):
     # First, so that "-m 'not browser'" sees the marker.
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     for item in items:
-        if "browser" in getattr(item, "fixturenames", ()):
+        if _uses_browser(item):
             item.add_marker(pytest.mark.browser)
             if not HAVE_CHROMIUM:
                 item.add_marker(skip)
 
 
+class Chromium:
+    """One browser for the run: started by the first test that asks for it, stopped after
+    the last one (see ``pytest_runtest_teardown``), not at the end of the session.
+
+    Playwright's sync API keeps an event loop running in this thread while it is started,
+    which Django takes for async code and refuses its (synchronous) ORM. The ORM is allowed
+    with DJANGO_ALLOW_ASYNC_UNSAFE only while the browser runs, so that the tests after the
+    last browser test keep Django's check and pass no such variable to a subprocess.
+    """
+
+    def __init__(self):
+        self.browser = None
+        self._stack = None
+
+    def start(self):
+        if self.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            args = list(CHROMIUM_ARGS)
+            if hasattr(os, "geteuid") and os.geteuid() == 0:
+                # Chromium's sandbox refuses to run as root (containers, CI).
+                args.append("--no-sandbox")
+            stack = contextlib.ExitStack()
+            stack.enter_context(pytest.MonkeyPatch.context()).setenv(
+                "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+            )
+            playwright = stack.enter_context(sync_playwright())
+            self.browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=args
+            )
+            stack.callback(self.browser.close)
+            self._stack = stack
+        return self.browser
+
+    def stop(self):
+        if self._stack is not None:
+            stack, self._stack, self.browser = self._stack, None, None
+            stack.close()
+
+
+CHROMIUM_RUN = Chromium()
+
+
+def _uses_browser(item) -> bool:
+    return "browser" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if CHROMIUM_RUN.browser is None or nextitem is None:
+        return
+    items = item.session.items
+    if not any(_uses_browser(later) for later in items[items.index(item) + 1 :]):
+        CHROMIUM_RUN.stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    args = list(CHROMIUM_ARGS)
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        # Chromium's sandbox refuses to run as root (containers, CI).
-        args.append("--no-sandbox")
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        # Playwright's sync API keeps an event loop running in this thread until the run
-        # ends, which Django takes for async code; every ORM call here is synchronous.
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-        yield browser
-        browser.close()
+    yield CHROMIUM_RUN.start()
+    CHROMIUM_RUN.stop()
 
 
 @pytest.fixture
