@@ -32,6 +32,9 @@ class GuidedRadioSelect(forms.RadioSelect):
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         option["hint"] = self.guidance.get(str(value), "")
+        if option["hint"] and "id" in option["attrs"]:
+            # Screen readers read where a choice leads as they reach it, not only after.
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_hint"
         return option
 
 

@@ -36,6 +36,8 @@ class Bar:
     label: str
     values: tuple[int, ...]
     segments: tuple[Segment, ...]
+    # (series label, value): what a table cell shows, under its column's name on a phone.
+    cells: tuple[tuple[str, int], ...] = ()
 
     @property
     def total(self) -> int:
@@ -77,5 +79,8 @@ class BarChart:
                 if end > x:
                     segments.append(Segment(tone=series.tone, x=x, width=end - x))
                 x = end
-            bars.append(Bar(label=label, values=tuple(values), segments=tuple(segments)))
+            cells = tuple((series.label, value) for series, value in zip(self.series, values))
+            bars.append(
+                Bar(label=label, values=tuple(values), segments=tuple(segments), cells=cells)
+            )
         return bars

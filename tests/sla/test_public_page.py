@@ -31,7 +31,7 @@ def test_public_page_needs_no_sign_in_and_lists_the_charter(client, db):
     )
     content = response.content.decode()
     assert "Acknowledge a complaint" in content
-    assert "<td>2 working days</td>" in content
+    assert '<td data-label="Within">2 working days</td>' in content
     assert "Customer services" in content
 
 
