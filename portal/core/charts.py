@@ -79,7 +79,9 @@ class BarChart:
                 if end > x:
                     segments.append(Segment(tone=series.tone, x=x, width=end - x))
                 x = end
-            cells = tuple((series.label, value) for series, value in zip(self.series, values))
+            cells = tuple(
+                (series.label, value) for series, value in zip(self.series, values, strict=True)
+            )
             bars.append(
                 Bar(label=label, values=tuple(values), segments=tuple(segments), cells=cells)
             )
