@@ -273,7 +273,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Emails are rows; this drains whatever the after-commit kick missed (a broker that
+    # was down, a worker that died). Claims make overlapping runs harmless.
+    "notifications-send-emails": {
+        "task": "portal.notifications.send_emails",
+        "schedule": 10.0,
+        "options": {"expires": 9},
+    },
 }
+# Seconds after which an email claimed by a sender that never finished is taken again.
+NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT = env_int("NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT", 300)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
