@@ -168,8 +168,11 @@ def kick_sender() -> None:
     from portal.notifications.tasks import send_emails
 
     try:
-        # No publish retries: a request must not wait on a broker that is down.
-        send_emails.apply_async(retry=False)
+        with send_emails.app.producer_or_acquire() as producer:
+            # One quick try: kombu would otherwise keep a request waiting for seconds on a
+            # broker that is down.
+            producer.connection.ensure_connection(max_retries=1, interval_start=0)
+            send_emails.apply_async(retry=False, producer=producer)
     except Exception:
         log.warning("Could not kick the email sender; the beat entry will send", exc_info=True)
 

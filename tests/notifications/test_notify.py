@@ -128,10 +128,12 @@ def test_notify_sends_email_only_after_the_commit(
 
 
 @pytest.fixture
-def broker_down():
+def broker_down(monkeypatch):
     """Celery really publishing, to a broker nobody answers (nothing listens on port 1)."""
     conf, amqp = celery_app.conf, celery_app.amqp
     kept = conf.broker_url, celery_app._pool, amqp._producer_pool
+    # Celery reads the variable before its own setting.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"
     celery_app._pool = amqp._producer_pool = None
     yield
