@@ -34,7 +34,7 @@ from portal.notifications.models import Email
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 200
+BATCH_SIZE = 100
 # A row claimed this many times and still not sent is left "failed" for staff to look into.
 MAX_ATTEMPTS = 5
 

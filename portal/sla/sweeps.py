@@ -209,6 +209,7 @@ def deliver_notices(notice_ids: list[int], *, claimed_at: dt.datetime) -> dict[i
     """
     notices = (
         Notice.objects.select_related("clock__service_level", "clock__centre")
+        .prefetch_related("clock__case")
         .filter(pk__in=notice_ids, state=Notice.State.SENDING, claimed_at=claimed_at)
         .order_by("pk")
     )
