@@ -281,8 +281,11 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 9},
     },
 }
-# Seconds after which an email claimed by a sender that never finished is taken again.
+# Seconds after which an email claimed by a sender that never finished is taken again. A
+# sender hands back a batch it has held for half of it, so it must leave room for a batch.
 NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT = env_int("NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT", 300)
+if NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT < 10:
+    raise ImproperlyConfigured("NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT must be at least 10 seconds.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -140,3 +140,14 @@ def test_concurrent_senders_send_each_email_exactly_once():
     assert len(mail.outbox) == 300
     assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 300
     assert set(Email.objects.values_list("state", "attempts")) == {("sent", 1)}
+
+
+def test_claim_timeout_too_short_to_send_a_batch_is_refused(tmp_path):
+    from tests.portal.test_settings import _settings_in_subprocess
+
+    result = _settings_in_subprocess(
+        {"PORTAL_DATA_DIR": str(tmp_path), "NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT": "5"},
+        "print(settings.NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT)",
+    )
+    assert result.returncode != 0
+    assert "NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT must be at least 10 seconds" in result.stderr
