@@ -116,7 +116,8 @@ class Email(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(Lower("address"), "key", name="email_unique_address_key")
+            # Key first: notify looks up the emails of an event by its key through this index.
+            models.UniqueConstraint("key", Lower("address"), name="email_unique_key_address")
         ]
         indexes = [
             models.Index(fields=["id"], condition=Q(state="pending"), name="email_pending"),
