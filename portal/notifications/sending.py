@@ -7,7 +7,9 @@ Exactly once, with several senders at the same time and any of them killed at an
   take different rows instead of queueing behind each other);
 * each email is marked sent, still conditional on that claim, as soon as the server has
   accepted it, so a crash loses at most the one message in flight;
-* a claim older than ``NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT`` is taken again by the next sender.
+* a claim older than ``NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT`` is taken again by the next sender;
+  so is an email the server refused for now (4xx), which waits that long before a retry,
+  up to ``MAX_ATTEMPTS``; a permanent refusal (5xx) fails the email at once.
   A sender stops sending from a batch it has held for half that time and hands the rest
   back, so a live sender never sends from a claim that may have been taken over.
 
@@ -139,26 +141,26 @@ def send_batch(batch: list[Email]) -> SendResult:
 
 
 def release(emails: list[Email], *, token) -> int:
-    """Hand claimed, unsent emails back to be sent by the next sender."""
+    """Hand claimed, unsent emails back to the next sender; nothing was tried, so the claim
+    does not count as an attempt (a mail server down for a while fails nothing)."""
     return Email.objects.filter(
         pk__in=[email.pk for email in emails], claim=token, state=Email.State.SENDING
-    ).update(state=Email.State.PENDING, claim=None, claimed_at=None)
+    ).update(state=Email.State.PENDING, claim=None, claimed_at=None, attempts=F("attempts") - 1)
 
 
 def _failed(email: Email, *, token, error, permanent: bool, result: SendResult) -> None:
     # One address the server refuses must not hold up the rest of the batch.
     log.warning("Could not email %s to %s: %s", email.key, email.address, error)
-    last_try = permanent or email.attempts >= MAX_ATTEMPTS
-    Email.objects.filter(pk=email.pk, claim=token).update(
-        state=Email.State.FAILED if last_try else Email.State.PENDING,
-        claim=None,
-        claimed_at=None,
-        error=str(error)[:1000],
-    )
-    if last_try:
+    if permanent or email.attempts >= MAX_ATTEMPTS:
+        Email.objects.filter(pk=email.pk, claim=token).update(
+            state=Email.State.FAILED, claim=None, error=str(error)[:1000]
+        )
         result.failed += 1
-    else:
-        result.retry += 1
+        return
+    # A refusal for now (4xx): the row stays claimed without an owner, so it is tried
+    # again once the claim is stale, not at once in a loop against a busy server.
+    Email.objects.filter(pk=email.pk, claim=token).update(claim=None, error=str(error)[:1000])
+    result.retry += 1
 
 
 def message(email: Email) -> EmailMultiAlternatives:

@@ -33,6 +33,7 @@ class Sink:
     def __init__(self):
         self.messages = []
         self.refused = set()
+        self.busy = set()
         self.connections = 0
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
@@ -43,6 +44,8 @@ class Sink:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
             return "550 5.1.1 No such mailbox here"
+        if address in self.busy:
+            return "450 4.2.1 Mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

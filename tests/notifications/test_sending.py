@@ -64,6 +64,24 @@ def test_smtp_refusal_of_one_address_does_not_stop_the_batch(smtp_sink):
     assert smtp_sink.connections == 1
 
 
+def test_refusal_for_now_is_tried_again_once_the_claim_is_stale(smtp_sink, settings):
+    settings.NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT = 300
+    queue(2)
+    smtp_sink.busy.add("learner0@example.org")
+
+    result = send_pending()
+
+    assert (result.sent, result.retry) == (1, 1)
+    busy = Email.objects.get(address="learner0@example.org")
+    assert (busy.state, busy.claim, "Mailbox busy" in busy.error) == ("sending", None, True)
+    assert claim_emails(limit=10) == []
+    smtp_sink.busy.clear()
+    later = busy.claimed_at + dt.timedelta(seconds=301)
+    assert send_batch(claim_emails(limit=10, now=later)).sent == 1
+    assert Email.objects.get(pk=busy.pk).attempts == 2
+    assert len(smtp_sink.messages) == 2
+
+
 def test_message_id_reaches_the_smtp_server(smtp_sink):
     [email] = queue(1)
     send_pending()
@@ -80,7 +98,8 @@ def test_mail_server_down_leaves_the_batch_waiting(settings):
     }
     result = send_pending()
     assert (result.sent, result.retry) == (0, 2)
-    assert set(Email.objects.values_list("state", "claim")) == {("pending", None)}
+    # Nothing was tried: the claim counts as no attempt, and nothing fails for an outage.
+    assert set(Email.objects.values_list("state", "claim", "attempts")) == {("pending", None, 0)}
 
 
 def test_fresh_claim_is_left_alone_and_a_stale_one_taken_again(settings):
