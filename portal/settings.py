@@ -346,7 +346,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5.0,
         "options": {"expires": 5},
     },
+    # Emails are rows; this drains whatever the after-commit kick missed (a broker that
+    # was down, a worker that died). Claims make overlapping runs harmless.
+    "notifications-send-emails": {
+        "task": "portal.notifications.send_emails",
+        "schedule": 10.0,
+        "options": {"expires": 9},
+    },
 }
+# Seconds after which an email claimed by a sender that never finished is taken again. A
+# sender hands back a batch it has held for half of it, so it must leave room for a batch.
+NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT = env_int("NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT", 300)
+if NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT < 10:
+    raise ImproperlyConfigured("NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT must be at least 10 seconds.")
 
 # The outbox (portal/outbox): tasks queued with the change that caused them, published after
 # the commit or, if the broker was unreachable, by the relay.

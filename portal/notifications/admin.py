@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.notifications.models import Notification
+from portal.notifications.models import Email, Notification
 
 
 @admin.register(Notification)
@@ -14,4 +14,16 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Notices come from events in the portal, never typed in by hand.
+        return False
+
+
+@admin.register(Email)
+class EmailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "address", "kind", "key", "state", "attempts", "sent_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["address", "key"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Email._meta.fields]
+
+    def has_add_permission(self, request):
         return False

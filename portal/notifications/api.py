@@ -1,27 +1,27 @@
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_view,
-    inline_serializer,
-)
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal.api.router import register
 from portal.notifications import services
+from portal.notifications.kinds import kind_choices
 from portal.notifications.models import Notification
-from portal.notifications.serializers import NotificationFilterSerializer, NotificationSerializer
-
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("unread", bool, description="Only unread (true) or read (false)."),
-            OpenApiParameter("kind", str, enum=Notification.Kind.values),
-        ]
-    )
+from portal.notifications.serializers import (
+    NotificationFilterSerializer,
+    NotificationSerializer,
+    PreferencesSerializer,
 )
+
+
+def _preferences(user) -> dict:
+    return {
+        "email_kinds": services.emailed_kinds(user),
+        "kinds": [{"code": code, "label": label} for code, label in kind_choices()],
+    }
+
+
+@extend_schema_view(list=extend_schema(parameters=[NotificationFilterSerializer]))
 @register("notifications", basename="notification")
 class NotificationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -59,3 +59,23 @@ class NotificationViewSet(
     def read_all(self, request):
         marked = services.mark_all_read(request.user)
         return Response({"marked": marked})
+
+    @extend_schema(
+        methods=["GET"],
+        responses=PreferencesSerializer,
+        description="Which kinds of notice come by email as well as to the inbox.",
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request=PreferencesSerializer,
+        responses=PreferencesSerializer,
+        description="Choose the kinds that come by email; every other kind comes to the "
+        "inbox only. An empty list means no email at all.",
+    )
+    @action(detail=False, methods=["get", "put"], pagination_class=None)
+    def preferences(self, request):
+        if request.method == "PUT":
+            given = PreferencesSerializer(data=request.data)
+            given.is_valid(raise_exception=True)
+            services.set_emailed_kinds(request.user, kinds=given.validated_data["email_kinds"])
+        return Response(PreferencesSerializer(_preferences(request.user)).data)

@@ -1,13 +1,183 @@
-"""Reading notices: the only changes a person makes to their own inbox.
+"""Notices: sending them (``notify``), reading them, and choosing what comes by email.
 
-Both functions are a single conditional ``UPDATE ... WHERE read_at IS NULL``: a notice read
-twice (two tabs, a retried request) keeps the time it was first read, and no lock is held.
+How an app tells people about a step of a case::
+
+    from portal.notifications import Address, Officers, Role, notify
+
+    notify(
+        key=f"complaint:{complaint.pk}:acknowledged",   # the event: once per person, ever
+        kind="complaint",                               # registered with register_kind
+        to=[Officers(complaint.centre), Role("Complaints investigator"), complaint.raised_by,
+            Address("parent@example.org", name="A. Parent")],
+        subject=f"{complaint.reference}: we have acknowledged your complaint",
+        body=render_to_string("complaints/email/acknowledged.txt", context),
+        reference=complaint.reference,
+        url=complaint.get_absolute_url(),
+    )
+
+Call it inside the transaction that takes the step: the inbox rows and the emails are rows
+of that transaction, so a step rolled back notifies nobody, and an email is never lost to a
+broker that is down at the commit (a sender is kicked after the commit, and a beat entry
+drains whatever is waiting every few seconds anyway).
+
+Reading: ``mark_read`` and ``mark_all_read`` are each a single conditional ``UPDATE ...
+WHERE read_at IS NULL``: a notice read twice keeps the time it was first read.
 """
 
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
 from django.utils import timezone
 
 from portal.errors import PortalError
-from portal.notifications.models import Notification
+from portal.notifications.kinds import check_kind, kind_choices
+from portal.notifications.models import Email, EmailOptOut, Notification
+from portal.notifications.recipients import Recipient, resolve_many
+
+log = logging.getLogger(__name__)
+
+SUBJECT_MAX = 200
+
+
+@dataclass
+class Event:
+    """One event to tell people about: the arguments of ``notify``, for ``notify_all``."""
+
+    key: str
+    kind: str
+    to: Iterable[Recipient]
+    subject: str
+    body: str
+    reference: str = ""
+    code: str = ""
+    url: str = ""
+    html: str | None = None
+
+    def __post_init__(self):
+        check_kind(self.kind)
+        if not self.key or len(self.key) > 120:
+            raise ValueError(f"A notice's key names its event in 1 to 120 characters: {self.key!r}")
+        for name, limit in (("reference", 40), ("code", 60), ("url", 300)):
+            if len(getattr(self, name)) > limit:
+                raise ValueError(f"A notice's {name} is at most {limit} characters.")
+        # A subject is one line (a line break in an email header is an injection).
+        subject = " ".join((self.subject or "").split())
+        if not subject:
+            raise ValueError("A notice needs a subject.")
+        if len(subject) > SUBJECT_MAX:
+            subject = subject[: SUBJECT_MAX - 1].rstrip() + "…"
+        self.subject = subject
+
+
+def notify(
+    *,
+    key: str,
+    kind: str,
+    to: Iterable[Recipient],
+    subject: str,
+    body: str,
+    reference: str = "",
+    code: str = "",
+    url: str = "",
+    html: str | None = None,
+    at: dt.datetime | None = None,
+) -> int:
+    """Tell ``to`` about the event ``key``; answer how many deliveries were added (inbox
+    notices plus emails). Calling it again for the same event adds nothing.
+
+    Everyone with an account gets the notice in their inbox, and by email unless they
+    chose not to for this kind; an ``Address`` gets the email only. ``url`` is the case's
+    path in the portal, for the inbox; put the full link in ``body`` (and ``html``) for
+    the email.
+    """
+    event = Event(
+        key=key, kind=kind, to=to, subject=subject, body=body, reference=reference,
+        code=code, url=url, html=html,
+    )  # fmt: skip
+    return notify_all([event], at=at)
+
+
+def notify_all(events: list[Event], *, at: dt.datetime | None = None) -> int:
+    """``notify`` for many events at once, in a handful of queries whatever their number.
+
+    Steps: resolve every event's recipients together; read who already has each event (a
+    retry adds nothing) and who opted out of email for its kind; insert the inbox notices
+    and the emails in bulk (a unique constraint stops a concurrent duplicate); after the
+    commit, kick a sender.
+    """
+    if not events:
+        return 0
+    at = at or timezone.now()
+    keys = {event.key for event in events}
+    if len(keys) != len(events):
+        raise ValueError("Each event in one call needs its own key.")
+    resolved = resolve_many([event.to for event in events])
+    people = {person.id for r in resolved for person in r.people}
+    kinds = {event.kind for event in events}
+    opted_out = set(
+        EmailOptOut.objects.filter(user_id__in=people, kind__in=kinds).values_list(
+            "user_id", "kind"
+        )
+    )
+    have_notice = set(
+        Notification.objects.filter(key__in=keys, user_id__in=people).values_list("user_id", "key")
+    )
+    have_email = {
+        (address.lower(), key)
+        for address, key in Email.objects.filter(key__in=keys).values_list("address", "key")
+    }
+    notices, emails = [], []
+    for event, recipients in zip(events, resolved, strict=True):
+        for person in recipients.people:
+            by_email = bool(person.email) and (person.id, event.kind) not in opted_out
+            if (person.id, event.key) not in have_notice:
+                notices.append(
+                    Notification(user_id=person.id, kind=event.kind, reference=event.reference,
+                                 code=event.code, url=event.url, subject=event.subject,
+                                 body=event.body, key=event.key, created_at=at,
+                                 emailed_at=at if by_email else None)
+                )  # fmt: skip
+            if by_email and (person.email.lower(), event.key) not in have_email:
+                have_email.add((person.email.lower(), event.key))
+                emails.append(_email(event, person.email, user_id=person.id, at=at))
+        for address in recipients.addresses:
+            if (address.email.lower(), event.key) not in have_email:
+                have_email.add((address.email.lower(), event.key))
+                emails.append(_email(event, address.email, name=address.name, at=at))
+    with transaction.atomic():
+        Notification.objects.bulk_create(notices, batch_size=1000, ignore_conflicts=True)
+        Email.objects.bulk_create(emails, batch_size=1000, ignore_conflicts=True)
+        if emails:
+            transaction.on_commit(kick_sender)
+    return len(notices) + len(emails)
+
+
+def _email(event: Event, address: str, *, at, user_id=None, name="") -> Email:
+    return Email(
+        key=event.key, kind=event.kind, address=address, name=name, user_id=user_id,
+        subject=event.subject, body=event.body, html=event.html or "", created_at=at,
+    )  # fmt: skip
+
+
+def kick_sender() -> None:
+    """Ask a worker to send what is waiting now; if the broker is down, the beat entry
+    that drains pending emails sends them a little later. Never raises into a request."""
+    from portal.notifications.tasks import send_emails
+
+    try:
+        with send_emails.app.producer_or_acquire() as producer:
+            # One quick try: kombu would otherwise keep a request waiting for seconds on a
+            # broker that is down.
+            producer.connection.ensure_connection(max_retries=1, interval_start=0)
+            send_emails.apply_async(retry=False, producer=producer)
+    except Exception:
+        log.warning("Could not kick the email sender; the beat entry will send", exc_info=True)
+
+
+# Reading ----------------------------------------------------------------------------------
 
 
 def mark_read(notification: Notification, *, by) -> Notification:
@@ -28,3 +198,23 @@ def mark_all_read(user) -> int:
 
 def unread_count(user) -> int:
     return Notification.objects.for_user(user).unread().count()
+
+
+# Email preferences ------------------------------------------------------------------------
+
+
+def emailed_kinds(user) -> list[str]:
+    """The kinds ``user`` receives by email as well as in the inbox."""
+    out = set(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True))
+    return [code for code, _ in kind_choices() if code not in out]
+
+
+def set_emailed_kinds(user, *, kinds: Iterable[str]) -> list[str]:
+    """Email ``user`` the ``kinds`` given and no others; answer the kinds now emailed."""
+    wanted = {check_kind(kind) for kind in kinds}
+    with transaction.atomic():
+        EmailOptOut.objects.filter(user=user).delete()
+        EmailOptOut.objects.bulk_create(
+            EmailOptOut(user=user, kind=code) for code, _ in kind_choices() if code not in wanted
+        )
+    return emailed_kinds(user)

@@ -4,11 +4,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView
+from django.views.generic import FormView, ListView
 
 from portal.calendar import local_time
 from portal.http import safe_next
 from portal.notifications import services
+from portal.notifications.forms import PreferencesForm
 from portal.notifications.models import Notification
 from portal.zones import viewer_zone
 
@@ -50,3 +51,18 @@ def mark_all_read(request):
     if marked:
         messages.success(request, f"{marked} notice{'s' if marked != 1 else ''} marked as read.")
     return _back(request)
+
+
+class PreferencesView(LoginRequiredMixin, FormView):
+    """Which kinds of notice also come by email; the inbox always has them all."""
+
+    template_name = "notifications/preferences.html"
+    form_class = PreferencesForm
+
+    def get_initial(self):
+        return {"email_kinds": services.emailed_kinds(self.request.user)}
+
+    def form_valid(self, form):
+        services.set_emailed_kinds(self.request.user, kinds=form.cleaned_data["email_kinds"])
+        messages.success(self.request, "Your email choices are saved.")
+        return redirect("notifications:preferences")

@@ -3,8 +3,9 @@
 Each pass reads a bounded batch through a partial index, so a sweep costs what is due, not
 what exists. Notices go out exactly once: a notice's identity is unique in the database,
 a sender claims it with a conditional update (and, on PostgreSQL, skips rows another
-sweep holds), and an in-portal notification is unique per person and notice. An email is
-claimed before it is sent, so a retry never sends it twice.
+sweep holds), and the notices are delivered through ``portal.notifications.notify_all``:
+an inbox notice is unique per person and notice, an email per address and notice, and an
+email is claimed by its sender before it goes out, so a retry never sends it twice.
 """
 
 import datetime as dt
@@ -13,9 +14,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -23,7 +22,8 @@ from django.utils import timezone
 
 from portal.calendar import LONDON, local_time, working_calendar
 from portal.core.models import AuditEvent
-from portal.notifications.models import Notification
+from portal.notifications.recipients import Officers, Role
+from portal.notifications.services import Event, notify_all
 from portal.sla.models import Clock, Notice
 from portal.sla.services import next_remind_at, reminder_schedule
 
@@ -73,16 +73,9 @@ def sweep(*, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE) -> Sw
     stop_claiming = time.monotonic() + SEND_BUDGET_SECONDS
     while time.monotonic() < stop_claiming:
         claimed = claim_notices(now=now, limit=batch_size)
-        for notice_id in claimed:
-            try:
-                outcome = deliver_notice(notice_id, claimed_at=now)
-            except Exception:
-                # One notice that cannot be sent must not hold up the others; its claim goes
-                # stale and a later sweep tries again, up to MAX_ATTEMPTS times.
-                log.exception("Could not send notice %s", notice_id)
-                continue
-            result.sent += outcome == Notice.State.SENT
-            result.dropped += outcome == Notice.State.DROPPED
+        outcomes = deliver_notices(claimed, claimed_at=now).values()
+        result.sent += sum(outcome == Notice.State.SENT for outcome in outcomes)
+        result.dropped += sum(outcome == Notice.State.DROPPED for outcome in outcomes)
         if len(claimed) < batch_size:
             break
     return result
@@ -200,86 +193,87 @@ def claim_notices(*, now: dt.datetime, limit: int) -> list[int]:
 
 
 def deliver_notice(notice_id: int, *, claimed_at: dt.datetime) -> str | None:
-    """Send a claimed notice; answer what became of it ("sent" or "dropped" when no longer
-    needed), or None when the claim was lost to another sweep.
+    """Send one claimed notice; answer what became of it ("sent", or "dropped" when no
+    longer needed), or None when the claim was lost to another sweep."""
+    return deliver_notices([notice_id], claimed_at=claimed_at).get(notice_id)
 
-    Steps: drop a reminder whose clock stopped meanwhile; in one transaction add an
-    in-portal notification for each recipient who lacks one (unique per person, so a retry
-    adds nothing), claim their emails and mark the notice sent, but only while the claim is
-    still ours; after commit, send the claimed emails.
+
+def deliver_notices(notice_ids: list[int], *, claimed_at: dt.datetime) -> dict[int, str | None]:
+    """Send a batch of notices claimed at ``claimed_at``; answer each one's outcome.
+
+    Steps: drop the reminders whose clock stopped meanwhile; write each notice's words;
+    in one transaction keep only the notices whose claim is still ours, mark them sent (or
+    dropped) and hand them to ``notify_all``, which adds the inbox notices and queues the
+    emails (unique per person and notice, so a retry after a crash adds nothing). The
+    emails go out after the commit.
     """
-    notice = (
+    notices = (
         Notice.objects.select_related("clock__service_level", "clock__centre")
-        .filter(pk=notice_id)
-        .first()
+        .prefetch_related("clock__case")
+        .filter(pk__in=notice_ids, state=Notice.State.SENDING, claimed_at=claimed_at)
+        .order_by("pk")
     )
-    if notice is None:
-        return None
-    clock = notice.clock
-    mine = Notice.objects.filter(pk=notice_id, state=Notice.State.SENDING, claimed_at=claimed_at)
-    outdated = notice.round != clock.round or clock.state != Clock.State.RUNNING
-    if notice.kind == Notice.Kind.REMINDER and outdated:
-        dropped = mine.update(state=Notice.State.DROPPED, sent_at=claimed_at)
-        return Notice.State.DROPPED if dropped else None
-    recipients, zone = _recipients(notice)
+    dropped, events = [], {}
+    for notice in notices:
+        clock = notice.clock
+        outdated = notice.round != clock.round or clock.state != Clock.State.RUNNING
+        if notice.kind == Notice.Kind.REMINDER and outdated:
+            dropped.append(notice.pk)
+            continue
+        try:
+            events[notice.pk] = _event(notice)
+        except Exception:
+            # One notice that cannot be written must not hold up the others; its claim
+            # goes stale and a later sweep tries again, up to MAX_ATTEMPTS times.
+            log.exception("Could not write notice %s", notice.pk)
+    outcomes: dict[int, str | None] = {pk: None for pk in notice_ids}
+    with transaction.atomic():
+        # Only the sweep that still holds the claim sends; a slow one that lost it to a
+        # later sweep (its claim went stale) finds nothing here.
+        mine = set(
+            Notice.objects.select_for_update()
+            .filter(pk__in=[*dropped, *events], state=Notice.State.SENDING, claimed_at=claimed_at)
+            .values_list("pk", flat=True)
+        )
+        gone = [pk for pk in dropped if pk in mine]
+        sent = [pk for pk in events if pk in mine]
+        Notice.objects.filter(pk__in=gone).update(state=Notice.State.DROPPED, sent_at=claimed_at)
+        Notice.objects.filter(pk__in=sent).update(state=Notice.State.SENT, sent_at=timezone.now())
+        notify_all([events[pk] for pk in sent], at=claimed_at)
+    outcomes.update(dict.fromkeys(gone, Notice.State.DROPPED))
+    outcomes.update(dict.fromkeys(sent, Notice.State.SENT))
+    return outcomes
+
+
+def _event(notice: Notice) -> Event:
+    """The notice in words, to whom it goes: the centre's officers for a reminder of what
+    the centre must do (in the centre's time zone), else the rule's staff roles."""
+    clock, rule = notice.clock, notice.clock.service_level
+    if notice.kind == Notice.Kind.REMINDER and rule.centre_responsible:
+        to = [Officers(clock.centre)] if clock.centre else []
+        zone = clock.centre.zone if clock.centre else LONDON
+    else:
+        roles = rule.breach_roles if notice.kind == Notice.Kind.BREACH else [rule.responsible]
+        to, zone = [Role(name) for name in roles if name], LONDON
     case = clock.case
     path = case.get_absolute_url() if case is not None else ""
-    key = f"sla:notice:{notice.pk}"
     context = {
         "notice": notice,
         "clock": clock,
-        "rule": clock.service_level,
+        "rule": rule,
         "due": local_time(clock.due_at, zone),
         "zone": zone,
         "url": f"{settings.PORTAL_BASE_URL}{path}",
         "portal_name": settings.PORTAL_NAME,
     }
-    subject = " ".join(render_to_string("sla/email/notice_subject.txt", context).split())
-    body = render_to_string("sla/email/notice.txt", context)
-    html = render_to_string("sla/email/notice.html", context)
-    with transaction.atomic():
-        if not mine.update(state=Notice.State.SENT, sent_at=timezone.now()):
-            return None
-        # Those notified by an earlier attempt that died keep what they had; in particular
-        # their email was claimed then, and is never sent twice.
-        already = (
-            set(Notification.objects.filter(key=key).values_list("user_id", flat=True))
-            if notice.attempts > 1
-            else set()
-        )
-        new = [user for user in recipients if user.pk not in already]
-        Notification.objects.bulk_create(
-            [
-                Notification(user=user, kind=notice.kind, reference=clock.reference,
-                             code=clock.code, url=path, subject=subject[:200], body=body,
-                             key=key, created_at=claimed_at,
-                             emailed_at=claimed_at if user.email else None)
-                for user in new
-            ]
-        )  # fmt: skip
-        addresses = [user.email for user in new if user.email]
-        transaction.on_commit(lambda: _email(key, addresses, subject=subject, body=body, html=html))
-    return Notice.State.SENT
-
-
-def _recipients(notice: Notice):
-    users = get_user_model().objects.filter(is_active=True)
-    clock, rule = notice.clock, notice.clock.service_level
-    if notice.kind == Notice.Kind.REMINDER and rule.centre_responsible:
-        if clock.centre is None:
-            return [], LONDON
-        return list(users.filter(memberships__centre=clock.centre).distinct()), clock.centre.zone
-    roles = rule.breach_roles if notice.kind == Notice.Kind.BREACH else [rule.responsible]
-    return list(users.filter(is_staff=True, groups__name__in=roles).distinct()), LONDON
-
-
-def _email(key: str, addresses: list[str], *, subject: str, body: str, html: str) -> None:
-    # One message per person: recipients never see each other's addresses.
-    for address in addresses:
-        message = EmailMultiAlternatives(subject, body, to=[address])
-        message.attach_alternative(html, "text/html")
-        try:
-            message.send()
-        except Exception:
-            # The in-portal notice stands; the email was claimed and is not tried again.
-            log.exception("Could not email notice %s to %s", key, address)
+    return Event(
+        key=f"sla:notice:{notice.pk}",
+        kind=notice.kind,
+        to=to,
+        subject=render_to_string("sla/email/notice_subject.txt", context),
+        body=render_to_string("sla/email/notice.txt", context),
+        html=render_to_string("sla/email/notice.html", context),
+        reference=clock.reference,
+        code=clock.code,
+        url=path,
+    )

@@ -1,0 +1,182 @@
+"""Sending the queued emails: claimed in batches, one SMTP connection per batch.
+
+Exactly once, with several senders at the same time and any of them killed at any moment:
+
+* a sender claims a batch with one conditional ``UPDATE`` that tags the rows with its own
+  ``claim`` (on PostgreSQL the candidates are read ``FOR UPDATE SKIP LOCKED``, so senders
+  take different rows instead of queueing behind each other);
+* each email is marked sent, still conditional on that claim, as soon as the server has
+  accepted it, so a crash loses at most the one message in flight;
+* a claim older than ``NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT`` is taken again by the next sender;
+  so is an email the server refused for now (4xx), which waits that long before a retry,
+  up to ``MAX_ATTEMPTS``; a permanent refusal (5xx) fails the email at once.
+  A sender stops sending from a batch it has held for half that time and hands the rest
+  back, so a live sender never sends from a claim that may have been taken over.
+
+The one window that cannot be closed: a sender killed after the server accepted a message
+and before the row was marked sent. The message is sent again after the claim goes stale,
+with the same ``Message-ID`` (``<email-ID@domain>``), so it can be recognised as a duplicate.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+import time
+import uuid
+from dataclasses import dataclass
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from portal.notifications.models import Email
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+# A row claimed this many times and still not sent is left "failed" for staff to look into.
+MAX_ATTEMPTS = 5
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    failed: int = 0
+    retry: int = 0
+
+
+def claim_timeout() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT)
+
+
+def send_pending(*, budget_seconds: float = 50, batch_size: int = BATCH_SIZE) -> SendResult:
+    """Send what is waiting, batch after batch, until nothing is or ``budget_seconds`` pass."""
+    result = SendResult()
+    stop = time.monotonic() + budget_seconds
+    while time.monotonic() < stop:
+        batch = claim_emails(limit=batch_size)
+        if not batch:
+            break
+        outcome = send_batch(batch)
+        result.sent += outcome.sent
+        result.failed += outcome.failed
+        result.retry += outcome.retry
+        if len(batch) < batch_size:
+            break
+    return result
+
+
+def claim_emails(*, limit: int, now: dt.datetime | None = None) -> list[Email]:
+    """Claim up to ``limit`` emails: pending ones first, then those whose sender died."""
+    now = now or timezone.now()
+    before = now - claim_timeout()
+    token = uuid.uuid4()
+    with transaction.atomic():
+        # Claimed too often: something about the row itself fails; stop trying.
+        Email.objects.stale(before).filter(attempts__gte=MAX_ATTEMPTS).update(
+            state=Email.State.FAILED, claim=None
+        )
+        ready = Email.objects.ready().order_by("pk")
+        stale = Email.objects.stale(before).order_by("claimed_at")
+        ids = list(ready.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+        if len(ids) < limit:
+            ids += stale.select_for_update(skip_locked=True).values_list("pk", flat=True)[
+                : limit - len(ids)
+            ]
+        if not ids:
+            return []
+        # The conditions repeat the selection: where rows are not locked (SQLite), or a row
+        # changed since it was read, another sender's update matches nothing.
+        Email.objects.filter(
+            Q(state=Email.State.PENDING) | Q(state=Email.State.SENDING, claimed_at__lt=before),
+            pk__in=ids,
+        ).update(state=Email.State.SENDING, claim=token, claimed_at=now, attempts=F("attempts") + 1)
+    return list(Email.objects.filter(claim=token, state=Email.State.SENDING).order_by("pk"))
+
+
+def send_batch(batch: list[Email]) -> SendResult:
+    """Send a claimed batch over one connection, marking each email as the server takes it."""
+    result = SendResult()
+    if not batch:
+        return result
+    token = batch[0].claim
+    # Half the timeout: well before another sender may take the claim over.
+    give_up = time.monotonic() + claim_timeout().total_seconds() / 2
+    connection = mailers.default
+    try:
+        connection.open()
+        for index, email in enumerate(batch):
+            if time.monotonic() > give_up:
+                release(batch[index:], token=token)
+                result.retry += len(batch) - index
+                break
+            try:
+                connection.send_messages([message(email)])
+            except smtplib.SMTPResponseException as error:
+                permanent = 500 <= error.smtp_code < 600
+                _failed(email, token=token, error=error, permanent=permanent, result=result)
+            except smtplib.SMTPRecipientsRefused as error:
+                codes = [code for code, _ in error.recipients.values()]
+                permanent = all(500 <= code < 600 for code in codes)
+                _failed(email, token=token, error=error, permanent=permanent, result=result)
+            except (smtplib.SMTPException, OSError) as error:
+                # The connection itself broke: this one is tried again, on a new connection.
+                _failed(email, token=token, error=error, permanent=False, result=result)
+                connection.close()
+                connection.open()
+            else:
+                result.sent += Email.objects.filter(pk=email.pk, claim=token).update(
+                    state=Email.State.SENT, sent_at=timezone.now(), claim=None, error=""
+                )
+    except (smtplib.SMTPException, OSError):
+        # No connection at all: everything not yet sent waits for the next sender.
+        log.exception("Could not reach the mail server")
+        result.retry += release(batch, token=token)
+    finally:
+        connection.close()
+    return result
+
+
+def release(emails: list[Email], *, token) -> int:
+    """Hand claimed, unsent emails back to the next sender; nothing was tried, so the claim
+    does not count as an attempt (a mail server down for a while fails nothing)."""
+    return Email.objects.filter(
+        pk__in=[email.pk for email in emails], claim=token, state=Email.State.SENDING
+    ).update(state=Email.State.PENDING, claim=None, claimed_at=None, attempts=F("attempts") - 1)
+
+
+def _failed(email: Email, *, token, error, permanent: bool, result: SendResult) -> None:
+    # One address the server refuses must not hold up the rest of the batch.
+    log.warning("Could not email %s to %s: %s", email.key, email.address, error)
+    if permanent or email.attempts >= MAX_ATTEMPTS:
+        Email.objects.filter(pk=email.pk, claim=token).update(
+            state=Email.State.FAILED, claim=None, error=str(error)[:1000]
+        )
+        result.failed += 1
+        return
+    # A refusal for now (4xx): the row stays claimed without an owner, so it is tried
+    # again once the claim is stale, not at once in a loop against a busy server.
+    Email.objects.filter(pk=email.pk, claim=token).update(claim=None, error=str(error)[:1000])
+    result.retry += 1
+
+
+def message(email: Email) -> EmailMultiAlternatives:
+    """The email as it goes out, with a ``Message-ID`` made from its row: the same message
+    sent twice (the window after a crash) has the same identity."""
+    mail = EmailMultiAlternatives(
+        email.subject,
+        email.body,
+        to=[formataddr((email.name, email.address)) if email.name else email.address],
+        headers={"Message-ID": message_id(email.pk)},
+    )
+    if email.html:
+        mail.attach_alternative(email.html, "text/html")
+    return mail
+
+
+def message_id(pk: int) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "exams-portal"
+    return f"<email-{pk}@{domain}>"
