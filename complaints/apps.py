@@ -10,6 +10,7 @@ class ComplaintsConfig(AppConfig):
         from portal.accounts import roles
         from portal.core.demo import register_demo_step
         from portal.core.home import register_home_section
+        from portal.notifications import register_kind
 
         case = [f"complaints.{a}_complaint" for a in ("view", "change")]
         thread = ["complaints.view_message", "complaints.add_message", "complaints.view_attachment"]
@@ -22,6 +23,7 @@ class ComplaintsConfig(AppConfig):
             roles.DIRECTOR, [*case, *thread, "complaints.decide_escalation", *restrictions]
         )
         register_home_section(queries.home_section)
+        register_kind("restriction", "How we deal with your contact")
         # The past first, so that references follow the order in which cases came in.
         register_demo_step(demo_history.seed_history)
         register_demo_step(demo.seed_complaints)

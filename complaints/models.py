@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.cases.models import Case, CaseQuerySet
+from portal.notifications import Address, Officers
 from portal.workflow import Moves, move
 
 FOUR_DIGITS = RegexValidator(r"^[0-9]{4}$", "Four digits, e.g. 0580.")
@@ -294,14 +295,17 @@ class Complaint(Case):
     def get_absolute_url(self):
         return reverse("complaints:detail", args=[self.reference])
 
-    @property
-    def notify_address(self) -> str:
-        """Where notices about the case go: the person who raised it, else the centre."""
+    def complainants(self) -> list:
+        """Who hears of every step: the centre's exams officers, whoever raised it with an
+        account, and the address a learner or parent without one gave."""
+        to = []
+        if self.centre_id is not None:
+            to.append(Officers(self.centre_id))
+        if self.submitted_by is not None and not self.submitted_by.is_staff:
+            to.append(self.submitted_by)
         if self.contact_email:
-            return self.contact_email
-        if self.submitted_by and self.submitted_by.email:
-            return self.submitted_by.email
-        return self.centre.email if self.centre else ""
+            to.append(Address(self.contact_email, name=self.contact_name))
+        return to
 
 
 class Message(models.Model):

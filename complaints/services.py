@@ -6,8 +6,10 @@ the clocks move in the same transaction; emails leave after the commit.
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from complaints.attachments import ATTACHMENTS
@@ -23,22 +25,18 @@ from complaints.models import (
     Submitter,
 )
 from complaints.routing import LEARNER_TYPES, route_submission
-from complaints.tasks import (
-    send_escalation_email,
-    send_message_email,
-    send_restriction_email,
-)
 from portal import audit
 from portal.accounts.models import User
+from portal.accounts.roles import DIRECTOR
 from portal.calendar import end_of_day, london_date, long_date
 from portal.cases.services import AlreadyClaimed, claim_case, open_case
 from portal.errors import PortalError, TransitionNotAllowed
-from portal.outbox.services import enqueue
+from portal.notifications import Address, Role, notify
 from portal.permissions import centres_visible_to, is_staff_user
 from portal.sla import services as sla
 from portal.storage import files_discarded_on_failure
 from portal.uploads.services import attach_files, check_files
-from portal.workflow import authorize, transition
+from portal.workflow import actions_for, authorize, transition
 
 Status = Complaint.Status
 
@@ -106,21 +104,47 @@ def _tell(
     *,
     kind: str,
     by: User | None = None,
-    email: bool = True,
+    step: str = "",
     at: dt.datetime | None = None,
 ) -> Message:
-    """Write to the complainant on the thread, and by email once the change is committed."""
+    """Write to the complainant on the thread, and tell them: a notice in the portal inbox
+    of the centre's officers, and an email (after the commit) to whoever chose email for
+    this kind of step, or to the address a learner or parent gave."""
+    at = at or timezone.now()
     message = Message.objects.create(
         complaint=complaint,
         kind=kind,
         author=by if by is not None and by.is_authenticated else None,
         from_staff=True,
         body=body,
-        created_at=at or timezone.now(),
+        created_at=at,
     )
-    if email and complaint.notify_address:
-        enqueue(send_message_email, message_id=message.pk)
+    context = {"complaint": complaint, "message": message, "base_url": settings.PORTAL_BASE_URL}
+    notify(
+        key=f"complaint:{complaint.pk}:message:{message.pk}",
+        kind=step or STEPS[kind],
+        to=complaint.complainants(),
+        # A subject typed with line breaks must not break the email's header.
+        subject=" ".join(
+            f"{complaint.reference}: {message.get_kind_display()} – {complaint.subject}".split()
+        ),
+        body=render_to_string("complaints/email/message.txt", context),
+        reference=complaint.reference,
+        url=complaint.get_absolute_url(),
+        at=at,
+    )
     return message
+
+
+# The kind of notice each letter to the complainant is (a person chooses kinds for email).
+STEPS = {
+    Message.Kind.NOTICE: "received",
+    Message.Kind.ACKNOWLEDGEMENT: "acknowledged",
+    Message.Kind.PROGRESS: "progress",
+    Message.Kind.RESPONSE: "answered",
+    Message.Kind.DECISION: "decided",
+    Message.Kind.MESSAGE: "message",
+}
 
 
 def _restricted(*, email: str, user: User | None) -> ContactRestriction | None:
@@ -397,7 +421,17 @@ def escalate_complaint(
                 body=reasons,
                 created_at=at,
             )
-            enqueue(send_escalation_email, complaint_id=complaint.pk)
+            context = {"complaint": complaint, "base_url": settings.PORTAL_BASE_URL}
+            notify(
+                key=f"complaint:{complaint.pk}:escalated",
+                kind="escalated",
+                to=[Role(DIRECTOR)],
+                subject=f"{complaint.reference}: a Director's review is asked for",
+                body=render_to_string("complaints/email/escalation.txt", context),
+                reference=complaint.reference,
+                url=complaint.get_absolute_url(),
+                at=at,
+            )
     return complaint
 
 
@@ -469,27 +503,44 @@ def close_held(
             at=at,
         )
         if moved:
-            _tell(complaint, reason, kind=Message.Kind.NOTICE, by=by, at=at)
+            _tell(complaint, reason, kind=Message.Kind.NOTICE, step="decided", by=by, at=at)
     return complaint
 
 
 def add_message(complaint: Complaint, *, by: User, body: str, files=()) -> Message:
     """A letter on the thread, from the complainant's centre or from staff."""
     body = _require(body, field="body", message="Write your message.")
-    if complaint.status == Status.CLOSED and not by.is_staff:
+    authorize(complaint, "reply", by=by)
+    if not any(m.name == "reply" for m in actions_for(by, complaint)):
         raise TransitionNotAllowed(
             "This complaint is closed: the Director's review was the final step."
         )
-    authorize(complaint, "reply", by=by)
     checked = check_files(files, policy=ATTACHMENTS)
     with files_discarded_on_failure(), transaction.atomic():
         if by.is_staff:
             message = _tell(complaint, body, kind=Message.Kind.MESSAGE, by=by)
         else:
             message = Message.objects.create(complaint=complaint, author=by, body=body)
+            _tell_investigator(complaint, message)
         message.files.add(*attach_files(complaint, checked, policy=ATTACHMENTS, by=by))
         audit.record(complaint, "message", by=by, summary=body[:120])
     return message
+
+
+def _tell_investigator(complaint: Complaint, message: Message) -> None:
+    """The senior manager investigating hears of the complainant's letter at once."""
+    if complaint.assigned_to_id is None:
+        return
+    context = {"complaint": complaint, "message": message, "base_url": settings.PORTAL_BASE_URL}
+    notify(
+        key=f"complaint:{complaint.pk}:message:{message.pk}",
+        kind="message",
+        to=[complaint.assigned_to],
+        subject=" ".join(f"{complaint.reference}: a new message – {complaint.subject}".split()),
+        body=render_to_string("complaints/email/message.txt", context),
+        reference=complaint.reference,
+        url=complaint.get_absolute_url(),
+    )
 
 
 def analyse_complaint(
@@ -557,8 +608,16 @@ def record_restriction(
             summary=restriction.get_criterion_display()[:300],
             data={"criterion": criterion, "action": action},
         )
-        if email:
-            enqueue(send_restriction_email, restriction_id=restriction.pk)
+        contact = user if user is not None and user.email.lower() == email else None
+        notify(
+            key=f"restriction:{restriction.pk}",
+            kind="restriction",
+            to=[contact or Address(email)] if email else [],
+            subject="How we will deal with your contact with us",
+            body=render_to_string("complaints/email/restriction.txt", {"r": restriction}),
+            reference=complaint.reference if complaint is not None else "",
+            url=complaint.get_absolute_url() if complaint is not None and contact else "",
+        )
     return restriction
 
 

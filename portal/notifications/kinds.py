@@ -9,7 +9,21 @@ drawn from here. Sending a kind nobody registered is a programming error and rai
 REMINDER = "reminder"
 BREACH = "breach"
 
-_kinds: dict[str, str] = {REMINDER: "Reminder", BREACH: "Deadline missed"}
+# The steps every case type has, named once so that two apps never label them differently
+# and a person's email choices mean the same for complaints, applications and enquiries.
+_kinds: dict[str, str] = {
+    REMINDER: "Reminder",
+    BREACH: "Deadline missed",
+    "received": "Received",
+    "acknowledged": "Acknowledged",
+    "message": "Message",
+    "progress": "Progress update",
+    "requested": "Something is asked of you",
+    "answered": "Answered",
+    "escalated": "Escalated",
+    "decided": "Decided",
+    "released": "Released",
+}
 
 
 class UnknownKind(LookupError):

@@ -40,7 +40,7 @@ def test_public_complaint_about_a_direct_service_is_taken_on_and_confirmed(
         "learner",
         None,
     )
-    assert [m.to for m in mailoutbox] == [["grace@example.org"]]
+    assert [m.to for m in mailoutbox] == [["Grace Adams <grace@example.org>"]]
     assert complaint.reference in mailoutbox[0].body
     sent = client.get(response.url)
     assert complaint.reference in sent.text

@@ -94,12 +94,14 @@ def test_chart_gives_the_same_figures_in_a_table():
         '<th scope="col" class="number">Total</th>'
     ) in html
     assert (
-        '<th scope="row">Oct</th> <td class="number">3</td><td class="number">1</td> '
-        '<td class="number">4</td>'
+        '<th scope="row">Oct</th> <td class="number" data-label="Met on time">3</td>'
+        '<td class="number" data-label="Finished late">1</td> '
+        '<td class="number" data-label="Total">4</td>'
     ) in html
     assert (
-        '<th scope="row">Nov</th> <td class="number">0</td><td class="number">2</td> '
-        '<td class="number">2</td>'
+        '<th scope="row">Nov</th> <td class="number" data-label="Met on time">0</td>'
+        '<td class="number" data-label="Finished late">2</td> '
+        '<td class="number" data-label="Total">2</td>'
     ) in html
 
 
