@@ -288,5 +288,5 @@ def test_dashboard_shows_medians_beside_the_limit_in_its_unit(staff_client, cloc
     assert "within 2 working days" in content
     assert '<td data-label="Median time taken">1 working day</td>' in content
     assert "within 1 week" in content
-    assert "<td>0.3 weeks</td>" in content
+    assert '<td data-label="Median time taken">0.3 weeks</td>' in content
     assert "hours</td>" not in content
