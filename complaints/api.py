@@ -10,6 +10,7 @@ from complaints.serializers import (
     AnalyseSerializer,
     AssignSerializer,
     AttachmentSerializer,
+    AttachmentUploadSerializer,
     ComplaintCreateSerializer,
     ComplaintSerializer,
     DecisionSerializer,
@@ -112,8 +113,12 @@ class ComplaintViewSet(mixins.CreateModelMixin, CaseViewSet):
             case, by=request.user, root_cause=root_cause, improvement_action=improvement_action
         )
 
-    @extend_schema(request=NewMessageSerializer, responses=MessageSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=MessageSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=NewMessageSerializer, responses={201: MessageSerializer}
+    )
+    # The thread comes whole, as an array: one case's correspondence is never long.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def messages(self, request, reference=None):
         complaint = self.get_object()
         if request.method == "POST":
@@ -127,8 +132,13 @@ class ComplaintViewSet(mixins.CreateModelMixin, CaseViewSet):
         thread = complaint.messages.select_related("author").prefetch_related("attachments")
         return Response(MessageSerializer(thread, many=True).data)
 
-    @extend_schema(responses=AttachmentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=AttachmentUploadSerializer,
+        responses={201: AttachmentSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def attachments(self, request, reference=None):
         """List the case's files, or add one (multipart ``file``): 415 for a type refused,
         413 over the size limit."""
