@@ -21,11 +21,13 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.views import APIView
 
 from complaints.models import Complaint
 from portal.cases.models import Case
+from tests.isolation.world import PDF
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,9 @@ BODIES = {
         "details": "Forty emails in a day.",
     },
     "assign": lambda world: {"assigned_to": world.staff.username},
+    "attachments": lambda world: {
+        "file": SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
+    },
 }
 
 
