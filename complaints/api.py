@@ -9,6 +9,7 @@ from complaints.models import Complaint, Submitter
 from complaints.serializers import (
     AnalyseSerializer,
     AssignSerializer,
+    AttachmentUploadSerializer,
     ComplaintCreateSerializer,
     ComplaintFileSerializer,
     ComplaintSerializer,
@@ -112,8 +113,12 @@ class ComplaintViewSet(mixins.CreateModelMixin, CaseViewSet):
             case, by=request.user, root_cause=root_cause, improvement_action=improvement_action
         )
 
-    @extend_schema(request=NewMessageSerializer, responses=MessageSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=MessageSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=NewMessageSerializer, responses={201: MessageSerializer}
+    )
+    # The thread comes whole, as an array: one case's correspondence is never long.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def messages(self, request, reference=None):
         complaint = self.get_object()
         if request.method == "POST":
@@ -131,8 +136,13 @@ class ComplaintViewSet(mixins.CreateModelMixin, CaseViewSet):
         context = self.get_serializer_context()
         return Response(MessageSerializer(thread, many=True, context=context).data)
 
-    @extend_schema(responses=ComplaintFileSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=ComplaintFileSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=AttachmentUploadSerializer,
+        responses={201: ComplaintFileSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def attachments(self, request, reference=None):
         """List the case's files, or add one (multipart ``file``): 415 for a type refused,
         413 over the size limit."""

@@ -135,3 +135,12 @@ class AnalyseSerializer(serializers.Serializer):
 class NewMessageSerializer(serializers.Serializer):
     body = serializers.CharField()
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    """The multipart body of ``POST …/attachments/`` (for the schema: the view reads the
+    files itself, with the same checks as a message's)."""
+
+    file = serializers.ListField(child=serializers.FileField(), required=False)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False)
+    body = serializers.CharField(required=False, allow_blank=True)

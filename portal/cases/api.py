@@ -9,6 +9,7 @@ centre's case, 403 for staff whose role does not work with this kind of case), t
 
 from functools import wraps
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -59,6 +60,25 @@ class CaseSerializer(serializers.ModelSerializer):
     class Meta:
         fields = ["reference", "status", "centre", "created_at", "deadlines", "actions"]
         read_only_fields = fields
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if isinstance(field, serializers.ChoiceField) and field.read_only:
+                # DRF drops allow_blank from read-only fields; the schema needs it to say
+                # that a blank choice (no root cause yet) comes back as "".
+                model_field = _model_field(self.Meta.model, field.source or name)
+                if model_field is not None:
+                    field.allow_blank = model_field.blank
+                    field.allow_null = model_field.null
+        return fields
+
+
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 class CaseFilters(serializers.Serializer):
@@ -129,6 +149,9 @@ class CaseFilterBackend(BaseFilterBackend):
         return queryset
 
     def get_schema_operation_parameters(self, view):
+        if view.action != "list":
+            # An action that answers an array (a case's messages) is filtered by none of these.
+            return []
         staff_filters = getattr(view, "staff_filters", {})
         params = [
             _param("status", "Only this status.", enum=self._choices(view, "status")),

@@ -1,0 +1,266 @@
+"""Every route of the URL configuration, and how the matrix fills and classifies each one.
+
+The routes come from walking ``get_resolver()`` (the router of ``/api/v1/`` included), so a
+new app's routes are in the matrix from its first commit. What the walk cannot know is
+written down here, and a route the matrix cannot place fails with a message saying which of
+these to extend:
+
+* ``FILL``: route name -> function building the path parameters from the world's centre A
+  (``Side``), for every route with a path parameter. Case moves (views carrying
+  ``case_move``) are filled without an entry, from a case whose status the move starts from.
+* ``SHARED``: routes with a path parameter that name nothing of a centre's (a series, a
+  password-reset link): every officer may open them.
+* ``PUBLIC_PAGES`` / ``PUBLIC_API``: what anyone may open without signing in.
+* ``STAFF_PAGES``: staff pages outside ``/admin/``; everything under ``/admin/`` is staff's.
+* ``BODIES``: a plausible body for a POST, by move or action name, so that a route that
+  forgot to check who is asking would act on it.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.views import APIView
+
+from complaints.models import Complaint
+from portal.cases.models import Case
+from tests.isolation.world import PDF
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # namespaced, e.g. "complaints:detail" or "complaint-messages"
+    pattern: str  # the full pattern, for messages
+    callback: object
+    params: tuple[str, ...]
+    namespace: str
+
+    def __str__(self):
+        return self.name or self.pattern
+
+    @property
+    def is_api(self) -> bool:
+        cls = getattr(self.callback, "cls", None)
+        return isinstance(cls, type) and issubclass(cls, APIView)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.pattern.startswith("admin/")
+
+    @property
+    def api_methods(self) -> list[str]:
+        """The methods an API route answers (besides HEAD and OPTIONS)."""
+        actions = getattr(self.callback, "actions", None)
+        if actions:
+            return sorted(actions)
+        cls = self.callback.cls
+        return [m for m in ("get", "post", "put", "patch", "delete") if hasattr(cls, m)]
+
+    def action(self, method: str):
+        """The viewset method serving ``method``, or the view function itself."""
+        actions = getattr(self.callback, "actions", None)
+        if actions and method in actions:
+            return getattr(self.callback.cls, actions[method], None)
+        return self.callback
+
+    @property
+    def case_move(self) -> str | None:
+        """The name of the case move this route makes, if it makes one."""
+        if self.is_api:
+            return getattr(self.action("post"), "case_move", None)
+        return getattr(self.callback, "case_move", None)
+
+    def case_model(self):
+        """The case type a move route works on: the viewset's ``model``, or for a page the
+        one case type of the route's app whose table has the move."""
+        if self.is_api:
+            return self.callback.cls.model
+        found = [
+            model
+            for model in apps.get_models()
+            if issubclass(model, Case)
+            and model._meta.app_label == self.namespace.split(":")[0]
+            and self.case_move in model.MOVES.names()
+        ]
+        if len(found) != 1:
+            raise LookupError(
+                f"{self}: {len(found)} case types of app {self.namespace!r} have the move "
+                f"{self.case_move!r}; add an entry for {self.name!r} to FILL."
+            )
+        return found[0]
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry, namespace
+
+
+def all_routes() -> list[Route]:
+    """Every route once. DRF's ``.json`` twins of each route are left out: the same view
+    answers them, with the same checks."""
+    found = {}
+    for pattern, entry, namespace in _walk(get_resolver().url_patterns):
+        params = tuple(_params(pattern))
+        if "format" in params:
+            continue
+        name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name or ""
+        route = Route(
+            name=name,
+            pattern=pattern,
+            callback=entry.callback,
+            params=params,
+            namespace=namespace,
+        )
+        found.setdefault((name, pattern), route)
+    return list(found.values())
+
+
+def _params(pattern: str) -> list[str]:
+    names = []
+    for converter, regex in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", pattern):
+        names.append(converter or regex)
+    return names
+
+
+def path_of(route: Route, kwargs: dict) -> str:
+    """The URL of ``route`` with ``kwargs`` (by resolving its own pattern, not its name:
+    the admin has unnamed routes)."""
+    url = route.pattern
+    for name, value in kwargs.items():
+        url = re.sub(rf"<(?:\w+:)?{name}>|\(\?P<{name}>[^)]*\)", str(value), url)
+    url = url.replace("^", "").replace("$", "")
+    leftover = _params(url)
+    if leftover:
+        raise KeyError(f"{route}: no value for {leftover}")
+    return "/" + url
+
+
+# --- What the walk cannot know -------------------------------------------------------------
+
+FILL = {
+    "complaints:detail": lambda a: {"reference": a.case(Complaint, "received").reference},
+    "complaints:attachment": lambda a: {
+        "reference": a.attachment.complaint.reference,
+        "pk": a.attachment.pk,
+    },
+    "complaint-detail": lambda a: {"reference": a.case(Complaint, "received").reference},
+    "complaint-messages": lambda a: {"reference": a.case(Complaint, "received").reference},
+    "complaint-attachments": lambda a: {"reference": a.case(Complaint, "received").reference},
+    "notifications:read": lambda a: {"pk": a.notification.pk},
+    "notification-detail": lambda a: {"pk": a.notification.pk},
+    "notification-read": lambda a: {"pk": a.notification.pk},
+    "centre-detail": lambda a: {"number": a.centre.number},
+}
+
+SHARED = {
+    "series-detail": lambda world: {"code": world.series.code},
+    # The link in a password-reset email: anyone may open it; a bad token says so.
+    "accounts:password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "set-password"},
+}
+
+PUBLIC_PAGES = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "complaints:public",
+    "complaints:public_sent",
+    "healthz",
+    "sla:charter",
+}
+PUBLIC_API = {"api-token", "api-schema", "api-docs"}
+
+STAFF_PAGES = {"complaints:report", "complaints:report_csv"}
+
+BODIES = {
+    "reply": {"body": "Please tell us what happens next."},
+    "messages": {"body": "Please tell us what happens next."},
+    "escalate": {"reasons": "The response did not look at the late papers."},
+    "respond": {"response": "We are sorry.", "root_cause": "process"},
+    "extend": {"due_at": "2030-01-10T12:00:00Z", "reason": "We are waiting for the courier."},
+    "decide": {"decision": "Upheld."},
+    "decline": {"reason": "Out of scope."},
+    "analyse": {"root_cause": "process", "improvement_action": "Send papers earlier."},
+    "restrict": {
+        "criterion": "multiple_contacts",
+        "action": "review_first",
+        "details": "Forty emails in a day.",
+    },
+    "assign": lambda world: {"assigned_to": world.staff.username},
+    "attachments": lambda world: {
+        "file": SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
+    },
+}
+
+
+def body_for(route: Route, world, *, method: str = "post") -> dict:
+    """The plausible body of a POST to ``route``: by move, else by the viewset's action."""
+    name = route.case_move
+    if name is None and route.is_api:
+        action = route.action(method)
+        name = getattr(action, "__name__", "")
+    body = BODIES.get(name or "", {})
+    body = body(world) if callable(body) else dict(body)
+    if not route.is_api and route.case_move:
+        # A move's page form carries the move's name as its prefix.
+        body = {f"{route.case_move}-{key}": value for key, value in body.items()}
+    return body
+
+
+def fill(route: Route, world) -> dict:
+    """The path parameters naming one of centre A's objects, or a failure saying what to add."""
+    if route.name in FILL:
+        return FILL[route.name](world.a)
+    if route.case_move:
+        model = route.case_model()
+        moves = model.MOVES.named(route.case_move)
+        cases = world.a.cases.get(model, {})
+        for status, case in cases.items():
+            if any(status in m.sources for m in moves):
+                return {route.params[0]: getattr(case, _lookup_field(route))}
+        raise LookupError(
+            f"{route} ({route.pattern}): the world has no {model._meta.verbose_name} from "
+            f"which {route.case_move!r} starts; add one to tests/isolation/world.py."
+        )
+    raise LookupError(
+        f"{route} ({route.pattern}) names an object with {list(route.params)} and the matrix "
+        f"does not know how to fill it: add {route.name or route.pattern!r} to FILL in "
+        f"tests/isolation/routes.py (a function of centre A's objects answering "
+        f"{{{', '.join(repr(p) + ': ...' for p in route.params)}}}), or to SHARED if every "
+        f"officer may open it."
+    )
+
+
+def _lookup_field(route: Route) -> str:
+    if route.is_api:
+        return getattr(route.callback.cls, "lookup_field", "pk")
+    return route.params[0]
+
+
+def admin_fill(route: Route) -> dict:
+    """Path parameters for a staff-area route: an existing row of its model where one can be
+    told from the route's name, else a made-up id (staff areas refuse before any lookup)."""
+    model = None
+    for registered in admin.site._registry:
+        prefix = f"admin:{registered._meta.app_label}_{registered._meta.model_name}_"
+        if route.name.startswith(prefix):
+            model = registered
+    row = model._default_manager.order_by("pk").first() if model is not None else None
+    value = row.pk if row is not None else 1
+    return {param: value for param in route.params}
+
+
+def officer_routes() -> list[Route]:
+    """Routes outside the staff area."""
+    return [r for r in all_routes() if not r.is_admin]

@@ -1,0 +1,172 @@
+"""A world of two centres with everything an officer can name in a URL, built once per module.
+
+Centre A (GB001) is the one whose objects the matrix puts into URLs; centre B (PK002) owns the
+same kinds of objects, so that a list or a page that leaks shows one of them. A new case type
+or a new kind of centre data adds its objects here for both centres: ``owned`` is what the
+list checks look for, ``cases`` is what the case-move routes are filled from.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from complaints import services as complaints
+from complaints.models import Category, Complaint, ContactRestriction, Criterion
+from portal.accounts.roles import DIRECTOR, ROLES
+from portal.notifications.models import Notification
+from tests.factories import CentreFactory, OfficerFactory, SeriesFactory, StaffFactory
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+@dataclass
+class Side:
+    """One centre and what belongs to it."""
+
+    centre: object
+    officer: object
+    cases: dict = field(default_factory=dict)  # {model: {status: case}}
+    attachment: object = None
+    notification: object = None
+    owned: list = field(default_factory=list)
+
+    def case(self, model, status: str | None = None):
+        """A case of ``model`` at ``status`` (the first one made when no status is named)."""
+        found = self.cases[model]
+        return found[status] if status is not None else next(iter(found.values()))
+
+    def markers(self) -> list[str]:
+        """Strings only this centre's data contains: a page that shows one leaks it."""
+        found = [self.centre.number, self.centre.name, self.notification.subject]
+        for by_status in self.cases.values():
+            found += [case.reference for case in by_status.values()]
+        return found
+
+
+@dataclass
+class World:
+    a: Side
+    b: Side
+    staff: object
+    director: object
+    series: object
+
+
+def _complaint_at_every_status(centre, officer, *, staff, director, series, tag: str) -> dict:
+    """A complaint of ``centre`` at each status of its life cycle, through the services."""
+    Status = Complaint.Status
+
+    def submit(**extra):
+        data = {
+            "category": Category.SERVICE,
+            "subject": f"Papers arrived late at {centre.name}",
+            "description": f"The papers for 0580 arrived late ({tag}).",
+            "syllabus_code": "0580",
+            **extra.pop("data", {}),
+        }
+        return complaints.submit_complaint(
+            data=data, centre=centre, submitted_by=extra.pop("by", officer), **extra
+        )
+
+    received = submit(files=[SimpleUploadedFile("letter.pdf", PDF, "application/pdf")])
+    acknowledged = complaints.acknowledge_complaint(submit(), by=staff)
+    investigating = complaints.claim_complaint(
+        complaints.acknowledge_complaint(submit(), by=staff), by=staff
+    )
+
+    def answered_one():
+        case = complaints.acknowledge_complaint(submit(), by=staff)
+        return complaints.respond_to_complaint(case, by=staff, response="We are sorry.")
+
+    answered = answered_one()
+    escalated = complaints.escalate_complaint(answered_one(), by=officer, reasons="Not enough.")
+    closed = complaints.decide_escalation(
+        complaints.escalate_complaint(answered_one(), by=officer, reasons="Still not enough."),
+        by=director,
+        decision="Upheld in part.",
+    )
+    redirected = submit(data={"category": Category.RESULTS})
+    recorded = submit(formal=False)
+
+    restricted = OfficerFactory(username=f"restricted-{tag}", membership__centre=centre)
+    ContactRestriction.objects.create(
+        user=restricted,
+        criterion=Criterion.MULTIPLE_CONTACTS,
+        action="review_first",
+        details="Forty emails in a day.",
+        decided_by=staff,
+        decided_at=timezone.now() - dt.timedelta(days=1),
+    )
+    held = submit(by=restricted)
+
+    by_status = {
+        Status.HELD: held,
+        Status.RECEIVED: received,
+        Status.ACKNOWLEDGED: acknowledged,
+        Status.INVESTIGATING: investigating,
+        Status.ANSWERED: answered,
+        Status.ESCALATED: escalated,
+        Status.CLOSED: closed,
+        Status.REDIRECTED: redirected,
+        Status.RECORDED: recorded,
+    }
+    missing = set(Status.values) - {str(s) for s in by_status}
+    assert not missing, f"The world has no complaint at {sorted(missing)}: add one."
+    assert all(case.status == status for status, case in by_status.items())
+    return {str(status): case for status, case in by_status.items()}
+
+
+def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
+    centre = CentreFactory(number=number, name=name, country=country, timezone=zone)
+    officer = OfficerFactory(username=f"officer-{tag}", membership__centre=centre)
+    cases = _complaint_at_every_status(
+        centre, officer, staff=staff, director=director, series=series, tag=tag
+    )
+    notification = Notification.objects.create(
+        user=officer,
+        kind=Notification.Kind.REMINDER,
+        reference=cases["received"].reference,
+        subject=f"Reminder for {name}",
+        key=f"isolation:{tag}",
+        created_at=timezone.now(),
+    )
+    attachment = cases["received"].attachments.get()
+    side = Side(
+        centre=centre,
+        officer=officer,
+        cases={Complaint: cases},
+        attachment=attachment,
+        notification=notification,
+    )
+    side.owned = [centre, notification, attachment, *cases.values()]
+    return side
+
+
+def build_world() -> World:
+    staff = StaffFactory(username="staff-isolation", roles=[r for r in ROLES if r != DIRECTOR])
+    director = StaffFactory(username="director-isolation", roles=[DIRECTOR])
+    series = SeriesFactory(code="M27", name="March 2027")
+    common = {"staff": staff, "director": director, "series": series}
+    return World(
+        a=_side(
+            number="GB001",
+            name="Riverside Academy",
+            country="GB",
+            zone="Europe/London",
+            tag="a",
+            **common,
+        ),
+        b=_side(
+            number="PK002",
+            name="Lahore Grammar",
+            country="PK",
+            zone="Asia/Karachi",
+            tag="b",
+            **common,
+        ),
+        staff=staff,
+        director=director,
+        series=series,
+    )
