@@ -275,6 +275,11 @@ class IdempotencyMiddleware:
         return None
 
 
+def takes_key(path: str) -> bool:
+    """Whether a POST to ``path`` (as the schema writes it) may carry an Idempotency-Key."""
+    return path.startswith(API_PREFIX) and path != f"{API_PREFIX}auth/token/"
+
+
 def document_idempotency_key(result, generator, request, public):
     """drf-spectacular postprocessing hook: the header on every POST that may carry it."""
     parameter = {
@@ -290,10 +295,9 @@ def document_idempotency_key(result, generator, request, public):
             "hours, per user. A UUID is a good key."
         ),
     }
-    token_path = f"{API_PREFIX}auth/token/"
     for path, operations in result.get("paths", {}).items():
         post = operations.get("post")
-        if post is None or not path.startswith(API_PREFIX) or path == token_path:
+        if post is None or not takes_key(path):
             continue
         parameters = post.setdefault("parameters", [])
         if not any(p.get("in") == "header" and p.get("name") == HEADER for p in parameters):

@@ -54,10 +54,20 @@ ERRORS = {
     "409": ("The case's status does not allow this move now.", (DETAIL,)),
     "413": ("A file is larger than allowed.", EITHER),
     "415": ("A file, or the request's content type, is not accepted.", EITHER),
+    "422": (
+        "This Idempotency-Key was already used for a different request: use a new key.",
+        (DETAIL,),
+    ),
     "429": ("Too many requests: wait and try again.", (DETAIL,)),
 }
 # What the router matches in a path when a viewset names no ``lookup_value_regex``.
 ROUTER_LOOKUP = "^[^/.]+$"
+
+
+def _takes_idempotency_key(path: str) -> bool:
+    from portal.api.idempotency import takes_key
+
+    return takes_key(path)
 
 
 class PortalAutoSchema(AutoSchema):
@@ -103,8 +113,11 @@ class PortalAutoSchema(AutoSchema):
         if has_path or self._is_list_view():
             # A detail that is not yours, or a page past the last.
             codes.append("404")
-        if has_body and has_path:
+        if has_body and (has_path or self.method == "POST"):
+            # A move the status does not allow, or a repeat while the first is in flight.
             codes.append("409")
+        if self.method == "POST" and _takes_idempotency_key(self.path):
+            codes.append("422")
         if has_body:
             if any(issubclass(p, MultiPartParser) for p in view.parser_classes):
                 codes.append("413")

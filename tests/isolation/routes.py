@@ -148,10 +148,11 @@ def path_of(route: Route, kwargs: dict) -> str:
 
 FILL = {
     "complaints:detail": lambda a: {"reference": a.case(Complaint, "received").reference},
-    "complaints:attachment": lambda a: {
-        "reference": a.attachment.complaint.reference,
-        "pk": a.attachment.pk,
-    },
+    "uploads:file": lambda a: {"public_id": a.attachment.public_id},
+    "api-file": lambda a: {"public_id": a.attachment.public_id},
+    # An API token is its person's own: another person's answers 404 like another centre's.
+    "accounts:revoke_api_token": lambda a: {"public_id": a.token.public_id},
+    "api-token-device-detail": lambda a: {"id": a.token.public_id},
     "complaint-detail": lambda a: {"reference": a.case(Complaint, "received").reference},
     "complaint-messages": lambda a: {"reference": a.case(Complaint, "received").reference},
     "complaint-attachments": lambda a: {"reference": a.case(Complaint, "received").reference},
@@ -178,6 +179,8 @@ PUBLIC_PAGES = {
     "complaints:public_sent",
     "healthz",
     "sla:charter",
+    "favicon",
+    "robots",
 }
 PUBLIC_API = {"api-token", "api-schema", "api-docs"}
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from complaints import services as complaints
 from complaints.models import Category, Complaint, ContactRestriction, Criterion
 from portal.accounts.roles import DIRECTOR, ROLES
+from portal.accounts.services import issue_api_token
 from portal.notifications.models import Notification
 from tests.factories import CentreFactory, OfficerFactory, SeriesFactory, StaffFactory
 
@@ -30,6 +31,7 @@ class Side:
     cases: dict = field(default_factory=dict)  # {model: {status: case}}
     attachment: object = None
     notification: object = None
+    token: object = None
     owned: list = field(default_factory=list)
 
     def case(self, model, status: str | None = None):
@@ -126,21 +128,23 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
     )
     notification = Notification.objects.create(
         user=officer,
-        kind=Notification.Kind.REMINDER,
+        kind="reminder",
         reference=cases["received"].reference,
         subject=f"Reminder for {name}",
         key=f"isolation:{tag}",
         created_at=timezone.now(),
     )
-    attachment = cases["received"].attachments.get()
+    attachment = cases["received"].files.get()
+    token, _ = issue_api_token(officer, device_name=f"MIS of {name}", two_factor=False)
     side = Side(
+        token=token,
         centre=centre,
         officer=officer,
         cases={Complaint: cases},
         attachment=attachment,
         notification=notification,
     )
-    side.owned = [centre, notification, attachment, *cases.values()]
+    side.owned = [centre, notification, attachment, token, *cases.values()]
     return side
 
 
