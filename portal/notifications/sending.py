@@ -24,11 +24,16 @@ import smtplib
 import time
 import uuid
 from dataclasses import dataclass
-from email.utils import formataddr
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import formataddr, formatdate, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import transaction
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -37,6 +42,7 @@ from portal.notifications.models import Email
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
+SMTP_BYTES = compat32.clone(linesep="\r\n")
 # A row claimed this many times and still not sent is left "failed" for staff to look into.
 MAX_ATTEMPTS = 5
 
@@ -106,6 +112,8 @@ def send_batch(batch: list[Email]) -> SendResult:
     # Half the timeout: well before another sender may take the claim over.
     give_up = time.monotonic() + claim_timeout().total_seconds() / 2
     connection = mailers.default
+    deliver = SMTPSender(connection) if isinstance(connection, SMTPBackend) else None
+    mark_sent = _marker(token)
     try:
         connection.open()
         for index, email in enumerate(batch):
@@ -114,7 +122,10 @@ def send_batch(batch: list[Email]) -> SendResult:
                 result.retry += len(batch) - index
                 break
             try:
-                connection.send_messages([message(email)])
+                if deliver is not None and deliver.can_send(email):
+                    deliver(email)
+                else:
+                    connection.send_messages([message(email)])
             except smtplib.SMTPResponseException as error:
                 permanent = 500 <= error.smtp_code < 600
                 _failed(email, token=token, error=error, permanent=permanent, result=result)
@@ -128,9 +139,7 @@ def send_batch(batch: list[Email]) -> SendResult:
                 connection.close()
                 connection.open()
             else:
-                result.sent += Email.objects.filter(pk=email.pk, claim=token).update(
-                    state=Email.State.SENT, sent_at=timezone.now(), claim=None, error=""
-                )
+                result.sent += mark_sent(email)
     except (smtplib.SMTPException, OSError):
         # No connection at all: everything not yet sent waits for the next sender.
         log.exception("Could not reach the mail server")
@@ -161,6 +170,75 @@ def _failed(email: Email, *, token, error, permanent: bool, result: SendResult) 
     # again once the claim is stale, not at once in a loop against a busy server.
     Email.objects.filter(pk=email.pk, claim=token).update(claim=None, error=str(error)[:1000])
     result.retry += 1
+
+
+def _marker(token):
+    """Mark one email sent, if the claim is still ours: a single statement, straight to the
+    database (at results-day volumes the ORM's own work per row is most of its cost)."""
+    table = connections["default"].ops.quote_name(Email._meta.db_table)
+    claim = Email._meta.get_field("claim")
+    sql = (
+        f"UPDATE {table} SET state = %s, sent_at = %s, claim = NULL, error = '' "
+        "WHERE id = %s AND claim = %s"
+    )
+
+    def mark(email: Email) -> int:
+        connection = connections["default"]
+        value = claim.get_db_prep_value(token, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [Email.State.SENT, timezone.now(), email.pk, value])
+            return cursor.rowcount
+
+    return mark
+
+
+class SMTPSender:
+    """Hands each email's bytes straight to the SMTP connection.
+
+    Every recipient of one event gets the same subject and bodies, so those are rendered
+    into MIME once per event; each email only adds its own To, Date and Message-ID. Building
+    a MIME message for every one of 20,000 emails was most of a sender's time.
+    """
+
+    def __init__(self, backend: SMTPBackend):
+        self.backend = backend
+        self.shared: dict[str, bytes] = {}
+        self.envelope_from = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+    def can_send(self, email: Email) -> bool:
+        # Addresses beyond ASCII (international domains, SMTPUTF8) take Django's own path.
+        return email.address.isascii() and self.envelope_from.isascii()
+
+    def __call__(self, email: Email) -> None:
+        shared = self.shared.get(email.key)
+        if shared is None:
+            shared = self.shared[email.key] = _shared_part(email)
+        to = formataddr((email.name, email.address), charset="utf-8")
+        head = (
+            f"To: {to}\r\nDate: {formatdate(usegmt=True)}\r\nMessage-ID: {message_id(email.pk)}\r\n"
+        )
+        self.backend.connection.sendmail(
+            self.envelope_from, [email.address], head.encode() + shared
+        )
+
+
+def _shared_part(email: Email) -> bytes:
+    """Subject, sender and bodies of an event's emails, as MIME bytes with CRLF line ends."""
+    if email.html:
+        mime = MIMEMultipart("alternative")
+        mime.attach(MIMEText(email.body, "plain", "utf-8"))
+        mime.attach(MIMEText(email.html, "html", "utf-8"))
+    else:
+        mime = MIMEText(email.body, "plain", "utf-8")
+    subject = " ".join(email.subject.split())
+    mime["Subject"] = Header(subject, "utf-8") if not subject.isascii() else subject
+    mime["From"] = _from_header()
+    return mime.as_bytes(policy=SMTP_BYTES)
+
+
+def _from_header() -> str:
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((name, address), charset="utf-8")
 
 
 def message(email: Email) -> EmailMultiAlternatives:

@@ -11,6 +11,8 @@ from portal.http import safe_next
 from portal.notifications import services
 from portal.notifications.forms import PreferencesForm
 from portal.notifications.models import Notification
+from portal.sla.models import ServiceLevel
+from portal.sla.names import deadline_name
 from portal.zones import viewer_zone
 
 
@@ -25,8 +27,16 @@ class NotificationListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         zone = viewer_zone(self.request.user)
-        for notification in context["notifications"]:
+        notices = context["notifications"]
+        # The deadline a notice is about, by the name people read (one query a page).
+        codes = {notice.code for notice in notices if notice.code}
+        rules = ServiceLevel.objects.filter(code__in=codes).order_by("code", "-active")
+        names = {}
+        for rule in rules:
+            names.setdefault(rule.code, deadline_name(rule))
+        for notification in notices:
             notification.when = local_time(notification.created_at, zone)
+            notification.deadline = names.get(notification.code, "")
         return context | {"zone": zone}
 
 

@@ -19,6 +19,9 @@ def test_page_lists_own_notices_with_unread_marked(client, notify, officer_gb, o
     assert f'href="{mine.url}"' in content
     assert "Someone else" not in content
     assert "Unread" in content
+    # The deadline it is about, by its name, never by its code.
+    assert "Acknowledge a complaint" in content
+    assert "complaint.acknowledge" not in content
 
 
 def test_page_needs_sign_in(client):

@@ -1,4 +1,5 @@
 import datetime as dt
+from email.header import decode_header, make_header
 
 import pytest
 from django.core import mail
@@ -170,3 +171,37 @@ def test_claim_timeout_too_short_to_send_a_batch_is_refused(tmp_path):
     )
     assert result.returncode != 0
     assert "NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT must be at least 10 seconds" in result.stderr
+
+
+def test_smtp_message_as_people_read_it_one_rendering_per_event(smtp_sink, settings):
+    settings.DEFAULT_FROM_EMAIL = "Exams Portal <no-reply@exams-portal.example>"
+    notify_all(
+        [
+            Event(
+                key="results:2026-06:GB001",
+                kind="reminder",
+                to=[Address("zoe@example.org", name="Zoë Brontë"), Address("sam@example.org")],
+                subject="Résultats: June 2026\r\nBcc: x@example.org",
+                body="Your results are ready: café.",
+                html="<p>Your results are ready: café.</p>",
+            )
+        ],
+        at=NOON,
+    )
+    assert send_pending().sent == 2
+    first, second = smtp_sink.messages
+    assert [str(m["To"]) for m in (first, second)] == [
+        "=?utf-8?b?Wm/DqyBCcm9udMOr?= <zoe@example.org>",
+        "sam@example.org",
+    ]
+    # The subject is one line, encoded, and says what was written.
+    assert str(make_header(decode_header(first["Subject"]))) == (
+        "Résultats: June 2026 Bcc: x@example.org"
+    )
+    assert first["Bcc"] is None
+    assert first["From"] == "Exams Portal <no-reply@exams-portal.example>"
+    assert first["Message-ID"] != second["Message-ID"] and first["Date"]
+    text, html = (part.get_payload(decode=True).decode() for part in first.get_payload())
+    assert (text, html) == ("Your results are ready: café.", "<p>Your results are ready: café.</p>")
+    # Both recipients' bodies come from the one rendering of the event.
+    assert first.get_boundary() == second.get_boundary()
