@@ -3,6 +3,7 @@ import pytest
 from complaints import services
 from complaints.models import Complaint, ContactRestriction, Criterion
 from tests.complaints.conftest import SERVICE
+from tests.signing_in import api_as
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,27 @@ def test_escalation_tells_the_directors(
     [sent] = [m for m in mailoutbox if "Director's review is asked for" in m.subject]
     assert sent.to == [director.email]
     assert "Evidence ignored." in sent.body
+
+
+def test_officers_inbox_shows_every_step_of_their_complaint(escalated, director, officer_gb):
+    from portal.notifications.models import Notification
+
+    services.decide_escalation(escalated, by=director, decision="The investigation stands.")
+    steps = Notification.objects.filter(user=officer_gb, reference=escalated.reference)
+    assert list(steps.order_by("created_at", "pk").values_list("kind", flat=True)) == [
+        "received",
+        "acknowledged",
+        "answered",
+        "decided",
+    ]
+    inbox = api_as(officer_gb).get("/api/v1/notifications/").json()["results"]
+    assert {row["reference"] for row in inbox} == {escalated.reference}
+
+
+def test_director_sees_the_escalation_in_the_portal_inbox(answered, officer_gb, director):
+    from portal.notifications.models import Notification
+
+    services.escalate_complaint(answered, by=officer_gb, reasons="Evidence ignored.")
+    [notice] = Notification.objects.filter(user=director)
+    assert (notice.kind, notice.reference) == ("escalated", answered.reference)
+    assert notice.url == answered.get_absolute_url()
