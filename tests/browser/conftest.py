@@ -157,6 +157,8 @@ def demo(transactional_db):
     for person in demo.STAFF:
         person = dict(person)
         role_names = person.pop("roles")
+        key = person.pop("totp_key")
         user = StaffFactory(**person, password=demo.DEMO_PASSWORD)
         user.groups.set([groups[name] for name in role_names])
+        demo._demo_authenticator(user, key)
     seed_complaints()
