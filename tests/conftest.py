@@ -36,6 +36,17 @@ def _isolated(settings, tmp_path):
 
 
 @pytest.fixture
+def charter(db):
+    """The Cambridge charter: a migration loads it, but a transactional test (or a live
+    server's) starts from empty tables."""
+    from portal.sla.models import ServiceLevel
+    from portal.sla.services import load_charter
+
+    if not ServiceLevel.objects.exists():
+        load_charter("cambridge")
+
+
+@pytest.fixture
 def centre_gb(db):
     return CentreFactory(number="GB001", name="Riverside Academy", timezone="Europe/London")
 

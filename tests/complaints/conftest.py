@@ -4,8 +4,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from complaints import services
 from complaints.models import Category
 from portal.accounts import roles
-from portal.sla.models import ServiceLevel
-from portal.sla.services import load_charter
 from tests.factories import StaffFactory
 from tests.signing_in import api_as
 
@@ -35,10 +33,8 @@ def html(name="evil.pdf"):
 
 
 @pytest.fixture(autouse=True)
-def charter(db):
-    # The migration loads the Cambridge charter, but a transactional test empties the tables.
-    if not ServiceLevel.objects.exists():
-        load_charter("cambridge")
+def _charter(charter):
+    """Complaints start clocks: every test here has the charter."""
 
 
 @pytest.fixture

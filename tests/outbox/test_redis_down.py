@@ -13,29 +13,13 @@ from portal.celery import app as celery_app
 from portal.notifications.models import Email
 from portal.outbox import services
 from portal.outbox.models import QueuedTask
-from portal.sla.models import ServiceLevel
-from portal.sla.services import load_charter
 from tests.complaints.conftest import SERVICE
+from tests.complaints.test_public import _form as public_form
 from tests.factories import PASSWORD
 from tests.outbox.conftest import say, wait_for
 from tests.signing_in import api_as, sign_in
 
-PUBLIC = {
-    "submitter_type": "learner",
-    "contact_name": "Grace Adams",
-    "contact_email": "grace@example.org",
-    "category": "service",
-    "direct_service": "certifying_statement",
-    "subject": "Certifying statement not received",
-    "description": "I applied six weeks ago and have heard nothing.",
-}
-
-
-@pytest.fixture
-def charter(db):
-    # A transactional test starts from empty tables, without the migration's charter.
-    if not ServiceLevel.objects.exists():
-        load_charter("cambridge")
+PUBLIC = public_form()
 
 
 @pytest.mark.django_db
