@@ -13,7 +13,7 @@ class ComplaintsConfig(AppConfig):
         from portal.notifications import register_kind
 
         case = [f"complaints.{a}_complaint" for a in ("view", "change")]
-        thread = ["complaints.view_message", "complaints.add_message", "complaints.view_attachment"]
+        thread = ["complaints.view_message", "complaints.add_message"]
         restrictions = [f"complaints.{a}_contactrestriction" for a in ("view", "add", "change")] + [
             "complaints.record_restriction"
         ]

@@ -2,6 +2,7 @@ from django import forms
 
 from complaints.attachments import ATTACHMENTS
 from complaints.models import (
+    CHANGE,
     Category,
     Complaint,
     ContactRestriction,
@@ -175,9 +176,11 @@ class RespondForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    due_at = forms.DateTimeField(
+    # A day, not an instant: the response is due by the end of that day in London, and a
+    # time typed on the page would be read in no one's zone.
+    due_at = forms.DateField(
         label="New response date",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     reason = forms.CharField(
         label="Progress update for the complainant",
@@ -197,7 +200,7 @@ class ReasonForm(forms.Form):
 class AssignForm(forms.Form):
     assigned_to = forms.ModelChoiceField(
         label="Senior manager",
-        queryset=active_staff(),
+        queryset=active_staff(with_perm=CHANGE),
     )
 
 

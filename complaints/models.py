@@ -295,14 +295,23 @@ class Complaint(Case):
     def get_absolute_url(self):
         return reverse("complaints:detail", args=[self.reference])
 
+    @property
+    def complainant_account(self):
+        """The account of the person who raised it, if they have one (not staff recording
+        it for someone)."""
+        if self.submitted_by is not None and not self.submitted_by.is_staff:
+            return self.submitted_by
+        return None
+
     def complainants(self) -> list:
         """Who hears of every step: the centre's exams officers, whoever raised it with an
         account, and the address a learner or parent without one gave."""
         to = []
         if self.centre_id is not None:
+            # The centre's officers now: one who has left hears no more of its cases.
             to.append(Officers(self.centre_id))
-        if self.submitted_by is not None and not self.submitted_by.is_staff:
-            to.append(self.submitted_by)
+        elif self.complainant_account is not None:
+            to.append(self.complainant_account)
         if self.contact_email:
             to.append(Address(self.contact_email, name=self.contact_name))
         return to

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from complaints.models import Complaint, Message, RootCause
+from complaints.models import CHANGE, Complaint, Message, RootCause
 from entries.models import Series
 from portal.cases.api import CaseSerializer
 from portal.centres.models import Centre
@@ -95,6 +95,11 @@ class ComplaintCreateSerializer(serializers.ModelSerializer):
         if request is not None:
             # Another centre's number is refused exactly like a number that does not exist.
             self.fields["centre"].queryset = centres_visible_to(request.user)
+            if not request.user.is_staff:
+                # An officer's complaint is answered to the centre; a contact address is
+                # what staff record for someone without an account.
+                for name in ("contact_name", "contact_email"):
+                    self.fields.pop(name)
 
 
 class RespondSerializer(serializers.Serializer):
@@ -123,7 +128,7 @@ class ExtendSerializer(serializers.Serializer):
 class AssignSerializer(serializers.Serializer):
     assigned_to = serializers.SlugRelatedField(
         slug_field="username",
-        queryset=active_staff(),
+        queryset=active_staff(with_perm=CHANGE),
     )
 
 

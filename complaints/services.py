@@ -15,6 +15,7 @@ from django.utils import timezone
 from complaints.attachments import ATTACHMENTS
 from complaints.models import (
     ACKNOWLEDGE,
+    CHANGE,
     RESPOND,
     Category,
     Complaint,
@@ -27,7 +28,7 @@ from complaints.models import (
 from complaints.routing import LEARNER_TYPES, route_submission
 from portal import audit
 from portal.accounts.models import User
-from portal.accounts.roles import DIRECTOR
+from portal.accounts.roles import CUSTOMER_SERVICES, DIRECTOR
 from portal.calendar import end_of_day, london_date, long_date
 from portal.cases.services import AlreadyClaimed, claim_case, open_case
 from portal.errors import PortalError, TransitionNotAllowed
@@ -285,20 +286,38 @@ def claim_complaint(complaint: Complaint, *, by: User) -> Complaint:
 
 def assign_complaint(complaint: Complaint, *, to: User, by: User) -> Complaint:
     """Give the investigation to a senior manager, or hand it to another."""
-    if not is_staff_user(to):
-        raise PortalError("Only a member of staff can investigate.", field="assigned_to")
+    if not (is_staff_user(to) and to.has_perm(CHANGE)):
+        # Whoever investigates reads the case and its letters: their role must work with it.
+        raise PortalError(
+            "Only a member of staff whose role works with complaints can investigate.",
+            field="assigned_to",
+        )
     authorize(complaint, "assign", by=by)
     if complaint.status == Status.INVESTIGATING and complaint.assigned_to_id == to.pk:
         return complaint
-    complaint, _ = transition(
-        complaint,
-        "assign",
-        by=by,
-        action="assigned" if complaint.status == Status.INVESTIGATING else "",
-        summary=f"Assigned to {to}",
-        data={"assigned_from": complaint.assigned_to_id, "assigned_to": to.pk},
-        update=lambda c: _set(c, assigned_to=to),
-    )
+    with transaction.atomic():
+        complaint, moved = transition(
+            complaint,
+            "assign",
+            by=by,
+            action="assigned" if complaint.status == Status.INVESTIGATING else "",
+            summary=f"Assigned to {to}",
+            data={"assigned_from": complaint.assigned_to_id, "assigned_to": to.pk},
+            update=lambda c: _set(c, assigned_to=to),
+        )
+        if moved and to != by:
+            # Each hand-over is its own event: the same person may be given the case again.
+            handed_at = timezone.now()
+            context = {"complaint": complaint, "base_url": settings.PORTAL_BASE_URL}
+            notify(
+                key=f"complaint:{complaint.pk}:assigned:{to.pk}:{handed_at.timestamp()}",
+                kind="requested",
+                to=[to],
+                subject=f"{complaint.reference}: you are asked to investigate this complaint",
+                body=render_to_string("complaints/email/assigned.txt", context),
+                reference=complaint.reference,
+                url=complaint.get_absolute_url(),
+            )
     return complaint
 
 
@@ -418,6 +437,8 @@ def escalate_complaint(
                 complaint=complaint,
                 kind=Message.Kind.ESCALATION,
                 author=by,
+                # Recorded by staff for someone without an account: signed as the team.
+                from_staff=by.is_staff,
                 body=reasons,
                 created_at=at,
             )
@@ -528,14 +549,16 @@ def add_message(complaint: Complaint, *, by: User, body: str, files=()) -> Messa
 
 
 def _tell_investigator(complaint: Complaint, message: Message) -> None:
-    """The senior manager investigating hears of the complainant's letter at once."""
-    if complaint.assigned_to_id is None:
-        return
+    """Staff hear of the complainant's letter at once: the senior manager investigating, or
+    the Complaints Team while nobody is; the Directors too while a review is asked for."""
+    to = [complaint.assigned_to] if complaint.assigned_to_id else [Role(CUSTOMER_SERVICES)]
+    if complaint.status == Status.ESCALATED:
+        to.append(Role(DIRECTOR))
     context = {"complaint": complaint, "message": message, "base_url": settings.PORTAL_BASE_URL}
     notify(
         key=f"complaint:{complaint.pk}:message:{message.pk}",
         kind="message",
-        to=[complaint.assigned_to],
+        to=to,
         subject=" ".join(f"{complaint.reference}: a new message – {complaint.subject}".split()),
         body=render_to_string("complaints/email/message.txt", context),
         reference=complaint.reference,

@@ -33,6 +33,7 @@ from complaints.forms import (
 )
 from complaints.models import ACKNOWLEDGE, Complaint, Message, Submitter
 from portal import audit
+from portal.calendar import end_of_day
 from portal.cases.models import view_permission
 from portal.cases.views import CaseDetailView, case_move, get_case_or_404
 from portal.errors import PortalError
@@ -87,6 +88,12 @@ class ComplaintCreateView(LoginRequiredMixin, FormView):
     template_name = "complaints/form.html"
     form_class = ComplaintForm
 
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if is_staff_user(user) and not user.has_perm(view_permission(Complaint)):
+            raise PermissionDenied("Your role does not work with complaints.")
+        return super().dispatch(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "centres": centres_visible_to(self.request.user)}
 
@@ -100,7 +107,7 @@ class ComplaintCreateView(LoginRequiredMixin, FormView):
                 data=data,
                 centre=centre,
                 submitted_by=self.request.user,
-                submitter_type=Submitter.CENTRE,
+                submitter_type=Submitter.STAFF if self.request.user.is_staff else Submitter.CENTRE,
                 files=files,
                 formal=formal,
             )
@@ -197,7 +204,7 @@ def respond(request, complaint, **answer):
 
 @case_move(ComplaintDetailView, "extend")
 def extend(request, complaint, *, due_at, reason):
-    services.extend_response(complaint, by=request.user, due_at=due_at, reason=reason)
+    services.extend_response(complaint, by=request.user, due_at=end_of_day(due_at), reason=reason)
     return "New response date set; the progress update was sent."
 
 
@@ -235,7 +242,7 @@ def restrict(request, complaint, *, criterion, action, details):
         action=action,
         details=details,
         email=complaint.contact_email,
-        user=complaint.submitted_by,
+        user=complaint.complainant_account,
         complaint=complaint,
     )
     return "Restriction recorded; the person has been told by email."

@@ -16,11 +16,27 @@ def is_staff_user(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
-def active_staff():
-    """Everyone who may be given staff work: active awarding-body staff."""
+def active_staff(*, with_perm: str | None = None):
+    """Everyone who may be given staff work: active awarding-body staff, and of those, with
+    ``with_perm``, only the ones whose roles hold that permission ("app_label.codename")."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(is_staff=True, is_active=True)
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True)
+    if with_perm is None:
+        return staff
+    app_label, codename = with_perm.split(".", 1)
+    holds = (
+        models.Q(
+            groups__permissions__codename=codename,
+            groups__permissions__content_type__app_label=app_label,
+        )
+        | models.Q(
+            user_permissions__codename=codename,
+            user_permissions__content_type__app_label=app_label,
+        )
+        | models.Q(is_superuser=True)
+    )
+    return staff.filter(pk__in=staff.filter(holds).values("pk"))
 
 
 def staff_required(view):

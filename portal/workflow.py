@@ -168,7 +168,7 @@ def transition[M: models.Model](
         current = locked.status
         applicable = [m for m in permitted if current in m.sources]
         if not applicable:
-            if any(m.target == current for m in permitted):
+            if any(m.target == current for m in permitted) and _last_move(locked) in (name, ""):
                 return locked, False
             raise TransitionNotAllowed(_refusal(locked, permitted[0]))
         chosen = applicable[0]
@@ -190,6 +190,16 @@ def transition[M: models.Model](
             at=at,
         )
     return locked, True
+
+
+def _last_move(case) -> str | None:
+    """The move that brought the case to its status: a repeat is quiet only when this same
+    move got it there (deciding a case that was declined is refused, not ignored)."""
+    last = audit.history_of(case).filter(action="status").order_by("-at", "-pk").first()
+    if last is None:
+        return None
+    # Rows written before moves were named carry no move: any move to that status counts.
+    return last.data.get("move", "")
 
 
 def _refusal(case, refused: Move) -> str:

@@ -17,8 +17,8 @@ def _sha256(key: str) -> str:
         with default_storage.open(key, "rb") as handle:
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)
-    except (FileNotFoundError, OSError):
-        # A file lost from storage keeps its row (its download answers 404); it is not
+    except Exception:  # noqa: BLE001 - any storage's "cannot read it" (S3 raises its own)
+        # A file that cannot be read keeps its row (its download answers 404); it is not
         # given a digest it never had.
         return ""
     return digest.hexdigest()
@@ -53,4 +53,5 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    # No way back: the old table is dropped next, and its rows would not return with it.
+    operations = [migrations.RunPython(forwards)]

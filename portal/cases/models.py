@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from portal.calendar import end_of_day, london_date
 from portal.permissions import CentreScopedQuerySet, is_staff_user
 from portal.sla.models import WAITING, Clock, due_today, overdue
 from portal.uploads.models import AttachmentsRelation
@@ -50,8 +51,10 @@ class CaseQuerySet(CentreScopedQuerySet):
         elif window == "today":
             cases = self.filter(models.Exists(self._clocks().filter(due_today(now)))).exclude(late)
         elif window == "week":
+            # To the end of the seventh London day: clocks fall due at the end of a day.
+            week = end_of_day(london_date(now) + dt.timedelta(days=7))
             soon = self._clocks().filter(
-                state=Clock.State.RUNNING, due_at__gte=now, due_at__lte=now + dt.timedelta(days=7)
+                state=Clock.State.RUNNING, due_at__gte=now, due_at__lte=week
             )
             cases = self.filter(models.Exists(soon)).exclude(late)
         else:

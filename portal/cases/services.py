@@ -56,18 +56,33 @@ def open_case[C](
 def claim_case[C](case: C, *, by, move: str = "claim", at: dt.datetime | None = None) -> C:
     """Take a case to work on (its ``assigned_to``); of two people claiming it, one wins.
 
-    Steps: check ``by`` may make ``move``; claim with a conditional update that changes the
-    row only while nobody holds it; the winner makes ``move`` (which may change the status);
-    the loser is told who holds it. Claiming a case one already holds changes nothing.
+    Steps: check ``by`` may make ``move``; lock the row, so that two claims queue; a case
+    someone else holds is refused with who holds it; one ``by`` already holds after this
+    move is answered unchanged; otherwise ``move`` is made (its table decides where from)
+    with ``by`` as the one working on it.
     """
     authorize(case, move, by=by)
     model = type(case)
+    targets = {m.target for m in model.MOVES.named(move)}
     with transaction.atomic():
-        won = model.objects.filter(pk=case.pk, assigned_to__isnull=True).update(assigned_to=by)
-        current = model._default_manager.select_related("assigned_to").get(pk=case.pk)
-        if not won and current.assigned_to_id != by.pk:
-            raise AlreadyClaimed(f"{current.assigned_to} is already working on this case.")
-        if not won:
+        current = model._default_manager.select_for_update().get(pk=case.pk)
+        holder = current.assigned_to_id
+        if holder is not None and holder != by.pk and current.status in targets:
+            held_by = model._default_manager.select_related("assigned_to").get(pk=case.pk)
+            raise AlreadyClaimed(f"{held_by.assigned_to} is already working on this case.")
+        if holder == by.pk and current.status in targets:
             return current
-        current, _ = transition(current, move, by=by, summary=f"Claimed by {by}", at=at)
+        current, _ = transition(
+            current,
+            move,
+            by=by,
+            summary=f"Claimed by {by}",
+            update=lambda c: _assign(c, by),
+            at=at,
+        )
     return current
+
+
+def _assign(case, person) -> list[str]:
+    case.assigned_to = person
+    return ["assigned_to"]

@@ -189,13 +189,13 @@ def test_claim_refused_before_acknowledgement(staff_api, complaint):
 def test_assign_hands_over_the_investigation(staff_api, acknowledged):
     from tests.factories import StaffFactory
 
-    manager = StaffFactory(username="manager")
+    manager = StaffFactory(username="manager", roles=[roles.COMPLAINTS_INVESTIGATOR])
     response = staff_api.post(_url(acknowledged, "assign"), {"assigned_to": "manager"})
     assert (response.json()["status"], response.json()["assigned_to"]) == (
         "investigating",
         "manager",
     )
-    StaffFactory(username="second")
+    StaffFactory(username="second", roles=[roles.COMPLAINTS_INVESTIGATOR])
     staff_api.post(_url(acknowledged, "assign"), {"assigned_to": "second"})
     assert Complaint.objects.get().assigned_to.username == "second"
     assert manager.pk

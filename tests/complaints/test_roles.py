@@ -97,3 +97,54 @@ def test_case_page_offers_only_the_moves_of_the_person(client, complaint):
     page = sign_in(client, director).get(complaint.get_absolute_url()).text
     assert reverse("complaints:acknowledge", args=[complaint.reference]) in page
     assert reverse("complaints:decide", args=[complaint.reference]) not in page
+
+
+def test_case_is_given_only_to_staff_whose_role_works_with_complaints(staff_api, acknowledged):
+    entries = _person(roles.ENTRIES_TEAM)
+    response = staff_api.post(
+        f"{URL}{acknowledged.reference}/assign/", {"assigned_to": entries.username}
+    )
+    assert response.status_code == 400
+    assert "assigned_to" in response.json()["errors"]
+    assert Complaint.objects.get(pk=acknowledged.pk).assigned_to is None
+
+
+def test_assigned_senior_manager_is_told(staff_api, acknowledged):
+    from portal.notifications.models import Notification
+
+    manager = _person(roles.COMPLAINTS_INVESTIGATOR)
+    staff_api.post(f"{URL}{acknowledged.reference}/assign/", {"assigned_to": manager.username})
+    [notice] = Notification.objects.filter(user=manager)
+    assert (notice.kind, notice.reference) == ("requested", acknowledged.reference)
+
+
+def test_specialist_cannot_raise_a_complaint_through_the_page(client, centre_gb):
+    sign_in(client, _person(roles.ASSESSMENT_SPECIALIST))
+    assert client.get(reverse("complaints:create")).status_code == 403
+    response = client.post(reverse("complaints:create"), {"centre": centre_gb.pk})
+    assert response.status_code == 403
+    assert Complaint.objects.count() == 0
+
+
+def test_decide_on_a_declined_case_is_refused_not_ignored(director_api, staff_user):
+    from complaints import services
+    from tests.complaints.test_restrictions import LEARNER
+
+    services.record_restriction(
+        by=staff_user,
+        criterion="multiple_contacts",
+        action="review_first",
+        details="Forty emails in a day.",
+        email=LEARNER["contact_email"],
+    )
+    held = services.submit_complaint(data=dict(LEARNER), submitter_type="learner")
+    assert held.status == "held"
+    services.close_held(held, by=staff_user, reason="Already answered.")
+    response = director_api.post(f"{URL}{held.reference}/decide/", {"decision": "Upheld."})
+    assert response.status_code == 409
+    assert Complaint.objects.get(pk=held.pk).director_decision == ""
+
+
+def test_claim_of_a_finished_case_is_refused_even_to_whoever_answered_it(staff_api, answered):
+    response = staff_api.post(f"{URL}{answered.reference}/claim/")
+    assert response.status_code == 409
