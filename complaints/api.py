@@ -1,7 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from complaints import services
@@ -22,6 +21,7 @@ from complaints.serializers import (
     RespondSerializer,
     StaffComplaintSerializer,
 )
+from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.api.router import register
 from portal.cases.api import CaseViewSet, case_action
 from portal.errors import PortalError

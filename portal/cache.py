@@ -19,7 +19,14 @@ import logging
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import (
+    BusyLoadingError,
+    MasterDownError,
+    OutOfMemoryError,
+    ReadOnlyError,
+    RedisError,
+    ResponseError,
+)
 
 from portal.outage import Outage
 
@@ -36,10 +43,17 @@ def _outage_of(servers: list[str], retry_after: float) -> Outage:
     return _outages[key]
 
 
+# A failover to a read-only replica, a full Redis, one still loading: an outage to the cache.
+UNABLE_TO_SERVE = (ReadOnlyError, OutOfMemoryError, MasterDownError, BusyLoadingError)
+
+
 def _is_outage(error: RedisError) -> bool:
     """A failure to reach Redis, or a Redis that cannot serve (loading, read-only, full)."""
+    if isinstance(error, UNABLE_TO_SERVE):
+        return True
     if isinstance(error, ResponseError):
-        # These three are Redis itself unable to serve, not a mistake in the command.
+        # Redis itself unable to serve, not a mistake in the command. redis-py strips these
+        # prefixes when it has a class of its own for them (above); others keep them.
         return str(error).startswith(("READONLY", "OOM", "LOADING", "MASTERDOWN"))
     return True
 

@@ -24,9 +24,11 @@ from django.core.exceptions import (
 NUL = "\x00"
 # A JSON string escape for NUL: ``\u0000`` preceded by an even number of backslashes (an
 # odd number would make the first backslash part of an escaped backslash, plain text).
-JSON_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
-JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-JSON_BRACKET = re.compile(rb"[\[\]{}]")
+JSON_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*+\\u0000")
+# A string (to be skipped, brackets inside it are text) or a bracket. The quantifiers are
+# possessive and an unterminated string runs to the end, so the scan is one pass over the
+# body whatever it holds: a body of escaped quotes cannot make it take quadratic time.
+JSON_TOKEN = re.compile(rb'"(?:[^"\\]++|\\.)*+\\?(?:"|\Z)|[\[\]{}]', re.DOTALL)
 # No request of the contract nests more than a few levels; a hundred leaves room and stays far
 # below the depth at which Python's parser gives up.
 MAX_JSON_DEPTH = 100
@@ -40,6 +42,7 @@ TOO_LARGE = "The request body is larger than the portal accepts."
 TOO_MANY_FIELDS = "The request has more fields than the portal accepts."
 TOO_MANY_FILES = "The request has more files than the portal accepts."
 NOT_UNDERSTOOD = "The request was not understood."
+NOT_UTF8 = "A JSON body must be encoded in UTF-8."
 
 
 class HostileInput(Exception):
@@ -60,12 +63,13 @@ def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether brackets outside strings nest deeper than ``limit``; invalid JSON is left to
     the parser, which explains its own errors."""
     depth = 0
-    for match in JSON_BRACKET.finditer(JSON_STRING.sub(b'""', body)):
-        if match.group() in (b"[", b"{"):
+    for match in JSON_TOKEN.finditer(body):
+        token = match.group()
+        if token in (b"[", b"{"):
             depth += 1
             if depth > limit:
                 return True
-        else:
+        elif token in (b"]", b"}"):
             depth -= 1
     return False
 
@@ -97,6 +101,11 @@ def check_request(request) -> None:
         raise HostileInput(errors=errors)
     content_type = request.content_type or ""
     if is_json(content_type):
+        # JSON is UTF-8 (RFC 8259). Another charset would let a parser decode brackets and
+        # NULs this guard never saw in the bytes (UTF-7 spells "[" as "+AFs-").
+        charset = (request.content_params or {}).get("charset", "utf-8")
+        if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            raise HostileInput(NOT_UTF8, status=415)
         # request.body enforces DATA_UPLOAD_MAX_MEMORY_SIZE, and what is read here is kept
         # for the parser, so the body is read once.
         body = request.body

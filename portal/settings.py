@@ -226,6 +226,8 @@ REST_KNOX = {
 }
 # Retries of creating API requests (the Idempotency-Key header) are remembered this long.
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
+# The largest body a request with an Idempotency-Key may have: its fingerprint reads it all.
+IDEMPOTENCY_MAX_BODY_BYTES = env_int("IDEMPOTENCY_MAX_BODY_BYTES", 100 * 1024 * 1024)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

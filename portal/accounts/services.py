@@ -64,9 +64,13 @@ def verify_second_factor(user, *, code: str, field: str = "otp"):
     the same way in the browser and on the API.
     """
     code = _clean_code(code, field=field)
-    for device in devices_for_user(user, confirmed=True):
-        if _check_code(device, code, field=field):
-            return device
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True):
+            # Locked: guesses sent at once queue here, so each wrong one counts before the
+            # next is checked and the device's throttle holds.
+            device = type(device).objects.select_for_update().get(pk=device.pk)
+            if _check_code(device, code, field=field):
+                return device
     raise PortalError(CODE_REFUSED, field=field)
 
 

@@ -58,6 +58,12 @@ class Claim(Enum):
     MISMATCH = "mismatch"
 
 
+BODY_TOO_LARGE = (
+    "This request is too large to be remembered for a retry: send it without an "
+    "Idempotency-Key, or in smaller parts."
+)
+
+
 def valid_key(key: str) -> bool:
     return 0 < len(key) <= MAX_KEY_LENGTH and all(33 <= ord(ch) <= 126 for ch in key)
 
@@ -216,6 +222,22 @@ def _multipart_boundary(request) -> bytes:
     return b""
 
 
+def _carries_credentials(request) -> bool:
+    # (DRF's test client authenticates without either, through _force_auth_user.)
+    return bool(
+        request.headers.get("Authorization")
+        or request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        or getattr(request, "_force_auth_user", None)
+    )
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 def _user_of(request, view_func):
     """The user the view will see, from its own authenticators; None when there is none."""
     view_class = getattr(view_func, "cls", None)
@@ -254,6 +276,11 @@ class IdempotencyMiddleware:
             return None
         if not valid_key(key):
             return JsonResponse({"errors": {HEADER: [KEY_INVALID]}}, status=400)
+        if not _carries_credentials(request):
+            # Nobody to keep a key for: the view answers 401 without the body being copied.
+            return None
+        if _declared_length(request) > settings.IDEMPOTENCY_MAX_BODY_BYTES:
+            return JsonResponse({"detail": BODY_TOO_LARGE}, status=413)
         fingerprint = _fingerprint(request)
         user = _user_of(request, view_func)
         if user is None:

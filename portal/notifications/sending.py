@@ -126,6 +126,11 @@ def send_batch(batch: list[Email]) -> SendResult:
                     deliver(email)
                 else:
                     connection.send_messages([message(email)])
+            except ValueError as error:
+                # A row that would write a header of its own (a line break in a name,
+                # which Django refuses with ValueError):
+                # never sent, whatever happens to the rest of the batch.
+                _failed(email, token=token, error=error, permanent=True, result=result)
             except smtplib.SMTPResponseException as error:
                 permanent = 500 <= error.smtp_code < 600
                 _failed(email, token=token, error=error, permanent=permanent, result=result)
@@ -186,7 +191,8 @@ def _marker(token):
         connection = connections["default"]
         value = claim.get_db_prep_value(token, connection)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [Email.State.SENT, timezone.now(), email.pk, value])
+            sent_at = connection.ops.adapt_datetimefield_value(timezone.now())
+            cursor.execute(sql, [Email.State.SENT, sent_at, email.pk, value])
             return cursor.rowcount
 
     return mark
@@ -202,17 +208,23 @@ class SMTPSender:
 
     def __init__(self, backend: SMTPBackend):
         self.backend = backend
-        self.shared: dict[str, bytes] = {}
+        self.shared: dict[tuple, bytes] = {}
         self.envelope_from = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
     def can_send(self, email: Email) -> bool:
-        # Addresses beyond ASCII (international domains, SMTPUTF8) take Django's own path.
-        return email.address.isascii() and self.envelope_from.isascii()
+        # Addresses beyond ASCII (international domains, SMTPUTF8) take Django's own path;
+        # so does anything with a line break, which Django refuses as a header injection.
+        fields = (email.name, email.address, email.subject)
+        plain = not any("\r" in f or "\n" in f for f in fields)
+        return plain and email.address.isascii() and self.envelope_from.isascii()
 
     def __call__(self, email: Email) -> None:
-        shared = self.shared.get(email.key)
+        # Rows of one event share their content; the content is part of the key all the
+        # same, so that a row written with other words is never sent another's.
+        content = (email.key, email.subject, email.body, email.html)
+        shared = self.shared.get(content)
         if shared is None:
-            shared = self.shared[email.key] = _shared_part(email)
+            shared = self.shared[content] = _shared_part(email)
         to = formataddr((email.name, email.address), charset="utf-8")
         head = (
             f"To: {to}\r\nDate: {formatdate(usegmt=True)}\r\nMessage-ID: {message_id(email.pk)}\r\n"

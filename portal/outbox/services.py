@@ -144,12 +144,13 @@ def relay(*, limit: int | None = None) -> RelayRun:
 def run_queued_task(pk: int) -> str:
     """Run the task of a queued row unless it already ran; what happened, in one word.
 
-    Steps: lock the row (a second delivery of it waits here, then finds it run); run the
+    Steps: lock the row (a second delivery while it runs skips it; one after finds it
+    run); run the
     task in a savepoint so that a failure undoes its writes but not the record of the
     attempt; mark it run, or due again after a pause, or given up after the last attempt.
     """
     with transaction.atomic():
-        row = QueuedTask.objects.select_for_update().filter(pk=pk).first()
+        row = QueuedTask.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
         if row is None or row.ran_at is not None or row.failed_at is not None:
             return "skipped"
         row.attempts += 1

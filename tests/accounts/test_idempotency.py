@@ -199,3 +199,24 @@ def test_concurrent_requests_with_one_key_create_once(officer_gb, centre_gb):
     assert {a.status_code for a in answers} <= {201, 409}
     assert len({a.json()["reference"] for a in created}) == 1
     assert Complaint.objects.count() == 1
+
+
+def test_anonymous_request_with_a_key_is_refused_without_its_body_kept(api_client, db):
+    response = api_client.generic(
+        "POST",
+        URL,
+        b"x" * 1_000_000,
+        content_type="application/octet-stream",
+        HTTP_IDEMPOTENCY_KEY=KEY,
+    )
+    assert response.status_code == 401
+    assert IdempotentRequest.objects.count() == 0
+
+
+def test_body_too_large_to_remember_is_refused_413(officer_api, settings):
+    settings.IDEMPOTENCY_MAX_BODY_BYTES = 1000
+    response = officer_api.post(
+        URL, {**SERVICE, "description": "x" * 2000}, format="json", HTTP_IDEMPOTENCY_KEY=KEY
+    )
+    assert response.status_code == 413
+    assert IdempotentRequest.objects.count() == 0

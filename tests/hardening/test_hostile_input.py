@@ -111,3 +111,34 @@ def test_session_cookie_with_nul_is_refused(client, db):
     response = client.get("/")
 
     assert_refused(response, "/", status=400)
+
+
+def test_brackets_inside_strings_do_not_count_towards_the_depth(api_client, db):
+    body = json.dumps({"username": "[" * 120, "password": "{" * 120})
+
+    response = api_client.post("/api/v1/auth/token/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()["errors"]
+
+
+def test_unterminated_string_of_escaped_quotes_is_answered(client):
+    # Read once from left to right: a scan that restarted at every quote would take minutes.
+    body = b'"' + b'\\"' * 200_000
+
+    response = client.generic("POST", "/accounts/login/", body, content_type="application/json")
+
+    # The sign-in page is shown again (its form reads no JSON); nothing hangs or fails.
+    assert response.status_code == 200
+
+
+def test_json_in_another_charset_is_refused_before_any_parser(officer_api):
+    # UTF-7 spells "[" as "+AFs-": bytes the guard would never see as brackets.
+    body = b"+AFs-" * 5000 + b"+AF0-" * 5000
+
+    response = officer_api.generic(
+        "POST", "/api/v1/complaints/", body, content_type="application/json; charset=utf-7"
+    )
+
+    assert response.status_code == 415
+    assert response.json() == {"detail": "A JSON body must be encoded in UTF-8."}

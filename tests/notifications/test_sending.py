@@ -205,3 +205,13 @@ def test_smtp_message_as_people_read_it_one_rendering_per_event(smtp_sink, setti
     assert (text, html) == ("Your results are ready: café.", "<p>Your results are ready: café.</p>")
     # Both recipients' bodies come from the one rendering of the event.
     assert first.get_boundary() == second.get_boundary()
+
+
+def test_row_that_would_inject_a_header_fails_and_the_rest_go(smtp_sink):
+    emails = queue(2)
+    Email.objects.filter(pk=emails[0].pk).update(name="Bob\r\nBcc: evil@example.org")
+    result = send_pending()
+    assert (result.sent, result.failed) == (1, 1)
+    assert [m["To"] for m in smtp_sink.messages] == ["learner1@example.org"]
+    assert all(m["Bcc"] is None for m in smtp_sink.messages)
+    assert Email.objects.get(pk=emails[0].pk).state == "failed"
