@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "portal.uploads",
     "portal.outbox",
     "entries",
+    "registration",
     "qa",
     "complaints",
     "results",
