@@ -164,9 +164,19 @@ FILL = {
 
 SHARED = {
     "series-detail": lambda world: {"code": world.series.code},
+    "quality-standard-detail": lambda world: _standard_code(),
     # The link in a password-reset email: anyone may open it; a bad token says so.
     "accounts:password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "set-password"},
 }
+
+
+def _standard_code() -> dict:
+    from tests.registration.loading import ensure_standards_2026
+
+    # A transactional test earlier in the run may have emptied what the migration loaded.
+    ensure_standards_2026()
+    return {"code": "MV1"}
+
 
 PUBLIC_PAGES = {
     "accounts:login",

@@ -6,10 +6,11 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from entries.models import Series
+from registration.models import QualityStandard
 from tests.signing_in import api_as
 
 # Lists of things every officer shares: nothing in them belongs to a centre.
-SHARED_MODELS = {Series}
+SHARED_MODELS = {Series, QualityStandard}
 
 
 def _list_urls() -> list[str]:
