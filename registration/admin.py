@@ -9,6 +9,12 @@ class StandardSetAdmin(admin.ModelAdmin):
     list_display = ["year", "published"]
     list_filter = ["published"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Unpublishing would open the way to deleting standards schools were assessed against.
+        if obj is not None and obj.published:
+            return ["year", "published"]
+        return []
+
     def has_delete_permission(self, request, obj=None):
         # Schools have been assessed against a published set: it stays.
         if obj is not None and obj.published:

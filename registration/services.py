@@ -14,7 +14,7 @@ def save_standard(
     """
     with transaction.atomic():
         standard.save()
-        if standard.standard_set.published and "text" in changed and standard.pk:
+        if standard.standard_set.published and "text" in changed:
             audit.record(
                 standard,
                 "quality_standard.text_changed",

@@ -125,3 +125,27 @@ def test_standard_set_admin_published_set_cannot_be_deleted(registration_team, s
 
     assert response.status_code == 403
     assert StandardSet.objects.filter(pk=standard_set.pk).exists()
+
+
+def test_standard_set_admin_published_set_stays_published(registration_team, standards):
+    standard_set = StandardSet.objects.get(year=2026)
+
+    response = registration_team.post(
+        f"/admin/registration/standardset/{standard_set.pk}/change/", {"year": "2030"}
+    )
+
+    assert response.status_code == 302
+    standard_set.refresh_from_db()
+    assert (standard_set.year, standard_set.published) == (2026, True)
+
+
+def test_standard_set_admin_draft_can_be_published(registration_team, standards):
+    draft = StandardSet.objects.create(year=2027)
+
+    response = registration_team.post(
+        f"/admin/registration/standardset/{draft.pk}/change/", {"year": "2027", "published": "on"}
+    )
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.published is True
