@@ -95,11 +95,6 @@ class ComplaintCreateSerializer(serializers.ModelSerializer):
         if request is not None:
             # Another centre's number is refused exactly like a number that does not exist.
             self.fields["centre"].queryset = centres_visible_to(request.user)
-            if not request.user.is_staff:
-                # An officer's complaint is answered to the centre; a contact address is
-                # what staff record for someone without an account.
-                for name in ("contact_name", "contact_email"):
-                    self.fields.pop(name)
 
 
 class RespondSerializer(serializers.Serializer):

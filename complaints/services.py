@@ -171,6 +171,7 @@ def submit_complaint(
     """
     at = at or timezone.now()
     _check_submission(data, centre=centre, submitter_type=submitter_type, submitted_by=submitted_by)
+    from_centre = submitter_type == Submitter.CENTRE
     checked = check_files(files, policy=ATTACHMENTS)
     routing = route_submission(
         category=data["category"],
@@ -181,7 +182,9 @@ def submit_complaint(
         formal=formal,
         at=at,
     )
-    contact_email = (data.get("contact_email") or "").strip()
+    # A centre's complaint is answered to its officers; a contact address is what learners,
+    # parents and staff recording for someone without an account give.
+    contact_email = (data.get("contact_email") or "").strip() if not from_centre else ""
     restriction = _restricted(email=contact_email, user=submitted_by)
     if restriction is not None:
         status = Status.HELD
@@ -207,7 +210,7 @@ def submit_complaint(
             centre=centre,
             submitter_type=submitter_type,
             submitted_by=submitted_by if submitted_by and submitted_by.is_authenticated else None,
-            contact_name=(data.get("contact_name") or "").strip(),
+            contact_name=(data.get("contact_name") or "").strip() if not from_centre else "",
             contact_email=contact_email,
             category=data["category"],
             direct_service=data.get("direct_service") or "",

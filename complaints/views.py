@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,8 +33,12 @@ from complaints.forms import (
 from complaints.models import ACKNOWLEDGE, Complaint, Message, Submitter
 from portal import audit
 from portal.calendar import end_of_day
-from portal.cases.models import view_permission
-from portal.cases.views import CaseDetailView, case_move, get_case_or_404
+from portal.cases.views import (
+    CaseDetailView,
+    case_move,
+    get_case_or_404,
+    refuse_other_roles,
+)
 from portal.errors import PortalError
 from portal.net import client_ip
 from portal.notifications.models import Notification
@@ -65,10 +68,7 @@ class ComplaintListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        if is_staff_user(self.request.user) and not self.request.user.has_perm(
-            view_permission(Complaint)
-        ):
-            raise PermissionDenied("Your role does not work with complaints.")
+        refuse_other_roles(self.request.user, Complaint)
         cases = (
             Complaint.objects.visible_to(self.request.user)
             .select_related("centre")
@@ -89,9 +89,7 @@ class ComplaintCreateView(LoginRequiredMixin, FormView):
     form_class = ComplaintForm
 
     def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if is_staff_user(user) and not user.has_perm(view_permission(Complaint)):
-            raise PermissionDenied("Your role does not work with complaints.")
+        refuse_other_roles(request.user, Complaint)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

@@ -10,16 +10,15 @@ class StandardSetAdmin(admin.ModelAdmin):
     list_filter = ["published"]
 
     def get_readonly_fields(self, request, obj=None):
-        # Unpublishing would open the way to deleting standards schools were assessed against.
-        if obj is not None and obj.published:
-            return ["year", "published"]
-        return []
+        return ["year", "published"] if obj is not None and obj.fixed else []
 
     def has_delete_permission(self, request, obj=None):
-        # Schools have been assessed against a published set: it stays.
-        if obj is not None and obj.published:
+        if obj is not None and obj.fixed:
             return False
         return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        services.save_standard_set(obj, by=request.user, changed=form.changed_data)
 
 
 @admin.register(QualityStandard)
@@ -34,12 +33,12 @@ class QualityStandardAdmin(admin.ModelAdmin):
     list_select_related = ["standard_set"]
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.standard_set.published:
+        if obj is not None and obj.standard_set.fixed:
             return ["standard_set", "code", "area", "number"]
         return []
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.standard_set.published:
+        if obj is not None and obj.standard_set.fixed:
             return False
         return super().has_delete_permission(request, obj)
 
@@ -48,5 +47,5 @@ class QualityStandardAdmin(admin.ModelAdmin):
             obj,
             by=request.user,
             changed=form.changed_data if change else [],
-            previous_text=form.initial.get("text", ""),
+            previous={name: form.initial.get(name) for name in form.changed_data},
         )

@@ -30,6 +30,12 @@ class StandardSet(models.Model):
     def __str__(self):
         return f"Standards {self.year}{'' if self.published else ' (draft)'}"
 
+    @property
+    def fixed(self) -> bool:
+        """Schools are assessed against a published set: it is never unpublished, renamed
+        or deleted, and its standards keep what identifies them."""
+        return self.published
+
 
 class Area(models.IntegerChoices):
     """The five areas, in the order the standards are published; each has the initials that

@@ -19,11 +19,17 @@ def view_permission(model) -> str:
     return f"{model._meta.app_label}.view_{model._meta.model_name}"
 
 
+def role_refuses(user, model) -> bool:
+    """Whether ``user`` is staff whose roles do not work with cases of ``model``: pages and
+    the API answer them 403, and ``visible_to`` shows them none."""
+    return is_staff_user(user) and not user.has_perm(view_permission(model))
+
+
 class CaseQuerySet(CentreScopedQuerySet):
     def visible_to(self, user):
         """Officers: their centres' cases. Staff: every case, if their role works with this
         kind of case (``view_<model>``); none otherwise."""
-        if is_staff_user(user) and not user.has_perm(view_permission(self.model)):
+        if role_refuses(user, self.model):
             return self.none()
         return super().visible_to(user)
 

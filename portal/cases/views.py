@@ -16,17 +16,22 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
-from portal.cases.models import view_permission
+from portal.cases.models import role_refuses
 from portal.errors import PortalError
-from portal.permissions import is_staff_user
 from portal.workflow import actions_for, authorize
+
+
+def refuse_other_roles(user, model) -> None:
+    """403 for staff whose roles do not work with cases of ``model``: every page of a case
+    type (list, form, case) asks this, as the API does."""
+    if role_refuses(user, model):
+        raise PermissionDenied("Your role does not work with these cases.")
 
 
 def get_case_or_404(model, user, reference: str, *, select_related=("centre",)):
     """The one way pages reach a case: another centre's case answers 404, exactly as if it
     did not exist; staff whose role does not work with this kind of case get 403."""
-    if is_staff_user(user) and not user.has_perm(view_permission(model)):
-        raise PermissionDenied("Your role does not work with these cases.")
+    refuse_other_roles(user, model)
     return model.objects.select_related(*select_related).get_visible_or_404(
         user, reference=reference
     )

@@ -91,6 +91,11 @@ def test_officer_follows_complaints_on_the_list_and_case_page(page, live_server)
     follow_link(page, own.reference)
     expect(heading(page)).to_contain_text(own.reference)
 
+    # Their notices, what comes by email, and the tokens of their school's systems.
+    visit(page, "/notifications/")
+    visit(page, "/notifications/preferences/")
+    visit(page, "/accounts/api-tokens/")
+
 
 def _raised_by_officer() -> Complaint:
     from portal.accounts.models import User
