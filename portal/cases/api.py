@@ -18,6 +18,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from portal.cases.models import DUE_WINDOWS, role_refuses
+from portal.centres.numbers import CENTRE_NUMBER, CENTRE_NUMBER_MESSAGE
 from portal.permissions import is_staff_user
 from portal.sla.serializers import DeadlinesField
 from portal.workflow import actions_for, authorize
@@ -85,11 +86,7 @@ class CaseFilters(serializers.Serializer):
     """The query string every case list understands."""
 
     centre = serializers.RegexField(
-        r"^[A-Z]{2}[0-9]{3,6}$",
-        required=False,
-        error_messages={
-            "invalid": "A centre number is two capital letters and digits, e.g. GB001."
-        },
+        CENTRE_NUMBER, required=False, error_messages={"invalid": CENTRE_NUMBER_MESSAGE}
     )
     due = serializers.ChoiceField(choices=list(DUE_WINDOWS), required=False)
     open = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -3,9 +3,9 @@
 import zoneinfo
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 
+from portal.centres.numbers import validate_centre_number
 from portal.workflow import Moves, move
 from portal.zones import validate_time_zone
 
@@ -47,12 +47,8 @@ class Centre(models.Model):
     number = models.CharField(
         max_length=10,
         unique=True,
-        validators=[
-            RegexValidator(
-                r"^[A-Z]{2}[0-9]{3,6}$",
-                "A centre number is two capital letters and three to six digits, e.g. GB001.",
-            )
-        ],
+        validators=[validate_centre_number],
+        help_text="Two capital letters of the country and three digits, e.g. GB001.",
     )
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=2, help_text="ISO 3166 country code, e.g. GB.")
@@ -61,6 +57,9 @@ class Centre(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
     email = models.EmailField(blank=True, help_text="The exams office's address for notices.")
+    programmes = models.JSONField(
+        default=list, blank=True, help_text="The programmes the centre offers (Programme values)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CentreQuerySet.as_manager()
