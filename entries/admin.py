@@ -17,16 +17,16 @@ class SyllabusAdmin(admin.ModelAdmin):
 
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
-    list_display = ["candidate_number", "surname", "forenames", "centre", "uci"]
-    list_filter = ["centre"]
+    list_display = ["candidate_number", "surname", "forenames", "centre", "series", "uci"]
+    list_filter = ["series", "centre"]
     search_fields = ["candidate_number", "surname", "uci", "centre__number"]
-    list_select_related = ["centre"]
+    list_select_related = ["centre", "series"]
 
 
 @admin.register(Entry)
 class EntryAdmin(admin.ModelAdmin):
-    list_display = ["candidate", "syllabus", "option_code", "series", "status"]
-    list_filter = ["series", "status"]
+    list_display = ["candidate", "syllabus", "option_code", "candidate__series", "status"]
+    list_filter = ["candidate__series", "status"]
     search_fields = ["candidate__candidate_number", "candidate__surname", "syllabus__code"]
-    list_select_related = ["candidate", "syllabus", "series"]
+    list_select_related = ["candidate__series", "syllabus"]
     raw_id_fields = ["candidate"]

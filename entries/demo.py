@@ -65,20 +65,20 @@ def seed_entries() -> None:
         series.append(row)
     for number, people in CANDIDATES.items():
         for candidate_number, surname, forenames, born in people:
-            candidate, _ = Candidate.objects.update_or_create(
-                centre=centres[number],
-                candidate_number=candidate_number,
-                defaults={
-                    "surname": surname,
-                    "forenames": forenames,
-                    "date_of_birth": born,
-                    "uci": f"{number}{candidate_number}{surname[0]}",
-                },
-            )
             for one_series in series:
+                candidate, _ = Candidate.objects.update_or_create(
+                    centre=centres[number],
+                    series=one_series,
+                    candidate_number=candidate_number,
+                    defaults={
+                        "surname": surname,
+                        "forenames": forenames,
+                        "date_of_birth": born,
+                        "uci": f"{number}{candidate_number}{surname[0]}",
+                    },
+                )
                 for code in ENTRY_SYLLABUSES:
                     Entry.objects.get_or_create(
-                        series=one_series,
                         candidate=candidate,
                         syllabus=syllabuses[code],
                         defaults={"option_code": OPTION[code], "status": Entry.Status.CONFIRMED},

@@ -92,6 +92,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
         model = Candidate
 
     centre = factory.SubFactory(CentreFactory)
+    series = factory.SubFactory(SeriesFactory)
     candidate_number = factory.Sequence(lambda n: f"{n % 10000:04d}")
     surname = "Smith"
     forenames = "Alex"
@@ -102,7 +103,6 @@ class EntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Entry
 
-    series = factory.SubFactory(SeriesFactory)
     candidate = factory.SubFactory(CandidateFactory)
     syllabus = factory.SubFactory(SyllabusFactory)
     option_code = "42"
