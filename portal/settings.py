@@ -336,10 +336,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
-    # Expired API tokens (and remembered retries) are deleted hourly; nothing relies on the
-    # sweep for safety, since expiry is checked on every request.
-    "accounts-sweep": {
-        "task": "portal.accounts.sweep",
+    # Hourly: expired API tokens and remembered retries deleted (nothing relies on it for
+    # safety: expiry is checked on every request), old outbox rows deleted, the text of old
+    # emails forgotten (portal.core.tasks.housekeeping).
+    "housekeeping": {
+        "task": "portal.housekeeping",
         "schedule": 3600.0,
         "options": {"expires": 3500},
     },
@@ -357,6 +358,10 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 9},
     },
 }
+# Days a task that ran stays in the outbox (for staff looking into what happened), and days
+# the text of a sent email is kept (the row itself stays: it is what makes emails exactly once).
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)
+EMAIL_KEEP_DAYS = env_int("EMAIL_KEEP_DAYS", 180)
 # Seconds after which an email claimed by a sender that never finished is taken again. A
 # sender hands back a batch it has held for half of it, so it must leave room for a batch.
 NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT = env_int("NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT", 300)

@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import ApiToken
 from portal.errors import PortalError
+from portal.housekeeping import delete_in_batches
 
 CODE_REFUSED = (
     "That code is not right. Enter the 6-digit code your authenticator app shows now; "
@@ -145,10 +146,4 @@ def record_api_token_use(token: ApiToken, *, now=None) -> None:
 
 def sweep_expired_api_tokens(*, now=None, batch: int = 1000) -> int:
     """Delete expired tokens in bounded batches; returns how many were deleted."""
-    total = 0
-    while True:
-        pks = list(ApiToken.objects.expired(now).values_list("pk", flat=True)[:batch])
-        if not pks:
-            return total
-        deleted, _ = ApiToken.objects.filter(pk__in=pks).delete()
-        total += deleted
+    return delete_in_batches(ApiToken.objects.expired(now), batch=batch)

@@ -23,6 +23,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
 from portal.accounts.models import IdempotentRequest
+from portal.housekeeping import delete_in_batches
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -148,17 +149,7 @@ def sweep_idempotency_keys(*, now=None, batch: int = 1000) -> int:
     """Delete keys older than their keeping time, in bounded batches."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
-    total = 0
-    while True:
-        pks = list(
-            IdempotentRequest.objects.older_than(cutoff)
-            .order_by("created_at")
-            .values_list("pk", flat=True)[:batch]
-        )
-        if not pks:
-            return total
-        deleted, _ = IdempotentRequest.objects.filter(pk__in=pks).delete()
-        total += deleted
+    return delete_in_batches(IdempotentRequest.objects.older_than(cutoff), batch=batch)
 
 
 def _fingerprint(request) -> str:

@@ -37,6 +37,7 @@ from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from portal.housekeeping import update_in_batches
 from portal.notifications.models import Email
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,18 @@ def send_pending(*, budget_seconds: float = 50, batch_size: int = BATCH_SIZE) ->
         if len(batch) < batch_size:
             break
     return result
+
+
+def forget_sent_bodies(*, now: dt.datetime | None = None, batch: int = 1000) -> int:
+    """Empty the text of emails sent more than ``EMAIL_KEEP_DAYS`` ago. The row stays (who
+    was told what kind of thing, when, under which key), so an event that comes round again
+    is still recognised and nobody is emailed twice; the words, which may carry personal
+    details, go. The inbox keeps its notices for their owners."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.EMAIL_KEEP_DAYS)
+    sent_long_ago = Email.objects.filter(state=Email.State.SENT, sent_at__lt=cutoff).exclude(
+        body="", html=""
+    )
+    return update_in_batches(sent_long_ago, batch=batch, body="", html="")
 
 
 def claim_emails(*, limit: int, now: dt.datetime | None = None) -> list[Email]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from portal.celery import app
+from portal.housekeeping import delete_in_batches
 from portal.outage import Outage
 from portal.outbox.models import QueuedTask
 
@@ -195,3 +196,10 @@ def requeue_failed(rows=None) -> int:
     return rows.filter(ran_at__isnull=True, failed_at__isnull=False).update(
         failed_at=None, attempts=0, due_at=timezone.now()
     )
+
+
+def purge_ran(*, now: dt.datetime | None = None, batch: int = 1000) -> int:
+    """Delete tasks that ran more than ``OUTBOX_KEEP_DAYS`` ago. Failed tasks stay until
+    staff run them again: they are the record of what did not happen."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    return delete_in_batches(QueuedTask.objects.filter(ran_at__lt=cutoff), batch=batch)

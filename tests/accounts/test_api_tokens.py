@@ -186,12 +186,12 @@ def test_page_opens_for_staff_after_two_factor(client, staff_user):
 
 
 def test_sweep_task_reports_what_it_deleted(officer_gb, settings):
-    from portal.accounts.tasks import sweep_expired
+    from portal.core.tasks import housekeeping
 
     settings.API_TOKEN_TTL_HOURS = 1
     _issue(officer_gb)
     with time_machine.travel(timezone.now() + timedelta(hours=2)):
-        result = sweep_expired.delay().get()
+        result = housekeeping.delay().get()
     assert result["api_tokens"] == 1
 
 
