@@ -83,19 +83,29 @@ class CaseQueueAdmin(admin.ModelAdmin):
         return any(user.has_perm(p) for p in permissions)
 
     def _bulk(self, name, service, done):
+        # A case already where the move leads is a quiet repeat: counted apart, not as moved.
+        targets = {m.target for m in self.model.MOVES.named(name)} - {None}
+
         def run(modeladmin, request, queryset):
-            moved, refused = 0, []
+            moved, already, refused = 0, [], []
             for case in queryset:
                 if not may(request.user, case, name):
                     refused.append(f"{case.reference}: your role does not allow this.")
                     continue
+                was = case.status
                 try:
                     service(case, by=request.user)
-                    moved += 1
                 except (PortalError, PermissionDenied) as error:
                     refused.append(f"{case.reference}: {getattr(error, 'message', error)}")
+                    continue
+                if was in targets:
+                    already.append(case.reference)
+                else:
+                    moved += 1
             if moved:
                 self.message_user(request, f"{moved} {done}.", messages.SUCCESS)
+            if already:
+                self.message_user(request, f"Already {done}: {', '.join(already)}.", messages.INFO)
             for line in refused:
                 self.message_user(request, line, messages.WARNING)
 

@@ -59,6 +59,20 @@ def test_queue_bulk_acknowledge(admin_client, centre_gb, officer_gb):
     assert set(Complaint.objects.values_list("status", flat=True)) == {"acknowledged"}
 
 
+def test_queue_bulk_move_counts_cases_already_moved_apart(admin_client, centre_gb, officer_gb):
+    cases = [_raise(centre_gb, officer_gb, subject=f"Case {n}") for n in range(3)]
+    services.acknowledge_complaint(cases[0], by=StaffFactory(roles=[roles.COMPLAINTS_INVESTIGATOR]))
+
+    page = admin_client.post(
+        QUEUE,
+        {"action": "acknowledge_selected", "_selected_action": [c.pk for c in cases]},
+        follow=True,
+    )
+
+    notes = [str(m) for m in page.context["messages"]]
+    assert notes == ["2 acknowledged.", f"Already acknowledged: {cases[0].reference}."]
+
+
 def test_queue_claim_refused_to_a_second_person(admin_client, acknowledged):
     other = StaffFactory(username="other", roles=[roles.COMPLAINTS_INVESTIGATOR])
     services.claim_complaint(acknowledged, by=other)
