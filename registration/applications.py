@@ -5,6 +5,7 @@ Imported by ``registration.models``, so that these models live in the app's one 
 module while their code stays in a block of its own.
 """
 
+import zoneinfo
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from portal.zones import validate_time_zone
 
 CHANGE = "registration.change_centreapplication"
 VISIT = "approval.visit"
+COMMENT_MAX = 5000
 COUNTRIES_FILE = Path(__file__).parent / "data" / "countries.txt"
 
 
@@ -250,6 +252,10 @@ class CentreApplication(Case):
 
     def get_absolute_url(self):
         return reverse("join:detail", args=[self.reference])
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
 
     @property
     def country_name(self) -> str:
