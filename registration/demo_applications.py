@@ -88,8 +88,26 @@ def _assess(application, applicant) -> None:
         )
 
 
+def _reference_data() -> None:
+    """The default fee and the standards, which migrations load: again if a test emptied
+    the tables."""
+    from decimal import Decimal
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from registration.models import ApplicationFee, StandardSet
+
+    ApplicationFee.objects.get_or_create(
+        country="", defaults={"currency": "GBP", "amount": Decimal("1250.00")}
+    )
+    if StandardSet.objects.current() is None:
+        import_module("registration.migrations.0002_standards_2026").load(apps, None)
+
+
 @transaction.atomic
 def seed_applications() -> None:
+    _reference_data()
     staff = get_user_model().objects.get(username="staff")
     _applicant(SUBMITTED)
     application = _applicant(APPROVED)
