@@ -91,7 +91,8 @@ class Route:
         ]
         if len(found) != 1:
             raise LookupError(
-                f"{self}: {len(found)} case types of app {self.callback.__module__!r} have the move "
+                f"{self}: {len(found)} case types of app {self.callback.__module__!r} have "
+                f"the move "
                 f"{self.case_move!r}; add an entry for {self.name!r} to FILL."
             )
         return found[0]
