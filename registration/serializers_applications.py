@@ -38,6 +38,8 @@ class RoundSerializer(serializers.ModelSerializer):
 
 class CentreApplicationSerializer(CaseSerializer):
     rounds = RoundSerializer(many=True, read_only=True)
+    # Blank until the school gives one: a plain string, not a URI that must be valid.
+    website = serializers.CharField(read_only=True)
     visit_mode = serializers.ChoiceField(choices=VisitMode.choices, allow_blank=True)
 
     class Meta:
