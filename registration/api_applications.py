@@ -8,9 +8,9 @@ from portal.cases.api import CaseViewSet, case_action
 from registration import services
 from registration.applications import CentreApplication
 from registration.serializers_applications import (
+    ApplicationDecisionSerializer,
+    ApplicationJudgeSerializer,
     CentreApplicationSerializer,
-    DecisionSerializer,
-    JudgeSerializer,
     ScheduleVisitSerializer,
     StaffCentreApplicationSerializer,
 )
@@ -47,16 +47,16 @@ class CentreApplicationViewSet(CaseViewSet):
     def schedule_visit(self, request, case, *, date, mode, visitor=None):
         return services.schedule_visit(case, by=request.user, date=date, mode=mode, visitor=visitor)
 
-    @case_action(request=JudgeSerializer)
+    @case_action(request=ApplicationJudgeSerializer)
     def judge(self, request, case, *, judgements):
         return services.record_judgements(case, by=request.user, judgements=judgements)
 
-    @case_action(request=DecisionSerializer, move="request-improvements")
+    @case_action(request=ApplicationDecisionSerializer, move="request-improvements")
     def request_improvements(self, request, case, *, judgements, note):
         return services.request_improvements(
             case, by=request.user, judgements=judgements, note=note
         )
 
-    @case_action(request=DecisionSerializer)
+    @case_action(request=ApplicationDecisionSerializer)
     def approve(self, request, case, *, judgements, note):
         return services.approve_application(case, by=request.user, judgements=judgements, note=note)

@@ -40,7 +40,9 @@ class CentreApplicationSerializer(CaseSerializer):
     rounds = RoundSerializer(many=True, read_only=True)
     # Blank until the school gives one: a plain string, not a URI that must be valid.
     website = serializers.CharField(read_only=True)
-    visit_mode = serializers.ChoiceField(choices=VisitMode.choices, allow_blank=True)
+    # The choices are the schedule-visit body's ``mode`` (one enum in the schema); blank
+    # until a visit is scheduled.
+    visit_mode = serializers.CharField(read_only=True, help_text="remote or on_site")
 
     class Meta:
         model = CentreApplication
@@ -92,11 +94,11 @@ class JudgementItemSerializer(serializers.Serializer):
     )
 
 
-class JudgeSerializer(serializers.Serializer):
+class ApplicationJudgeSerializer(serializers.Serializer):
     judgements = JudgementItemSerializer(many=True, max_length=100)
 
 
-class DecisionSerializer(serializers.Serializer):
+class ApplicationDecisionSerializer(serializers.Serializer):
     judgements = JudgementItemSerializer(many=True, required=False, default=list, max_length=100)
     note = serializers.CharField(
         max_length=COMMENT_MAX, required=False, allow_blank=True, default=""

@@ -50,6 +50,7 @@ def test_school_becomes_a_centre(new_page, live_server):
     school = new_page()
 
     # Registering interest, by keyboard; a form sent empty says what is missing.
+    visit(school, "/join/standards/")
     visit(school, "/join/")
     press_button(school, "Register interest")
     expect(school).to_have_title(re.compile(r"^Error: Register your school's interest"))
