@@ -3,7 +3,9 @@
 A model with a life cycle declares ``MOVES``: every action anyone can take on it, the
 statuses it may be taken from, the status it leads to (or none, for an action such as
 "extend" that keeps the status), and who may take it: staff holding a permission, the
-officers of the case's own centre, or both. The same table answers three questions:
+officers of the case's own centre, the person the case belongs to (its owner: the field
+the model names in ``OWNER_FIELD``, e.g. the applicant of a centre application, who is
+no centre's officer yet), or any of these. The same table answers three questions:
 
 * ``transition(case, "acknowledge", by=user)``: make the move (lock, check, save, audit);
 * ``actions_for(user, case)``: the moves this person may make now (pages and the API offer
@@ -31,6 +33,7 @@ class Move:
     target: str | None = None
     permission: str | None = None
     centre: bool = False
+    owner: bool = False
     label: str = ""
 
     def permits(self, user, case) -> bool:
@@ -41,7 +44,15 @@ class Move:
             return False
         if user.is_staff:
             return self.permission is not None and user.has_perm(self.permission)
+        if self.owner and owner_id_of(case) == user.pk:
+            return True
         return self.centre and case.centre_id is not None and case.centre_id in centre_ids_of(user)
+
+
+def owner_id_of(case) -> int | None:
+    """The id of the person ``case`` belongs to (``OWNER_FIELD``), or None."""
+    field = getattr(case, "OWNER_FIELD", None)
+    return getattr(case, f"{field}_id", None) if field else None
 
 
 def move(
@@ -51,10 +62,11 @@ def move(
     to: str | None = None,
     permission: str | None = None,
     centre: bool = False,
+    owner: bool = False,
     label: str = "",
 ) -> Move:
     """One row of a life cycle: ``name`` from ``sources`` to ``to`` (or staying put)."""
-    if permission is None and not centre:
+    if permission is None and not centre and not owner:
         raise ValueError(f"The move {name!r} names nobody who may make it.")
     return Move(
         name=name,
@@ -62,6 +74,7 @@ def move(
         target=str(to) if to is not None else None,
         permission=permission,
         centre=centre,
+        owner=owner,
         label=label or name.replace("_", " ").replace("-", " ").capitalize(),
     )
 

@@ -49,3 +49,7 @@ class QualityStandardAdmin(admin.ModelAdmin):
             changed=form.changed_data if change else [],
             previous={name: form.initial.get(name) for name in form.changed_data},
         )
+
+
+# --- Centre applications (registration/admin_applications.py) ------------------------------
+from registration import admin_applications  # noqa: E402, F401 - registers the queue and fees

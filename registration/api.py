@@ -32,3 +32,7 @@ class QualityStandardViewSet(viewsets.ReadOnlyModelViewSet):
         if given.validated_data["online_only"] is not None:
             standards = standards.filter(online_only=given.validated_data["online_only"])
         return standards
+
+
+# --- Centre applications (registration/api_applications.py) --------------------------------
+from registration import api_applications  # noqa: E402, F401 - registers its viewset

@@ -18,3 +18,22 @@ class RegistrationConfig(AppConfig):
                 for action in ("view", "add", "change", "delete")
             ],
         )
+        self._ready_applications()
+
+    def _ready_applications(self):
+        """Centre applications: the registration team works them and keeps the fees."""
+        from portal.accounts.roles import REGISTRATION_TEAM, extend_role
+        from portal.core.demo import register_demo_step
+        from portal.core.home import register_home_section
+        from registration import demo_applications, queries
+
+        extend_role(
+            REGISTRATION_TEAM,
+            [
+                "registration.view_centreapplication",
+                "registration.change_centreapplication",
+                *[f"registration.{a}_applicationfee" for a in ("view", "add", "change", "delete")],
+            ],
+        )
+        register_home_section(queries.home_section)
+        register_demo_step(demo_applications.seed_applications)

@@ -123,3 +123,12 @@ class QualityStandard(models.Model):
                     f"{Area(self.area).initials}{self.number}."
                 }
             )
+
+
+# --- Centre applications (registration/applications.py) ------------------------------------
+from registration.applications import (  # noqa: E402, F401 - the app's models, one module
+    ApplicationFee,
+    ApplicationRound,
+    CentreApplication,
+    SelfAssessment,
+)

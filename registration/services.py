@@ -37,3 +37,7 @@ def save_standard_set(standard_set: StandardSet, *, by, changed: list[str]) -> S
                 standard_set, "published", by=by, summary=f"Standards {standard_set.year} published"
             )
     return standard_set
+
+
+# --- Centre applications (registration/applying.py) ----------------------------------------
+from registration.applying import *  # noqa: E402, F403 - the application rules, one module

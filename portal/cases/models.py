@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from portal.calendar import end_of_day, london_date
-from portal.permissions import CentreScopedQuerySet, is_staff_user
+from portal.permissions import CentreScopedQuerySet, centre_ids_visible_to, is_staff_user
 from portal.sla.models import WAITING, Clock, due_today, overdue
 from portal.uploads.models import AttachmentsRelation
 
@@ -27,11 +27,20 @@ def role_refuses(user, model) -> bool:
 
 class CaseQuerySet(CentreScopedQuerySet):
     def visible_to(self, user):
-        """Officers: their centres' cases. Staff: every case, if their role works with this
-        kind of case (``view_<model>``); none otherwise."""
+        """Officers: their centres' cases, and the cases they own (``OWNER_FIELD``). Staff:
+        every case, if their role works with this kind of case (``view_<model>``); none
+        otherwise."""
         if role_refuses(user, self.model):
             return self.none()
-        return super().visible_to(user)
+        owner = self.model.OWNER_FIELD
+        if owner is None or is_staff_user(user) or not (user and user.is_authenticated):
+            return super().visible_to(user)
+        if not user.is_active:
+            return self.none()
+        return self.filter(
+            models.Q(**{f"{self.centre_field}__in": centre_ids_visible_to(user)})
+            | models.Q(**{owner: user})
+        )
 
     def open(self):
         return self.filter(status__in=self.model.OPEN_STATUSES)
@@ -85,10 +94,14 @@ class Case(models.Model):
     A case type adds its own fields, declares ``status`` with its own choices and default,
     ``REFERENCE_PREFIX`` (e.g. ``"CMP"``), ``OPEN_STATUSES`` and ``MOVES`` (its life cycle,
     ``portal.workflow.Moves``), and uses ``CaseQuerySet`` (or a subclass) as its manager.
+    A case that belongs to a person before it belongs to a centre (a school's application
+    to become one) names the foreign key to that person in ``OWNER_FIELD``: they see it,
+    and make the moves marked ``owner=True``.
     """
 
     REFERENCE_PREFIX = ""
     OPEN_STATUSES: list[str] = []
+    OWNER_FIELD: str | None = None
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     status = models.CharField(max_length=30)

@@ -79,6 +79,14 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
         return context
 
     @classmethod
+    def bind_form(cls, name: str, case, data, files):
+        """The form of move ``name`` bound to what was posted, or None for a move without
+        one. A form whose fields depend on the case (one per standard judged, say) is
+        built here and in ``make_form`` with the case."""
+        form_class = cls.action_forms.get(name)
+        return form_class(data, files, prefix=name) if form_class else None
+
+    @classmethod
     def show_refused(cls, request, case, name: str, form):
         """The case page again, 400, with ``form``'s errors summarised at the top."""
         view = cls()
@@ -102,8 +110,7 @@ def case_move(detail: type[CaseDetailView], name: str):
                 detail.model, request.user, reference, select_related=detail.select_related
             )
             authorize(case, name, by=request.user)
-            form_class = detail.action_forms.get(name)
-            form = form_class(request.POST, request.FILES, prefix=name) if form_class else None
+            form = detail.bind_form(name, case, request.POST, request.FILES)
             if form is not None and not form.is_valid():
                 return detail.show_refused(request, case, name, form)
             try:

@@ -97,3 +97,14 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} at {self.centre.number}"
+
+
+class CentreNumberCounter(models.Model):
+    """The last centre number given in a country: ``allocate_centre_number`` locks this row,
+    so that two approvals at once never get the same number."""
+
+    country = models.CharField(max_length=2, primary_key=True)
+    last = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.country}{self.last:03d}"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from complaints import services
 from complaints.models import Complaint
 from portal.calendar import LONDON
+from portal.workflow import may
 from tests.complaints.conftest import SERVICE, html
 from tests.signing_in import sign_in
 
@@ -88,3 +89,23 @@ def test_refused_attachment_keeps_the_message_and_names_the_field(client, office
     assert "Here is the courier&#x27;s note." in page
     assert 'href="#id_reply-attachments"' in page
     assert complaint.messages.filter(body__startswith="Here is").count() == 0
+
+
+def test_owner_move_is_made_by_the_case_owner_only(db, officer_gb, officer_pk, staff_user):
+    from registration.applications import CentreApplication
+    from tests.registration.applications import application_at
+
+    application = application_at("in_progress", applicant=officer_gb, staff=staff_user)
+
+    assert may(officer_gb, application, "submit")
+    assert not may(officer_pk, application, "submit")
+    assert not may(staff_user, application, "submit")  # staff hold no owner moves
+    assert list(CentreApplication.objects.visible_to(officer_gb)) == [application]
+    assert list(CentreApplication.objects.visible_to(officer_pk)) == []
+
+
+def test_move_naming_nobody_is_refused():
+    from portal.workflow import move
+
+    with pytest.raises(ValueError):
+        move("anything", sources=["open"])

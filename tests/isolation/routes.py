@@ -16,6 +16,7 @@ these to extend:
   forgot to check who is asking would act on it.
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -23,10 +24,12 @@ from django.apps import apps
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.views import APIView
 
 from complaints.models import Complaint
 from portal.cases.models import Case
+from registration.applications import CentreApplication
 from tests.isolation.world import PDF
 
 
@@ -75,19 +78,21 @@ class Route:
 
     def case_model(self):
         """The case type a move route works on: the viewset's ``model``, or for a page the
-        one case type of the route's app whose table has the move."""
+        one case type of the view's app (the package its module is in, whatever the URL
+        namespace) whose table has the move."""
         if self.is_api:
             return self.callback.cls.model
         found = [
             model
             for model in apps.get_models()
             if issubclass(model, Case)
-            and model._meta.app_label == self.namespace.split(":")[0]
+            and model._meta.app_label == self.callback.__module__.split(".")[0]
             and self.case_move in model.MOVES.names()
         ]
         if len(found) != 1:
             raise LookupError(
-                f"{self}: {len(found)} case types of app {self.namespace!r} have the move "
+                f"{self}: {len(found)} case types of app {self.callback.__module__!r} have "
+                f"the move "
                 f"{self.case_move!r}; add an entry for {self.name!r} to FILL."
             )
         return found[0]
@@ -160,6 +165,16 @@ FILL = {
     "notification-detail": lambda a: {"pk": a.notification.pk},
     "notification-read": lambda a: {"pk": a.notification.pk},
     "centre-detail": lambda a: {"number": a.centre.number},
+    # A centre application is its applicant's (the side's officer): another's answers 404.
+    "join:detail": lambda a: {"reference": a.case(CentreApplication, "submitted").reference},
+    "join:school": lambda a: {"reference": a.case(CentreApplication, "in_progress").reference},
+    "join:area": lambda a: {
+        "reference": a.case(CentreApplication, "in_progress").reference,
+        "area": 1,
+    },
+    "centre-application-detail": lambda a: {
+        "reference": a.case(CentreApplication, "submitted").reference
+    },
 }
 
 SHARED = {
@@ -167,6 +182,8 @@ SHARED = {
     "quality-standard-detail": lambda world: _standard_code(),
     # The link in a password-reset email: anyone may open it; a bad token says so.
     "accounts:password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "set-password"},
+    # The link in an email confirming a new applicant's address: a bad token says so.
+    "join:confirm": lambda world: {"uidb64": "MQ", "token": "confirm-email"},
 }
 
 
@@ -187,6 +204,10 @@ PUBLIC_PAGES = {
     "accounts:password_reset_complete",
     "complaints:public",
     "complaints:public_sent",
+    "join:interest",
+    "join:sent",
+    "join:confirm",
+    "join:standards",
     "healthz",
     "sla:charter",
     "favicon",
@@ -211,6 +232,14 @@ BODIES = {
         "details": "Forty emails in a day.",
     },
     "assign": lambda world: {"assigned_to": world.staff.username},
+    "schedule-visit": lambda world: {
+        "date": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        "mode": "remote",
+    },
+    "judge": {"judgements": [{"code": "MV1", "judgement": "met"}]},
+    "request-improvements": {
+        "judgements": [{"code": "MV2", "judgement": "improvement_needed", "improvement": "Do."}]
+    },
     "attachments": lambda world: {
         "file": SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
     },

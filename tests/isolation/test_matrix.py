@@ -27,7 +27,8 @@ OBJECT_ROUTES = [r for r in ROUTES if r.params and not r.is_admin and r.name not
 
 def _staff_only(route) -> bool:
     try:
-        return not any(m.centre for m in route.case_model().MOVES.named(route.case_move))
+        moves = route.case_model().MOVES.named(route.case_move)
+        return not any(m.centre or m.owner for m in moves)
     except LookupError:
         return True  # the test names the route and what to add
 

@@ -17,7 +17,9 @@ from complaints.models import Category, Complaint, ContactRestriction, Criterion
 from portal.accounts.roles import DIRECTOR, ROLES
 from portal.accounts.services import issue_api_token
 from portal.notifications.models import Notification
-from tests.factories import CentreFactory, OfficerFactory, SeriesFactory, StaffFactory
+from registration.applications import CentreApplication
+from tests.factories import CentreFactory, OfficerFactory, SeriesFactory, StaffFactory, UserFactory
+from tests.registration.applications import application_at
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -120,6 +122,23 @@ def _complaint_at_every_status(centre, officer, *, staff, director, series, tag:
     return {str(status): case for status, case in by_status.items()}
 
 
+def _application_at_every_status(officer, *, staff, tag: str) -> dict:
+    """A centre application at each status. The officer is the applicant of all but the
+    approved one (approving makes its applicant the officer of a new centre, which would
+    give the side's officer a second centre)."""
+    Status = CentreApplication.Status
+    by_status = {}
+    for status in Status:
+        applicant = officer
+        if status == Status.APPROVED:
+            applicant = UserFactory(username=f"applicant-{tag}")
+        by_status[str(status)] = application_at(
+            status, applicant=applicant, staff=staff, school_name=f"School of {tag}"
+        )
+    assert all(case.status == status for status, case in by_status.items())
+    return by_status
+
+
 def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
     centre = CentreFactory(number=number, name=name, country=country, timezone=zone)
     officer = OfficerFactory(username=f"officer-{tag}", membership__centre=centre)
@@ -134,17 +153,25 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
         key=f"isolation:{tag}",
         created_at=timezone.now(),
     )
+    applications = _application_at_every_status(officer, staff=staff, tag=tag)
     attachment = cases["received"].files.get()
     token, _ = issue_api_token(officer, device_name=f"MIS of {name}", two_factor=False)
     side = Side(
         token=token,
         centre=centre,
         officer=officer,
-        cases={Complaint: cases},
+        cases={Complaint: cases, CentreApplication: applications},
         attachment=attachment,
         notification=notification,
     )
-    side.owned = [centre, notification, attachment, token, *cases.values()]
+    side.owned = [
+        centre,
+        notification,
+        attachment,
+        token,
+        *cases.values(),
+        *(a for a in applications.values() if a.applicant_id == officer.pk),
+    ]
     return side
 
 

@@ -28,6 +28,8 @@ def test_seed_demo_twice_creates_each_row_once(settings):
     assert dict(Centre.objects.values_list("number", "timezone")) == {
         "GB001": "Europe/London",
         "PK002": "Asia/Karachi",
+        # The demo school approved after improvements.
+        "AE001": "Asia/Dubai",
     }
     user_model = get_user_model()
     officer1 = user_model.objects.get(username="officer1")
@@ -38,6 +40,11 @@ def test_seed_demo_twice_creates_each_row_once(settings):
     specialist = user_model.objects.get(username="specialist")
     assert specialist.role_names() == ["Assessment specialist"]
     assert set(Series.objects.values_list("name", flat=True)) == {"June 2026", "November 2026"}
+    applicant1 = user_model.objects.get(username="applicant1")
+    assert applicant1.check_password("demo-pass-123")
+    assert list(applicant1.centre_applications.values_list("status", flat=True)) == ["submitted"]
+    approved = user_model.objects.get(username="applicant2").centre_applications.get()
+    assert [r.outcome for r in approved.rounds.all()] == ["improvements_needed", "approved"]
 
 
 def test_seed_demo_refused_without_debug_or_force(settings):
@@ -45,7 +52,7 @@ def test_seed_demo_refused_without_debug_or_force(settings):
     with pytest.raises(CommandError, match="only with DEBUG on"):
         call_command("seed_demo")
     call_command("seed_demo", "--force")
-    assert Centre.objects.count() == 2
+    assert Centre.objects.count() == 3
 
 
 def test_healthz_reports_database_broker_and_storage(client):
