@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "qa",
     "complaints",
     "results",
+    "arrangements",
 ]
 
 MIDDLEWARE = [
