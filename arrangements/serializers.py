@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from arrangements.models import AccessArrangement, Appeal, Arrangement, Category
@@ -21,7 +22,7 @@ class AccessArrangementSerializer(CaseSerializer):
     series = serializers.SlugRelatedField(slug_field="code", read_only=True)
     candidate_number = serializers.CharField(source="candidate.candidate_number", read_only=True)
     candidate_name = serializers.SerializerMethodField()
-    appeals = AppealSummarySerializer(many=True, read_only=True)
+    appeals = serializers.SerializerMethodField(help_text="Its appeals, stage 1 first.")
 
     class Meta:
         model = AccessArrangement
@@ -38,6 +39,12 @@ class AccessArrangementSerializer(CaseSerializer):
             "appeals",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(AppealSummarySerializer(many=True))
+    def get_appeals(self, case):
+        # Sorted here, so that a prefetched list (or none) gives stage 1 first.
+        appeals = sorted(case.appeals.all(), key=lambda a: a.stage)
+        return AppealSummarySerializer(appeals, many=True, context=self.context).data
 
     def get_candidate_name(self, case) -> str:
         return f"{case.candidate.forenames} {case.candidate.surname}"
