@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.views import APIView
 
+from arrangements.models import AccessArrangement, Appeal, SpecialConsideration
 from complaints.models import Complaint
 from portal.cases.models import Case
 from tests.isolation.world import PDF
@@ -78,6 +79,8 @@ class Route:
         one case type of the route's app whose table has the move."""
         if self.is_api:
             return self.callback.cls.model
+        if getattr(self.callback, "case_model", None) is not None:
+            return self.callback.case_model
         found = [
             model
             for model in apps.get_models()
@@ -160,6 +163,14 @@ FILL = {
     "notification-detail": lambda a: {"pk": a.notification.pk},
     "notification-read": lambda a: {"pk": a.notification.pk},
     "centre-detail": lambda a: {"number": a.centre.number},
+    "arrangements:access:detail": lambda a: {"reference": a.case(AccessArrangement).reference},
+    "arrangements:consideration:detail": lambda a: {
+        "reference": a.case(SpecialConsideration).reference
+    },
+    "arrangements:appeal:detail": lambda a: {"reference": a.case(Appeal).reference},
+    "access-arrangement-detail": lambda a: {"reference": a.case(AccessArrangement).reference},
+    "special-consideration-detail": lambda a: {"reference": a.case(SpecialConsideration).reference},
+    "appeal-detail": lambda a: {"reference": a.case(Appeal).reference},
 }
 
 SHARED = {
@@ -211,6 +222,11 @@ BODIES = {
         "details": "Forty emails in a day.",
     },
     "assign": lambda world: {"assigned_to": world.staff.username},
+    "approve": {"note": "Approved for all papers."},
+    "grant": {"adjustment_percent": 3, "note": "For the fire alarm."},
+    "appeal": {"grounds": "The report covers written papers."},
+    "uphold": {"outcome": "The evidence is clear.", "adjustment_percent": 2},
+    "dismiss": {"outcome": "The evidence is thin."},
     "attachments": lambda world: {
         "file": SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
     },

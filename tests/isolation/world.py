@@ -17,6 +17,7 @@ from complaints.models import Category, Complaint, ContactRestriction, Criterion
 from portal.accounts.roles import DIRECTOR, ROLES
 from portal.accounts.services import issue_api_token
 from portal.notifications.models import Notification
+from tests.arrangements.world import cases_at_every_status
 from tests.factories import CentreFactory, OfficerFactory, SeriesFactory, StaffFactory
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -136,15 +137,19 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
     )
     attachment = cases["received"].files.get()
     token, _ = issue_api_token(officer, device_name=f"MIS of {name}", two_factor=False)
+    others = cases_at_every_status(
+        centre, officer, staff=staff, director=director, series=series, tag=tag
+    )
     side = Side(
         token=token,
         centre=centre,
         officer=officer,
-        cases={Complaint: cases},
+        cases={Complaint: cases, **others},
         attachment=attachment,
         notification=notification,
     )
     side.owned = [centre, notification, attachment, token, *cases.values()]
+    side.owned += [case for by_status in others.values() for case in by_status.values()]
     return side
 
 
