@@ -67,7 +67,9 @@ def test_officer_follows_considerations_and_appeals(page, live_server):
     sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
     visit(page, "/arrangements/special-consideration/new/")
     visit(page, "/arrangements/?show=all")
-    granted = SpecialConsideration.objects.filter(status="granted", centre__number="GB001").first()
+    granted = SpecialConsideration.objects.filter(
+        status="granted", centre__number="GB001", appeals__isnull=True
+    ).first()
     visit(page, granted.get_absolute_url())
     expect(
         page.get_by_role("heading", name=re.compile("Appeal against this outcome"))
