@@ -85,8 +85,18 @@ def home_section(user, centres) -> dict | None:
     centres'; for staff whose role works with them, the queue's head."""
     if role_refuses(user, AccessArrangement):
         return None
+    models = (AccessArrangement, SpecialConsideration, Appeal)
+    # One query first, so that a home page with nothing open costs the same as before.
+    heads = [model.objects.visible_to(user).open() for model in models]
+    if not user.is_staff:
+        heads = [head.filter(centre__in=centres) for head in heads]
+    heads = [head.order_by().values_list("created_at") for head in heads]
+    if not list(heads[0].union(*heads[1:])[:1]):
+        if user.is_staff:
+            return None
+        return {"template": "arrangements/_home_section.html", "cases": [], "staff": False}
     cases = []
-    for model in (AccessArrangement, SpecialConsideration, Appeal):
+    for model in models:
         found = (
             model.objects.visible_to(user)
             .open()
