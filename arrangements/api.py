@@ -6,11 +6,11 @@ from arrangements.serializers import (
     AccessArrangementCreateSerializer,
     AccessArrangementSerializer,
     AppealSerializer,
+    DecisionReasonSerializer,
     GrantSerializer,
     GroundsSerializer,
     NoteSerializer,
     OutcomeSerializer,
-    ReasonSerializer,
     SpecialConsiderationCreateSerializer,
     SpecialConsiderationSerializer,
     UpholdSerializer,
@@ -75,7 +75,7 @@ class AccessArrangementViewSet(_ApplicationViewSet):
     def approve(self, request, case, note=""):
         return services.approve_access_arrangement(case, by=request.user, note=note)
 
-    @case_action(request=ReasonSerializer)
+    @case_action(request=DecisionReasonSerializer)
     def decline(self, request, case, *, reason):
         return services.decline_access_arrangement(case, by=request.user, reason=reason)
 
@@ -110,7 +110,7 @@ class SpecialConsiderationViewSet(_ApplicationViewSet):
             case, by=request.user, adjustment_percent=adjustment_percent, note=note
         )
 
-    @case_action(request=ReasonSerializer)
+    @case_action(request=DecisionReasonSerializer)
     def decline(self, request, case, *, reason):
         return services.decline_special_consideration(case, by=request.user, reason=reason)
 
