@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "qa",
     "complaints",
     "results",
+    "arrangements",
 ]
 
 MIDDLEWARE = [
@@ -417,6 +418,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Case types of different apps share field names with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "ConsiderationCategoryEnum": "arrangements.models.Category",
+        "ComplaintCategoryEnum": "complaints.models.Category",
+        "AccessArrangementStatusEnum": "arrangements.models.AccessArrangement.Status",
+        "SpecialConsiderationStatusEnum": "arrangements.models.SpecialConsideration.Status",
+        "AppealStatusEnum": "arrangements.models.Appeal.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.idempotency.document_idempotency_key",

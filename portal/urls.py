@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("complaints/", include("complaints.urls")),
     path("join/", include("registration.urls")),
+    path("arrangements/", include("arrangements.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("files/", include("portal.uploads.urls")),
     # Before the admin: the dashboard lives in the staff area, behind the same two-factor gate.

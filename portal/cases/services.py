@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal import audit
-from portal.errors import TransitionNotAllowed
+from portal.errors import PortalError, TransitionNotAllowed
+from portal.permissions import centres_visible_to
 from portal.references import next_reference
 from portal.sla import services as sla
 from portal.workflow import authorize, transition
@@ -51,6 +52,21 @@ def open_case[C](
         for code in clocks:
             sla.start_clock(case, code=code, at=at)
     return case
+
+
+def applying_centre(user, *, chosen=None):
+    """The centre a case is opened for: the one ``user`` named (a centre they may see), or
+    for an exams officer of exactly one centre who did not say, that centre. Staff and
+    officers of several centres must say; another centre's number is refused exactly like
+    a number that does not exist."""
+    if chosen is not None:
+        if not centres_visible_to(user).filter(pk=chosen.pk).exists():
+            raise PortalError("No centre has that number.", field="centre")
+        return chosen
+    centres = list(centres_visible_to(user)[:2]) if not user.is_staff else []
+    if len(centres) != 1:
+        raise PortalError("Say which of your centres this is for.", field="centre")
+    return centres[0]
 
 
 def claim_case[C](case: C, *, by, move: str = "claim", at: dt.datetime | None = None) -> C:

@@ -126,6 +126,8 @@ def case_move(detail: type[CaseDetailView], name: str):
             return redirect(case)
 
         view.case_move = name
+        # Two case types of one app may share a move's name: the route knows its own.
+        view.case_model = detail.model
         return view
 
     return decorate

@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.views import APIView
 
+from arrangements.models import AccessArrangement, Appeal, SpecialConsideration
 from complaints.models import Complaint
 from portal.cases.models import Case
 from registration.applications import CentreApplication
@@ -82,6 +83,8 @@ class Route:
         namespace) whose table has the move."""
         if self.is_api:
             return self.callback.cls.model
+        if getattr(self.callback, "case_model", None) is not None:
+            return self.callback.case_model
         found = [
             model
             for model in apps.get_models()
@@ -175,6 +178,14 @@ FILL = {
     "centre-application-detail": lambda a: {
         "reference": a.case(CentreApplication, "submitted").reference
     },
+    "arrangements:access:detail": lambda a: {"reference": a.case(AccessArrangement).reference},
+    "arrangements:consideration:detail": lambda a: {
+        "reference": a.case(SpecialConsideration).reference
+    },
+    "arrangements:appeal:detail": lambda a: {"reference": a.case(Appeal).reference},
+    "access-arrangement-detail": lambda a: {"reference": a.case(AccessArrangement).reference},
+    "special-consideration-detail": lambda a: {"reference": a.case(SpecialConsideration).reference},
+    "appeal-detail": lambda a: {"reference": a.case(Appeal).reference},
 }
 
 SHARED = {
@@ -240,6 +251,11 @@ BODIES = {
     "request-improvements": {
         "judgements": [{"code": "MV2", "judgement": "improvement_needed", "improvement": "Do."}]
     },
+    "approve": {"note": "Approved for all papers."},
+    "grant": {"adjustment_percent": 3, "note": "For the fire alarm."},
+    "appeal": {"grounds": "The report covers written papers."},
+    "uphold": {"outcome": "The evidence is clear.", "adjustment_percent": 2},
+    "dismiss": {"outcome": "The evidence is thin."},
     "attachments": lambda world: {
         "file": SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
     },

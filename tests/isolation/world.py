@@ -18,6 +18,7 @@ from portal.accounts.roles import DIRECTOR, ROLES
 from portal.accounts.services import issue_api_token
 from portal.notifications.models import Notification
 from registration.applications import CentreApplication
+from tests.arrangements.world import cases_at_every_status
 from tests.factories import CentreFactory, OfficerFactory, SeriesFactory, StaffFactory, UserFactory
 from tests.registration.applications import application_at
 
@@ -156,11 +157,14 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
     applications = _application_at_every_status(officer, staff=staff, tag=tag)
     attachment = cases["received"].files.get()
     token, _ = issue_api_token(officer, device_name=f"MIS of {name}", two_factor=False)
+    others = cases_at_every_status(
+        centre, officer, staff=staff, director=director, series=series, tag=tag
+    )
     side = Side(
         token=token,
         centre=centre,
         officer=officer,
-        cases={Complaint: cases, CentreApplication: applications},
+        cases={Complaint: cases, CentreApplication: applications, **others},
         attachment=attachment,
         notification=notification,
     )
@@ -172,6 +176,7 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
         *cases.values(),
         *(a for a in applications.values() if a.applicant_id == officer.pk),
     ]
+    side.owned += [case for by_status in others.values() for case in by_status.values()]
     return side
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import portal
 
-APPS = {"entries", "qa", "complaints", "results", "registration"}
+APPS = {"entries", "qa", "complaints", "results", "registration", "arrangements"}
 SHARED = Path(portal.__file__).parent
 
 

@@ -79,3 +79,10 @@ def deadlines(context, case):
             for clock in clocks
         ],
     }
+
+
+# The same reading of a case's deadlines, one line each, in the compact form a table cell
+# of a list needs: ``{% deadline_summary case %}``.
+register.inclusion_tag("sla/_deadline_summary.html", takes_context=True, name="deadline_summary")(
+    deadlines
+)
