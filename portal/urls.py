@@ -11,7 +11,9 @@ urlpatterns = [
     path("robots.txt", core_views.robots, name="robots"),
     path("accounts/", include("portal.accounts.urls")),
     path("complaints/", include("complaints.urls")),
+    path("programmes/", include("registration.programmes.urls")),
     path("notifications/", include("portal.notifications.urls")),
+    path("", include("portal.centres.urls")),
     path("files/", include("portal.uploads.urls")),
     # Before the admin: the dashboard lives in the staff area, behind the same two-factor gate.
     path("", include("portal.sla.urls")),

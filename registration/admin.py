@@ -49,3 +49,7 @@ class QualityStandardAdmin(admin.ModelAdmin):
             changed=form.changed_data if change else [],
             previous={name: form.initial.get(name) for name in form.changed_data},
         )
+
+
+# Requests to offer additional programmes (registration.programmes).
+from registration.programmes import admin as programmes_admin  # noqa: E402, F401

@@ -32,3 +32,9 @@ class QualityStandardViewSet(viewsets.ReadOnlyModelViewSet):
         if given.validated_data["online_only"] is not None:
             standards = standards.filter(online_only=given.validated_data["online_only"])
         return standards
+
+
+# Requests to offer additional programmes (registration.programmes).
+from registration.programmes.api import ProgrammeRequestViewSet  # noqa: E402
+
+register("programme-requests", basename="programme-request")(ProgrammeRequestViewSet)

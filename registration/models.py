@@ -123,3 +123,7 @@ class QualityStandard(models.Model):
                     f"{Area(self.area).initials}{self.number}."
                 }
             )
+
+
+# Requests to offer additional programmes: a case type of their own (registration.programmes).
+from registration.programmes.models import ProgrammeRequest  # noqa: E402, F401

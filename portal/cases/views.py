@@ -119,6 +119,9 @@ def case_move(detail: type[CaseDetailView], name: str):
             return redirect(case)
 
         view.case_move = name
+        # What the route works on, for whoever walks the URLs (the isolation matrix): an
+        # app's pages may live under a namespace that is not its label.
+        view.case_model = detail.model
         return view
 
     return decorate
