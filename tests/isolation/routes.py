@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 
 from complaints.models import Complaint
 from portal.cases.models import Case
+from registration.programmes.models import ProgrammeRequest
 from tests.isolation.world import PDF
 
 
@@ -78,6 +79,8 @@ class Route:
         one case type of the route's app whose table has the move."""
         if self.is_api:
             return self.callback.cls.model
+        if getattr(self.callback, "case_model", None) is not None:
+            return self.callback.case_model
         found = [
             model
             for model in apps.get_models()
@@ -160,6 +163,21 @@ FILL = {
     "notification-detail": lambda a: {"pk": a.notification.pk},
     "notification-read": lambda a: {"pk": a.notification.pk},
     "centre-detail": lambda a: {"number": a.centre.number},
+    # Centre accounts: the centre's own page, its users and its invitations.
+    "centres:detail": lambda a: {"number": a.centre.number},
+    "centres:edit_details": lambda a: {"number": a.centre.number},
+    "centres:invite": lambda a: {"number": a.centre.number},
+    "centres:remove_user": lambda a: {"number": a.centre.number, "username": a.officer.username},
+    "centres:withdraw_invitation": lambda a: {"number": a.centre.number, "pk": a.invitation.pk},
+    "centre-users": lambda a: {"number": a.centre.number},
+    "centre-user": lambda a: {"number": a.centre.number, "username": a.officer.username},
+    "centre-invitations": lambda a: {"number": a.centre.number},
+    "centre-invitation": lambda a: {"number": a.centre.number, "invitation_id": a.invitation.pk},
+    # Requests to offer additional programmes.
+    "programmes:detail": lambda a: {"reference": a.case(ProgrammeRequest, "received").reference},
+    "programme-request-detail": lambda a: {
+        "reference": a.case(ProgrammeRequest, "received").reference
+    },
 }
 
 SHARED = {
@@ -167,6 +185,8 @@ SHARED = {
     "quality-standard-detail": lambda world: _standard_code(),
     # The link in a password-reset email: anyone may open it; a bad token says so.
     "accounts:password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "set-password"},
+    # The link of an invitation: whoever holds it opens it (the invitation is to officer B).
+    "centres:invitation": lambda world: {"token": world.invitation_token},
 }
 
 
@@ -187,6 +207,7 @@ PUBLIC_PAGES = {
     "accounts:password_reset_complete",
     "complaints:public",
     "complaints:public_sent",
+    "centres:invitation",
     "healthz",
     "sla:charter",
     "favicon",
@@ -211,6 +232,8 @@ BODIES = {
         "details": "Forty emails in a day.",
     },
     "assign": lambda world: {"assigned_to": world.staff.username},
+    "grant": {"note": "Welcome."},
+    "invitations": {"email": "someone.new@example.org", "role": "exams_officer"},
     "attachments": lambda world: {
         "file": SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
     },
