@@ -10,12 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal import audit
-from portal.accounts.roles import REGISTRATION_TEAM
 from portal.cases.services import open_case
 from portal.centres.models import Centre
 from portal.centres.programmes import Programme
 from portal.errors import PortalError
-from portal.notifications import Officers, Role, notify
+from portal.notifications import Officers, notify
 from portal.permissions import centres_visible_to
 from portal.sla import services as sla
 from portal.workflow import transition
@@ -25,12 +24,14 @@ Status = ProgrammeRequest.Status
 TEXT_MAX = 5000
 
 
-def _tell(case: ProgrammeRequest, step: str, *, kind: str, subject: str, body: str, team=False):
+def _tell(case: ProgrammeRequest, step: str, *, kind: str, subject: str, body: str):
+    """Tell the centre's officers. The registration team works from its queue (next due
+    first), and the service level's reminders reach it before a deadline."""
     link = f"{settings.PORTAL_BASE_URL}{case.get_absolute_url()}"
     notify(
         key=f"programmes:{case.pk}:{step}",
         kind=kind,
-        to=[Officers(case.centre_id), *([Role(REGISTRATION_TEAM)] if team else [])],
+        to=[Officers(case.centre_id)],
         subject=f"{case.reference}: {subject}",
         body=f"{body}\n\nThe request: {link}",
         reference=case.reference,
@@ -54,8 +55,8 @@ def request_programmes(
 
     Steps: check ``by`` is one of the centre's officers; check each programme is one we
     offer, not offered by the centre already, and not in a request still waiting; open the
-    case with its clock ``programmes.respond``; tell the centre's officers when to expect an
-    answer, and the registration team that a request waits.
+    case with its clock ``programmes.respond`` (the registration team's queue); tell the
+    centre's officers when to expect an answer.
     """
     if by.is_staff or not centres_visible_to(by).filter(pk=centre.pk).exists():
         raise PermissionDenied("Only the centre's own officers ask to offer more programmes.")
@@ -99,7 +100,6 @@ def request_programmes(
             case,
             "received",
             kind="received",
-            team=True,
             subject="request to offer additional programmes received",
             body=f"{centre.number} {centre.name} asks to offer {names}. The registration "
             f"team will answer {sla.promise(RESPOND)}.",
@@ -170,7 +170,7 @@ def decline_request(
 def withdraw_request(
     case: ProgrammeRequest, *, by, at: dt.datetime | None = None
 ) -> ProgrammeRequest:
-    """The centre no longer asks: the clock is cancelled and the team told."""
+    """The centre no longer asks: the clock is cancelled and the centre's officers told."""
     at = at or timezone.now()
     with transaction.atomic():
         case, moved = transition(case, "withdraw", by=by, at=at)
@@ -181,7 +181,6 @@ def withdraw_request(
             case,
             "withdrawn",
             kind="decided",
-            team=True,
             subject="request to offer additional programmes withdrawn",
             body=f"{by} withdrew the request of {case.centre.number}; nothing is needed now.",
         )
