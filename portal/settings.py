@@ -474,6 +474,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 COMPLAINT_ATTACHMENT_MAX_BYTES = env_int("COMPLAINT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 COMPLAINT_PUBLIC_LIMIT_PER_HOUR = env_int("COMPLAINT_PUBLIC_LIMIT_PER_HOUR", 5)
 
+# Centre accounts: how long a link inviting someone to join a centre works.
+CENTRE_INVITATION_DAYS = env_int("CENTRE_INVITATION_DAYS", 14)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -13,7 +13,9 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("join/", include("registration.urls")),
     path("arrangements/", include("arrangements.urls")),
+    path("programmes/", include("registration.programmes.urls")),
     path("notifications/", include("portal.notifications.urls")),
+    path("", include("portal.centres.urls")),
     path("files/", include("portal.uploads.urls")),
     # Before the admin: the dashboard lives in the staff area, behind the same two-factor gate.
     path("", include("portal.sla.urls")),

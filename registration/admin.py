@@ -53,3 +53,6 @@ class QualityStandardAdmin(admin.ModelAdmin):
 
 # --- Centre applications (registration/admin_applications.py) ------------------------------
 from registration import admin_applications  # noqa: E402, F401 - registers the queue and fees
+
+# Requests to offer additional programmes (registration.programmes).
+from registration.programmes import admin as programmes_admin  # noqa: E402, F401

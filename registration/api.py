@@ -36,3 +36,8 @@ class QualityStandardViewSet(viewsets.ReadOnlyModelViewSet):
 
 # --- Centre applications (registration/api_applications.py) --------------------------------
 from registration import api_applications  # noqa: E402, F401 - registers its viewset
+
+# Requests to offer additional programmes (registration.programmes).
+from registration.programmes.api import ProgrammeRequestViewSet  # noqa: E402
+
+register("programme-requests", basename="programme-request")(ProgrammeRequestViewSet)

@@ -18,9 +18,10 @@ class RegistrationConfig(AppConfig):
                 for action in ("view", "add", "change", "delete")
             ],
         )
-        self._ready_applications()
+        self.ready_applications()
+        self.ready_programmes()
 
-    def _ready_applications(self):
+    def ready_applications(self):
         """Centre applications: the registration team works them and keeps the fees."""
         from portal.accounts.roles import REGISTRATION_TEAM, extend_role
         from portal.core.demo import register_demo_step
@@ -37,3 +38,15 @@ class RegistrationConfig(AppConfig):
         )
         register_home_section(queries.home_section)
         register_demo_step(demo_applications.seed_applications)
+
+    def ready_programmes(self):
+        """Requests to offer additional programmes (registration.programmes)."""
+        from portal.accounts.roles import REGISTRATION_TEAM, extend_role
+        from portal.core.demo import register_demo_step
+        from registration.programmes.demo import seed_programme_requests
+
+        extend_role(
+            REGISTRATION_TEAM,
+            ["registration.view_programmerequest", "registration.change_programmerequest"],
+        )
+        register_demo_step(seed_programme_requests)

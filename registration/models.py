@@ -132,3 +132,6 @@ from registration.applications import (  # noqa: E402, F401 - the app's models, 
     CentreApplication,
     SelfAssessment,
 )
+
+# Requests to offer additional programmes: a case type of their own (registration.programmes).
+from registration.programmes.models import ProgrammeRequest  # noqa: E402, F401

@@ -126,7 +126,9 @@ def case_move(detail: type[CaseDetailView], name: str):
             return redirect(case)
 
         view.case_move = name
-        # Two case types of one app may share a move's name: the route knows its own.
+        # Two case types of one app may share a move's name, and an app's pages may live
+        # under a namespace that is not its label: the route knows its own case type (for
+        # whoever walks the URLs, such as the isolation matrix).
         view.case_model = detail.model
         return view
 

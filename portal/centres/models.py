@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from portal.centres.numbers import validate_centre_number
 from portal.workflow import Moves, move
@@ -108,3 +109,74 @@ class CentreNumberCounter(models.Model):
 
     def __str__(self):
         return f"{self.country}{self.last:03d}"
+
+
+INVITE = "centres.change_centre"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now=None):
+        """Invitations that can still be accepted: not used, not withdrawn, not expired."""
+        return self.filter(status=Invitation.Status.PENDING, expires_at__gt=now or timezone.now())
+
+
+class Invitation(models.Model):
+    """An invitation by email to join a centre, with the role the inviter chose.
+
+    The link's token is never kept: only its SHA-256 (``token_hash``), so the table alone
+    opens no centre. An invitation works once, until ``expires_at``, and only for an
+    account whose email address is the one invited.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    MOVES = Moves(
+        [
+            # The portal makes this move itself (``by=None``) once the token, the address
+            # and the dates have been checked: the invitee is not yet one of the centre's.
+            move("accept", sources=[Status.PENDING], to=Status.ACCEPTED, permission=INVITE),
+            move(
+                "withdraw",
+                sources=[Status.PENDING],
+                to=Status.WITHDRAWN,
+                centre=True,
+                permission=INVITE,
+            ),
+        ]
+    )
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(help_text="The address invited: only its account may accept.")
+    role = models.CharField(
+        max_length=20, choices=Membership.Role, default=Membership.Role.EXAMS_OFFICER
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["centre", "status"])]
+
+    def __str__(self):
+        return f"{self.email} to {self.centre.number}"
+
+    def is_expired(self, now=None) -> bool:
+        return self.status == self.Status.PENDING and (now or timezone.now()) >= self.expires_at

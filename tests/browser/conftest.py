@@ -140,10 +140,12 @@ def demo(transactional_db):
     every test). The charter a migration loaded is emptied with it: load it again first."""
     from complaints.demo import seed_complaints
     from portal.accounts.roles import sync_roles
+    from portal.centres.demo import seed_centre_accounts
     from portal.centres.models import Centre
     from portal.core import demo
     from portal.sla.models import ServiceLevel
     from portal.sla.services import load_charter
+    from registration.programmes.demo import seed_programme_requests
     from tests.factories import OfficerFactory, StaffFactory
 
     if not ServiceLevel.objects.exists():
@@ -162,3 +164,5 @@ def demo(transactional_db):
         user.groups.set([groups[name] for name in role_names])
         demo._demo_authenticator(user, key)
     seed_complaints()
+    seed_centre_accounts()
+    seed_programme_requests()

@@ -51,6 +51,8 @@ def test_api_centres_lists_only_own_centre(officer_api, centre_pk):
                 "country": "GB",
                 "timezone": "Europe/London",
                 "status": "active",
+                "email": "",
+                "programmes": [],
             }
         ],
     }

@@ -31,6 +31,7 @@ from arrangements.models import AccessArrangement, Appeal, SpecialConsideration
 from complaints.models import Complaint
 from portal.cases.models import Case
 from registration.applications import CentreApplication
+from registration.programmes.models import ProgrammeRequest
 from tests.isolation.world import PDF
 
 
@@ -186,6 +187,21 @@ FILL = {
     "access-arrangement-detail": lambda a: {"reference": a.case(AccessArrangement).reference},
     "special-consideration-detail": lambda a: {"reference": a.case(SpecialConsideration).reference},
     "appeal-detail": lambda a: {"reference": a.case(Appeal).reference},
+    # Centre accounts: the centre's own page, its users and its invitations.
+    "centres:detail": lambda a: {"number": a.centre.number},
+    "centres:edit_details": lambda a: {"number": a.centre.number},
+    "centres:invite": lambda a: {"number": a.centre.number},
+    "centres:remove_user": lambda a: {"number": a.centre.number, "username": a.officer.username},
+    "centres:withdraw_invitation": lambda a: {"number": a.centre.number, "pk": a.invitation.pk},
+    "centre-users": lambda a: {"number": a.centre.number},
+    "centre-user": lambda a: {"number": a.centre.number, "username": a.officer.username},
+    "centre-invitations": lambda a: {"number": a.centre.number},
+    "centre-invitation": lambda a: {"number": a.centre.number, "invitation_id": a.invitation.pk},
+    # Requests to offer additional programmes.
+    "programmes:detail": lambda a: {"reference": a.case(ProgrammeRequest, "received").reference},
+    "programme-request-detail": lambda a: {
+        "reference": a.case(ProgrammeRequest, "received").reference
+    },
 }
 
 SHARED = {
@@ -195,6 +211,8 @@ SHARED = {
     "accounts:password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "set-password"},
     # The link in an email confirming a new applicant's address: a bad token says so.
     "join:confirm": lambda world: {"uidb64": "MQ", "token": "confirm-email"},
+    # The link of an invitation: whoever holds it opens it (the invitation is to officer B).
+    "centres:invitation": lambda world: {"token": world.invitation_token},
 }
 
 
@@ -219,6 +237,7 @@ PUBLIC_PAGES = {
     "join:sent",
     "join:confirm",
     "join:standards",
+    "centres:invitation",
     "healthz",
     "sla:charter",
     "favicon",
@@ -256,6 +275,7 @@ BODIES = {
     "appeal": {"grounds": "The report covers written papers."},
     "uphold": {"outcome": "The evidence is clear.", "adjustment_percent": 2},
     "dismiss": {"outcome": "The evidence is thin."},
+    "invitations": {"email": "someone.new@example.org", "role": "exams_officer"},
     "attachments": lambda world: {
         "file": SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
     },

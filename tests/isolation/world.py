@@ -16,8 +16,12 @@ from complaints import services as complaints
 from complaints.models import Category, Complaint, ContactRestriction, Criterion
 from portal.accounts.roles import DIRECTOR, ROLES
 from portal.accounts.services import issue_api_token
+from portal.centres import services as centre_accounts
+from portal.centres.programmes import Programme
 from portal.notifications.models import Notification
 from registration.applications import CentreApplication
+from registration.programmes import services as programmes
+from registration.programmes.models import ProgrammeRequest
 from tests.arrangements.world import cases_at_every_status
 from tests.factories import CentreFactory, OfficerFactory, SeriesFactory, StaffFactory, UserFactory
 from tests.registration.applications import application_at
@@ -35,6 +39,7 @@ class Side:
     attachment: object = None
     notification: object = None
     token: object = None
+    invitation: object = None
     owned: list = field(default_factory=list)
 
     def case(self, model, status: str | None = None):
@@ -57,6 +62,8 @@ class World:
     staff: object
     director: object
     series: object
+    # A link of centre A's inviting centre B's officer: any officer may open such a page.
+    invitation_token: str = ""
 
 
 def _complaint_at_every_status(centre, officer, *, staff, director, series, tag: str) -> dict:
@@ -140,6 +147,25 @@ def _application_at_every_status(officer, *, staff, tag: str) -> dict:
     return by_status
 
 
+def _programme_requests_at_every_status(centre, officer, *, staff) -> dict:
+    """A request to offer additional programmes of ``centre`` at each status."""
+    Status = ProgrammeRequest.Status
+
+    def ask(programme):
+        return programmes.request_programmes(centre=centre, by=officer, programmes=[programme])
+
+    by_status = {
+        Status.GRANTED: programmes.grant_request(ask(Programme.UPPER_SECONDARY), by=staff),
+        Status.DECLINED: programmes.decline_request(
+            ask(Programme.PRIMARY), by=staff, reason="Not this year."
+        ),
+        Status.WITHDRAWN: programmes.withdraw_request(ask(Programme.LOWER_SECONDARY), by=officer),
+        Status.RECEIVED: ask(Programme.ADVANCED),
+    }
+    assert set(Status.values) == {str(s) for s in by_status}, "Add a request at every status."
+    return {str(status): case for status, case in by_status.items()}
+
+
 def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
     centre = CentreFactory(number=number, name=name, country=country, timezone=zone)
     officer = OfficerFactory(username=f"officer-{tag}", membership__centre=centre)
@@ -160,13 +186,23 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
     others = cases_at_every_status(
         centre, officer, staff=staff, director=director, series=series, tag=tag
     )
+    requests = _programme_requests_at_every_status(centre, officer, staff=staff)
+    invitation, _ = centre_accounts.invite_colleague(
+        centre, by=officer, email=f"colleague-{tag}@example.org", role="exams_officer"
+    )
     side = Side(
         token=token,
         centre=centre,
         officer=officer,
-        cases={Complaint: cases, CentreApplication: applications, **others},
+        cases={
+            Complaint: cases,
+            CentreApplication: applications,
+            ProgrammeRequest: requests,
+            **others,
+        },
         attachment=attachment,
         notification=notification,
+        invitation=invitation,
     )
     side.owned = [
         centre,
@@ -174,6 +210,7 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
         attachment,
         token,
         *cases.values(),
+        *requests.values(),
         *(a for a in applications.values() if a.applicant_id == officer.pk),
     ]
     side.owned += [case for by_status in others.values() for case in by_status.values()]
@@ -185,7 +222,7 @@ def build_world() -> World:
     director = StaffFactory(username="director-isolation", roles=[DIRECTOR])
     series = SeriesFactory(code="M27", name="March 2027")
     common = {"staff": staff, "director": director, "series": series}
-    return World(
+    world = World(
         a=_side(
             number="GB001",
             name="Riverside Academy",
@@ -206,3 +243,7 @@ def build_world() -> World:
         director=director,
         series=series,
     )
+    _, world.invitation_token = centre_accounts.invite_colleague(
+        world.a.centre, by=world.a.officer, email=world.b.officer.email, role="exams_officer"
+    )
+    return world
