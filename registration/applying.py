@@ -673,6 +673,12 @@ def _next_round(round_: ApplicationRound) -> ApplicationRound:
     return following
 
 
+GENERAL_IMPROVEMENTS = (
+    "The approval visit found that improvements are needed. The registration team will "
+    "send you its findings; revise your self-assessment and evidence to answer them."
+)
+
+
 def request_improvements(
     application,
     *,
@@ -681,9 +687,11 @@ def request_improvements(
     note: str = "",
     at: dt.datetime | None = None,
 ) -> CentreApplication:
-    """The visit's outcome: the school must improve. Judgements given are recorded first;
-    at least one standard must need improvement. ``approval.visit`` stops at the first
-    outcome; a next round is opened for the school to revise and resubmit."""
+    """The visit's outcome: the school must improve. Judgements given are recorded first.
+    The school is told which standards need improvement and what to do; where none was
+    judged so (the contract's body is optional), the note, or the general one below, is
+    what it reads. ``approval.visit`` stops at the first outcome; a next round is opened for
+    the school to revise and resubmit."""
     at = at or timezone.now()
     note = str(note or "").strip()
     authorize(application, "request-improvements", by=by)
@@ -691,11 +699,9 @@ def request_improvements(
         locked = CentreApplication.objects.select_for_update().get(pk=application.pk)
         if locked.status in (Status.VISIT_SCHEDULED, Status.RESUBMITTED):
             round_ = _judge(locked, by=by, judgements=list(judgements), at=at)
-            if not round_.assessments.filter(judgement=Judgement.IMPROVEMENT_NEEDED).exists():
-                raise PortalError(
-                    "Judge at least one standard as needing improvement, and say what to do.",
-                    field="judgements",
-                )
+            judged = round_.assessments.filter(judgement=Judgement.IMPROVEMENT_NEEDED).exists()
+            if not (judged or note):
+                note = GENERAL_IMPROVEMENTS
 
         def decided(app) -> list[str]:
             _decide(
@@ -717,18 +723,20 @@ def request_improvements(
             decided = editable_round(application)
             _next_round(decided)
             needing = decided.assessments.filter(judgement=Judgement.IMPROVEMENT_NEEDED)
-            lines = "\n".join(f"* {a.code}: {a.improvement}" for a in needing)
+            lines = "".join(f"* {a.code}: {a.improvement}\n" for a in needing)
+            parts = [
+                f"After the approval visit, {application.school_name} needs to make "
+                "improvements before it can become a centre" + (":" if lines else "."),
+                lines.rstrip("\n"),
+                note,
+                "Revise your self-assessment and evidence, then resubmit the application.",
+            ]
             _tell_applicant(
                 application,
                 key=f"improvements:{decided.number}",
                 kind="requested",
                 subject="improvements are needed before approval",
-                body=(
-                    f"After the approval visit, {application.school_name} needs to make "
-                    f"improvements before it can become a centre:\n\n{lines}\n\n"
-                    f"{note + chr(10) + chr(10) if note else ''}Revise your self-assessment "
-                    "and evidence for these standards, then resubmit the application."
-                ),
+                body="\n\n".join(part for part in parts if part),
                 at=at,
             )
     return application

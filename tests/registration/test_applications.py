@@ -272,14 +272,15 @@ def test_schedule_visit_before_submission_is_refused_with_409(db, applicant, tea
         services.schedule_visit(application, by=team, date=timezone.localdate(), mode="remote")
 
 
-def test_request_improvements_without_saying_what_is_refused(db, applicant, team):
+def test_request_improvements_with_an_empty_body_tells_the_school_in_general(db, applicant, team):
     application = application_at("visit_scheduled", applicant=applicant, staff=team)
 
-    with pytest.raises(PortalError) as refused:
-        services.request_improvements(application, by=team)
+    services.request_improvements(application, by=team)
 
-    assert refused.value.field == "judgements"
-    assert CentreApplication.objects.get().status == Status.VISIT_SCHEDULED
+    application.refresh_from_db()
+    assert application.status == Status.IMPROVEMENTS_NEEDED
+    told = Notification.objects.filter(user=applicant, kind="requested").get()
+    assert "The registration team will send you its findings" in told.body
 
 
 def test_improvements_then_resubmission_keep_both_rounds(db, applicant, team):
