@@ -277,8 +277,6 @@ def upload_action(*, policy, request=None, move: str = "upload", name: str = "up
 
     body_class = request or UploadStartSerializer
 
-    @extend_schema(request=body_class, responses={201: UploadStartedSerializer})
-    @action(detail=True, methods=["post"], url_path=name.replace("_", "-"))
     def view(self, http_request, reference=None):
         case = self.get_object()
         moves = authorize(case, move, by=http_request.user)
@@ -299,6 +297,8 @@ def upload_action(*, policy, request=None, move: str = "upload", name: str = "up
         )
         return Response(UploadStartedSerializer(upload).data, status=status.HTTP_201_CREATED)
 
+    # DRF routes an action by its function's name, which must be the attribute's.
     view.__name__ = view.__qualname__ = name
     view.upload_policy = policy
-    return view
+    view = action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(view)
+    return extend_schema(request=body_class, responses={201: UploadStartedSerializer})(view)

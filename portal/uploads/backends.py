@@ -167,7 +167,7 @@ class S3Parts:
 
     def _key(self, upload: Upload) -> str:
         # The object's name in the bucket, with the storage's location prefix if it has one.
-        return self.storage._normalize_name(self.storage._clean_name(upload.key))
+        return bucket_key(upload.key)
 
     def create(self, upload: Upload) -> None:
         answer = self.client.create_multipart_upload(
@@ -278,15 +278,21 @@ class _RangedObject(io.RawIOBase):
         return filled
 
 
+def bucket_key(key: str) -> str:
+    """The object's name in the bucket for a storage key: the storage's location prefix, if
+    it has one, goes in front (django-storages' own rule)."""
+    from storages.utils import clean_name
+
+    return default_storage._normalize_name(clean_name(key))
+
+
 def open_stored(key: str):
     """A stored file opened for reading without fetching it whole: a ranged reader on S3
     (django-storages' own ``open`` downloads the entire object first), the file elsewhere."""
     from storages.backends.s3 import S3Storage
 
     if isinstance(default_storage, S3Storage):
-        name = default_storage._normalize_name(default_storage._clean_name(key))
-        raw = _RangedObject(
-            default_storage.connection.meta.client, default_storage.bucket_name, name
-        )
+        client = default_storage.connection.meta.client
+        raw = _RangedObject(client, default_storage.bucket_name, bucket_key(key))
         return io.BufferedReader(raw, buffer_size=CHUNK)
     return default_storage.open(key, "rb")
