@@ -1,10 +1,12 @@
 import uuid
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -43,7 +45,11 @@ class FileDownloadView(APIView):
         },
     )
     def get(self, request, public_id):
-        return file_response(downloadable_or_404(request.user, public_id=public_id))
+        try:
+            attachment = downloadable_or_404(request.user, public_id=public_id)
+        except DjangoPermissionDenied as refused:
+            raise PermissionDenied(str(refused)) from None
+        return file_response(attachment)
 
 
 UUID_PATTERN = "[0-9a-fA-F-]{32,36}"
