@@ -3,10 +3,10 @@ import uuid
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +20,7 @@ from portal.uploads.serializers import (
     PartNumbersSerializer,
     PartUrlsSerializer,
     UploadedFileSerializer,
+    UploadSerializer,
     UploadStatusSerializer,
 )
 
@@ -56,16 +57,31 @@ UUID_PATTERN = "[0-9a-fA-F-]{32,36}"
 
 
 @register("uploads", basename="upload")
-class UploadViewSet(viewsets.GenericViewSet):
+class UploadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """A resumable upload (the S3 multipart protocol), started by a case type's
     ``…/{reference}/uploads/``: ask where to send parts, see which arrived, complete it into
     a file of the case, or abandon it. Another centre's upload answers 404."""
 
     permission_classes = [IsAuthenticated]
+    lookup_field = "public_id"
     lookup_url_kwarg = "id"
     lookup_value_regex = UUID_PATTERN
-    serializer_class = UploadStatusSerializer
-    queryset = Upload.objects.none()
+    serializer_class = UploadSerializer
+
+    def get_queryset(self):
+        """The uploads of the cases you see, newest first: those still ``uploading`` are
+        the ones a client may resume."""
+        if getattr(self, "swagger_fake_view", False):
+            return Upload.objects.none()
+        uploads = Upload.objects.visible_to(self.request.user).order_by("-started_at", "-pk")
+        wanted = self.request.query_params.get("status")
+        if wanted:
+            if wanted not in Upload.Status.values:
+                raise ValidationError(
+                    {"status": [f"Choose one of: {', '.join(Upload.Status.values)}."]}
+                )
+            uploads = uploads.filter(status=wanted)
+        return uploads
 
     def get_object(self):
         try:
@@ -73,6 +89,15 @@ class UploadViewSet(viewsets.GenericViewSet):
         except ValueError:
             raise Http404("No upload matches the given query.") from None
         return Upload.objects.get_visible_or_404(self.request.user, public_id=public_id)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", enum=list(Upload.Status.values), description="Only these.")
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        """Your centres' uploads (``?status=uploading``: those that can be resumed)."""
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(operation_id="uploads_retrieve", responses=UploadStatusSerializer)
     def retrieve(self, request, id=None):

@@ -114,6 +114,17 @@ class AttachmentsRelation(GenericRelation):
 
 
 class UploadQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The uploads of the cases ``user`` sees, whatever their case types (one subquery
+        per case type that has uploads)."""
+        wanted = models.Q(pk__in=[])
+        for type_id in self.values_list("case_type", flat=True).distinct().order_by():
+            model = ContentType.objects.get_for_id(type_id).model_class()
+            visible_to = getattr(getattr(model, "_default_manager", None), "visible_to", None)
+            if visible_to is not None:
+                wanted |= models.Q(case_type_id=type_id, case_id__in=visible_to(user).values("pk"))
+        return self.filter(wanted)
+
     def get_visible_or_404(self, user, *, public_id) -> "Upload":
         """The upload, if ``user`` may see its case; else 404, as if it did not exist."""
         upload = self.select_related("case_type").filter(public_id=public_id).first()

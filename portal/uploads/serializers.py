@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from portal.uploads.models import Attachment
+from portal.uploads.models import Attachment, Upload
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -114,6 +114,23 @@ class UploadedFileSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         path = attachment.get_api_url()
         return request.build_absolute_uri(path) if request is not None else path
+
+
+class UploadSerializer(serializers.ModelSerializer):
+    """An upload in a list: what it is, and whether it can still be resumed."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    case = serializers.SerializerMethodField()
+    file = serializers.UUIDField(source="attachment.public_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Upload
+        fields = ["id", "case", "filename", "size", "part_size", "status", "labels",
+                  "started_at", "finished_at", "file"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_case(self, upload) -> str:
+        return getattr(upload.case, "reference", "")
 
 
 class UploadStatusSerializer(serializers.Serializer):

@@ -17,6 +17,8 @@ from complaints.models import Category, Complaint, ContactRestriction, Criterion
 from portal.accounts.roles import DIRECTOR, ROLES
 from portal.accounts.services import issue_api_token
 from portal.notifications.models import Notification
+from portal.uploads.services import start_upload
+from qa.policies import QA_EVIDENCE
 from tests.factories import CentreFactory, OfficerFactory, SeriesFactory, StaffFactory
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -32,6 +34,7 @@ class Side:
     attachment: object = None
     notification: object = None
     token: object = None
+    upload: object = None
     owned: list = field(default_factory=list)
 
     def case(self, model, status: str | None = None):
@@ -136,6 +139,9 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
     )
     attachment = cases["received"].files.get()
     token, _ = issue_api_token(officer, device_name=f"MIS of {name}", two_factor=False)
+    upload = start_upload(
+        cases["received"], policy=QA_EVIDENCE, filename="evidence.pdf", size=1000, by=officer
+    )
     side = Side(
         token=token,
         centre=centre,
@@ -143,8 +149,9 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
         cases={Complaint: cases},
         attachment=attachment,
         notification=notification,
+        upload=upload,
     )
-    side.owned = [centre, notification, attachment, token, *cases.values()]
+    side.owned = [centre, notification, attachment, token, upload, *cases.values()]
     return side
 
 
