@@ -267,6 +267,19 @@ else:
     }
 # On S3, how long the presigned URL a download redirects to stays valid.
 UPLOADS_URL_EXPIRE_SECONDS = env_int("UPLOADS_URL_EXPIRE_SECONDS", 60)
+# Resumable uploads (the S3 multipart protocol, on S3 or served by the portal into local
+# storage): the smallest part (S3's own floor is 5 MiB; tests lower it), how long a part's URL
+# is valid, and how long an upload may stand unfinished before the hourly sweep abandons it.
+UPLOADS_MIN_PART_SIZE = env_int("UPLOADS_MIN_PART_SIZE", 5 * 1024 * 1024)
+UPLOADS_PART_URL_EXPIRE_SECONDS = env_int("UPLOADS_PART_URL_EXPIRE_SECONDS", 3600)
+UPLOADS_ABANDON_AFTER_HOURS = env_int("UPLOADS_ABANDON_AFTER_HOURS", 7 * 24)
+# Malware scanning by ClamAV's daemon: "unix:///run/clamav/clamd.ctl" or "tcp://host:3310".
+# Without it files are "not scanned" (and say so), never "clean".
+CLAMD_URL = env_str("CLAMD_URL")
+CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 600)
+# What clamd is configured to take in one stream (its StreamMaxLength): larger files are not
+# sent, and are "not scanned". clamd never scans more than 2 GB whatever it is told.
+CLAMD_STREAM_MAX_BYTES = env_int("CLAMD_STREAM_MAX_BYTES", 2 * 1024 * 1024 * 1024 - 1)
 STORAGES = {
     "default": default_storage,
     "staticfiles": {
@@ -342,6 +355,12 @@ CELERY_BEAT_SCHEDULE = {
     # emails forgotten (portal.core.tasks.housekeeping).
     "housekeeping": {
         "task": "portal.housekeeping",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
+    # Resumable uploads never finished are abandoned, their parts deleted (see portal/uploads).
+    "uploads-abandon-stale": {
+        "task": "portal.uploads.abandon_stale",
         "schedule": 3600.0,
         "options": {"expires": 3500},
     },
@@ -454,6 +473,12 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],
 }
+if AWS_STORAGE_BUCKET_NAME:
+    # Browsers send the parts of a resumable upload straight to the bucket.
+    SECURE_CSP["connect-src"] = [
+        CSP.SELF,
+        env_str("AWS_S3_ENDPOINT_URL") or "https://*.amazonaws.com",
+    ]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Load balancers and container health checks call /healthz over plain HTTP.

@@ -15,6 +15,8 @@ ASSESSMENT_SPECIALIST = "Assessment specialist"
 ENTRIES_TEAM = "Entries team"
 RESULTS_TEAM = "Results team"
 REGISTRATION_TEAM = "Registration team"
+# Investigates files the malware scan found infected: the only role that may fetch them.
+SECURITY_TEAM = "Security team"
 
 
 def _crud(app_label: str, model: str) -> list[str]:
@@ -62,6 +64,7 @@ ROLES: dict[str, list[str]] = {
         "accounts.view_apitoken",
         "accounts.delete_apitoken",
     ],
+    SECURITY_TEAM: [],
 }
 
 

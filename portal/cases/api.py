@@ -255,3 +255,50 @@ def case_action(*, request=None, move: str | None = None, url_path: str | None =
         return view
 
     return decorate
+
+
+def upload_action(*, policy, request=None, move: str = "upload", name: str = "uploads"):
+    """Let a case type's viewset start resumable uploads, in one line::
+
+        uploads = upload_action(policy=QA_EVIDENCE, request=EvidenceUploadStart, move="upload")
+
+    serves ``POST …/{reference}/uploads/`` with ``{"filename", "size", …}`` and answers 201
+    ``{"id", "part_size", "status"}``; the parts then go through ``/api/v1/uploads/{id}/``.
+    Before the upload starts: the case is found (404 for another centre's), the case's move
+    ``move`` says whether this person may add files (403) and whether its status allows it
+    now (409), the body is checked with ``request`` (a subclass of
+    ``UploadStartSerializer``, which finds the case in ``context["case"]``; its other
+    fields become the upload's labels), and the policy refuses a type (415) or a size
+    (413) before any byte is sent.
+    """
+    from portal.errors import TransitionNotAllowed
+    from portal.uploads.serializers import UploadStartedSerializer, UploadStartSerializer
+    from portal.uploads.services import start_upload
+
+    body_class = request or UploadStartSerializer
+
+    def view(self, http_request, reference=None):
+        case = self.get_object()
+        moves = authorize(case, move, by=http_request.user)
+        if not any(case.status in m.sources for m in moves):
+            noun = type(case)._meta.verbose_name
+            raise TransitionNotAllowed(f"Files cannot be added to this {noun} now.")
+        context = {**self.get_serializer_context(), "case": case}
+        body = body_class(data=http_request.data, context=context)
+        body.is_valid(raise_exception=True)
+        labels = dict(body.validated_data)
+        upload = start_upload(
+            case,
+            policy=policy,
+            filename=labels.pop("filename"),
+            size=labels.pop("size"),
+            by=http_request.user,
+            **labels,
+        )
+        return Response(UploadStartedSerializer(upload).data, status=status.HTTP_201_CREATED)
+
+    # DRF routes an action by its function's name, which must be the attribute's.
+    view.__name__ = view.__qualname__ = name
+    view.upload_policy = policy
+    view = action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(view)
+    return extend_schema(request=body_class, responses={201: UploadStartedSerializer})(view)

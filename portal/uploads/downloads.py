@@ -10,12 +10,30 @@ The permission check is the same in both cases and happens before the URL is mad
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 
 from portal.uploads.models import Attachment
 
 NO_STORE = "private, no-store"
+QUARANTINED = (
+    "This file was found to contain malware and is quarantined: only the security team can "
+    "download it."
+)
+
+
+def downloadable_or_404(user, *, public_id) -> Attachment:
+    """The attachment ``user`` may download: one of a case they see (404 otherwise), unless
+    the malware scan found it infected (403), which only the security team may fetch, from
+    any case."""
+    found = Attachment.objects.filter(public_id=public_id, scan="infected").first()
+    if found is not None and user.is_staff and user.has_perm("uploads.fetch_quarantined"):
+        return found
+    attachment = Attachment.objects.get_visible_or_404(user, public_id=public_id)
+    if attachment.quarantined:
+        raise PermissionDenied(QUARANTINED)
+    return attachment
 
 
 def file_response(attachment: Attachment) -> HttpResponse:

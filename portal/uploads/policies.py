@@ -138,3 +138,28 @@ def format_size(size: int) -> str:
             value = size / factor
             return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
     return f"{size} bytes"
+
+
+# Policies by name, so that an upload started in one process is checked by the same policy
+# in another: a policy used for resumable uploads is registered where it is declared.
+_REGISTERED: dict[str, UploadPolicy] = {}
+
+
+def register_policy(policy: UploadPolicy) -> UploadPolicy:
+    """``QA_EVIDENCE = register_policy(UploadPolicy(...))``: make the policy findable by its
+    name (``policy_named``). Registering the same policy again does nothing; another policy
+    under a name already taken is a mistake."""
+    known = _REGISTERED.setdefault(policy.name, policy)
+    if known != policy:
+        raise ImproperlyConfigured(f"Two upload policies are called {policy.name!r}.")
+    return policy
+
+
+def policy_named(name: str) -> UploadPolicy:
+    try:
+        return _REGISTERED[name]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"No upload policy called {name!r} is registered; declare it with register_policy "
+            f"in a module every process imports (the app's api or models)."
+        ) from None

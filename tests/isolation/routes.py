@@ -12,6 +12,7 @@ these to extend:
   password-reset link): every officer may open them.
 * ``PUBLIC_PAGES`` / ``PUBLIC_API``: what anyone may open without signing in.
 * ``STAFF_PAGES``: staff pages outside ``/admin/``; everything under ``/admin/`` is staff's.
+* ``CAPABILITIES``: routes whose signed address is the permission (upload parts).
 * ``BODIES``: a plausible body for a POST, by move or action name, so that a route that
   forgot to check who is asking would act on it.
 """
@@ -202,7 +203,26 @@ FILL = {
     "programme-request-detail": lambda a: {
         "reference": a.case(ProgrammeRequest, "received").reference
     },
+    "upload-detail": lambda a: {"id": a.upload.public_id},
+    "upload-parts": lambda a: {"id": a.upload.public_id},
+    "upload-complete": lambda a: {"id": a.upload.public_id},
+    "uploads:part": lambda a: {"token": _part_token(a.upload)},
 }
+
+# Routes whose address is itself the permission (a capability, like S3's presigned URLs):
+# whoever holds it may use it, so "another centre's officer gets 404" does not apply. Each
+# is tested where it is made (a part's URL: signed for one part of one upload, expiring,
+# PUT only; tests/uploads/test_resumable.py).
+CAPABILITIES = {"uploads:part"}
+
+
+def _part_token(upload) -> str:
+    from django.core import signing
+
+    from portal.uploads.backends import PART_SALT
+
+    return signing.dumps({"u": upload.public_id.hex, "n": 1}, salt=PART_SALT)
+
 
 SHARED = {
     "series-detail": lambda world: {"code": world.series.code},
@@ -242,6 +262,7 @@ PUBLIC_PAGES = {
     "sla:charter",
     "favicon",
     "robots",
+    "uploads:part",
 }
 PUBLIC_API = {"api-token", "api-schema", "api-docs"}
 
@@ -261,6 +282,8 @@ BODIES = {
         "action": "review_first",
         "details": "Forty emails in a day.",
     },
+    "parts": {"numbers": [1]},
+    "complete": {"parts": [{"number": 1, "etag": "0123456789abcdef"}]},
     "assign": lambda world: {"assigned_to": world.staff.username},
     "schedule-visit": lambda world: {
         "date": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 
 from tests.isolation.routes import (
+    CAPABILITIES,
     FILL,
     PUBLIC_API,
     PUBLIC_PAGES,
@@ -22,7 +23,11 @@ from tests.isolation.routes import (
 from tests.isolation.snapshot import changes, snapshot
 
 ROUTES = all_routes()
-OBJECT_ROUTES = [r for r in ROUTES if r.params and not r.is_admin and r.name not in SHARED]
+OBJECT_ROUTES = [
+    r
+    for r in ROUTES
+    if r.params and not r.is_admin and r.name not in SHARED and r.name not in CAPABILITIES
+]
 
 
 def _staff_only(route) -> bool:

@@ -19,6 +19,8 @@ from portal.accounts.services import issue_api_token
 from portal.centres import services as centre_accounts
 from portal.centres.programmes import Programme
 from portal.notifications.models import Notification
+from portal.uploads.services import start_upload
+from qa.policies import QA_EVIDENCE
 from registration.applications import CentreApplication
 from registration.programmes import services as programmes
 from registration.programmes.models import ProgrammeRequest
@@ -40,6 +42,7 @@ class Side:
     notification: object = None
     token: object = None
     invitation: object = None
+    upload: object = None
     owned: list = field(default_factory=list)
 
     def case(self, model, status: str | None = None):
@@ -190,6 +193,9 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
     invitation, _ = centre_accounts.invite_colleague(
         centre, by=officer, email=f"colleague-{tag}@example.org", role="exams_officer"
     )
+    upload = start_upload(
+        cases["received"], policy=QA_EVIDENCE, filename="evidence.pdf", size=1000, by=officer
+    )
     side = Side(
         token=token,
         centre=centre,
@@ -203,12 +209,14 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
         attachment=attachment,
         notification=notification,
         invitation=invitation,
+        upload=upload,
     )
     side.owned = [
         centre,
         notification,
         attachment,
         token,
+        upload,
         *cases.values(),
         *requests.values(),
         *(a for a in applications.values() if a.applicant_id == officer.pk),

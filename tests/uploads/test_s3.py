@@ -2,13 +2,10 @@
 
 import hashlib
 import urllib.request
-import uuid
 
-import boto3
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from moto.server import ThreadedMotoServer
 
 from complaints.attachments import ATTACHMENTS
 from portal.storage import files_discarded_on_failure
@@ -18,42 +15,6 @@ from tests.uploads.conftest import upload
 from tests.uploads.samples import PDF
 
 pytestmark = pytest.mark.django_db
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def bucket(settings, s3_endpoint):
-    name = f"uploads-{uuid.uuid4().hex[:12]}"
-    s3 = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1", **CREDENTIALS)
-    s3.create_bucket(Bucket=name)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": name,
-                "endpoint_url": s3_endpoint,
-                "region_name": "us-east-1",
-                "access_key": "testing",
-                "secret_key": "testing",
-                "addressing_style": "path",
-                "signature_version": "s3v4",
-                "file_overwrite": False,
-                "default_acl": None,
-                "querystring_auth": True,
-            },
-        },
-    }
-    return s3, name
 
 
 @pytest.fixture

@@ -1,0 +1,168 @@
+"""Scanning attached files for malware with ClamAV's daemon (clamd), after they are kept.
+
+``CLAMD_URL`` names the daemon (``unix:///run/clamav/clamd.ctl`` or ``tcp://host:3310``).
+Each file is streamed to it with the INSTREAM command, a megabyte at a time, straight from
+storage (a file of gigabytes is never held). The answer is one of:
+
+* ``clean``: clamd read every byte and found nothing;
+* ``infected``: it found a signature (named in ``scan_detail``); the file is quarantined
+  (only the security team may fetch it) and the case's centre is told;
+* ``not_scanned``: it could not read the whole file (over ``CLAMD_STREAM_MAX_BYTES``, over
+  clamd's own limits, or no scanner is configured). Never ``clean``.
+
+A daemon that cannot be reached raises, so that the queued scan is tried again later; the
+file stays ``pending`` meanwhile.
+"""
+
+import logging
+import socket
+import struct
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from portal import audit
+from portal.accounts.roles import SECURITY_TEAM
+from portal.uploads.backends import open_stored
+from portal.uploads.models import Attachment, Scan
+from portal.uploads.policies import format_size
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 1024 * 1024
+
+
+class ScannerUnavailable(Exception):
+    """clamd could not be reached or answered nonsense: try again later."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    scan: str
+    detail: str = ""
+
+
+def _connect(url: str, timeout: float) -> socket.socket:
+    parts = urlsplit(url)
+    try:
+        if parts.scheme == "unix":
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(timeout)
+            sock.connect(parts.path)
+        elif parts.scheme == "tcp":
+            sock = socket.create_connection((parts.hostname, parts.port or 3310), timeout=timeout)
+        else:
+            raise ScannerUnavailable(f"CLAMD_URL must be unix:// or tcp://, not {url!r}.")
+    except OSError as error:
+        raise ScannerUnavailable(f"clamd at {url} cannot be reached: {error}") from error
+    return sock
+
+
+def ping(url: str | None = None) -> bool:
+    try:
+        with _connect(url or settings.CLAMD_URL, 5) as sock:
+            sock.sendall(b"zPING\0")
+            return sock.recv(64).rstrip(b"\0\n") == b"PONG"
+    except (ScannerUnavailable, OSError):
+        return False
+
+
+def scan_stream(file, *, url: str | None = None) -> Verdict:
+    """Send an open file to clamd (INSTREAM) and read its verdict."""
+    url = url or settings.CLAMD_URL
+    with _connect(url, settings.CLAMD_TIMEOUT_SECONDS) as sock:
+        try:
+            sock.sendall(b"zINSTREAM\0")
+            while chunk := file.read(CHUNK):
+                sock.sendall(struct.pack("!L", len(chunk)) + chunk)
+            sock.sendall(struct.pack("!L", 0))
+            answer = _read_answer(sock)
+        except (BrokenPipeError, ConnectionResetError):
+            # clamd hangs up on a stream longer than its StreamMaxLength.
+            return Verdict(Scan.NOT_SCANNED, "Too large for the malware scanner.")
+        except OSError as error:
+            raise ScannerUnavailable(f"clamd stopped answering: {error}") from error
+    return _verdict(answer)
+
+
+def _read_answer(sock) -> str:
+    answer = b""
+    while not answer.endswith(b"\0"):
+        data = sock.recv(4096)
+        if not data:
+            break
+        answer += data
+    return answer.rstrip(b"\0\n").decode("utf-8", "replace")
+
+
+def _verdict(answer: str) -> Verdict:
+    # "stream: OK", "stream: Eicar-Test-Signature FOUND", "INSTREAM size limit exceeded. ERROR"
+    if answer.endswith(" FOUND"):
+        return Verdict(Scan.INFECTED, answer.removeprefix("stream:").removesuffix("FOUND").strip())
+    if answer.endswith(": OK"):
+        return Verdict(Scan.CLEAN)
+    if "size limit" in answer.lower() or "exceeded" in answer.lower():
+        return Verdict(Scan.NOT_SCANNED, "Too large for the malware scanner.")
+    raise ScannerUnavailable(f"clamd answered {answer!r}.")
+
+
+def scan_attachment(attachment_id: int) -> str:
+    """Scan one attached file whose scan is pending; record and act on the verdict.
+
+    Steps: find it (gone, or scanned already: nothing to do); refuse to send what clamd
+    cannot take (not scanned); stream it to clamd; record the verdict; for malware, tell
+    the case's centre and the security team. Answers the verdict.
+    """
+    attachment = Attachment.objects.filter(pk=attachment_id, scan=Scan.PENDING).first()
+    if attachment is None:
+        return "skipped"
+    if attachment.size > settings.CLAMD_STREAM_MAX_BYTES:
+        verdict = Verdict(
+            Scan.NOT_SCANNED,
+            f"Larger than the malware scanner takes "
+            f"({format_size(settings.CLAMD_STREAM_MAX_BYTES)}).",
+        )
+    else:
+        with open_stored(attachment.file.name) as stored:
+            verdict = scan_stream(stored)
+    with transaction.atomic():
+        changed = Attachment.objects.filter(pk=attachment.pk, scan=Scan.PENDING).update(
+            scan=verdict.scan, scan_detail=verdict.detail[:200], scanned_at=timezone.now()
+        )
+        if not changed:
+            return "skipped"
+        attachment.refresh_from_db()
+        audit.record(attachment, "scanned", summary=attachment.get_scan_display(),
+                     data={"scan": verdict.scan, "detail": verdict.detail})  # fmt: skip
+        if verdict.scan == Scan.INFECTED:
+            _tell_about_malware(attachment)
+    return verdict.scan
+
+
+def _tell_about_malware(attachment: Attachment) -> None:
+    from portal.notifications import Officers, Role, notify
+
+    case = attachment.case
+    reference = getattr(case, "reference", "")
+    url = case.get_absolute_url() if hasattr(case, "get_absolute_url") else ""
+    to = [Role(SECURITY_TEAM)]
+    if getattr(case, "centre_id", None):
+        to.append(Officers(case.centre_id))
+    where = f" on {reference}" if reference else ""
+    notify(
+        key=f"file:{attachment.pk}:infected",
+        kind="file",
+        to=to,
+        subject=f"Malware found in {attachment.name}{where}",
+        body=(
+            f"The file {attachment.name}{where} contains malware ({attachment.scan_detail}). "
+            f"It has been quarantined: nobody can download it, and it plays no part in the "
+            f"case. Check the computer it came from, then upload a clean copy.\n\n"
+            f"{settings.PORTAL_BASE_URL}{url}"
+        ),
+        reference=reference,
+        url=url,
+    )
