@@ -8,8 +8,8 @@ from registration.programmes import services
 from registration.programmes.models import ProgrammeRequest
 from registration.programmes.serializers import (
     DeclineSerializer,
-    GrantSerializer,
     NewProgrammeRequestSerializer,
+    ProgrammeGrantSerializer,
     ProgrammeRequestSerializer,
 )
 
@@ -46,7 +46,7 @@ class ProgrammeRequestViewSet(mixins.CreateModelMixin, CaseViewSet):
         )
         return self.answer(case, status.HTTP_201_CREATED)
 
-    @case_action(request=GrantSerializer)
+    @case_action(request=ProgrammeGrantSerializer)
     def grant(self, request, case, *, note=""):
         return services.grant_request(case, by=request.user, note=note)
 

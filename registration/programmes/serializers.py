@@ -38,7 +38,7 @@ class NewProgrammeRequestSerializer(serializers.Serializer):
             self.fields["centre"].queryset = centres_visible_to(request.user)
 
 
-class GrantSerializer(serializers.Serializer):
+class ProgrammeGrantSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
