@@ -23,6 +23,11 @@ class AttachmentQuerySet(models.QuerySet):
             case_id=case.pk,
         )
 
+    def labelled(self, **labels):
+        """Files whose ``labels`` hold these values (``labelled(kind="rationale")``)."""
+        # Key lookups rather than ``contains``, which SQLite (the embedded default) lacks.
+        return self.filter(**{f"labels__{key}": value for key, value in labels.items()})
+
     def get_visible_or_404(self, user, *, public_id) -> "Attachment":
         """The attachment, if ``user`` may see its case; else 404, as if it did not exist.
 
@@ -55,6 +60,9 @@ class Attachment(models.Model):
     )
     # A default rather than auto_now_add: files moved here from older tables keep their date.
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # What the file is to its case, in the case type's own words (a QA request's files are
+    # ``{"kind": "evidence", "candidate_number": "0001"}``); the kit never reads them.
+    labels = models.JSONField(default=dict, blank=True)
 
     objects = AttachmentQuerySet.as_manager()
 

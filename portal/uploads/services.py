@@ -34,8 +34,10 @@ def check_files(files, *, policy: UploadPolicy) -> list[CheckedFile]:
     return checked
 
 
-def attach_files(case, files, *, policy: UploadPolicy, by=None) -> list[Attachment]:
-    """Attach uploaded files to a case.
+def attach_files(
+    case, files, *, policy: UploadPolicy, by=None, labels: dict | None = None
+) -> list[Attachment]:
+    """Attach uploaded files to a case, each with ``labels`` (what it is to the case).
 
     1. Check them all (files already checked under this policy are not read again).
     2. Stream each to storage under a generated key, with its size and SHA-256; each is
@@ -58,6 +60,7 @@ def attach_files(case, files, *, policy: UploadPolicy, by=None) -> list[Attachme
                 size=stored.size,
                 sha256=stored.sha256,
                 uploaded_by=_person(by),
+                labels=dict(labels or {}),
             )
             discard_on_failure(attachment.file)
             attachment.save()
@@ -75,6 +78,7 @@ def attach_stored_file(
     policy: UploadPolicy,
     by=None,
     uploaded_at=None,
+    labels: dict | None = None,
 ) -> Attachment:
     """Attach a file already in the default storage (assembled from a resumable upload, or
     moved from an older table) with the size and SHA-256 computed as its bytes arrived.
@@ -98,6 +102,7 @@ def attach_stored_file(
         size=size,
         sha256=sha256,
         uploaded_by=_person(by),
+        labels=dict(labels or {}),
     )
     if uploaded_at is not None:
         attachment.uploaded_at = uploaded_at
