@@ -178,6 +178,7 @@ class GradeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Grade
         fields = [
+            "id",
             "centre",
             "series",
             "syllabus_code",

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 
 from complaints.models import Complaint
 from portal.cases.models import Case
+from qa.models import QaRequest
 from tests.isolation.world import PDF
 
 
@@ -160,6 +161,8 @@ FILL = {
     "notification-detail": lambda a: {"pk": a.notification.pk},
     "notification-read": lambda a: {"pk": a.notification.pk},
     "centre-detail": lambda a: {"number": a.centre.number},
+    "qa:detail": lambda a: {"reference": a.case(QaRequest, "requested").reference},
+    "qa-request-detail": lambda a: {"reference": a.case(QaRequest, "requested").reference},
 }
 
 SHARED = {
@@ -194,7 +197,7 @@ PUBLIC_PAGES = {
 }
 PUBLIC_API = {"api-token", "api-schema", "api-docs"}
 
-STAFF_PAGES = {"complaints:report", "complaints:report_csv"}
+STAFF_PAGES = {"complaints:report", "complaints:report_csv", "qa:sample"}
 
 BODIES = {
     "reply": {"body": "Please tell us what happens next."},
@@ -211,6 +214,10 @@ BODIES = {
         "details": "Forty emails in a day.",
     },
     "assign": lambda world: {"assigned_to": world.staff.username},
+    "submit": {},
+    "accept": {"process_reasonable": "yes", "grades_reasonable": "yes", "grades_aligned": "yes"},
+    "request-more": {"feedback": "Please reconsider your grades."},
+    "adjust": {"grades": [{"candidate_number": "0001", "grade": "C"}]},
     "attachments": lambda world: {
         "file": SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
     },

@@ -17,7 +17,18 @@ from complaints.models import Category, Complaint, ContactRestriction, Criterion
 from portal.accounts.roles import DIRECTOR, ROLES
 from portal.accounts.services import issue_api_token
 from portal.notifications.models import Notification
-from tests.factories import CentreFactory, OfficerFactory, SeriesFactory, StaffFactory
+from qa import services as qa
+from qa.models import QaRequest
+from tests.factories import (
+    CandidateFactory,
+    CentreFactory,
+    EntryFactory,
+    GradeFactory,
+    OfficerFactory,
+    SeriesFactory,
+    StaffFactory,
+    SyllabusFactory,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -120,6 +131,54 @@ def _complaint_at_every_status(centre, officer, *, staff, director, series, tag:
     return {str(status): case for status, case in by_status.items()}
 
 
+def _qa_request_at_every_status(centre, officer, *, staff, series) -> tuple[dict, list]:
+    """A QA evidence request of ``centre`` at each status (one syllabus each: a syllabus has
+    one request under way at a time), and the grades behind them."""
+    Status = QaRequest.Status
+    stages = {
+        Status.REQUESTED: "0580",
+        Status.SUBMITTED: "0610",
+        Status.MORE_REQUESTED: "0620",
+        Status.ACCEPTED: "0625",
+        Status.ADJUSTED: "0500",
+    }
+    syllabuses = {code: SyllabusFactory(code=code) for code in stages.values()}
+    grades = []
+    for n in range(1, 4):
+        candidate = CandidateFactory(centre=centre, series=series, candidate_number=f"{n:04d}")
+        for syllabus in syllabuses.values():
+            EntryFactory(candidate=candidate, syllabus=syllabus)
+            grades.append(GradeFactory(candidate=candidate, syllabus=syllabus, grade="B"))
+    by_status = {}
+    for status, code in stages.items():
+        request = qa.open_request(
+            centre=centre, series=series, syllabus=syllabuses[code], candidates=["0001"], by=staff
+        )
+        if status != Status.REQUESTED:
+            for kind, number in (("rationale", ""), ("evidence", "0001")):
+                qa.add_evidence(
+                    request,
+                    files=[SimpleUploadedFile(f"{kind}.pdf", PDF, "application/pdf")],
+                    kind=kind,
+                    candidate_number=number,
+                    by=officer,
+                )
+            request = qa.submit_evidence(request, by=officer)
+        if status == Status.MORE_REQUESTED:
+            request = qa.request_more(request, by=staff, feedback="Please reconsider.")
+        elif status == Status.ACCEPTED:
+            request = qa.accept_grades(request, by=staff)
+        elif status == Status.ADJUSTED:
+            request = qa.adjust_grades(
+                request, by=staff, grades=[{"candidate_number": "0001", "grade": "C"}]
+            )
+        by_status[str(status)] = request
+    missing = set(Status.values) - set(by_status)
+    assert not missing, f"The world has no QA request at {sorted(missing)}: add one."
+    assert all(case.status == status for status, case in by_status.items())
+    return by_status, grades
+
+
 def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
     centre = CentreFactory(number=number, name=name, country=country, timezone=zone)
     officer = OfficerFactory(username=f"officer-{tag}", membership__centre=centre)
@@ -134,17 +193,28 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
         key=f"isolation:{tag}",
         created_at=timezone.now(),
     )
+    qa_requests, grades = _qa_request_at_every_status(
+        centre, officer, staff=staff, series=series
+    )
     attachment = cases["received"].files.get()
     token, _ = issue_api_token(officer, device_name=f"MIS of {name}", two_factor=False)
     side = Side(
         token=token,
         centre=centre,
         officer=officer,
-        cases={Complaint: cases},
+        cases={Complaint: cases, QaRequest: qa_requests},
         attachment=attachment,
         notification=notification,
     )
-    side.owned = [centre, notification, attachment, token, *cases.values()]
+    side.owned = [
+        centre,
+        notification,
+        attachment,
+        token,
+        *cases.values(),
+        *qa_requests.values(),
+        *grades,
+    ]
     return side
 
 
