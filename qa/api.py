@@ -19,7 +19,6 @@ from qa.serializers import (
     GradeImportSerializer,
     GradeSerializer,
     JudgementSerializer,
-    LineErrorsSerializer,
     QaRequestCreateSerializer,
     QaRequestSerializer,
     RequestMoreSerializer,
@@ -124,6 +123,31 @@ def grading_centre(user, number: str | None):
     return found[0]
 
 
+# A refused row answers its line; a body that is not valid at all, its fields (or detail).
+LINE_OR_FIELD_ERRORS = {
+    "type": "object",
+    "properties": {
+        "errors": {
+            "anyOf": [
+                {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "line": {"type": "integer"},
+                            "message": {"type": "string"},
+                        },
+                        "required": ["line", "message"],
+                    },
+                },
+                {"type": "object", "description": "Messages by field name."},
+            ]
+        },
+        "detail": {"type": "string"},
+    },
+}
+
+
 def _refused(error: services.GradesRefused) -> Response:
     return Response({"errors": error.lines}, status=status.HTTP_400_BAD_REQUEST)
 
@@ -164,7 +188,7 @@ class GradeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=GradeCreateSerializer,
-        responses={201: CreatedSerializer, 400: LineErrorsSerializer},
+        responses={201: CreatedSerializer, 400: LINE_OR_FIELD_ERRORS},
     )
     def create(self, request, *args, **kwargs):
         body = GradeCreateSerializer(data=request.data)
@@ -182,7 +206,7 @@ class GradeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request={"multipart/form-data": GradeImportSerializer},
-        responses={201: CreatedSerializer, 400: LineErrorsSerializer},
+        responses={201: CreatedSerializer, 400: LINE_OR_FIELD_ERRORS},
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_csv(self, request):

@@ -65,6 +65,13 @@ class MissingSerializer(serializers.Serializer):
 
 
 class RoundSerializer(serializers.ModelSerializer):
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in ("outcome", *QaRound.JUDGEMENT_FIELDS):
+            # Not decided (or not answered) yet is "": the schema must allow it.
+            fields[name].allow_blank = True
+        return fields
+
     class Meta:
         model = QaRound
         fields = [
@@ -217,15 +224,6 @@ class GradeImportSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text="CSV with the header candidate_number,syllabus_code,grade."
     )
-
-
-class LineErrorSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
-    message = serializers.CharField()
-
-
-class LineErrorsSerializer(serializers.Serializer):
-    errors = LineErrorSerializer(many=True)
 
 
 class CreatedSerializer(serializers.Serializer):
