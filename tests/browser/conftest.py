@@ -162,3 +162,9 @@ def demo(transactional_db):
         user.groups.set([groups[name] for name in role_names])
         demo._demo_authenticator(user, key)
     seed_complaints()
+    # Series, candidates and entries, then the QA requests at every stage.
+    from entries.demo import seed_entries
+    from qa.demo import seed_qa
+
+    seed_entries()
+    seed_qa()

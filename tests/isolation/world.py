@@ -193,9 +193,7 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
         key=f"isolation:{tag}",
         created_at=timezone.now(),
     )
-    qa_requests, grades = _qa_request_at_every_status(
-        centre, officer, staff=staff, series=series
-    )
+    qa_requests, grades = _qa_request_at_every_status(centre, officer, staff=staff, series=series)
     attachment = cases["received"].files.get()
     token, _ = issue_api_token(officer, device_name=f"MIS of {name}", two_factor=False)
     side = Side(
