@@ -67,9 +67,13 @@ class MissingSerializer(serializers.Serializer):
 class RoundSerializer(serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
-        for name in ("outcome", *QaRound.JUDGEMENT_FIELDS):
-            # Not decided (or not answered) yet is "": the schema must allow it.
-            fields[name].allow_blank = True
+        # Not decided yet is "": the schema must allow it.
+        fields["outcome"].allow_blank = True
+        for name in QaRound.JUDGEMENT_FIELDS:
+            # Plain text, not a second enum beside the one the decision bodies take.
+            fields[name] = serializers.CharField(
+                read_only=True, help_text='"yes", "no", or "" when not recorded.'
+            )
         return fields
 
     class Meta:
@@ -151,14 +155,27 @@ class QaRequestCreateSerializer(serializers.Serializer):
     instructions = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
+@extend_schema_field({"type": "string", "pattern": "^(yes|no)$", "description": "yes or no"})
+class YesNoField(serializers.ChoiceField):
+    """An answer to one of the review's questions (one schema for the three of them)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=["yes", "no"], required=False, **kwargs)
+
+
 class JudgementSerializer(serializers.Serializer):
     """The three questions of the review (seed 004), answered yes or no, and the feedback."""
 
-    process_reasonable = serializers.ChoiceField(
-        choices=["yes", "no"], required=False, help_text=str(QaRound.JUDGEMENT_FIELDS[0])
+    process_reasonable = YesNoField(
+        help_text="The process followed is reasonable and consistent with our guidance."
     )
-    grades_reasonable = serializers.ChoiceField(choices=["yes", "no"], required=False)
-    grades_aligned = serializers.ChoiceField(choices=["yes", "no"], required=False)
+    grades_reasonable = YesNoField(
+        help_text="The grades given to the pieces of evidence are reasonable for the "
+        "performance shown."
+    )
+    grades_aligned = YesNoField(
+        help_text="The grades of the pieces of evidence align with the final grades."
+    )
     feedback = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
 
