@@ -14,6 +14,7 @@ urlpatterns = [
     path("join/", include("registration.urls")),
     path("arrangements/", include("arrangements.urls")),
     path("programmes/", include("registration.programmes.urls")),
+    path("qa/", include("qa.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("", include("portal.centres.urls")),
     path("files/", include("portal.uploads.urls")),

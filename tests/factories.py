@@ -106,3 +106,29 @@ class EntryFactory(factory.django.DjangoModelFactory):
     candidate = factory.SubFactory(CandidateFactory)
     syllabus = factory.SubFactory(SyllabusFactory)
     option_code = "42"
+
+
+class QaSeriesFactory(factory.django.DjangoModelFactory):
+    """The QA dates of a series: its grade window open now, reviews due in a month."""
+
+    class Meta:
+        model = "qa.QaSeries"
+        django_get_or_create = ["series"]
+
+    series = factory.SubFactory(SeriesFactory)
+    grades_open_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=7))
+    grades_close_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+    review_due = factory.LazyFunction(lambda: (timezone.now() + dt.timedelta(days=30)).date())
+
+
+class GradeFactory(factory.django.DjangoModelFactory):
+    """A school-assessed grade submitted in round 1 (pass ``candidate`` and ``syllabus``)."""
+
+    class Meta:
+        model = "qa.Grade"
+
+    candidate = factory.SubFactory(CandidateFactory)
+    syllabus = factory.SubFactory(SyllabusFactory)
+    centre = factory.LazyAttribute(lambda g: g.candidate.centre)
+    series = factory.LazyAttribute(lambda g: g.candidate.series)
+    grade = "B"

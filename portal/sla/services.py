@@ -329,6 +329,35 @@ def extend_clock(
         return clock
 
 
+def set_due_date(case, *, code: str, due_at: dt.datetime | None, by, at=None) -> int:
+    """Set the date staff fixed for a rule without a limit of its own (``qa.review``: set
+    per series), to the end of that London day; ``None`` clears it. Moves the open clock's
+    due instant and reminders, earlier or later; answers 1 if a clock moved, else 0.
+    A clock already breached stays breached (extend it instead).
+    """
+    now = at or timezone.now()
+    with transaction.atomic():
+        clock = _locked_open(case, code)
+        if clock is None or clock.state == State.BREACHED:
+            return 0
+        fixed = end_of_day(london_date(due_at)) if due_at else None
+        if fixed == clock.fixed_due_at:
+            return 0
+        old_due = clock.due_at
+        clock.fixed_due_at = fixed
+        fields = [
+            "fixed_due_at",
+            *_reschedule(clock, clock.service_level, working_calendar(), now=now),
+        ]
+        clock.save(update_fields=fields)
+        data = {"from": _iso(old_due), "to": _iso(clock.due_at)}
+        audit.record(
+            clock, "due date", by=by, at=now, summary=f"{code} due {_when(clock.due_at)}", data=data
+        )
+        _settle(clock, at=now)
+    return 1
+
+
 # Rules and calendar ---------------------------------------------------------------------
 
 RESCHEDULING_FIELDS = {"limit_value", "limit_unit", "reminders"}

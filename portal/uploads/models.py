@@ -48,6 +48,11 @@ class AttachmentQuerySet(models.QuerySet):
             case_id=case.pk,
         )
 
+    def labelled(self, **labels):
+        """Files whose ``labels`` hold these values (``labelled(kind="rationale")``)."""
+        # Key lookups rather than ``contains``, which SQLite (the embedded default) lacks.
+        return self.filter(**{f"labels__{key}": value for key, value in labels.items()})
+
     def get_visible_or_404(self, user, *, public_id) -> "Attachment":
         """The attachment, if ``user`` may see its case; else 404, as if it did not exist."""
         attachment = self.select_related("case_type").filter(public_id=public_id).first()

@@ -56,8 +56,10 @@ def check_files(files, *, policy: UploadPolicy) -> list[CheckedFile]:
     return checked
 
 
-def attach_files(case, files, *, policy: UploadPolicy, by=None) -> list[Attachment]:
-    """Attach uploaded files to a case.
+def attach_files(
+    case, files, *, policy: UploadPolicy, by=None, labels: dict | None = None
+) -> list[Attachment]:
+    """Attach uploaded files to a case, each with ``labels`` (what it is to the case).
 
     1. Check them all (files already checked under this policy are not read again).
     2. Stream each to storage under a generated key, with its size and SHA-256; each is
@@ -80,6 +82,7 @@ def attach_files(case, files, *, policy: UploadPolicy, by=None) -> list[Attachme
                 size=stored.size,
                 sha256=stored.sha256,
                 uploaded_by=_person(by),
+                labels=dict(labels or {}),
             )
             discard_on_failure(attachment.file)
             attachment.save()
@@ -122,7 +125,7 @@ def attach_stored_file(
         size=size,
         sha256=sha256,
         uploaded_by=_person(by),
-        labels=labels or {},
+        labels=dict(labels or {}),
     )
     if uploaded_at is not None:
         attachment.uploaded_at = uploaded_at

@@ -166,3 +166,9 @@ def demo(transactional_db):
     seed_complaints()
     seed_centre_accounts()
     seed_programme_requests()
+    # Series, candidates and entries, then the QA requests at every stage.
+    from entries.demo import seed_entries
+    from qa.demo import seed_qa
+
+    seed_entries()
+    seed_qa()

@@ -83,9 +83,9 @@ def test_seed_demo_history_goes_through_the_procedure(settings):
     # Staff hold every role: the Director's share is the escalation of the past. (The
     # registration team's notices of the demo applications are not complaints'.)
     assert set(
-        Notification.objects.filter(user__username="staff")
-        .exclude(reference__startswith="APP-")
-        .values_list("kind", flat=True)
+        Notification.objects.filter(
+            user__username="staff", reference__startswith="CMP-"
+        ).values_list("kind", flat=True)
     ) == {"breach", "reminder", "escalated"}
     assert (
         not Notification.objects.filter(

@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 from arrangements.models import AccessArrangement, Appeal, SpecialConsideration
 from complaints.models import Complaint
 from portal.cases.models import Case
+from qa.models import QaRequest
 from registration.applications import CentreApplication
 from registration.programmes.models import ProgrammeRequest
 from tests.isolation.world import PDF
@@ -207,6 +208,8 @@ FILL = {
     "upload-parts": lambda a: {"id": a.upload.public_id},
     "upload-complete": lambda a: {"id": a.upload.public_id},
     "uploads:part": lambda a: {"token": _part_token(a.upload)},
+    "qa:detail": lambda a: {"reference": a.case(QaRequest, "requested").reference},
+    "qa-request-detail": lambda a: {"reference": a.case(QaRequest, "requested").reference},
 }
 
 # Routes whose address is itself the permission (a capability, like S3's presigned URLs):
@@ -266,7 +269,7 @@ PUBLIC_PAGES = {
 }
 PUBLIC_API = {"api-token", "api-schema", "api-docs"}
 
-STAFF_PAGES = {"complaints:report", "complaints:report_csv"}
+STAFF_PAGES = {"complaints:report", "complaints:report_csv", "qa:sample"}
 
 BODIES = {
     "reply": {"body": "Please tell us what happens next."},
@@ -299,6 +302,10 @@ BODIES = {
     "uphold": {"outcome": "The evidence is clear.", "adjustment_percent": 2},
     "dismiss": {"outcome": "The evidence is thin."},
     "invitations": {"email": "someone.new@example.org", "role": "exams_officer"},
+    "submit": {},
+    "accept": {"process_reasonable": "yes", "grades_reasonable": "yes", "grades_aligned": "yes"},
+    "request-more": {"feedback": "Please reconsider your grades."},
+    "adjust": {"grades": [{"candidate_number": "0101", "grade": "C"}]},
     "attachments": lambda world: {
         "file": SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
     },

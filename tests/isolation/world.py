@@ -20,12 +20,24 @@ from portal.centres import services as centre_accounts
 from portal.centres.programmes import Programme
 from portal.notifications.models import Notification
 from portal.uploads.services import start_upload
+from qa import services as qa
+from qa.models import QaRequest
 from qa.policies import QA_EVIDENCE
 from registration.applications import CentreApplication
 from registration.programmes import services as programmes
 from registration.programmes.models import ProgrammeRequest
 from tests.arrangements.world import cases_at_every_status
-from tests.factories import CentreFactory, OfficerFactory, SeriesFactory, StaffFactory, UserFactory
+from tests.factories import (
+    CandidateFactory,
+    CentreFactory,
+    EntryFactory,
+    GradeFactory,
+    OfficerFactory,
+    SeriesFactory,
+    StaffFactory,
+    SyllabusFactory,
+    UserFactory,
+)
 from tests.registration.applications import application_at
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -169,6 +181,57 @@ def _programme_requests_at_every_status(centre, officer, *, staff) -> dict:
     return {str(status): case for status, case in by_status.items()}
 
 
+def _qa_request_at_every_status(centre, officer, *, staff, series) -> tuple[dict, list]:
+    """A QA evidence request of ``centre`` at each status (one syllabus each: a syllabus has
+    one request under way at a time), and the grades behind them. Its candidates are
+    numbered from 0101: the other case types' candidates of the series start at 0001."""
+    Status = QaRequest.Status
+    stages = {
+        Status.REQUESTED: "0580",
+        Status.SUBMITTED: "0610",
+        Status.MORE_REQUESTED: "0620",
+        Status.ACCEPTED: "0625",
+        Status.ADJUSTED: "0500",
+    }
+    syllabuses = {code: SyllabusFactory(code=code) for code in stages.values()}
+    grades = []
+    for n in range(1, 4):
+        candidate = CandidateFactory(
+            centre=centre, series=series, candidate_number=f"{n + 100:04d}"
+        )
+        for syllabus in syllabuses.values():
+            EntryFactory(candidate=candidate, syllabus=syllabus)
+            grades.append(GradeFactory(candidate=candidate, syllabus=syllabus, grade="B"))
+    by_status = {}
+    for status, code in stages.items():
+        request = qa.open_request(
+            centre=centre, series=series, syllabus=syllabuses[code], candidates=["0101"], by=staff
+        )
+        if status != Status.REQUESTED:
+            for kind, number in (("rationale", ""), ("evidence", "0101")):
+                qa.add_evidence(
+                    request,
+                    files=[SimpleUploadedFile(f"{kind}.pdf", PDF, "application/pdf")],
+                    kind=kind,
+                    candidate_number=number,
+                    by=officer,
+                )
+            request = qa.submit_evidence(request, by=officer)
+        if status == Status.MORE_REQUESTED:
+            request = qa.request_more(request, by=staff, feedback="Please reconsider.")
+        elif status == Status.ACCEPTED:
+            request = qa.accept_grades(request, by=staff)
+        elif status == Status.ADJUSTED:
+            request = qa.adjust_grades(
+                request, by=staff, grades=[{"candidate_number": "0101", "grade": "C"}]
+            )
+        by_status[str(status)] = request
+    missing = set(Status.values) - set(by_status)
+    assert not missing, f"The world has no QA request at {sorted(missing)}: add one."
+    assert all(case.status == status for status, case in by_status.items())
+    return by_status, grades
+
+
 def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
     centre = CentreFactory(number=number, name=name, country=country, timezone=zone)
     officer = OfficerFactory(username=f"officer-{tag}", membership__centre=centre)
@@ -184,6 +247,7 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
         created_at=timezone.now(),
     )
     applications = _application_at_every_status(officer, staff=staff, tag=tag)
+    qa_requests, grades = _qa_request_at_every_status(centre, officer, staff=staff, series=series)
     attachment = cases["received"].files.get()
     token, _ = issue_api_token(officer, device_name=f"MIS of {name}", two_factor=False)
     others = cases_at_every_status(
@@ -204,6 +268,7 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
             Complaint: cases,
             CentreApplication: applications,
             ProgrammeRequest: requests,
+            QaRequest: qa_requests,
             **others,
         },
         attachment=attachment,
@@ -219,6 +284,8 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
         upload,
         *cases.values(),
         *requests.values(),
+        *qa_requests.values(),
+        *grades,
         *(a for a in applications.values() if a.applicant_id == officer.pk),
     ]
     side.owned += [case for by_status in others.values() for case in by_status.values()]

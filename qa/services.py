@@ -1,0 +1,840 @@
+"""The rules of quality assurance: grade submission, sampling, evidence requests and review.
+
+Every status change of a request goes through ``portal.workflow.transition``; its clocks
+(``qa.evidence``, ``qa.review``) move and its notices are written in the same transaction.
+
+For the results: ``qa_settled(centre=, series=, syllabus=)`` answers whether results of that
+centre, series and syllabus may be issued (no request for them, or every one accepted or
+adjusted); ``withheld_scopes(series)`` answers the held ``(centre_id, syllabus_id)`` pairs
+of a series at once; ``final_grade`` the grade to issue. ``on_settled(hook)`` registers a
+function called with the request, inside its transaction, when a request is accepted or
+adjusted: the point where results can be released, without signals.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from entries.models import Candidate, Entry, Series, Syllabus
+from portal import audit
+from portal.accounts.roles import ASSESSMENT_SPECIALIST
+from portal.cases.services import open_case
+from portal.errors import PortalError, TransitionNotAllowed
+from portal.notifications import Officers, Role, notify
+from portal.sla import services as sla
+from portal.storage import files_discarded_on_failure
+from portal.uploads.models import Attachment
+from portal.uploads.services import attach_files, check_files
+from portal.workflow import transition
+from qa.evidence_files import EVIDENCE_FILES
+from qa.models import (
+    EVIDENCE,
+    GRADES,
+    REVIEW,
+    AdjustedGrade,
+    Grade,
+    QaRequest,
+    QaRound,
+    QaSeries,
+    SampledCandidate,
+)
+
+Status = QaRequest.Status
+DEFAULT_SAMPLE_SIZE = 5
+
+
+# QA dates -------------------------------------------------------------------------------
+
+
+def set_qa_dates(
+    series: Series, *, by, grades_open_at, grades_close_at, review_due=None
+) -> QaSeries:
+    """Set a series' grade window and the date its reviews are due.
+
+    Steps: refuse a window that closes before it opens; save; move the due date of every
+    review of the series still under way to the new date; record who changed what.
+    """
+    if grades_close_at <= grades_open_at:
+        raise PortalError("The window must close after it opens.", field="grades_close_at")
+    with transaction.atomic():
+        dates, _ = QaSeries.objects.select_for_update().get_or_create(
+            series=series,
+            defaults={"grades_open_at": grades_open_at, "grades_close_at": grades_close_at},
+        )
+        before = dates.review_due
+        dates.grades_open_at, dates.grades_close_at = grades_open_at, grades_close_at
+        dates.review_due = review_due
+        dates.save()
+        moved = 0
+        if review_due != before:
+            for request in QaRequest.objects.filter(series=series, status=Status.SUBMITTED):
+                moved += sla.set_due_date(request, code=REVIEW, due_at=dates.review_due_at, by=by)
+        audit.record(
+            dates,
+            "change",
+            by=by,
+            summary=f"QA dates of {series}: reviews due {review_due or 'not set'}; "
+            f"{moved} reviews moved",
+            data={
+                "grades_open_at": grades_open_at.isoformat(),
+                "grades_close_at": grades_close_at.isoformat(),
+                "review_due": review_due.isoformat() if review_due else None,
+            },
+        )
+    return dates
+
+
+# Grades ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    """One grade as given: a row of a CSV file (``line``) or a field of the grades form."""
+
+    line: int
+    candidate_number: str
+    syllabus_code: str
+    grade: str
+
+
+@dataclass(frozen=True)
+class CheckedGrade:
+    candidate: Candidate
+    syllabus: Syllabus
+    grade: str
+    round: int
+
+
+class GradesRefused(PortalError):
+    """Some grades cannot be accepted; ``lines`` says which and why (nothing was saved)."""
+
+    def __init__(self, lines: list[dict]):
+        super().__init__(f"{len(lines)} of the grades cannot be accepted; nothing was saved.")
+        self.lines = lines
+
+
+def revision_round(*, centre, series, syllabus) -> int | None:
+    """The round whose revised grades the centre is asked for now, if any: a request for
+    this syllabus waiting for more evidence."""
+    waiting = (
+        QaRequest.objects.covering(centre=centre, series=series, syllabus=syllabus)
+        .filter(status=Status.MORE_REQUESTED)
+        .order_by("-round")
+        .first()
+    )
+    return waiting.round if waiting is not None else None
+
+
+def check_grades(
+    rows: Iterable[GradeRow], *, centre, series: Series, at: dt.datetime | None = None
+) -> list[CheckedGrade]:
+    """Check every row; answer them all checked, or raise ``GradesRefused`` naming each bad
+    row by its line. Nothing is saved here.
+
+    A grade is accepted when: its syllabus exists and the candidate (of this centre and
+    series) is entered for it; it is one of ``GRADES``; the file names the candidate and
+    syllabus once; and either a QA round asks for revised grades of the syllabus (and this
+    round's grade is not in yet) or the series' grade window is open and no grade was
+    submitted before (a submitted grade is locked).
+    """
+    at = at or timezone.now()
+    rows = list(rows)
+    window = QaSeries.objects.filter(series=series).first()
+    window_open = window is not None and window.window_open(at)
+    syllabuses = {
+        s.code: s for s in Syllabus.objects.filter(code__in={r.syllabus_code for r in rows})
+    }
+    candidates = {
+        c.candidate_number: c
+        for c in Candidate.objects.filter(
+            centre=centre, series=series, candidate_number__in={r.candidate_number for r in rows}
+        )
+    }
+    entered = set(
+        Entry.objects.filter(candidate__in=candidates.values())
+        .exclude(status=Entry.Status.WITHDRAWN)
+        .values_list("candidate_id", "syllabus_id")
+    )
+    submitted = set(
+        Grade.objects.filter(candidate__in=candidates.values()).values_list(
+            "candidate_id", "syllabus_id", "round"
+        )
+    )
+    rounds = {
+        s.pk: revision_round(centre=centre, series=series, syllabus=s) for s in syllabuses.values()
+    }
+    errors, checked, seen = [], [], set()
+
+    def refuse(row, message):
+        errors.append({"line": row.line, "message": message})
+
+    if not rows:
+        raise GradesRefused([{"line": 1, "message": "There are no grades to submit."}])
+    for row in rows:
+        syllabus = syllabuses.get(row.syllabus_code)
+        candidate = candidates.get(row.candidate_number)
+        if syllabus is None:
+            refuse(row, f"No syllabus has the code {row.syllabus_code or '(blank)'}.")
+            continue
+        if candidate is None:
+            refuse(row, f"No candidate {row.candidate_number or '(blank)'} in {series}.")
+            continue
+        if (candidate.pk, syllabus.pk) not in entered:
+            refuse(row, f"Candidate {row.candidate_number} is not entered for {syllabus.code}.")
+            continue
+        if row.grade not in GRADES:
+            refuse(row, f"{row.grade or '(blank)'} is not a grade; use one of {', '.join(GRADES)}.")
+            continue
+        if (candidate.pk, syllabus.pk) in seen:
+            refuse(row, f"Candidate {row.candidate_number} has two grades for {syllabus.code}.")
+            continue
+        seen.add((candidate.pk, syllabus.pk))
+        revising = rounds[syllabus.pk]
+        if revising is not None:
+            if (candidate.pk, syllabus.pk, revising) in submitted:
+                refuse(
+                    row,
+                    f"The revised grade of candidate {row.candidate_number} for "
+                    f"{syllabus.code} is already submitted and locked.",
+                )
+                continue
+            checked.append(CheckedGrade(candidate, syllabus, row.grade, revising))
+            continue
+        if any((candidate.pk, syllabus.pk) == (c, s) for c, s, _ in submitted):
+            refuse(
+                row,
+                f"The grade of candidate {row.candidate_number} for {syllabus.code} is "
+                "already submitted and locked.",
+            )
+            continue
+        if not window_open:
+            refuse(row, f"Grades for {series} cannot be submitted now: {window_words(window)}.")
+            continue
+        checked.append(CheckedGrade(candidate, syllabus, row.grade, 1))
+    if errors:
+        raise GradesRefused(errors)
+    return checked
+
+
+def window_words(window: QaSeries | None) -> str:
+    if window is None:
+        return "no grade window is set for the series"
+    opens = timezone.localtime(window.grades_open_at).strftime("%-d %B %Y %H:%M")
+    closes = timezone.localtime(window.grades_close_at).strftime("%-d %B %Y %H:%M")
+    return f"the window runs from {opens} to {closes}"
+
+
+def submit_grades(
+    rows: Iterable[GradeRow], *, centre, series: Series, by, at: dt.datetime | None = None
+) -> list[Grade]:
+    """Submit school-assessed grades, all or none.
+
+    Steps: check every row (``check_grades``: any bad row refuses them all, naming each);
+    save one locked row per grade, in its round; a concurrent submission of the same grade
+    meets the unique constraint and nothing of this one is saved.
+    """
+    at = at or timezone.now()
+    checked = check_grades(rows, centre=centre, series=series, at=at)
+    person = by if by is not None and by.is_authenticated else None
+    with transaction.atomic():
+        return Grade.objects.bulk_create(
+            [
+                Grade(
+                    centre=centre,
+                    series=series,
+                    syllabus=c.syllabus,
+                    candidate=c.candidate,
+                    grade=c.grade,
+                    round=c.round,
+                    submitted_at=at,
+                    submitted_by=person,
+                )
+                for c in checked
+            ]
+        )
+
+
+def current_grades(*, centre, series, syllabus) -> dict[int, Grade]:
+    """``{candidate_id: latest grade}`` of a centre's syllabus."""
+    rows = (
+        Grade.objects.filter(centre=centre, series=series, syllabus=syllabus)
+        .current()
+        .select_related("candidate")
+    )
+    return {g.candidate_id: g for g in rows}
+
+
+# Sampling -------------------------------------------------------------------------------
+
+
+def propose_sample(
+    *, centre, series, syllabus, size: int = DEFAULT_SAMPLE_SIZE, exclude: Iterable[int] = ()
+) -> list[Candidate]:
+    """A spread of candidates across the grades the centre submitted for the syllabus:
+    one from each grade in turn, best grade first, until ``size`` are chosen (staff may
+    change the proposal)."""
+    excluded = set(exclude)
+    by_grade: dict[str, list[Candidate]] = defaultdict(list)
+    grades = current_grades(centre=centre, series=series, syllabus=syllabus).values()
+    for grade in sorted(grades, key=lambda g: g.candidate.candidate_number):
+        if grade.candidate_id not in excluded:
+            by_grade[grade.grade].append(grade.candidate)
+    queues = [by_grade[g] for g in GRADES if by_grade[g]]
+    chosen: list[Candidate] = []
+    while queues and len(chosen) < size:
+        for queue in list(queues):
+            if len(chosen) == size:
+                break
+            # From the middle of each grade: neither its strongest nor its weakest work.
+            chosen.append(queue.pop(len(queue) // 2))
+            if not queue:
+                queues.remove(queue)
+    return sorted(chosen, key=lambda c: c.candidate_number)
+
+
+def _sampled(*, centre, series, syllabus, numbers: Iterable[str], field: str) -> list[Candidate]:
+    numbers = list(dict.fromkeys(numbers))
+    graded = current_grades(centre=centre, series=series, syllabus=syllabus)
+    found = {
+        c.candidate_number: c
+        for c in Candidate.objects.filter(pk__in=graded, candidate_number__in=numbers)
+    }
+    unknown = [n for n in numbers if n not in found]
+    if unknown:
+        raise PortalError(
+            f"No grade was submitted for {syllabus.code} for candidate "
+            f"{', '.join(unknown)} of {centre.number}.",
+            field=field,
+        )
+    return [found[n] for n in numbers]
+
+
+def open_request(
+    *,
+    centre,
+    series: Series,
+    syllabus: Syllabus,
+    candidates: Iterable[str] = (),
+    by,
+    instructions: str = "",
+    at: dt.datetime | None = None,
+) -> QaRequest:
+    """Ask a centre for the evidence behind its grades for a syllabus.
+
+    Steps: refuse a syllabus for which the centre submitted no grades, or which already
+    has a request under way; take the candidates staff chose (each with a submitted grade),
+    or the proposed spread when they chose none; open the case with its ``qa.evidence``
+    clock and its first round; tell the centre's officers what to send and by when.
+    """
+    at = at or timezone.now()
+    if not current_grades(centre=centre, series=series, syllabus=syllabus):
+        raise PortalError(
+            f"{centre.number} has submitted no grades for {syllabus.code} in {series}.",
+            field="syllabus_code",
+        )
+    if (
+        QaRequest.objects.covering(centre=centre, series=series, syllabus=syllabus)
+        .unsettled()
+        .exists()
+    ):
+        raise PortalError(
+            f"{centre.number} already has a QA request for {syllabus.code} in {series} under way.",
+            field="syllabus_code",
+        )
+    numbers = list(candidates)
+    if numbers:
+        chosen = _sampled(
+            centre=centre, series=series, syllabus=syllabus, numbers=numbers, field="candidates"
+        )
+    else:
+        chosen = propose_sample(centre=centre, series=series, syllabus=syllabus)
+    with transaction.atomic():
+        request = open_case(
+            QaRequest,
+            by=by,
+            at=at,
+            clocks=[EVIDENCE],
+            centre=centre,
+            series=series,
+            syllabus=syllabus,
+            requested_by=by if by is not None and by.is_authenticated else None,
+            instructions=instructions,
+            summary=f"Evidence requested for {syllabus.code}",
+            data={"candidates": [c.candidate_number for c in chosen]},
+        )
+        SampledCandidate.objects.bulk_create(
+            [SampledCandidate(request=request, candidate=c, round=1) for c in chosen]
+        )
+        QaRound.objects.create(request=request, number=1, opened_at=at)
+        _tell_centre(
+            request,
+            "opened",
+            subject=f"{request.reference}: send the evidence for {syllabus.code} {syllabus.title}",
+            lines=[
+                f"We have selected {syllabus} for a quality assurance check of the grades "
+                f"you submitted for {series}.",
+                "Candidates whose evidence we need: "
+                + ", ".join(f"{c.candidate_number} {c.surname}" for c in chosen)
+                + ".",
+                WHAT_TO_SEND,
+                f"Upload it within {sla.promise(EVIDENCE).removeprefix('within ')}.",
+            ],
+            at=at,
+        )
+    return request
+
+
+WHAT_TO_SEND = (
+    "Please upload: the tasks (the past paper or the questions set); each candidate's "
+    "responses; the grade you gave each piece of evidence; and the Rationale Document for "
+    "the syllabus."
+)
+
+
+# Evidence -------------------------------------------------------------------------------
+
+KINDS = {
+    "evidence": "Candidate's evidence (their responses)",
+    "marks": "Grades given to each piece of evidence",
+    "task": "Tasks set (past paper or questions)",
+    "rationale": "Rationale Document",
+}
+PER_CANDIDATE = {"evidence", "marks"}
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Something the centre has still to send: ``blocking`` when submitting waits for it."""
+
+    kind: str
+    candidate_number: str
+    blocking: bool
+
+    @property
+    def label(self) -> str:
+        if self.kind == "grades":
+            return f"Revised grade of candidate {self.candidate_number}"
+        what = KINDS[self.kind]
+        return f"{what}: candidate {self.candidate_number}" if self.candidate_number else what
+
+
+def request_files(request: QaRequest):
+    return Attachment.objects.for_case(request)
+
+
+def missing_items(request: QaRequest) -> list[Missing]:
+    """What the centre has still to send for ``request``: the Rationale Document and each
+    sampled candidate's evidence (submitting waits for these), the tasks and each
+    candidate's marks (asked for; submitting does not wait), and in a later round the
+    revised grade of every candidate of the syllabus."""
+    have = {
+        (f.labels.get("kind"), f.labels.get("candidate_number", ""))
+        for f in request_files(request).only("labels")
+    }
+    kinds = {kind for kind, _ in have}
+    found = []
+    if "rationale" not in kinds:
+        found.append(Missing("rationale", "", True))
+    if "task" not in kinds:
+        found.append(Missing("task", "", False))
+    for sampled in request.sample.select_related("candidate"):
+        number = sampled.candidate.candidate_number
+        if ("evidence", number) not in have:
+            found.append(Missing("evidence", number, True))
+        if ("marks", number) not in have:
+            found.append(Missing("marks", number, False))
+    if request.round > 1:
+        graded = current_grades(
+            centre=request.centre, series=request.series, syllabus=request.syllabus
+        )
+        for grade in sorted(graded.values(), key=lambda g: g.candidate.candidate_number):
+            if grade.round < request.round:
+                found.append(Missing("grades", grade.candidate.candidate_number, True))
+    return found
+
+
+def checklist(request: QaRequest) -> list[dict]:
+    """Per sampled candidate: their grade now, and whether their evidence and marks are in."""
+    missing = {(m.kind, m.candidate_number) for m in missing_items(request)}
+    graded = current_grades(centre=request.centre, series=request.series, syllabus=request.syllabus)
+    rows = []
+    for sampled in request.sample.select_related("candidate"):
+        candidate = sampled.candidate
+        grade = graded.get(candidate.pk)
+        rows.append(
+            {
+                "candidate_number": candidate.candidate_number,
+                "name": f"{candidate.forenames} {candidate.surname}",
+                "grade": grade.grade if grade else "",
+                "round": sampled.round,
+                "evidence": ("evidence", candidate.candidate_number) not in missing,
+                "marks": ("marks", candidate.candidate_number) not in missing,
+            }
+        )
+    return rows
+
+
+def add_evidence(
+    request: QaRequest, *, files, kind: str, candidate_number: str = "", by
+) -> list[Attachment]:
+    """Attach files to a request, labelled with what they are (``kind``) and, for a
+    candidate's evidence or marks, whose they are; only while the centre is asked for
+    evidence, and only for a candidate of the sample."""
+    if kind not in KINDS:
+        raise PortalError(f"Say what the file is: one of {', '.join(KINDS)}.", field="kind")
+    if request.status not in (Status.REQUESTED, Status.MORE_REQUESTED):
+        raise TransitionNotAllowed(
+            f"{request.reference} is {request.get_status_display().lower()}; "
+            "files can be added only while evidence is asked for."
+        )
+    labels = {"kind": kind, "round": request.round}
+    if kind in PER_CANDIDATE:
+        if not request.sample.filter(candidate__candidate_number=candidate_number).exists():
+            raise PortalError("Name one of the candidates of the sample.", field="candidate_number")
+        labels["candidate_number"] = candidate_number
+    checked = check_files(files, policy=EVIDENCE_FILES)
+    with files_discarded_on_failure(), transaction.atomic():
+        return attach_files(request, checked, policy=EVIDENCE_FILES, by=by, labels=labels)
+
+
+def submit_evidence(request: QaRequest, *, by, at: dt.datetime | None = None) -> QaRequest:
+    """The centre sends its evidence for review.
+
+    Steps: move to submitted, refused (409) while the Rationale Document, a sampled
+    candidate's evidence or, in a later round, a revised grade is missing; stop
+    ``qa.evidence``; start ``qa.review``, due on the date staff set for the series; record
+    when the round was submitted; tell the assessment specialists, and the centre that it
+    arrived.
+    """
+    at = at or timezone.now()
+
+    def complete(locked):
+        blocking = [m.label for m in missing_items(locked) if m.blocking]
+        if blocking:
+            raise TransitionNotAllowed(
+                f"{locked.reference} cannot be submitted yet; still missing: {'; '.join(blocking)}."
+            )
+        return []
+
+    with transaction.atomic():
+        request, moved = transition(request, "submit", by=by, update=complete, at=at)
+        if not moved:
+            return request
+        sla.stop_clock(request, code=EVIDENCE, at=at, by=by)
+        window = QaSeries.objects.filter(series=request.series).first()
+        sla.start_clock(
+            request, code=REVIEW, at=at, due_at=window.review_due_at if window else None
+        )
+        QaRound.objects.filter(request=request, number=request.round).update(submitted_at=at)
+        notify(
+            key=f"qa:{request.pk}:round:{request.round}:submitted",
+            kind="qa",
+            to=[Role(ASSESSMENT_SPECIALIST), Officers(request.centre)],
+            subject=f"{request.reference}: evidence submitted for {request.syllabus}",
+            body=_body(
+                request,
+                [
+                    f"{request.centre.number} submitted the evidence for {request.syllabus} "
+                    f"({request.series}), round {request.round}.",
+                    "Assessment specialists will review it and send the outcome.",
+                ],
+            ),
+            reference=request.reference,
+            url=request.get_absolute_url(),
+            at=at,
+        )
+    return request
+
+
+# Review ---------------------------------------------------------------------------------
+
+SETTLED_HOOKS: list[Callable[[QaRequest], None]] = []
+
+
+def on_settled(hook: Callable[[QaRequest], None]) -> Callable[[QaRequest], None]:
+    """Call ``hook(request)`` inside the transaction that accepts or adjusts a request
+    (results use it to release what QA held)."""
+    if hook not in SETTLED_HOOKS:
+        SETTLED_HOOKS.append(hook)
+    return hook
+
+
+def _judged(judgement: dict | None) -> dict:
+    judgement = dict(judgement or {})
+    unknown = set(judgement) - set(QaRound.JUDGEMENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown judgement questions: {sorted(unknown)}")
+    for name, value in judgement.items():
+        if value not in ("", "yes", "no"):
+            raise PortalError("Answer yes or no.", field=name)
+    return judgement
+
+
+def _decide(
+    request: QaRequest,
+    name: str,
+    *,
+    by,
+    feedback: str,
+    judgement: dict | None,
+    at: dt.datetime,
+    outcome: str,
+    then: Callable[[QaRequest], None] | None = None,
+    lines: list[str],
+) -> QaRequest:
+    judgement = _judged(judgement)
+    with transaction.atomic():
+        request, moved = transition(request, name, by=by, at=at, data={"feedback": feedback})
+        if not moved:
+            return request
+        sla.stop_clock(request, code=REVIEW, at=at, by=by)
+        QaRound.objects.filter(request=request, number=request.round).update(
+            decided_at=at,
+            decided_by=by if by is not None and by.is_authenticated else None,
+            outcome=outcome,
+            feedback=feedback,
+            **judgement,
+        )
+        decided_round = request.round
+        if then is not None:
+            then(request)
+        if request.status in QaRequest.SETTLED_STATUSES:
+            for hook in SETTLED_HOOKS:
+                hook(request)
+        _tell_centre(
+            request,
+            f"round:{decided_round}:{outcome}",
+            subject=f"{request.reference}: {QaRound.Outcome(outcome).label.lower()} "
+            f"({request.syllabus.code})",
+            lines=[*lines, *([f"Our feedback:\n{feedback}"] if feedback else [])],
+            at=at,
+        )
+    return request
+
+
+def accept_grades(
+    request: QaRequest,
+    *,
+    by,
+    feedback: str = "",
+    judgement: dict | None = None,
+    at: dt.datetime | None = None,
+) -> QaRequest:
+    """The specialists find the grades reasonable: the syllabus's QA is complete and its
+    results are no longer held."""
+    return _decide(
+        request,
+        "accept",
+        by=by,
+        feedback=feedback,
+        judgement=judgement,
+        at=at or timezone.now(),
+        outcome=QaRound.Outcome.ACCEPTED,
+        lines=[
+            f"Our assessment specialists judge your grades for {request.syllabus} to be "
+            "reasonable. We will not need to contact you again about them."
+        ],
+    )
+
+
+def request_more(
+    request: QaRequest,
+    *,
+    by,
+    feedback: str = "",
+    candidates: Iterable[str] = (),
+    syllabus_codes: Iterable[str] = (),
+    judgement: dict | None = None,
+    at: dt.datetime | None = None,
+) -> QaRequest:
+    """The grades are not yet reasonable: a further round.
+
+    Steps: check the further candidates (each with a submitted grade, not yet sampled)
+    and other syllabuses; move to more evidence requested with the round's judgement and
+    feedback; open the next round, add the candidates to the sample, start a new
+    ``qa.evidence`` clock; open a request for each other syllabus (the proposed spread);
+    tell the centre to reconsider its grades and send more.
+    """
+    at = at or timezone.now()
+    already = set(request.sample.values_list("candidate__candidate_number", flat=True))
+    numbers = [n for n in dict.fromkeys(candidates) if n not in already]
+    added = _sampled(
+        centre=request.centre,
+        series=request.series,
+        syllabus=request.syllabus,
+        numbers=numbers,
+        field="candidates",
+    )
+    others = []
+    for code in dict.fromkeys(syllabus_codes):
+        syllabus = Syllabus.objects.filter(code=code).first()
+        if syllabus is None or syllabus == request.syllabus:
+            raise PortalError(f"{code} is not another syllabus.", field="syllabus_codes")
+        others.append(syllabus)
+
+    def next_round(locked: QaRequest) -> None:
+        locked.round += 1
+        locked.save(update_fields=["round"])
+        QaRound.objects.create(request=locked, number=locked.round, opened_at=at)
+        SampledCandidate.objects.bulk_create(
+            [SampledCandidate(request=locked, candidate=c, round=locked.round) for c in added]
+        )
+        sla.start_clock(locked, code=EVIDENCE, at=at)
+        for syllabus in others:
+            open_request(
+                centre=locked.centre, series=locked.series, syllabus=syllabus, by=by, at=at
+            )
+
+    lines = [
+        f"Our assessment specialists found that the grades for {request.syllabus} are not yet "
+        "reasonable for the evidence provided. Please reconsider the grades of your "
+        "candidates and submit revised grades for this syllabus, then upload what we ask for.",
+    ]
+    if added:
+        lines.append(
+            "Further candidates whose evidence we need: "
+            + ", ".join(c.candidate_number for c in added)
+            + "."
+        )
+    if others:
+        lines.append(
+            "We are also checking: " + ", ".join(str(s) for s in others) + " (separate requests)."
+        )
+    lines.append(f"Upload it within {sla.promise(EVIDENCE).removeprefix('within ')}.")
+    return _decide(
+        request,
+        "request-more",
+        by=by,
+        feedback=feedback,
+        judgement=judgement,
+        at=at,
+        outcome=QaRound.Outcome.MORE_REQUESTED,
+        then=next_round,
+        lines=lines,
+    )
+
+
+def adjust_grades(
+    request: QaRequest,
+    *,
+    by,
+    grades: list[dict],
+    feedback: str = "",
+    judgement: dict | None = None,
+    at: dt.datetime | None = None,
+) -> QaRequest:
+    """The grades are still not reasonable: staff set the final grades of the candidates
+    named (each with a submitted grade for the syllabus; the others keep theirs)."""
+    at = at or timezone.now()
+    if not grades:
+        raise PortalError("Give at least one final grade.", field="grades")
+    numbers = [g["candidate_number"] for g in grades]
+    if len(set(numbers)) != len(numbers):
+        raise PortalError("Give each candidate one final grade.", field="grades")
+    for given in grades:
+        if given["grade"] not in GRADES:
+            raise PortalError(f"Use one of {', '.join(GRADES)}.", field="grades")
+    found = _sampled(
+        centre=request.centre,
+        series=request.series,
+        syllabus=request.syllabus,
+        numbers=numbers,
+        field="grades",
+    )
+    final = dict(zip(numbers, (g["grade"] for g in grades), strict=True))
+    person = by if by is not None and by.is_authenticated else None
+
+    def record(locked: QaRequest) -> None:
+        AdjustedGrade.objects.bulk_create(
+            [
+                AdjustedGrade(
+                    request=locked,
+                    candidate=c,
+                    grade=final[c.candidate_number],
+                    set_at=at,
+                    set_by=person,
+                )
+                for c in found
+            ]
+        )
+
+    return _decide(
+        request,
+        "adjust",
+        by=by,
+        feedback=feedback,
+        judgement=judgement,
+        at=at,
+        outcome=QaRound.Outcome.ADJUSTED,
+        then=record,
+        lines=[
+            f"Our assessment specialists still find the grades for {request.syllabus} not "
+            "reasonable for the evidence, and have set the final grades of these candidates: "
+            + ", ".join(f"{n} {final[n]}" for n in numbers)
+            + "."
+        ],
+    )
+
+
+# What the results read ------------------------------------------------------------------
+
+
+def qa_settled(*, centre, series, syllabus) -> bool:
+    """Whether results of this centre, series and syllabus may be issued: no QA request
+    covers them, or every one that does was accepted or adjusted."""
+    return (
+        not QaRequest.objects.covering(centre=centre, series=series, syllabus=syllabus)
+        .unsettled()
+        .exists()
+    )
+
+
+def withheld_scopes(series) -> set[tuple[int, int]]:
+    """``{(centre_id, syllabus_id)}`` whose results QA holds in ``series``, in one query."""
+    return set(
+        QaRequest.objects.filter(series=series).unsettled().values_list("centre_id", "syllabus_id")
+    )
+
+
+def final_grade(*, candidate, syllabus) -> str | None:
+    """The grade to issue: the one staff set on adjusting, else the school's latest."""
+    adjusted = (
+        AdjustedGrade.objects.filter(candidate=candidate, request__syllabus=syllabus)
+        .order_by("-set_at")
+        .values_list("grade", flat=True)
+        .first()
+    )
+    if adjusted:
+        return adjusted
+    return (
+        Grade.objects.filter(candidate=candidate, syllabus=syllabus)
+        .order_by("-round")
+        .values_list("grade", flat=True)
+        .first()
+    )
+
+
+# Notices --------------------------------------------------------------------------------
+
+
+def _body(request: QaRequest, lines: list[str]) -> str:
+    link = f"{settings.PORTAL_BASE_URL}{request.get_absolute_url()}"
+    return "\n\n".join([*lines, f"See the request: {link}"])
+
+
+def _tell_centre(request: QaRequest, step: str, *, subject: str, lines: list[str], at) -> None:
+    notify(
+        key=f"qa:{request.pk}:{step}",
+        kind="qa",
+        to=[Officers(request.centre)],
+        subject=subject,
+        body=_body(request, lines),
+        reference=request.reference,
+        url=request.get_absolute_url(),
+        at=at,
+    )

@@ -1,0 +1,98 @@
+"""Quality assurance in a real browser: an exams officer submits grades and evidence by
+keyboard; an assessment specialist samples a centre and accepts a request. Every page is
+checked with ``check_page`` at 360 and 1280 px."""
+
+import pytest
+from playwright.sync_api import expect
+
+from entries.models import Syllabus
+from portal.core.demo import DEMO_PASSWORD
+from qa.models import Grade, QaRequest
+from tests.browser.pages import (
+    check_page,
+    choose_option,
+    choose_radio,
+    code_from_key,
+    press_button,
+    sign_in_by_keyboard,
+    tab_to,
+    type_into,
+    visit,
+)
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def heading(page):
+    return page.get_by_role("heading", level=1)
+
+
+def follow_link(page, name: str) -> None:
+    tab_to(page, "a", text=name)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_page(page)
+
+
+def test_officer_submits_evidence_and_grades_by_keyboard(page, live_server):
+    ready = QaRequest.objects.get(centre__number="GB001", syllabus__code="0580")
+    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+
+    follow_link(page, "Quality assurance")
+    expect(page.get_by_text("PK002")).to_have_count(0)
+    follow_link(page, ready.reference)
+    expect(heading(page)).to_contain_text(ready.reference)
+    expect(page.locator("#missing + ul")).to_contain_text("Grades given to each piece")
+    press_button(page, "Submit the evidence for review")
+    check_page(page)
+    expect(page.locator("dl.summary").first).to_contain_text("Evidence submitted")
+    ready.refresh_from_db()
+    assert ready.status == QaRequest.Status.SUBMITTED
+
+    # Grades of the syllabus not yet graded, chosen and sent by keyboard.
+    visit(page, "/qa/grades/?series=N26&syllabus=0500")
+    choose_option(page, "#id_grades-grade_0001", "B")
+    press_button(page, "Submit these grades")
+    check_page(page)
+    english = Syllabus.objects.get(code="0500")
+    assert (
+        Grade.objects.get(
+            centre__number="GB001", syllabus=english, candidate__candidate_number="0001"
+        ).grade
+        == "B"
+    )
+    expect(page.get_by_role("row").filter(has_text="0001")).to_contain_text("B (locked)")
+
+    # Every page of theirs: the other requests, all of them, the CSV import.
+    visit(page, "/qa/?show=all")
+    for case in QaRequest.objects.filter(centre__number="GB001"):
+        visit(page, case.get_absolute_url())
+    visit(page, "/qa/grades/import/")
+    tab_to(page, "#id_file")
+
+
+def test_specialist_samples_a_centre_and_accepts_a_request(page, live_server):
+    submitted = QaRequest.objects.get(status=QaRequest.Status.SUBMITTED)
+    sign_in_by_keyboard(page, live_server.url, "specialist", DEMO_PASSWORD)
+    type_into(page, "#id_otp_token", code_from_key("DEMOSPECIALISTEXAMSPORTALKEY2345"))
+    press_button(page, "Continue")
+
+    # The queue in the staff area (the admin's own layout), each row leading to its case.
+    page.goto(f"{live_server.url}/admin/qa/qarequest/")
+    expect(page.get_by_role("link", name=submitted.reference)).to_be_visible()
+    visit(page, "/qa/sample/")
+    choose_option(page, "#id_centre", "GB001 Riverside Academy")
+    choose_option(page, "#id_series", "November 2026")
+    choose_option(page, "#id_syllabus", "0500 First Language English")
+    press_button(page, "Choose candidates")
+    check_page(page)
+
+    visit(page, submitted.get_absolute_url())
+    for name in ("process_reasonable", "grades_reasonable", "grades_aligned"):
+        choose_radio(page, f"accept-{name}", "yes")
+    type_into(page, "#id_accept-feedback", "Well supported by the evidence.")
+    press_button(page, "Accept")
+    check_page(page)
+    expect(page.locator("dl.summary").first).to_contain_text("Accepted")
+    submitted.refresh_from_db()
+    assert submitted.status == QaRequest.Status.ACCEPTED
