@@ -7,14 +7,16 @@ from rest_framework.response import Response
 
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.api.router import register
-from portal.cases.api import CaseViewSet, case_action
+from portal.cases.api import CaseViewSet, case_action, upload_action
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
 from qa import grade_import, services
 from qa.models import SAMPLE_PERMISSION, Grade, QaRequest
+from qa.policies import QA_EVIDENCE
 from qa.serializers import (
     AdjustSerializer,
     CreatedSerializer,
+    EvidenceUploadStartSerializer,
     GradeCreateSerializer,
     GradeImportSerializer,
     GradeSerializer,
@@ -74,6 +76,12 @@ class QaRequestViewSet(mixins.CreateModelMixin, CaseViewSet):
             by=request.user,
         )
         return self.answer(case, status.HTTP_201_CREATED)
+
+    # POST …/{reference}/uploads/ {"filename", "size", "kind", "candidate_number"}: a
+    # resumable upload of evidence (the contract's S3 multipart protocol, portal.uploads).
+    uploads = upload_action(
+        policy=QA_EVIDENCE, request=EvidenceUploadStartSerializer, move="upload"
+    )
 
     @case_action()
     def submit(self, request, case):

@@ -136,6 +136,14 @@ class QaRequest(Case):
                 centre=True,
                 label="Submit the evidence",
             ),
+            # Keeps the status: adding evidence files while evidence is asked for (the
+            # start of a resumable upload checks it, as the form does).
+            move(
+                "upload",
+                sources=[Status.REQUESTED, Status.MORE_REQUESTED],
+                centre=True,
+                label="Add evidence files",
+            ),
             move(
                 "accept",
                 sources=[Status.SUBMITTED],

@@ -4,7 +4,8 @@ from rest_framework import serializers
 from entries.models import Series, Syllabus
 from portal.cases.api import CaseSerializer
 from portal.centres.models import Centre
-from portal.uploads.serializers import AttachmentSerializer
+from portal.errors import PortalError
+from portal.uploads.serializers import AttachmentSerializer, UploadStartSerializer
 from qa import services
 from qa.models import GRADES, AdjustedGrade, Grade, QaRequest, QaRound
 
@@ -245,3 +246,22 @@ class GradeImportSerializer(serializers.Serializer):
 
 class CreatedSerializer(serializers.Serializer):
     created = serializers.IntegerField()
+
+
+class EvidenceUploadStartSerializer(UploadStartSerializer):
+    """The start of a resumable upload of evidence: the file, and what it is to the request
+    (``kind``; for ``evidence`` and ``marks`` the candidate of the sample it belongs to)."""
+
+    kind = serializers.ChoiceField(choices=list(services.KINDS))
+    candidate_number = serializers.CharField(
+        max_length=4, required=False, allow_blank=True, default=""
+    )
+
+    def validate(self, data):
+        try:
+            labels = services.evidence_labels(
+                self.context["case"], kind=data["kind"], candidate_number=data["candidate_number"]
+            )
+        except PortalError as error:
+            raise serializers.ValidationError(error.as_errors()) from error
+        return {"filename": data["filename"], "size": data["size"], **labels}

@@ -31,7 +31,6 @@ from portal.storage import files_discarded_on_failure
 from portal.uploads.models import Attachment
 from portal.uploads.services import attach_files, check_files
 from portal.workflow import transition
-from qa.evidence_files import EVIDENCE_FILES
 from qa.models import (
     EVIDENCE,
     GRADES,
@@ -43,6 +42,7 @@ from qa.models import (
     QaSeries,
     SampledCandidate,
 )
+from qa.policies import QA_EVIDENCE
 
 Status = QaRequest.Status
 DEFAULT_SAMPLE_SIZE = 5
@@ -479,27 +479,34 @@ def checklist(request: QaRequest) -> list[dict]:
     return rows
 
 
-def add_evidence(
-    request: QaRequest, *, files, kind: str, candidate_number: str = "", by
-) -> list[Attachment]:
-    """Attach files to a request, labelled with what they are (``kind``) and, for a
-    candidate's evidence or marks, whose they are; only while the centre is asked for
-    evidence, and only for a candidate of the sample."""
+def evidence_labels(request: QaRequest, *, kind: str, candidate_number: str = "") -> dict:
+    """What a file is to ``request``: its ``kind``, the round it is sent in and, for a
+    candidate's evidence or marks, a candidate of the sample. The same check for a file
+    sent through a form and for a resumable upload started through the API."""
     if kind not in KINDS:
         raise PortalError(f"Say what the file is: one of {', '.join(KINDS)}.", field="kind")
-    if request.status not in (Status.REQUESTED, Status.MORE_REQUESTED):
-        raise TransitionNotAllowed(
-            f"{request.reference} is {request.get_status_display().lower()}; "
-            "files can be added only while evidence is asked for."
-        )
     labels = {"kind": kind, "round": request.round}
     if kind in PER_CANDIDATE:
         if not request.sample.filter(candidate__candidate_number=candidate_number).exists():
             raise PortalError("Name one of the candidates of the sample.", field="candidate_number")
         labels["candidate_number"] = candidate_number
-    checked = check_files(files, policy=EVIDENCE_FILES)
+    return labels
+
+
+def add_evidence(
+    request: QaRequest, *, files, kind: str, candidate_number: str = "", by
+) -> list[Attachment]:
+    """Attach files to a request, labelled with what they are (``evidence_labels``); only
+    while the centre is asked for evidence."""
+    labels = evidence_labels(request, kind=kind, candidate_number=candidate_number)
+    if request.status not in (Status.REQUESTED, Status.MORE_REQUESTED):
+        raise TransitionNotAllowed(
+            f"{request.reference} is {request.get_status_display().lower()}; "
+            "files can be added only while evidence is asked for."
+        )
+    checked = check_files(files, policy=QA_EVIDENCE)
     with files_discarded_on_failure(), transaction.atomic():
-        return attach_files(request, checked, policy=EVIDENCE_FILES, by=by, labels=labels)
+        return attach_files(request, checked, policy=QA_EVIDENCE, by=by, labels=labels)
 
 
 def submit_evidence(request: QaRequest, *, by, at: dt.datetime | None = None) -> QaRequest:

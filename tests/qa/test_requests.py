@@ -144,7 +144,7 @@ def test_api_request_detail_for_own_officer(qa_request, officer_api):
 
     data = response.json()
     assert response.status_code == 200
-    assert data["actions"] == ["submit"]
+    assert data["actions"] == ["submit", "upload"]
     assert {(m["kind"], m["candidate_number"], m["blocking"]) for m in data["missing"]} == {
         ("rationale", "", True),
         ("task", "", False),
