@@ -65,7 +65,7 @@ class MissingSerializer(serializers.Serializer):
     blocking = serializers.BooleanField(help_text="Submitting waits for it.")
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class QaRoundSerializer(serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         # Not decided yet is "": the schema must allow it.
@@ -105,7 +105,7 @@ class QaRequestSerializer(CaseSerializer):
     syllabus_code = serializers.CharField(source="syllabus.code", read_only=True)
     candidates = serializers.SerializerMethodField()
     missing = serializers.SerializerMethodField()
-    rounds = RoundSerializer(many=True, read_only=True)
+    rounds = QaRoundSerializer(many=True, read_only=True)
     final_grades = AdjustedGradeSerializer(source="adjusted", many=True, read_only=True)
     files = EvidenceFileSerializer(many=True, read_only=True)
 
