@@ -336,6 +336,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Results day: the release notice goes out at the first run from the instant, once.
+    "results-release-notices": {
+        "task": "results.release_notices",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Expired API tokens (and remembered retries) are deleted hourly; nothing relies on the
     # sweep for safety, since expiry is checked on every request.
     "accounts-sweep": {
