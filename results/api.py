@@ -36,8 +36,6 @@ def _move(name: str, body=None):
     """A staff move on one result: ``POST /api/v1/results/{id}/<name>/``."""
 
     def decorate(method):
-        @extend_schema(request=body, responses=ResultSerializer)
-        @action(detail=True, methods=["post"], url_path=name.replace("_", "-"))
         def view(self, request, pk=None):
             result = self.get_result()
             authorize(result, name, by=request.user)
@@ -49,8 +47,11 @@ def _move(name: str, body=None):
             method(self, request, result, **values)
             return Response(self.row(result.pk))
 
+        # The action's route is named after the function: name it before declaring it.
         view.__name__ = method.__name__
         view.__doc__ = method.__doc__
+        view = action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(view)
+        view = extend_schema(request=body, responses=ResultSerializer)(view)
         view.case_move = name
         return view
 

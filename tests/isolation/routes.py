@@ -160,13 +160,29 @@ FILL = {
     "notification-detail": lambda a: {"pk": a.notification.pk},
     "notification-read": lambda a: {"pk": a.notification.pk},
     "centre-detail": lambda a: {"number": a.centre.number},
+    "result-detail": lambda a: {"pk": _result_of(a).pk},
+    "results:statement": lambda a: {
+        "code": _result_of(a).series.code,
+        "centre": a.centre.number,
+        "candidate_number": _result_of(a).candidate.candidate_number,
+    },
 }
+
+
+def _result_of(side):
+    from results.models import Result
+
+    return Result.objects.filter(centre=side.centre, status="issued").first()
+
 
 SHARED = {
     "series-detail": lambda world: {"code": world.series.code},
     "quality-standard-detail": lambda world: _standard_code(),
     # The link in a password-reset email: anyone may open it; a bad token says so.
     "accounts:password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "set-password"},
+    # A series' results page and CSV: every officer opens them and sees their own centres'.
+    "results:series": lambda world: {"code": world.series.code},
+    "results:csv": lambda world: {"code": world.series.code},
 }
 
 
@@ -211,6 +227,14 @@ BODIES = {
         "details": "Forty emails in a day.",
     },
     "assign": lambda world: {"assigned_to": world.staff.username},
+    "withhold": {"reason": "Under investigation."},
+    "issue": {"grade": "B"},
+    "mark_no_result": {"reason": "Absent from every component."},
+    "change_grade": {"grade": "A", "reason": "Clerical error."},
+    "load": lambda world: {
+        "series": world.series.code,
+        "file": SimpleUploadedFile("results.csv", b"centre,candidate_number,syllabus_code,grade\n"),
+    },
     "attachments": lambda world: {
         "file": SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
     },
