@@ -15,16 +15,43 @@ from portal.workflow import authorize
 from results import queries, services
 from results.models import Result
 from results.serializers import (
-    GradeChangeSerializer,
-    GradeSerializer,
-    ImportedSerializer,
-    ImportErrorsSerializer,
-    ImportSerializer,
-    ReasonSerializer,
     ResultFilters,
+    ResultGradeChangeSerializer,
+    ResultGradeSerializer,
+    ResultImportSerializer,
+    ResultReasonSerializer,
     ResultSerializer,
+    ResultsImportedSerializer,
     for_api,
 )
+
+# A refused file answers its errors by line; a bad request (no file, an unknown series, a bad
+# header) answers the usual field errors.
+IMPORT_ERRORS = {
+    "type": "object",
+    "required": ["errors"],
+    "properties": {
+        "errors": {
+            "oneOf": [
+                {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["line", "message"],
+                        "properties": {
+                            "line": {"type": "integer"},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
+                {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            ]
+        }
+    },
+}
 
 FILTERS = [
     OpenApiParameter(name, description=f"Only this {name.replace('_', ' ')}.")
@@ -112,8 +139,8 @@ class ResultViewSet(viewsets.GenericViewSet):
         return Response(self.row(self.get_result().pk))
 
     @extend_schema(
-        request={"multipart/form-data": ImportSerializer},
-        responses={201: ImportedSerializer, 400: ImportErrorsSerializer},
+        request={"multipart/form-data": ResultImportSerializer},
+        responses={201: ResultsImportedSerializer, 400: IMPORT_ERRORS},
     )
     @action(detail=False, methods=["post"], url_path="import")
     def load(self, request):
@@ -122,7 +149,7 @@ class ResultViewSet(viewsets.GenericViewSet):
         result): every row, or none and an error for every bad line."""
         if not request.user.has_perm("results.add_result"):
             raise PermissionDenied("Only the results team loads results.")
-        body = ImportSerializer(data=request.data)
+        body = ResultImportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         series = self._series(body.validated_data["series"])
         try:
@@ -136,18 +163,18 @@ class ResultViewSet(viewsets.GenericViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    @_move("withhold", ReasonSerializer)
+    @_move("withhold", ResultReasonSerializer)
     def withhold(self, request, result, *, reason):
         services.withhold_result(result, by=request.user, reason=reason)
 
-    @_move("issue", GradeSerializer)
+    @_move("issue", ResultGradeSerializer)
     def issue(self, request, result, *, grade, reason):
         services.issue_result(result, grade=grade, by=request.user, reason=reason)
 
-    @_move("mark_no_result", ReasonSerializer)
+    @_move("mark_no_result", ResultReasonSerializer)
     def mark_no_result(self, request, result, *, reason):
         services.mark_no_result(result, by=request.user, reason=reason)
 
-    @_move("change_grade", GradeChangeSerializer)
+    @_move("change_grade", ResultGradeChangeSerializer)
     def change_grade(self, request, result, *, grade, reason):
         services.change_grade(result, grade=grade, by=request.user, reason=reason)

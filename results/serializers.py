@@ -51,34 +51,25 @@ class ResultFilters(serializers.Serializer):
     grade = serializers.CharField(required=False, max_length=2)
 
 
-class ImportSerializer(serializers.Serializer):
+class ResultImportSerializer(serializers.Serializer):
     series = serializers.CharField(max_length=10)
     file = serializers.FileField()
 
 
-class ImportedSerializer(serializers.Serializer):
+class ResultsImportedSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
 
 
-class LineErrorSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
-    message = serializers.CharField()
-
-
-class ImportErrorsSerializer(serializers.Serializer):
-    errors = LineErrorSerializer(many=True)
-
-
-class ReasonSerializer(serializers.Serializer):
+class ResultReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class GradeSerializer(serializers.Serializer):
+class ResultGradeSerializer(serializers.Serializer):
     grade = serializers.CharField(max_length=2)
     reason = serializers.CharField(max_length=300, required=False, default="")
 
 
-class GradeChangeSerializer(serializers.Serializer):
+class ResultGradeChangeSerializer(serializers.Serializer):
     grade = serializers.CharField(max_length=2)
     reason = serializers.CharField(max_length=300)
