@@ -45,6 +45,8 @@ COMPONENT_COLUMN = re.compile(r"^component_([0-9]{2})$")
 MAX_LINES = 200_000
 NOTICE_MONTHS = 6
 KIND = "results"
+# The officers' read remembers a series' instant for a few seconds: it cannot move this late.
+LAST_MOVE = dt.timedelta(minutes=15)
 
 
 class ImportRefused(PortalError):
@@ -563,6 +565,12 @@ def check_release_date(series: Series, *, release_at: dt.datetime, reason: str, 
         raise PortalError(
             f"The {series.name} results are out; their release cannot move.", field="release_at"
         )
+    if series.results_release_at - LAST_MOVE <= now < series.results_release_at:
+        raise PortalError(
+            "Centres are waiting for these results: their release cannot move in its last "
+            "quarter of an hour.",
+            field="release_at",
+        )
     short = release_at < notice_threshold(now)
     if short and not reason.strip():
         days = (release_at - now).days
@@ -628,6 +636,8 @@ def announce_release_date(
         if sla.start_clock(row, code="results.notice", at=now, due_at=due):
             sla.stop_clock(row, code="results.notice", at=now, by=by)
         _tell_of_date(locked, row, now=now)
+        code = locked.code
+        transaction.on_commit(lambda: queries.forget_series(code), robust=True)
     return row
 
 
