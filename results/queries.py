@@ -91,12 +91,17 @@ def _row(values: dict) -> dict:
     }
 
 
-def _generation_key(centre_id: int, series_id: int) -> str:
-    return f"results:gen:{centre_id}:{series_id}"
+def _code_generation_key(centre_id: int, code: str) -> str:
+    return f"results:gen:{centre_id}:{code}"
 
 
-def _generation(centre_id: int, series_id: int) -> str:
-    key = _generation_key(centre_id, series_id)
+def _generation_key(centre_id: int, series: Series) -> str:
+    # By the series' code, which officers' reads know before anything else.
+    return _code_generation_key(centre_id, series.code)
+
+
+def _generation(centre_id: int, series: Series) -> str:
+    key = _generation_key(centre_id, series)
     found = cache.get(key)
     if found is None:
         # A generation lost to eviction is replaced by a new one, never by a default that
@@ -106,9 +111,9 @@ def _generation(centre_id: int, series_id: int) -> str:
     return found
 
 
-def forget(centre_id: int, series_id: int) -> None:
+def forget(centre_id: int, series: Series) -> None:
     """Make the cached rows of a centre's series unreachable (call after the commit)."""
-    cache.set(_generation_key(centre_id, series_id), uuid.uuid4().hex, None)
+    cache.set(_generation_key(centre_id, series), uuid.uuid4().hex, None)
 
 
 def _stamp(centre_id: int, series: Series) -> str:
@@ -116,7 +121,7 @@ def _stamp(centre_id: int, series: Series) -> str:
     generation every change bumps."""
     return (
         f"{centre_id}:{series.pk}:{int(series.results_release_at.timestamp())}:"
-        f"{_generation(centre_id, series.pk)}"
+        f"{_generation(centre_id, series)}"
     )
 
 
@@ -141,7 +146,11 @@ def series_named(code: str) -> Series | None:
         if found is None:
             return None
         cache.set(_series_key(code), found, SERIES_MEMORY_SECONDS)
-    pk, code, name, release_at = found
+    return _series_from(found)
+
+
+def _series_from(memo) -> Series:
+    pk, code, name, release_at = memo
     return Series(pk=pk, code=code, name=name, results_release_at=release_at)
 
 
@@ -151,34 +160,33 @@ def forget_series(code: str) -> None:
 
 def officer_page(user, code: str, *, now: dt.datetime, variant: str, build) -> bytes | None:
     """A whole answer about series ``code`` for ``user``, from the cache when nothing it
-    shows has changed since (``build()`` makes it otherwise); None before the release
+    shows has changed since (``build(series)`` makes it otherwise); None before the release
     instant (and for an unknown series), when nothing may be cached.
 
-    One round trip to Redis for the series, one for the centres' generations and the
-    answer together: the answer is stored with the generations it was built under, and
-    any change since (a bump) makes it be built again.
+    One round trip to Redis when warm: the series' instant, the centres' generations and the
+    answer together. The answer is stored with the instant and the generations it was built
+    under; a moved instant or any change since (a bump) makes it be built again.
     """
     from portal.workflow import centre_ids_of
 
-    series = series_named(code)
+    centres = sorted(centre_ids_of(user))
+    page_key = f"results:page:{code}:{'-'.join(map(str, centres))}:{variant}"
+    series_key = _series_key(code)
+    generation_keys = [_code_generation_key(c, code) for c in centres]
+    found = cache.get_many([series_key, page_key, *generation_keys])
+    memo = found.get(series_key)
+    series = _series_from(memo) if memo is not None else series_named(code)
     if series is None or series.results_release_at > now:
         return None
-    series_id, release_at = series.pk, series.results_release_at
-    centres = sorted(centre_ids_of(user))
-    generation_keys = [_generation_key(c, series_id) for c in centres]
-    page_key = (
-        f"results:page:{series_id}:{int(release_at.timestamp())}:"
-        f"{'-'.join(map(str, centres))}:{variant}"
-    )
-    found = cache.get_many([*generation_keys, page_key])
     generations = [found.get(k) for k in generation_keys]
     if None in generations:
-        generations = [_generation(c, series_id) for c in centres]
+        generations = [_generation(c, series) for c in centres]
+    stamp = (int(series.results_release_at.timestamp()), generations)
     cached = found.get(page_key)
-    if cached is not None and cached[0] == generations:
+    if cached is not None and cached[0] == stamp:
         return cached[1]
     body = build(series)
-    cache.set(page_key, (generations, body), CACHE_SECONDS)
+    cache.set(page_key, (stamp, body), CACHE_SECONDS)
     return body
 
 

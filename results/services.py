@@ -344,9 +344,12 @@ def _change(result, to_status, to_grade, by, now, released, reason="") -> Result
 
 
 def _forget_after_commit(pairs: set[tuple[int, int]]) -> None:
+    """Bump the cached generation of each (centre, series) id pair."""
+    codes = dict(Series.objects.filter(pk__in={s for _, s in pairs}).values_list("pk", "code"))
+
     def forget():
         for centre_id, series_id in pairs:
-            queries.forget(centre_id, series_id)
+            queries.forget(centre_id, Series(pk=series_id, code=codes[series_id]))
 
     # Now as well as after the commit: a reader between the two may cache the old rows under
     # the old generation, which the second bump leaves behind.
@@ -698,4 +701,8 @@ def send_release_notices(*, now: dt.datetime | None = None) -> int:
             if events:
                 notify_all(events, at=now)
             sent += 1
+        # The first minute of results day reads every centre's rows at once: read them here,
+        # from the instant (never before), so that officers find them in the cache.
+        for centre in centres:
+            queries.centre_rows(centre.pk, series, now=now)
     return sent
