@@ -350,6 +350,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Results day: the release notice goes out at the first run from the instant, once.
+    "results-release-notices": {
+        "task": "results.release_notices",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Hourly: expired API tokens and remembered retries deleted (nothing relies on it for
     # safety: expiry is checked on every request), old outbox rows deleted, the text of old
     # emails forgotten (portal.core.tasks.housekeeping).

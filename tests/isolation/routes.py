@@ -210,6 +210,12 @@ FILL = {
     "uploads:part": lambda a: {"token": _part_token(a.upload)},
     "qa:detail": lambda a: {"reference": a.case(QaRequest, "requested").reference},
     "qa-request-detail": lambda a: {"reference": a.case(QaRequest, "requested").reference},
+    "result-detail": lambda a: {"pk": _result_of(a).pk},
+    "results:statement": lambda a: {
+        "code": _result_of(a).series.code,
+        "centre": a.centre.number,
+        "candidate_number": _result_of(a).candidate.candidate_number,
+    },
 }
 
 # Routes whose address is itself the permission (a capability, like S3's presigned URLs):
@@ -227,6 +233,12 @@ def _part_token(upload) -> str:
     return signing.dumps({"u": upload.public_id.hex, "n": 1}, salt=PART_SALT)
 
 
+def _result_of(side):
+    from results.models import Result
+
+    return Result.objects.filter(centre=side.centre, status="issued").first()
+
+
 SHARED = {
     "series-detail": lambda world: {"code": world.series.code},
     "quality-standard-detail": lambda world: _standard_code(),
@@ -236,6 +248,9 @@ SHARED = {
     "join:confirm": lambda world: {"uidb64": "MQ", "token": "confirm-email"},
     # The link of an invitation: whoever holds it opens it (the invitation is to officer B).
     "centres:invitation": lambda world: {"token": world.invitation_token},
+    # A series' results page and CSV: every officer opens them and sees their own centres'.
+    "results:series": lambda world: {"code": world.series.code},
+    "results:csv": lambda world: {"code": world.series.code},
 }
 
 
@@ -306,6 +321,14 @@ BODIES = {
     "accept": {"process_reasonable": "yes", "grades_reasonable": "yes", "grades_aligned": "yes"},
     "request-more": {"feedback": "Please reconsider your grades."},
     "adjust": {"grades": [{"candidate_number": "0101", "grade": "C"}]},
+    "withhold": {"reason": "Under investigation."},
+    "issue": {"grade": "B"},
+    "mark_no_result": {"reason": "Absent from every component."},
+    "change_grade": {"grade": "A", "reason": "Clerical error."},
+    "load": lambda world: {
+        "series": world.series.code,
+        "file": SimpleUploadedFile("results.csv", b"centre,candidate_number,syllabus_code,grade\n"),
+    },
     "attachments": lambda world: {
         "file": SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
     },

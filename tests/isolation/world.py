@@ -289,13 +289,40 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
         *(a for a in applications.values() if a.applicant_id == officer.pk),
     ]
     side.owned += [case for by_status in others.values() for case in by_status.values()]
+    _add_results(side, series=series, tag=tag)
     return side
+
+
+def _add_results(side: Side, *, series, tag: str) -> None:
+    """Results of the centre in a released series: one issued, one pending (the moves')."""
+    from results.models import Result
+    from tests.factories import CandidateFactory, EntryFactory, SyllabusFactory
+
+    candidate = CandidateFactory(
+        centre=side.centre, series=series, candidate_number="0201", surname=f"Result{tag}"
+    )
+    results = {}
+    for status, code, grade in (("issued", "0580", "B"), ("pending", "0610", "")):
+        entry = EntryFactory(candidate=candidate, syllabus=SyllabusFactory(code=code))
+        results[status] = Result.objects.create(
+            series=series,
+            centre=side.centre,
+            candidate=candidate,
+            syllabus=entry.syllabus,
+            status=status,
+            grade=grade,
+        )
+    side.cases[Result] = results
+    side.owned += list(results.values())
 
 
 def build_world() -> World:
     staff = StaffFactory(username="staff-isolation", roles=[r for r in ROLES if r != DIRECTOR])
     director = StaffFactory(username="director-isolation", roles=[DIRECTOR])
-    series = SeriesFactory(code="M27", name="March 2027")
+    # Released, so that officers see their results in every list and page.
+    series = SeriesFactory(
+        code="M27", name="March 2027", results_release_at=timezone.now() - dt.timedelta(days=1)
+    )
     common = {"staff": staff, "director": director, "series": series}
     world = World(
         a=_side(

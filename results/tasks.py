@@ -1,0 +1,14 @@
+from celery import shared_task
+
+from results import imports, services
+
+
+@shared_task(name="results.release_notices")
+def release_notices() -> int:
+    # Once per series and instant whatever runs twice: a unique row is claimed first.
+    return services.send_release_notices()
+
+
+@shared_task(name="results.run_import")
+def run_import(*, import_id: int) -> str:
+    return imports.run_import(import_id)

@@ -1,0 +1,68 @@
+"""An exams officer reads their results in a real browser, by keyboard: the series, the
+countdown before release in the centre's time zone, a series' results with filters and
+totals, the CSV and a statement of results."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from entries.demo import seed_entries
+from portal.core.demo import DEMO_PASSWORD
+from results.demo import seed_results
+from tests.browser.pages import (
+    check_page,
+    choose_option,
+    press_button,
+    sign_in_by_keyboard,
+    tab_to,
+    visit,
+)
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+@pytest.fixture(autouse=True)
+def _results(demo):
+    seed_entries()
+    seed_results()
+
+
+def test_officer_reads_released_results_by_keyboard(page, live_server):
+    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    check_page(page)
+    tab_to(page, "a", text="Results")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_page(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Results")
+
+    tab_to(page, "a", text="See the June 2026 results")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_page(page)
+    expect(page.get_by_role("heading", name="Totals by grade")).to_be_visible()
+    expect(page.get_by_text("PK002")).to_have_count(0)
+
+    choose_option(page, "#f-syllabus", "0580 Mathematics")
+    press_button(page, "Show results")
+    check_page(page)
+    expect(page.get_by_role("link", name=re.compile(r"^Statement of results"))).to_have_count(4)
+    expect(page).to_have_url(re.compile(r"syllabus=0580"))
+
+    with page.expect_download() as csv:
+        page.get_by_role("link", name="Download these results (CSV)").click()
+    assert csv.value.suggested_filename == "results-J26.csv"
+    response = page.request.get(f"{live_server.url}/results/J26/GB001/0001/statement.pdf")
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+
+
+def test_officer_waits_for_results_with_a_countdown(page, live_server):
+    sign_in_by_keyboard(page, live_server.url, "officer2", DEMO_PASSWORD)
+    visit(page, "/results/")
+    visit(page, "/results/N26/")
+    expect(page.get_by_role("timer")).to_contain_text(re.compile(r"Released in [0-9]+ days"))
+    expect(page.get_by_text("Asia/Karachi time")).to_be_visible()
+    # Held by QA: shown withheld.
+    visit(page, "/results/J26/")
+    expect(page.locator("td", has_text="Withheld").first).to_be_visible()

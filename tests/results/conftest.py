@@ -1,0 +1,48 @@
+import datetime as dt
+
+import pytest
+
+from results.models import Result
+from tests.factories import CandidateFactory, EntryFactory, SeriesFactory, SyllabusFactory
+
+RELEASE = dt.datetime(2027, 8, 10, 5, 0, tzinfo=dt.UTC)
+BEFORE = RELEASE - dt.timedelta(seconds=1)
+AFTER = RELEASE + dt.timedelta(seconds=1)
+
+
+@pytest.fixture
+def series(db):
+    return SeriesFactory(code="J27", name="June 2027", results_release_at=RELEASE)
+
+
+def make_result(centre, series, number, code, grade="A", status="issued"):
+    candidate = (
+        CandidateFactory(
+            centre=centre, series=series, candidate_number=number, surname=f"Cand{number}"
+        )
+        if not centre.candidates.filter(series=series, candidate_number=number).exists()
+        else (centre.candidates.get(series=series, candidate_number=number))
+    )
+    entry = EntryFactory(candidate=candidate, syllabus=SyllabusFactory(code=code))
+    return Result.objects.create(
+        series=series,
+        centre=centre,
+        candidate=candidate,
+        syllabus=entry.syllabus,
+        status=status,
+        grade=grade if status == "issued" else "",
+    )
+
+
+@pytest.fixture
+def results_gb(series, centre_gb):
+    return [
+        make_result(centre_gb, series, "0001", "0580", "A"),
+        make_result(centre_gb, series, "0001", "0610", "B"),
+        make_result(centre_gb, series, "0002", "0580", status="pending"),
+    ]
+
+
+@pytest.fixture
+def results_pk(series, centre_pk):
+    return [make_result(centre_pk, series, "0001", "0580", "C")]

@@ -1,0 +1,26 @@
+import pytest
+from django.core.management import call_command
+
+from results.models import QaHold, Result, ResultChange
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_gives_results_once(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = (Result.objects.count(), QaHold.objects.count(), ResultChange.objects.count())
+    call_command("seed_demo")
+    assert (Result.objects.count(), QaHold.objects.count(), ResultChange.objects.count()) == first
+    assert first[0] > 0 and first[1] == 1 and first[2] == 1
+    assert Result.objects.filter(series__code="N26").exists()
+
+
+def test_demo_officer_home_shows_results(settings, client):
+    from portal.accounts.models import User
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    client.force_login(User.objects.get(username="officer1"))
+    page = client.get("/").content.decode()
+    assert "See the June 2026 results" in page
