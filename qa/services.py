@@ -371,6 +371,8 @@ def open_request(
             [SampledCandidate(request=request, candidate=c, round=1) for c in chosen]
         )
         QaRound.objects.create(request=request, number=1, opened_at=at)
+        for hook in OPENED_HOOKS:
+            hook(request)
         _tell_centre(
             request,
             "opened",
@@ -560,7 +562,16 @@ def submit_evidence(request: QaRequest, *, by, at: dt.datetime | None = None) ->
 
 # Review ---------------------------------------------------------------------------------
 
+OPENED_HOOKS: list[Callable[[QaRequest], None]] = []
 SETTLED_HOOKS: list[Callable[[QaRequest], None]] = []
+
+
+def on_opened(hook: Callable[[QaRequest], None]) -> Callable[[QaRequest], None]:
+    """Call ``hook(request)`` inside the transaction that opens a request (results use it to
+    hold the centre's results of the syllabus)."""
+    if hook not in OPENED_HOOKS:
+        OPENED_HOOKS.append(hook)
+    return hook
 
 
 def on_settled(hook: Callable[[QaRequest], None]) -> Callable[[QaRequest], None]:

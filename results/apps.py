@@ -10,7 +10,8 @@ class ResultsConfig(AppConfig):
         from portal.core.demo import register_demo_step
         from portal.core.home import register_home_section
         from portal.notifications import register_kind
-        from results import demo, home
+        from qa import services as qa
+        from results import demo, home, qa_link
 
         roles.extend_role(
             roles.RESULTS_TEAM,
@@ -29,3 +30,6 @@ class ResultsConfig(AppConfig):
         register_kind("results", "Results")
         register_home_section(home.home_section)
         register_demo_step(demo.seed_results)
+        # Results held while QA of the centre's syllabus is under way (results/qa_link.py).
+        qa.on_opened(qa_link.hold_for)
+        qa.on_settled(qa_link.release_for)

@@ -535,7 +535,9 @@ def release_hold(hold: QaHold, *, outcome: str, by, now=None) -> QaHold:
 
 
 def adjust_held_results(hold: QaHold, *, grades: dict[str, str], by, now=None) -> QaHold:
-    """QA adjusted the centre's grades: change each named candidate's grade, then release."""
+    """QA adjusted the centre's grades: change each named candidate's grade, then release.
+    The change is the portal's, on the QA decision's authority (``by`` decided it and may
+    hold no results role): the history names the QA request."""
     with transaction.atomic():
         results = {
             r.candidate.candidate_number: r
@@ -546,7 +548,13 @@ def adjust_held_results(hold: QaHold, *, grades: dict[str, str], by, now=None) -
         for number, grade in grades.items():
             if number not in results:
                 raise PortalError(f"No {hold.syllabus.code} result for candidate {number}.")
-            change_grade(results[number], grade=grade, by=by, reason="Adjusted by QA", now=now)
+            change_grade(
+                results[number],
+                grade=grade,
+                by=None,
+                reason=f"Adjusted by QA {hold.reference}".strip(),
+                now=now,
+            )
         return release_hold(hold, outcome=QaHold.Outcome.ADJUSTED, by=by, now=now)
 
 
