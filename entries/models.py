@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -432,3 +433,45 @@ class PaperDespatch(Case):
     @property
     def due_on(self) -> dt.date:
         return self.paper.date - dt.timedelta(days=DESPATCH_DAYS_BEFORE)
+
+
+class EntryImportQuerySet(CentreScopedQuerySet):
+    pass
+
+
+class EntryImport(models.Model):
+    """A CSV of entries an officer uploaded in the browser, imported by a worker while the
+    officer watches its progress; all rows saved or none, with every bad row's line."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        SAVED = "saved", "Saved"
+        REFUSED = "refused", "Refused: nothing saved"
+
+    public_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="+")
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_key = models.CharField(max_length=200, help_text="Where the file waits in storage.")
+    file_name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    accept_late_fee = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EntryImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("entries:import", args=[self.public_id])

@@ -522,3 +522,88 @@ def comment_on_timetable(
 
 def _link(case) -> str:
     return f"{settings.PORTAL_BASE_URL}{case.get_absolute_url()}"
+
+
+# Browser uploads, imported by a worker ------------------------------------------------------
+
+PROGRESS_KEY = "entries:import:{pk}:rows"
+
+
+def queue_entry_import(
+    *, centre: Centre, series: Series, upload, by, accept_late_fee: bool = False
+):
+    """Keep an uploaded CSV under a generated key and queue its import (``entries.run_import``
+    through the outbox, so that it runs exactly when this commits)."""
+    import uuid
+
+    from django.core.files.storage import default_storage
+
+    from entries.models import EntryImport
+    from portal.outbox.services import enqueue
+
+    if not upload.name.lower().endswith(".csv"):
+        raise PortalError("Choose a CSV file (.csv), saved as CSV UTF-8.", field="file")
+    if not upload.size:
+        raise PortalError("The file you chose is empty.", field="file")
+    with transaction.atomic():
+        key = default_storage.save(f"imports/{uuid.uuid4().hex}.csv", upload)
+        job = EntryImport.objects.create(
+            centre=centre,
+            series=series,
+            uploaded_by=by,
+            file_key=key,
+            file_name=upload.name[:200],
+            size=upload.size,
+            accept_late_fee=accept_late_fee,
+        )
+        enqueue("entries.run_import", import_id=job.pk)
+    return job
+
+
+def run_entry_import(job) -> None:
+    """Import a queued upload: rows read so far go to the cache for the page that watches;
+    the outcome (saved, or refused with every bad line) goes on the job; the file is then
+    deleted, its rows being in the database or refused."""
+    from django.core.cache import cache
+    from django.core.files.storage import default_storage
+
+    key = PROGRESS_KEY.format(pk=job.pk)
+
+    def progress(rows: int) -> None:
+        cache.set(key, rows, 3600)
+
+    with default_storage.open(job.file_key, "rb") as stream:
+        outcome = import_entries(
+            centre=job.centre,
+            series=job.series,
+            stream=stream,
+            by=job.uploaded_by,
+            accept_late_fee=job.accept_late_fee,
+            progress=progress,
+        )
+    job.rows = outcome.rows
+    job.created = outcome.created
+    job.errors = outcome.errors
+    job.status = job.Status.SAVED if outcome.ok else job.Status.REFUSED
+    job.finished_at = timezone.now()
+    job.save(update_fields=["rows", "created", "errors", "status", "finished_at"])
+    if job.uploaded_by is not None:
+        notify(
+            key=f"entries:import:{job.pk}",
+            kind=NOTICE_KIND,
+            to=[job.uploaded_by],
+            subject=(
+                f"{job.file_name}: {job.created} entries saved"
+                if outcome.ok
+                else f"{job.file_name}: nothing saved, {len(outcome.errors)} lines to correct"
+            ),
+            body=f"{settings.PORTAL_BASE_URL}{job.get_absolute_url()}",
+            url=job.get_absolute_url(),
+        )
+    transaction.on_commit(lambda: default_storage.delete(job.file_key))
+
+
+def import_progress(job) -> int:
+    from django.core.cache import cache
+
+    return job.rows or cache.get(PROGRESS_KEY.format(pk=job.pk)) or 0

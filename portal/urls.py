@@ -11,6 +11,7 @@ urlpatterns = [
     path("robots.txt", core_views.robots, name="robots"),
     path("accounts/", include("portal.accounts.urls")),
     path("complaints/", include("complaints.urls")),
+    path("entries/", include("entries.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("files/", include("portal.uploads.urls")),
     # Before the admin: the dashboard lives in the staff area, behind the same two-factor gate.
