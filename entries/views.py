@@ -103,7 +103,7 @@ def series_entries(request, code):
         .prefetch_related("deadlines__service_level")[:20],
         "imports": EntryImport.objects.visible_to(request.user).filter(series=series)[:5],
         "centres": [] if is_staff_user(request.user) else _officer_centres(request.user),
-        "query": request.GET.urlencode(),
+        "confirm_promise": services.sla.promise(services.CONFIRM),
     }
     return render(request, "entries/series.html", context)
 
