@@ -1,9 +1,8 @@
-from django.utils import timezone
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from entries.models import Entry, Series
 from portal.centres.models import Centre, Membership
