@@ -346,24 +346,46 @@ def statement_pdf_view(request, code):
     return response
 
 
-@require_POST
 @login_required
 def submit(request, code):
+    """A page that says what will be sent, and the POST that sends it."""
     series = queries.series_or_404(code)
     centres = _officer_centres(request.user)
-    number = request.POST.get("centre", "")[:5] or None
-    try:
-        centre = queries.acting_centre(request.user, number if len(centres) > 1 else None)
-        submission = services.submit_entries(centre=centre, series=series, by=request.user)
-    except PortalError as error:
-        messages.error(request, error.message)
-        return redirect("entries:series", series.code)
-    messages.success(
+    if request.method == "POST":
+        number = request.POST.get("centre", "")[:5] or None
+        try:
+            centre = queries.acting_centre(request.user, number if len(centres) > 1 else None)
+            submission = services.submit_entries(centre=centre, series=series, by=request.user)
+        except PortalError as error:
+            messages.error(request, error.message)
+            return redirect("entries:series", series.code)
+        messages.success(
+            request,
+            f"{submission.entry_count} entries submitted as {submission.reference}. We "
+            f"confirm entries {services.sla.promise(services.CONFIRM)}.",
+        )
+        return redirect(submission)
+    waiting = [
+        (
+            centre,
+            Entry.objects.filter(
+                candidate__centre=centre,
+                candidate__series=series,
+                status=Entry.Status.PROVISIONAL,
+                submission__isnull=True,
+            ).count(),
+        )
+        for centre in centres
+    ]
+    return render(
         request,
-        f"{submission.entry_count} entries submitted as {submission.reference}. We confirm "
-        f"entries {services.sla.promise(services.CONFIRM)}.",
+        "entries/submit.html",
+        {
+            "series": series,
+            "waiting": waiting,
+            "confirm_promise": services.sla.promise(services.CONFIRM),
+        },
     )
-    return redirect(submission)
 
 
 class SubmissionDetailView(CaseDetailView):
