@@ -20,8 +20,9 @@ from tests.factories import (
 BEFORE_DEADLINE = dt.datetime(2027, 2, 1, 10, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def today():
+    # Before anyone signs in: a session begun at another time would have expired.
     with time_machine.travel(BEFORE_DEADLINE, tick=False) as traveller:
         yield traveller
 
