@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -15,6 +15,7 @@ from entries.serializers import (
     EntryImportSerializer,
     EntrySerializer,
     EntrySubmissionSerializer,
+    FieldErrorsSerializer,
     ImportCreatedSerializer,
     ImportErrorsSerializer,
     ProposalQuerySerializer,
@@ -69,7 +70,7 @@ class SeriesFiltered:
         return dict(serializer.validated_data)
 
 
-@extend_schema(parameters=[SERIES_FILTER])
+@extend_schema_view(list=extend_schema(parameters=[SERIES_FILTER]))
 @register("entries", basename="entry")
 class EntryViewSet(SeriesFiltered, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Entries of the candidates of the user's centres (staff whose role works with entries:
@@ -153,7 +154,7 @@ class EntryViewSet(SeriesFiltered, mixins.CreateModelMixin, viewsets.ReadOnlyMod
         return Response(EntrySerializer(entry).data)
 
 
-@extend_schema(parameters=[SERIES_FILTER])
+@extend_schema_view(list=extend_schema(parameters=[SERIES_FILTER]))
 @register("candidates", basename="candidate")
 class CandidateViewSet(SeriesFiltered, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Candidates of the user's centres per series. Create one (the next free candidate
@@ -188,7 +189,7 @@ class CandidateViewSet(SeriesFiltered, mixins.CreateModelMixin, viewsets.ReadOnl
             OpenApiParameter("series", str, required=True, description="The series' code."),
             OpenApiParameter("centre", str, required=False, description="Your centre's number."),
         ],
-        responses={200: ProposalSerializer},
+        responses={200: ProposalSerializer, 400: FieldErrorsSerializer},
     )
     @action(detail=False, methods=["get"])
     def proposal(self, request):

@@ -91,8 +91,9 @@ class UploadForm(CentreChoiceMixin, forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text=(
-            "Header: candidate_number,surname,forenames,date_of_birth,syllabus_code,"
-            "option_code, and optionally uci. Save it as CSV UTF-8."
+            "Its first line names the columns candidate_number, surname, forenames, "
+            "date_of_birth, syllabus_code and option_code, and optionally uci. Save it as "
+            "CSV UTF-8."
         ),
     )
     accept_late_fee = forms.BooleanField(

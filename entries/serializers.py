@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from entries.models import Candidate, Entry, EntrySubmission, Series
@@ -109,8 +110,36 @@ class ImportErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {
+                "type": "array",
+                "description": "Every bad row of the file, by line (the header is line 1).",
+                "items": {
+                    "type": "object",
+                    "properties": {"line": {"type": "integer"}, "message": {"type": "string"}},
+                    "required": ["line", "message"],
+                },
+            },
+            {
+                "type": "object",
+                "description": "Messages by field, when the request itself is not valid.",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        ]
+    }
+)
+class ImportErrorsField(serializers.JSONField):
+    pass
+
+
 class ImportErrorsSerializer(serializers.Serializer):
-    errors = ImportErrorSerializer(many=True)
+    errors = ImportErrorsField()
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 class CandidateSerializer(serializers.ModelSerializer):

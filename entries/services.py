@@ -477,7 +477,7 @@ def publish_provisional_timetable(
         notify_all(
             [
                 Event(
-                    key=f"timetable:{locked.pk}:provisional",
+                    key=f"timetable:{locked.pk}:provisional:{centre.pk}",
                     kind=NOTICE_KIND,
                     to=[Officers(centre)],
                     subject=f"The provisional {locked.name} timetable is ready for your comments",
