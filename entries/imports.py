@@ -21,6 +21,7 @@ NUMBER = re.compile(r"^[0-9]{4}$")
 SYLLABUS = re.compile(r"^[0-9]{4}$")
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 NAME_MAX = 100
+PEOPLE_CACHE = 20_000
 
 
 class EntriesImport(CsvImport):
@@ -55,11 +56,17 @@ class EntriesImport(CsvImport):
 
     def prepare(self) -> None:
         self.syllabuses = dict(Syllabus.objects.values_list("code", "id"))
-        self.options = set(
-            EntryOption.objects.filter(series=self.series).values_list("syllabus__code", "code")
-        )
+        self.offered = {
+            (code, option): syllabus_id
+            for code, option, syllabus_id in EntryOption.objects.filter(
+                series=self.series
+            ).values_list("syllabus__code", "code", "syllabus_id")
+        }
         self.oldest = dt.date(1900, 1, 1)
         self.youngest = london_date(self.at) - dt.timedelta(days=365 * 5)
+        # A candidate's details repeat on each of their rows: checked once (a bounded cache,
+        # so that memory stays flat however long the file).
+        self.people: dict[tuple, tuple] = {}
         self.term_problem = None
         if self.terms.state == "closed":
             self.term_problem = self.terms.describe(self.series)
@@ -69,41 +76,56 @@ class EntriesImport(CsvImport):
             )
 
     def check(self, row: dict[str, str]) -> tuple:
+        key = (
+            row["candidate_number"],
+            row["surname"],
+            row["forenames"],
+            row["date_of_birth"],
+            row["uci"],
+        )
+        person = self.people.get(key)
+        if person is None:
+            person = self._check_person(*key)
+            if len(self.people) < PEOPLE_CACHE:
+                self.people[key] = person
+        values, problems = person
+        problems = list(problems)
+        code, option = row["syllabus_code"], row["option_code"].upper()
+        syllabus_id = self.offered.get((code, option))
+        if syllabus_id is None:
+            if code not in self.syllabuses:
+                problems.append(f"There is no syllabus {code!r}")
+            else:
+                problems.append(f"Option {option!r} of {code} is not offered in {self.series.name}")
+        if self.term_problem:
+            problems.append(self.term_problem)
+        if problems:
+            raise RowError(*problems)
+        return (*values, syllabus_id, option)
+
+    def _check_person(self, number, surname, forenames, born_text, uci) -> tuple:
         problems = []
-        number = row["candidate_number"]
         if not NUMBER.match(number) or number == "0000":
             problems.append(f"The candidate number {number!r} is not four digits 0001 to 9999")
-        surname, forenames = row["surname"], row["forenames"]
         for label, value in (("surname", surname), ("forenames", forenames)):
             if not value:
                 problems.append(f"The {label} is missing")
             elif len(value) > NAME_MAX:
                 problems.append(f"The {label} is longer than {NAME_MAX} characters")
-        born = _date(row["date_of_birth"])
+        born = _date(born_text)
         if born is None:
-            problems.append(
-                f"The date of birth {row['date_of_birth']!r} is not a date written YYYY-MM-DD"
-            )
+            problems.append(f"The date of birth {born_text!r} is not a date written YYYY-MM-DD")
         elif not (self.oldest <= born <= self.youngest):
             problems.append(f"The date of birth {born} is not of someone at least five years old")
-        code, option = row["syllabus_code"], row["option_code"].upper()
-        syllabus_id = self.syllabuses.get(code) if SYLLABUS.match(code) else None
-        if syllabus_id is None:
-            problems.append(f"There is no syllabus {code!r}")
-        elif (code, option) not in self.options:
-            problems.append(f"Option {option!r} of {code} is not offered in {self.series.name}")
-        uci = row["uci"].upper()
+        uci = uci.upper()
         if uci:
             problem = uci_problem(uci)
             if problem:
                 problems.append(problem.rstrip("."))
         elif not problems:
             uci = self._propose(number)
-        if self.term_problem:
-            problems.append(self.term_problem)
-        if problems:
-            raise RowError(*problems)
-        return (number, surname, forenames, born.isoformat(), uci, syllabus_id, option)
+        values = (number, surname, forenames, born.isoformat() if born else None, uci)
+        return values, tuple(problems)
 
     def _propose(self, number: str) -> str:
         uci = self._proposed.get(number)

@@ -217,8 +217,19 @@ def _create_staging(cursor, table: str, spec: CsvImport) -> None:
     cursor.execute(f"CREATE {temporary}TABLE {table} (line integer PRIMARY KEY, {columns})")
 
 
+# COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    return str(value).translate(_COPY_ESCAPES)
+
+
 class _Writer:
-    """Rows into the staging table as they are read: COPY on PostgreSQL, else batches."""
+    """Rows into the staging table as they are read: COPY on PostgreSQL (lines of its text
+    format, sent a block at a time), else batched inserts."""
 
     BATCH = 2000
 
@@ -238,14 +249,17 @@ class _Writer:
 
     def write(self, row: tuple) -> None:
         if self.copy is not None:
-            self.copy.write_row(row)
-            return
-        self.batch.append(row)
+            self.batch.append("\t".join(map(_copy_text, row)))
+        else:
+            self.batch.append(row)
         if len(self.batch) >= self.BATCH:
             self._flush()
 
     def _flush(self) -> None:
-        if self.batch:
+        if self.batch and self.copy is not None:
+            self.copy.write("\n".join(self.batch) + "\n")
+            self.batch = []
+        elif self.batch:
             marks = ", ".join(["%s"] * len(self.names))
             self.cursor.executemany(
                 f"INSERT INTO {self.table} ({', '.join(self.names)}) VALUES ({marks})", self.batch
@@ -254,6 +268,8 @@ class _Writer:
 
     def __exit__(self, kind, error, trace):
         if self.copy is not None:
+            if kind is None:
+                self._flush()
             return self._copy_context.__exit__(kind, error, trace)
         if kind is None:
             self._flush()
