@@ -222,19 +222,9 @@ def _create_staging(cursor, table: str, spec: CsvImport) -> None:
     cursor.execute(f"CREATE {temporary}TABLE {table} (line integer NOT NULL, {columns})")
 
 
-# COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    return str(value).translate(_COPY_ESCAPES)
-
-
 class _Writer:
-    """Rows into the staging table as they are read: COPY on PostgreSQL (lines of its text
-    format, sent a block at a time), else batched inserts."""
+    """Rows into the staging table as they are read: on PostgreSQL ``COPY`` in its CSV format
+    (written by the csv module, a block at a time), else batched inserts."""
 
     BATCH = 2000
 
@@ -247,37 +237,39 @@ class _Writer:
 
     def __enter__(self):
         if connection.vendor == "postgresql":
-            sql = f"COPY {self.table} ({', '.join(self.names)}) FROM STDIN"
+            # An empty unquoted field is NULL; csv quotes empty strings, so "" stays "".
+            sql = f"COPY {self.table} ({', '.join(self.names)}) FROM STDIN WITH (FORMAT csv)"
             self._copy_context = self.cursor.cursor.copy(sql)
             self.copy = self._copy_context.__enter__()
+            self.buffer = io.StringIO()
+            self.csv = csv.writer(self.buffer, lineterminator="\n", quoting=csv.QUOTE_STRINGS)
         return self
 
     def write(self, row: tuple) -> None:
-        if self.copy is not None:
-            self.batch.append("\t".join(map(_copy_text, row)))
-        else:
-            self.batch.append(row)
+        self.batch.append(row)
         if len(self.batch) >= self.BATCH:
             self._flush()
 
     def _flush(self) -> None:
-        if self.batch and self.copy is not None:
-            self.copy.write("\n".join(self.batch) + "\n")
-            self.batch = []
-        elif self.batch:
+        if not self.batch:
+            return
+        if self.copy is not None:
+            self.csv.writerows(self.batch)
+            self.copy.write(self.buffer.getvalue())
+            self.buffer.seek(0)
+            self.buffer.truncate()
+        else:
             marks = ", ".join(["%s"] * len(self.names))
             self.cursor.executemany(
                 f"INSERT INTO {self.table} ({', '.join(self.names)}) VALUES ({marks})", self.batch
             )
-            self.batch = []
+        self.batch = []
 
     def __exit__(self, kind, error, trace):
-        if self.copy is not None:
-            if kind is None:
-                self._flush()
-            return self._copy_context.__exit__(kind, error, trace)
         if kind is None:
             self._flush()
+        if self.copy is not None:
+            return self._copy_context.__exit__(kind, error, trace)
         return False
 
 
