@@ -10,14 +10,7 @@ from portal.centres.numbers import CENTRE_NUMBER, CENTRE_NUMBER_MESSAGE
 class SeriesSerializer(serializers.ModelSerializer):
     class Meta:
         model = Series
-        fields = [
-            "code",
-            "name",
-            "entry_deadline",
-            "results_release_at",
-            "access_arrangements_deadline",
-            "special_consideration_deadline",
-        ]
+        fields = ["code", "name", "entry_deadline", "results_release_at"]
 
 
 class SeriesField(serializers.SlugRelatedField):
