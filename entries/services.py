@@ -73,7 +73,8 @@ def entry_terms(series: Series, *, on: dt.date | None = None) -> EntryTerms:
     on = on or london_date(timezone.now())
     if on <= series.entry_deadline:
         return EntryTerms("open", until=series.entry_deadline)
-    for period in series.late_periods.order_by("ends_on"):
+    # Sorted here, not by the database, so that a prefetched list serves many series.
+    for period in sorted(series.late_periods.all(), key=lambda p: p.ends_on):
         if on <= period.ends_on:
             return EntryTerms("late", fee=period.fee, until=period.ends_on, period=period.name)
     return EntryTerms("closed")

@@ -60,7 +60,7 @@ def _read_entries(user) -> None:
 def index(request):
     _read_entries(request.user)
     rows = []
-    for series in Series.objects.order_by("-entry_deadline"):
+    for series in Series.objects.prefetch_related("late_periods").order_by("-entry_deadline"):
         counted = queries.totals(queries.entries_of(request.user, series=series))
         rows.append({"series": series, "terms": services.entry_terms(series), "totals": counted})
     return render(request, "entries/index.html", {"rows": rows})
