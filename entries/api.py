@@ -15,9 +15,9 @@ from entries.serializers import (
     EntryImportSerializer,
     EntrySerializer,
     EntrySubmissionSerializer,
-    FieldErrorsSerializer,
     ImportCreatedSerializer,
     ImportErrorsSerializer,
+    ProposalErrorsSerializer,
     ProposalQuerySerializer,
     ProposalSerializer,
     SeriesSerializer,
@@ -189,7 +189,7 @@ class CandidateViewSet(SeriesFiltered, mixins.CreateModelMixin, viewsets.ReadOnl
             OpenApiParameter("series", str, required=True, description="The series' code."),
             OpenApiParameter("centre", str, required=False, description="Your centre's number."),
         ],
-        responses={200: ProposalSerializer, 400: FieldErrorsSerializer},
+        responses={200: ProposalSerializer, 400: ProposalErrorsSerializer},
     )
     @action(detail=False, methods=["get"])
     def proposal(self, request):

@@ -131,7 +131,7 @@ class ImportErrorsSerializer(serializers.Serializer):
     errors = ImportErrorsField()
 
 
-class FieldErrorsSerializer(serializers.Serializer):
+class ProposalErrorsSerializer(serializers.Serializer):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
