@@ -1,7 +1,24 @@
-from django.core.validators import RegexValidator
-from django.db import models
+import datetime as dt
+import uuid
+from decimal import Decimal
 
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.cases.models import Case, CaseQuerySet
 from portal.permissions import CentreScopedQuerySet
+from portal.workflow import Moves, move
+
+# The service levels of entries (portal.sla): confirming a centre's submitted entries,
+# delivering question papers before each exam, and the provisional June timetable.
+CONFIRM = "entries.confirm"
+DESPATCH = "papers.despatch"
+PROVISIONAL_TIMETABLE = "timetable.provisional"
+# Question papers reach a centre that entered by the deadline at least this long before the exam.
+DESPATCH_DAYS_BEFORE = 10
 
 
 class Series(models.Model):
@@ -21,6 +38,22 @@ class Series(models.Model):
         blank=True,
         help_text="The last date to apply for access arrangements that need approval.",
     )
+    special_consideration_deadline = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last date to apply for special consideration.",
+    )
+    provisional_timetable_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the provisional timetable was sent to centres for comment.",
+    )
+    timetable_comments_close_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day centres may comment on the provisional timetable.",
+    )
 
     class Meta:
         ordering = ["-results_release_at"]
@@ -28,6 +61,45 @@ class Series(models.Model):
 
     def __str__(self):
         return self.name
+
+    # The series is the "case" of its provisional-timetable clock (portal.sla): a
+    # reference, no centre, and a page.
+    centre = None
+
+    def get_absolute_url(self) -> str:
+        return reverse("entries:timetable", args=[self.code])
+
+    @property
+    def reference(self) -> str:
+        return f"SER-{self.code}"
+
+    @property
+    def is_june(self) -> bool:
+        return self.code.startswith("J")
+
+
+class LateEntryPeriod(models.Model):
+    """After the final entry deadline, a period in which entries are still taken for a fee
+    per entry. Entries after the last period of a series are refused."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="late_periods")
+    name = models.CharField(max_length=100, help_text="e.g. Late entries (first period)")
+    ends_on = models.DateField(help_text="The last day of the period (London).")
+    fee = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Fee per entry made in this period, in pounds.",
+    )
+
+    class Meta:
+        ordering = ["series", "ends_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "ends_on"], name="late_period_unique_end")
+        ]
+
+    def __str__(self):
+        return f"{self.name} (to {self.ends_on:%d %b %Y}, £{self.fee})"
 
 
 class Syllabus(models.Model):
@@ -128,6 +200,35 @@ def last_paper_date(series: Series, syllabus: Syllabus):
     )
 
 
+class TimetableCommentQuerySet(CentreScopedQuerySet):
+    pass
+
+
+class TimetableComment(models.Model):
+    """A centre's comment on a series' provisional timetable (a clash, a holiday ...)."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="comments")
+    centre = models.ForeignKey(
+        "centres.Centre", on_delete=models.PROTECT, related_name="timetable_comments"
+    )
+    paper = models.ForeignKey(
+        Paper, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    body = models.TextField(max_length=5000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    objects = TimetableCommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.centre} on {self.series}"
+
+
 class CandidateQuerySet(CentreScopedQuerySet):
     pass
 
@@ -163,22 +264,62 @@ class Candidate(models.Model):
     def __str__(self):
         return f"{self.candidate_number} {self.surname}, {self.forenames}"
 
+    @property
+    def name(self) -> str:
+        return f"{self.forenames} {self.surname}"
+
 
 class EntryQuerySet(CentreScopedQuerySet):
     centre_field = "candidate__centre"
 
 
 class Entry(models.Model):
+    """A candidate entered for a syllabus through one of its options in the candidate's
+    series. Provisional until the centre's submission of it is confirmed; withdrawn, never
+    deleted; every amendment and the withdrawal are on its audit trail."""
+
     class Status(models.TextChoices):
         PROVISIONAL = "provisional", "Provisional"
         CONFIRMED = "confirmed", "Confirmed"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    CHANGE = "entries.change_entry"
+    MOVES = Moves(
+        [
+            move(
+                "amend",
+                sources=[Status.PROVISIONAL, Status.CONFIRMED],
+                centre=True,
+                permission=CHANGE,
+                label="Change the option",
+            ),
+            move(
+                "withdraw",
+                sources=[Status.PROVISIONAL, Status.CONFIRMED],
+                to=Status.WITHDRAWN,
+                centre=True,
+                permission=CHANGE,
+                label="Withdraw the entry",
+            ),
+        ]
+    )
+
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="entries")
     syllabus = models.ForeignKey(Syllabus, on_delete=models.PROTECT, related_name="entries")
     option_code = models.CharField(max_length=4)
     status = models.CharField(max_length=20, choices=Status, default=Status.PROVISIONAL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    late_fee = models.DecimalField(
+        max_digits=8, decimal_places=2, default=Decimal("0"), help_text="Pounds, 0 if on time."
+    )
+    submission = models.ForeignKey(
+        "EntrySubmission",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        help_text="The submission that sent this entry for confirmation.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
 
     objects = EntryQuerySet.as_manager()
 
@@ -197,3 +338,140 @@ class Entry(models.Model):
     @property
     def series(self) -> Series:
         return self.candidate.series
+
+    @property
+    def centre_id(self):
+        # Whose entry this is, for the life cycle's "the case's own centre" (portal.workflow).
+        return self.candidate.centre_id
+
+    @property
+    def reference(self) -> str:
+        return f"{self.candidate.candidate_number} {self.syllabus.code}/{self.option_code}"
+
+
+class EntrySubmission(Case):
+    """A centre's entries for a series sent to the awarding body, which confirms them within
+    the published time (``entries.confirm``). Each submission carries the provisional
+    entries not yet sent; confirming it confirms them."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        CONFIRMED = "confirmed", "Confirmed"
+
+    REFERENCE_PREFIX = "ENT"
+    OPEN_STATUSES = [Status.SUBMITTED]
+    MOVES = Moves(
+        [
+            move(
+                "confirm",
+                sources=[Status.SUBMITTED],
+                to=Status.CONFIRMED,
+                permission="entries.change_entrysubmission",
+                label="Confirm the entries",
+            )
+        ]
+    )
+
+    status = models.CharField(max_length=20, choices=Status, default=Status.SUBMITTED)
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="submissions")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entry_count = models.PositiveIntegerField(default=0)
+    by_deadline = models.BooleanField(
+        default=True, help_text="Submitted by the series' final entry deadline."
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta(Case.Meta):
+        verbose_name = "entries submission"
+
+    def get_absolute_url(self) -> str:
+        return reverse("entries:submission", args=[self.reference])
+
+
+class PaperDespatch(Case):
+    """The question papers of one timetabled paper for one centre: due at the centre at
+    least ten days before the exam (``papers.despatch``) when its entries arrived by the
+    deadline. Staff record the despatch."""
+
+    class Status(models.TextChoices):
+        DUE = "due", "Due for despatch"
+        DESPATCHED = "despatched", "Despatched"
+
+    REFERENCE_PREFIX = "QPD"
+    OPEN_STATUSES = [Status.DUE]
+    MOVES = Moves(
+        [
+            move(
+                "despatch",
+                sources=[Status.DUE],
+                to=Status.DESPATCHED,
+                permission="entries.change_paperdespatch",
+                label="Record the papers as despatched",
+            )
+        ]
+    )
+
+    status = models.CharField(max_length=20, choices=Status, default=Status.DUE)
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="+")
+    paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="despatches")
+    entry_count = models.PositiveIntegerField(default=0)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta(Case.Meta):
+        verbose_name = "question paper despatch"
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "paper"], name="despatch_once_per_paper")
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("entries:series", args=[self.series.code])
+
+    @property
+    def due_on(self) -> dt.date:
+        return self.paper.date - dt.timedelta(days=DESPATCH_DAYS_BEFORE)
+
+
+class EntryImportQuerySet(CentreScopedQuerySet):
+    pass
+
+
+class EntryImport(models.Model):
+    """A CSV of entries an officer uploaded in the browser, imported by a worker while the
+    officer watches its progress; all rows saved or none, with every bad row's line."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        SAVED = "saved", "Saved"
+        REFUSED = "refused", "Refused: nothing saved"
+
+    public_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="+")
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_key = models.CharField(max_length=200, help_text="Where the file waits in storage.")
+    file_name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    accept_late_fee = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EntryImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("entries:import", args=[self.public_id])

@@ -3,7 +3,16 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from entries.models import Candidate, Entry, Series, Syllabus
+from entries.models import (
+    Candidate,
+    Component,
+    Entry,
+    EntryOption,
+    LateEntryPeriod,
+    Paper,
+    Series,
+    Syllabus,
+)
 from portal.accounts.models import User
 from portal.centres.models import Centre, Membership
 
@@ -132,3 +141,52 @@ class GradeFactory(factory.django.DjangoModelFactory):
     centre = factory.LazyAttribute(lambda g: g.candidate.centre)
     series = factory.LazyAttribute(lambda g: g.candidate.series)
     grade = "B"
+
+
+class ComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Component
+        django_get_or_create = ["syllabus", "code"]
+
+    syllabus = factory.SubFactory(SyllabusFactory)
+    code = "42"
+    title = "Paper 4"
+
+
+class EntryOptionFactory(factory.django.DjangoModelFactory):
+    """An option of a syllabus in a series, sat through ``components`` (none unless given)."""
+
+    class Meta:
+        model = EntryOption
+        django_get_or_create = ["series", "syllabus", "code"]
+        skip_postgeneration_save = True
+
+    series = factory.SubFactory(SeriesFactory)
+    syllabus = factory.SubFactory(SyllabusFactory)
+    code = "42"
+
+    @factory.post_generation
+    def components(option, create, extracted, **kwargs):
+        if create and extracted:
+            option.components.set(extracted)
+
+
+class PaperFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Paper
+
+    series = factory.SubFactory(SeriesFactory)
+    component = factory.SubFactory(ComponentFactory)
+    date = dt.date(2027, 5, 10)
+    session = Paper.Session.MORNING
+    duration = dt.timedelta(hours=2)
+
+
+class LateEntryPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LateEntryPeriod
+
+    series = factory.SubFactory(SeriesFactory)
+    name = "Late entries"
+    ends_on = dt.date(2027, 3, 14)
+    fee = "25.00"

@@ -216,6 +216,16 @@ FILL = {
         "centre": a.centre.number,
         "candidate_number": _result_of(a).candidate.candidate_number,
     },
+    "entries:entry": lambda a: {"pk": a.entry.pk},
+    "entries:entry_amend": lambda a: {"pk": a.entry.pk},
+    "entries:entry_withdraw": lambda a: {"pk": a.entry.pk},
+    "entries:import": lambda a: {"public_id": a.entry_import.public_id},
+    "entries:submission": lambda a: {"reference": _submission(a).reference},
+    "entry-detail": lambda a: {"pk": a.entry.pk},
+    "entry-amend": lambda a: {"pk": a.entry.pk},
+    "entry-withdraw": lambda a: {"pk": a.entry.pk},
+    "candidate-detail": lambda a: {"pk": a.candidate.pk},
+    "entry-submission-detail": lambda a: {"reference": _submission(a).reference},
 }
 
 # Routes whose address is itself the permission (a capability, like S3's presigned URLs):
@@ -239,8 +249,33 @@ def _result_of(side):
     return Result.objects.filter(centre=side.centre, status="issued").first()
 
 
+def _submission(side):
+    from entries.models import EntrySubmission
+
+    return side.case(EntrySubmission, "submitted")
+
+
+def _series(world) -> dict:
+    return {"code": world.series.code}
+
+
 SHARED = {
     "series-detail": lambda world: {"code": world.series.code},
+    # A series' pages: every officer opens them, each seeing only their own centres' rows.
+    **{
+        f"entries:{name}": _series
+        for name in (
+            "series",
+            "entry_new",
+            "upload",
+            "submit",
+            "candidates",
+            "candidate_new",
+            "timetable",
+            "statement_csv",
+            "statement_pdf",
+        )
+    },
     "quality-standard-detail": lambda world: _standard_code(),
     # The link in a password-reset email: anyone may open it; a bad token says so.
     "accounts:password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "set-password"},
@@ -293,6 +328,7 @@ BODIES = {
     "respond": {"response": "We are sorry.", "root_cause": "process"},
     "extend": {"due_at": "2030-01-10T12:00:00Z", "reason": "We are waiting for the courier."},
     "decide": {"decision": "Upheld."},
+    "amend": {"option_code": "22"},
     "decline": {"reason": "Out of scope."},
     "analyse": {"root_cause": "process", "improvement_action": "Send papers earlier."},
     "restrict": {

@@ -55,6 +55,9 @@ class Side:
     token: object = None
     invitation: object = None
     upload: object = None
+    candidate: object = None
+    entry: object = None
+    entry_import: object = None
     owned: list = field(default_factory=list)
 
     def case(self, model, status: str | None = None):
@@ -260,6 +263,7 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
     upload = start_upload(
         cases["received"], policy=QA_EVIDENCE, filename="evidence.pdf", size=1000, by=officer
     )
+    entries = _entries_at_every_status(centre, officer, staff=staff, series=series, tag=tag)
     side = Side(
         token=token,
         centre=centre,
@@ -270,11 +274,15 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
             ProgrammeRequest: requests,
             QaRequest: qa_requests,
             **others,
+            **entries["cases"],
         },
         attachment=attachment,
         notification=notification,
         invitation=invitation,
         upload=upload,
+        candidate=entries["candidate"],
+        entry=entries["entry"],
+        entry_import=entries["import"],
     )
     side.owned = [
         centre,
@@ -286,6 +294,8 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
         *requests.values(),
         *qa_requests.values(),
         *grades,
+        *entries["owned"],
+        *(case for by_status in entries["cases"].values() for case in by_status.values()),
         *(a for a in applications.values() if a.applicant_id == officer.pk),
     ]
     side.owned += [case for by_status in others.values() for case in by_status.values()]
@@ -314,6 +324,68 @@ def _add_results(side: Side, *, series, tag: str) -> None:
         )
     side.cases[Result] = results
     side.owned += list(results.values())
+
+
+def _entries_at_every_status(centre, officer, *, staff, series, tag: str) -> dict:
+    """A candidate with entries, a submission and a question-paper despatch at each status,
+    an uploaded file and a timetable comment, through the services where there is one."""
+    from entries import services as entries
+    from entries.models import (
+        EntryImport,
+        EntrySubmission,
+        Paper,
+        PaperDespatch,
+        TimetableComment,
+    )
+    from portal.cases.services import open_case
+    from tests.factories import CandidateFactory, ComponentFactory, EntryFactory, SyllabusFactory
+
+    maths = SyllabusFactory(code="0580", title="Mathematics")
+    biology = SyllabusFactory(code="0610", title="Biology")
+    candidate = CandidateFactory(
+        centre=centre, series=series, candidate_number="0301", surname=f"Isolation-{tag}"
+    )
+    first = EntryFactory(candidate=candidate, syllabus=maths, option_code="42")
+    submitted = entries.submit_entries(centre=centre, series=series, by=officer)
+    second = EntryFactory(candidate=candidate, syllabus=biology, option_code="32")
+    confirmed = entries.confirm_submission(
+        entries.submit_entries(centre=centre, series=series, by=officer), by=staff
+    )
+    despatches = {}
+    for status, code in (("due", "41"), ("despatched", "43")):
+        component = ComponentFactory(syllabus=maths, code=code, title=f"Paper {code}")
+        paper, _ = Paper.objects.get_or_create(
+            series=series,
+            component=component,
+            defaults={"date": dt.date(2027, 5, 10), "session": "am"},
+        )
+        despatch = open_case(PaperDespatch, centre=centre, series=series, paper=paper)
+        if status == "despatched":
+            despatch = entries.despatch_papers(despatch, by=staff)
+        despatches[status] = despatch
+    upload = EntryImport.objects.create(
+        centre=centre,
+        series=series,
+        uploaded_by=officer,
+        file_key=f"imports/{tag}.csv",
+        file_name=f"entries-{tag}.csv",
+        size=100,
+        status=EntryImport.Status.REFUSED,
+        errors=[{"line": 2, "message": "There is no syllabus '9999'."}],
+    )
+    comment = TimetableComment.objects.create(
+        series=series, centre=centre, body=f"A clash at {centre.name}.", created_at=timezone.now()
+    )
+    return {
+        "candidate": candidate,
+        "entry": first,
+        "import": upload,
+        "cases": {
+            EntrySubmission: {"submitted": submitted, "confirmed": confirmed},
+            PaperDespatch: despatches,
+        },
+        "owned": [candidate, first, second, upload, comment],
+    }
 
 
 def build_world() -> World:

@@ -1,0 +1,121 @@
+"""How pages and the API find a centre's candidates and entries, and the totals they show."""
+
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+
+from entries.models import Candidate, Entry, Series
+from portal.centres.models import Centre
+from portal.errors import PortalError
+from portal.permissions import centres_visible_to, is_staff_user
+
+
+def acting_centre(user, number: str | None = None) -> Centre:
+    """The centre a person acts for: the one they named (an officer's own, or any for
+    staff), or an officer's only centre when they name none."""
+    centres = Centre.objects.all() if is_staff_user(user) else centres_visible_to(user)
+    if number:
+        centre = centres.filter(number=number).first()
+        if centre is None:
+            raise PortalError(f"{number} is not one of your centres.", field="centre")
+        return centre
+    if is_staff_user(user):
+        raise PortalError("Say which centre this is for.", field="centre")
+    found = list(centres.order_by("number")[:2])
+    if len(found) != 1:
+        raise PortalError("Say which of your centres this is for.", field="centre")
+    return found[0]
+
+
+def series_or_404(code: str) -> Series:
+    series = Series.objects.filter(code=code).first()
+    if series is None:
+        raise Http404("No such series.")
+    return series
+
+
+def entries_of(user, *, series: Series | None = None):
+    entries = Entry.objects.visible_to(user).select_related(
+        "candidate__centre", "candidate__series", "syllabus"
+    )
+    if series is not None:
+        entries = entries.filter(candidate__series=series)
+    return entries
+
+
+def candidates_of(user, *, series: Series | None = None):
+    candidates = Candidate.objects.visible_to(user).select_related("centre", "series")
+    if series is not None:
+        candidates = candidates.filter(series=series)
+    return candidates
+
+
+def totals(entries) -> dict:
+    """Entries by status, the candidates entered and the late fees of the entries kept."""
+    return entries.aggregate(
+        entries=Count("pk"),
+        provisional=Count("pk", filter=Q(status=Entry.Status.PROVISIONAL)),
+        confirmed=Count("pk", filter=Q(status=Entry.Status.CONFIRMED)),
+        withdrawn=Count("pk", filter=Q(status=Entry.Status.WITHDRAWN)),
+        candidates=Count("candidate", distinct=True),
+        late_fees=Sum("late_fee", filter=~Q(status=Entry.Status.WITHDRAWN), default=0),
+    )
+
+
+def by_syllabus(entries) -> list[dict]:
+    return list(
+        entries.exclude(status=Entry.Status.WITHDRAWN)
+        .values("syllabus__code", "syllabus__title", "option_code")
+        .annotate(count=Count("pk"))
+        .order_by("syllabus__code", "option_code")
+    )
+
+
+def home_section(user, centres) -> dict | None:
+    """Officers: each series open for entries with their totals; staff of the entries team:
+    submissions waiting to be confirmed."""
+    from django.urls import reverse
+
+    from entries.models import EntrySubmission
+    from entries.services import entry_terms
+
+    if centres is None:
+        if not user.has_perm("entries.view_entrysubmission"):
+            return None
+        waiting = EntrySubmission.objects.visible_to(user).open().count()
+        return {
+            "template": "entries/_home_section.html",
+            "title": "Entries",
+            "lines": [f"{waiting} entries submissions waiting to be confirmed."],
+            "link": reverse("admin:entries_entrysubmission_changelist"),
+            "link_text": "Confirm entries",
+        }
+    if not centres:
+        return None
+    # Three queries however many series: the series, their late periods, the counts.
+    taking = [
+        (series, terms)
+        for series in Series.objects.prefetch_related("late_periods").order_by("entry_deadline")
+        if (terms := entry_terms(series)).state != "closed"
+    ]
+    counts = dict(
+        Entry.objects.filter(
+            candidate__centre__in=centres, candidate__series__in=[s for s, _ in taking]
+        )
+        .exclude(status=Entry.Status.WITHDRAWN)
+        .values("candidate__series")
+        .annotate(count=Count("pk"))
+        .values_list("candidate__series", "count")
+    )
+    lines = [
+        f"{series.name}: {counts.get(series.pk, 0)} entries. {terms.describe(series)}"
+        for series, terms in taking
+    ]
+    if not lines:
+        return None
+    return {
+        "template": "entries/_home_section.html",
+        "title": "Entries",
+        "lines": lines,
+        "link": reverse("entries:index"),
+        "link_text": "Your entries",
+    }

@@ -1,0 +1,199 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from entries import services
+from entries.models import Candidate, Entry, EntryImport
+from tests.factories import CandidateFactory
+from tests.signing_in import sign_in
+
+HEADER = "candidate_number,surname,forenames,date_of_birth,syllabus_code,option_code"
+
+
+@pytest.fixture
+def officer_client(client, officer_gb):
+    return sign_in(client, officer_gb)
+
+
+@pytest.fixture
+def grace(centre_gb, series):
+    return CandidateFactory(
+        centre=centre_gb, series=series, candidate_number="0001", surname="Adams"
+    )
+
+
+def test_series_page_shows_totals_and_filters(officer_client, grace):
+    services.make_entry(grace, syllabus_code="0580", option_code="42", by=None)
+    services.make_entry(grace, syllabus_code="0610", option_code="32", by=None)
+
+    page = officer_client.get("/entries/J27/?syllabus=0610").content.decode()
+
+    assert "<dt>Entries</dt><dd>1</dd>" in page
+    assert "0610" in page
+
+
+def test_candidate_form_bad_input_shows_error_summary_and_saves_nothing(officer_client, series):
+    response = officer_client.post(
+        "/entries/J27/candidates/new/",
+        {
+            "surname": "",
+            "forenames": "Grace",
+            "date_of_birth": "14/03/2010",
+            "uci": "GB0010270001A",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>Error: " in page and "There is a problem" in page
+    assert Candidate.objects.count() == 0
+
+
+def test_candidate_form_bad_check_character_refused(officer_client, series):
+    response = officer_client.post(
+        "/entries/J27/candidates/new/",
+        {
+            "surname": "Adams",
+            "forenames": "Grace",
+            "date_of_birth": "2010-03-14",
+            "uci": "GB0010270001A",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "fails its check" in response.content.decode()
+
+
+def test_entry_form_makes_entry(officer_client, grace):
+    response = officer_client.post(
+        "/entries/J27/new/",
+        {"candidate_number": "0001", "syllabus_code": "0580", "option_code": "42"},
+    )
+
+    assert response.status_code == 302
+    assert Entry.objects.get().option_code == "42"
+
+
+def test_entry_form_unknown_candidate_refused(officer_client, series):
+    response = officer_client.post(
+        "/entries/J27/new/",
+        {"candidate_number": "0099", "syllabus_code": "0580", "option_code": "42"},
+    )
+
+    assert response.status_code == 400
+    assert "add them first" in response.content.decode()
+
+
+def test_upload_shows_progress_then_every_bad_line(
+    officer_client, series, django_capture_on_commit_callbacks
+):
+    data = f"{HEADER}\n0001,Adams,Grace,2010-03-14,0580,42\n0002,Begum,Nadia,2010-07-02,0580,99\n"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(
+            "/entries/J27/upload/", {"file": SimpleUploadedFile("entries.csv", data.encode())}
+        )
+
+    job = EntryImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    page = officer_client.get(job.get_absolute_url()).content.decode()
+    assert job.status == "refused" and "Nothing was saved" in page
+    assert "Option &#x27;99&#x27; of 0580" in page
+    assert Entry.objects.count() == 0
+
+
+def test_upload_of_another_centre_404(client, officer_pk, officer_client, series):
+    data = f"{HEADER}\n0001,Adams,Grace,2010-03-14,0580,42\n"
+    officer_client.post(
+        "/entries/J27/upload/", {"file": SimpleUploadedFile("e.csv", data.encode())}
+    )
+    job = EntryImport.objects.get()
+
+    sign_in(client, officer_pk)
+
+    assert client.get(job.get_absolute_url()).status_code == 404
+
+
+def test_entry_page_withdraw_keeps_entry_with_history(officer_client, grace, officer_gb):
+    entry = services.make_entry(grace, syllabus_code="0580", option_code="42", by=officer_gb)
+
+    officer_client.post(f"/entries/entry/{entry.pk}/withdraw/")
+    page = officer_client.get(f"/entries/entry/{entry.pk}/").content.decode()
+
+    assert Entry.objects.get().status == "withdrawn"
+    assert "Withdrawn by officer1" in page
+
+
+def test_entry_page_of_another_centre_404(client, officer_pk, grace):
+    entry = services.make_entry(grace, syllabus_code="0580", option_code="42", by=None)
+
+    sign_in(client, officer_pk)
+
+    assert client.get(f"/entries/entry/{entry.pk}/").status_code == 404
+    assert client.post(f"/entries/entry/{entry.pk}/withdraw/").status_code == 404
+
+
+def test_statement_csv_and_pdf(officer_client, grace):
+    services.make_entry(grace, syllabus_code="0580", option_code="42", by=None)
+
+    csv = b"".join(officer_client.get("/entries/J27/statement.csv").streaming_content).decode()
+    pdf = officer_client.get("/entries/J27/statement.pdf")
+
+    assert csv.splitlines()[1].startswith("GB001,J27,0001,")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_submit_page_then_submission_page(charter, officer_client, grace):
+    services.make_entry(grace, syllabus_code="0580", option_code="42", by=None)
+
+    assert "1 entry to submit" in officer_client.get("/entries/J27/submit/").content.decode()
+    response = officer_client.post("/entries/J27/submit/", {"centre": "GB001"})
+
+    assert response.status_code == 302
+    assert "confirm entries" in officer_client.get(response["Location"]).content.decode()
+
+
+def test_timetable_comment_form_when_published(today, charter, officer_client, series, staff_user):
+    services.publish_provisional_timetable(series, by=staff_user)
+
+    response = officer_client.post(
+        "/entries/J27/timetable/", {"body": "0580 clashes with a holiday."}
+    )
+
+    assert response.status_code == 302
+    assert series.comments.get().body == "0580 clashes with a holiday."
+    assert officer_client.post("/entries/J27/timetable/", {"body": ""}).status_code == 400
+
+
+def test_staff_queue_confirms_submissions(charter, staff_client, grace, officer_gb):
+    services.make_entry(grace, syllabus_code="0580", option_code="42", by=None)
+    submission = services.submit_entries(centre=grace.centre, series=grace.series, by=officer_gb)
+
+    response = staff_client.post(
+        "/admin/entries/entrysubmission/",
+        {"action": "confirm_selected", "_selected_action": [submission.pk]},
+    )
+
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == "confirmed"
+
+
+def test_staff_imports_timetable_csv_all_or_nothing(staff_client, series):
+    header = "syllabus_code,component_code,component_title,date,session,duration_minutes"
+    good = f"{header}\n0610,62,Paper 6,2027-05-25,pm,60\n"
+    bad = good + "9999,11,Nothing,2027-02-30,xx,0\n"
+
+    refused = staff_client.post(
+        f"/admin/entries/series/{series.pk}/import/",
+        {"kind": "timetable", "file": SimpleUploadedFile("t.csv", bad.encode())},
+    )
+    saved = staff_client.post(
+        f"/admin/entries/series/{series.pk}/import/",
+        {"kind": "timetable", "file": SimpleUploadedFile("t.csv", good.encode())},
+    )
+
+    assert "There is no syllabus" in refused.content.decode()
+    assert saved.status_code == 302
+    assert series.papers.filter(component__code="62", date=dt.date(2027, 5, 25)).exists()
