@@ -284,8 +284,8 @@ SHARED = {
     # The link of an invitation: whoever holds it opens it (the invitation is to officer B).
     "centres:invitation": lambda world: {"token": world.invitation_token},
     # A series' results page and CSV: every officer opens them and sees their own centres'.
-    "results:series": lambda world: {"code": world.series.code},
-    "results:csv": lambda world: {"code": world.series.code},
+    "results:series": lambda world: {"code": world.released.code},
+    "results:csv": lambda world: {"code": world.released.code},
 }
 
 
@@ -362,7 +362,7 @@ BODIES = {
     "mark_no_result": {"reason": "Absent from every component."},
     "change_grade": {"grade": "A", "reason": "Clerical error."},
     "load": lambda world: {
-        "series": world.series.code,
+        "series": world.released.code,
         "file": SimpleUploadedFile("results.csv", b"centre,candidate_number,syllabus_code,grade\n"),
     },
     "attachments": lambda world: {

@@ -80,6 +80,7 @@ class World:
     staff: object
     director: object
     series: object
+    released: object = None  # a series whose results are out
     # A link of centre A's inviting centre B's officer: any officer may open such a page.
     invitation_token: str = ""
 
@@ -235,7 +236,7 @@ def _qa_request_at_every_status(centre, officer, *, staff, series) -> tuple[dict
     return by_status, grades
 
 
-def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
+def _side(*, number, name, country, zone, staff, director, series, released, tag) -> Side:
     centre = CentreFactory(number=number, name=name, country=country, timezone=zone)
     officer = OfficerFactory(username=f"officer-{tag}", membership__centre=centre)
     cases = _complaint_at_every_status(
@@ -299,7 +300,7 @@ def _side(*, number, name, country, zone, staff, director, series, tag) -> Side:
         *(a for a in applications.values() if a.applicant_id == officer.pk),
     ]
     side.owned += [case for by_status in others.values() for case in by_status.values()]
-    _add_results(side, series=series, tag=tag)
+    _add_results(side, series=released, tag=tag)
     return side
 
 
@@ -391,11 +392,14 @@ def _entries_at_every_status(centre, officer, *, staff, series, tag: str) -> dic
 def build_world() -> World:
     staff = StaffFactory(username="staff-isolation", roles=[r for r in ROLES if r != DIRECTOR])
     director = StaffFactory(username="director-isolation", roles=[DIRECTOR])
-    # Released, so that officers see their results in every list and page.
-    series = SeriesFactory(
-        code="M27", name="March 2027", results_release_at=timezone.now() - dt.timedelta(days=1)
+    series = SeriesFactory(code="M27", name="March 2027")
+    # Results need a series already released, so that officers see them in every list and
+    # page; the other case types need one still to come (special consideration closes at
+    # the release).
+    released = SeriesFactory(
+        code="R26", name="Results 2026", results_release_at=timezone.now() - dt.timedelta(days=1)
     )
-    common = {"staff": staff, "director": director, "series": series}
+    common = {"staff": staff, "director": director, "series": series, "released": released}
     world = World(
         a=_side(
             number="GB001",
@@ -416,6 +420,7 @@ def build_world() -> World:
         staff=staff,
         director=director,
         series=series,
+        released=released,
     )
     _, world.invitation_token = centre_accounts.invite_colleague(
         world.a.centre, by=world.a.officer, email=world.b.officer.email, role="exams_officer"
