@@ -6,9 +6,12 @@ Uppy never cuts parts under 5 MiB (S3's floor), so the files here are a little o
 parts of the portal's default 5 MiB: three parts, the last one short.
 """
 
+import base64
 import hashlib
+import json
 import os
 import time
+from collections import Counter
 
 import pytest
 from playwright.sync_api import expect
@@ -53,6 +56,12 @@ def _choose(page, path):
     choose_option(page, "#resumable-candidate", "0001 Ada Lovelace")
     tab_to(page, "#resumable-files")
     page.set_input_files("#resumable-files", str(path))
+
+
+def _part_number(url: str) -> int:
+    """The part a local part URL was signed for (its token's payload, unsigned JSON)."""
+    payload = url.split("/files/parts/")[1].split(":")[0]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["n"]
 
 
 def _wait_for(page, condition, what: str, seconds: float = 20):
@@ -139,6 +148,34 @@ def test_resumable_upload_pauses_and_resumes(page, live_server, officer_gb, case
     page.keyboard.press("Enter")
     expect(row.locator("[data-state]")).to_have_text("Uploaded", timeout=30_000)
     expect(row.locator("[data-fact='SHA-256']")).to_have_text(sha256)
+
+
+def test_resumable_upload_retries_failed_parts_then_offers_to_try_again(
+    page, live_server, officer_gb, case, work
+):
+    path, sha256 = work
+    _files_page(page, live_server, officer_gb, case)
+    attempts = []
+
+    def refuse(route):
+        attempts.append(route.request.url)
+        route.fulfill(status=503, body="")
+
+    page.route("**/files/parts/**", refuse)
+    _choose(page, path)
+    row = page.locator(".upload-file", has_text="coursework.pdf")
+    # Each part is tried again after 0, 1, 3 and 5 seconds before the file stops.
+    expect(row.locator("[data-state]")).to_contain_text("Stopped: ", timeout=30_000)
+    tries = Counter(_part_number(url) for url in attempts)
+    assert max(tries.values()) == 5, tries
+    check_page(page)
+
+    page.unroute("**/files/parts/**")
+    tab_to(page, "button[data-action=retry]")
+    page.keyboard.press("Enter")
+    expect(row.locator("[data-state]")).to_have_text("Uploaded", timeout=30_000)
+    expect(row.locator("[data-fact='SHA-256']")).to_have_text(sha256)
+    assert Upload.objects.get().status == Upload.Status.COMPLETE
 
 
 def test_resumable_upload_refuses_a_type_before_sending(
