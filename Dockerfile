@@ -1,7 +1,10 @@
 FROM python:3.12-slim
 
+# MALLOC_ARENA_MAX: glibc gives each thread of a worker its own malloc arena, and each keeps
+# the megabyte buffers that streamed upload parts went through; two arenas keep a worker's
+# memory flat however many parts its threads receive (bench/uploads.py, bench/README.md).
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
-    PORTAL_DATA_DIR=/app/data HOME=/app
+    PORTAL_DATA_DIR=/app/data HOME=/app MALLOC_ARENA_MAX=2
 
 RUN apt-get update && apt-get install -y --no-install-recommends libmagic1 \
     && rm -rf /var/lib/apt/lists/*

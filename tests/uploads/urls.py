@@ -1,7 +1,12 @@
 """A test-only API that lets officers start resumable uploads on their complaints, as the QA
 app's evidence requests will: the kit is tested through a real case type without changing
-what complaints offer officers."""
+what complaints offer officers. A page mounts the browser client on it, as a case page does
+(``templates/uploads/_resumable.html``)."""
 
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template import engines
 from django.urls import include, path
 from rest_framework import serializers
 from rest_framework.routers import SimpleRouter
@@ -32,7 +37,35 @@ class ComplaintUploads(CaseViewSet):
     uploads = upload_action(policy=QA_EVIDENCE, request=EvidenceStart, move="reply")
 
 
+PAGE = engines["django"].from_string(
+    """{% extends "base.html" %}{% block content %}
+<h1>Files for {{ complaint.reference }}</h1>
+{% include "uploads/_resumable.html" %}
+{% endblock %}"""
+)
+KINDS = [("evidence", "Candidate's work"), ("rationale", "Marking rationale"), ("task", "Task")]
+CANDIDATES = [("0001", "0001 Ada Lovelace"), ("0002", "0002 Alan Turing")]
+
+
+@login_required
+def files_page(request, reference):
+    complaint = get_object_or_404(Complaint.objects.visible_to(request.user), reference=reference)
+    context = {
+        "complaint": complaint,
+        "start_url": f"/api/v1/test-cases/{complaint.reference}/uploads/",
+        "policy": QA_EVIDENCE,
+        "kinds": KINDS,
+        "candidates": CANDIDATES,
+        "title": f"Files for {complaint.reference}",
+    }
+    return HttpResponse(PAGE.render(context, request))
+
+
 router = SimpleRouter()
 router.register("test-cases", ComplaintUploads, basename="test-case")
 
-urlpatterns = [path("api/v1/", include(router.urls)), *portal_urlpatterns]
+urlpatterns = [
+    path("api/v1/", include(router.urls)),
+    path("test-cases/<str:reference>/files/", files_page, name="test-case-files"),
+    *portal_urlpatterns,
+]
