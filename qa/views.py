@@ -28,6 +28,7 @@ from qa.forms import (
     SampleForm,
 )
 from qa.models import SAMPLE_PERMISSION, Grade, QaRequest, QaSeries
+from qa.policies import QA_EVIDENCE
 
 SELECTED = ("centre", "series", "syllabus", "requested_by")
 
@@ -78,6 +79,17 @@ class RequestDetailView(CaseDetailView):
             zone=viewer_zone(user, case),
             # The move's form keys have a hyphen, which templates cannot read.
             request_more_form=context["forms"].get("request-more"),
+            # The resumable uploader (templates/uploads/_resumable.html), while files may come.
+            policy=QA_EVIDENCE,
+            kind_choices=list(services.KINDS.items()),
+            candidate_choices=[
+                (
+                    sampled.candidate.candidate_number,
+                    f"{sampled.candidate.candidate_number} "
+                    f"{sampled.candidate.forenames} {sampled.candidate.surname}",
+                )
+                for sampled in case.sample.select_related("candidate")
+            ],
         )
         if is_staff_user(user):
             context["history"] = audit.history_of(case)

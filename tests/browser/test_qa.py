@@ -96,3 +96,39 @@ def test_specialist_samples_a_centre_and_accepts_a_request(page, live_server):
     expect(page.locator("dl.summary").first).to_contain_text("Accepted")
     submitted.refresh_from_db()
     assert submitted.status == QaRequest.Status.ACCEPTED
+
+
+def test_officer_sends_marks_in_parts_from_the_request_page(page, live_server, tmp_path):
+    """The request page mounts the resumable uploader: the marks of a sampled candidate go
+    up by keyboard, their SHA-256 is shown, and the page lists the file."""
+    import hashlib
+
+    from tests.uploads.samples import PDF
+
+    ready = QaRequest.objects.get(centre__number="GB001", syllabus__code="0580")
+    sampled = ready.sample.select_related("candidate").first().candidate
+    content = PDF + b"marks " * 2000
+    path = tmp_path / "marks.pdf"
+    path.write_bytes(content)
+    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+
+    visit(page, ready.get_absolute_url())
+    expect(page.locator("[data-upload-controls]")).to_be_visible()
+    choose_option(page, "#resumable-kind", "Grades given to each piece of evidence")
+    choose_option(
+        page,
+        "#resumable-candidate",
+        f"{sampled.candidate_number} {sampled.forenames} {sampled.surname}",
+    )
+    tab_to(page, "#resumable-files")
+    page.set_input_files("#resumable-files", str(path))
+
+    row = page.locator(".upload-file", has_text="marks.pdf")
+    expect(row.locator("[data-state]")).to_have_text("Uploaded", timeout=30_000)
+    expect(row.locator("[data-fact='SHA-256']")).to_have_text(hashlib.sha256(content).hexdigest())
+    check_page(page)
+    marks = ready.files.labelled(kind="marks", candidate_number=sampled.candidate_number)
+    assert marks.filter(name="marks.pdf").count() == 1
+
+    visit(page, ready.get_absolute_url())
+    expect(page.get_by_role("link", name="marks.pdf")).to_have_count(1)
