@@ -6,11 +6,13 @@ page reached passes ``check_page`` (axe-core, nothing off the right edge at 360 
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from arrangements.demo import seed_arrangements
 from arrangements.models import AccessArrangement, Appeal, SpecialConsideration
 from entries.demo import seed_entries
+from entries.models import Series
 from portal.core.demo import DEMO_PASSWORD, STAFF
 from tests.browser.pages import (
     check_page,
@@ -51,7 +53,17 @@ def test_officer_applies_for_an_arrangement_by_keyboard(page, live_server):
     expect(page.locator("[data-error-summary]")).to_be_focused()
     check_page(page)
 
-    choose_option(page, "#id_series", "November 2026")
+    # A series whose applications are still open, with the demo's candidate 0003 in it.
+    open_series = (
+        Series.objects.filter(
+            access_arrangements_deadline__gte=timezone.localdate(),
+            candidates__centre__number="GB001",
+            candidates__candidate_number="0003",
+        )
+        .order_by("access_arrangements_deadline")
+        .first()
+    )
+    choose_option(page, "#id_series", open_series.name)
     type_into(page, "#id_candidate_number", "0003")
     choose_radio(page, "arrangement", "reader")
     type_into(page, "#id_reason", "Reads slowly; a reader in every lesson.")
