@@ -16,6 +16,7 @@ urlpatterns = [
     path("programmes/", include("registration.programmes.urls")),
     path("qa/", include("qa.urls")),
     path("results/", include("results.urls")),
+    path("enquiries/", include("enquiries.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("", include("portal.centres.urls")),
     path("files/", include("portal.uploads.urls")),
