@@ -3,11 +3,11 @@ from rest_framework import mixins, status
 from enquiries import services
 from enquiries.models import Enquiry
 from enquiries.serializers import (
-    AppealDecisionSerializer,
+    EnquiryAppealDecisionSerializer,
+    EnquiryAppealSerializer,
     EnquiryCreateSerializer,
+    EnquiryOutcomeSerializer,
     EnquirySerializer,
-    GroundsSerializer,
-    OutcomeSerializer,
 )
 from entries.models import Syllabus
 from portal.api.router import register
@@ -50,14 +50,16 @@ class EnquiryViewSet(mixins.CreateModelMixin, CaseViewSet):
     def acknowledge(self, request, case):
         return services.acknowledge_enquiry(case, by=request.user)
 
-    @case_action(request=OutcomeSerializer)
+    @case_action(request=EnquiryOutcomeSerializer)
     def outcome(self, request, case, *, grade, note=""):
         return services.send_outcome(case, by=request.user, grade=grade, note=note)
 
-    @case_action(request=GroundsSerializer)
+    @case_action(request=EnquiryAppealSerializer)
     def appeal(self, request, case, *, grounds):
         return services.appeal_outcome(case, by=request.user, grounds=grounds)
 
-    @case_action(request=AppealDecisionSerializer, move="decide-appeal", url_path="decide-appeal")
+    @case_action(
+        request=EnquiryAppealDecisionSerializer, move="decide-appeal", url_path="decide-appeal"
+    )
     def decide_appeal(self, request, case, *, grade, note):
         return services.decide_appeal(case, by=request.user, grade=grade, note=note)

@@ -61,15 +61,15 @@ class EnquiryCreateSerializer(serializers.Serializer):
             self.fields["centre"].queryset = centres_visible_to(request.user)
 
 
-class OutcomeSerializer(serializers.Serializer):
+class EnquiryOutcomeSerializer(serializers.Serializer):
     grade = serializers.CharField(max_length=2, help_text="The grade after the enquiry.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class GroundsSerializer(serializers.Serializer):
+class EnquiryAppealSerializer(serializers.Serializer):
     grounds = serializers.CharField(max_length=5000)
 
 
-class AppealDecisionSerializer(serializers.Serializer):
+class EnquiryAppealDecisionSerializer(serializers.Serializer):
     grade = serializers.CharField(max_length=2, help_text="The grade the appeal gives.")
     note = serializers.CharField(max_length=5000)
