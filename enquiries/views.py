@@ -116,10 +116,12 @@ class EnquiryDetailView(CaseDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        closes = services.appeal_closes_at(self.object)
         context.update(
             notices=Notification.objects.for_user(user).filter(reference=self.object.reference),
             zone=viewer_zone(user, self.object),
-            appeal_closes_at=services.appeal_closes_at(self.object),
+            appeal_closes_at=closes,
+            appeal_open=closes is not None and timezone.now() <= closes,
             # A move's name with a hyphen cannot be looked up in a template.
             decide_appeal_form=context["forms"].get("decide-appeal"),
         )
