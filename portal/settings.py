@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "complaints",
     "results",
     "arrangements",
+    "enquiries",
 ]
 
 MIDDLEWARE = [
@@ -450,6 +451,7 @@ SPECTACULAR_SETTINGS = {
         "AccessArrangementStatusEnum": "arrangements.models.AccessArrangement.Status",
         "SpecialConsiderationStatusEnum": "arrangements.models.SpecialConsideration.Status",
         "AppealStatusEnum": "arrangements.models.Appeal.Status",
+        "EnquiryStatusEnum": "enquiries.models.Enquiry.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

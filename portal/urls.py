@@ -17,6 +17,7 @@ urlpatterns = [
     path("qa/", include("qa.urls")),
     path("results/", include("results.urls")),
     path("entries/", include("entries.urls")),
+    path("enquiries/", include("enquiries.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("", include("portal.centres.urls")),
     path("files/", include("portal.uploads.urls")),

@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 
 from arrangements.models import AccessArrangement, Appeal, SpecialConsideration
 from complaints.models import Complaint
+from enquiries.models import Enquiry
 from portal.cases.models import Case
 from qa.models import QaRequest
 from registration.applications import CentreApplication
@@ -210,6 +211,9 @@ FILL = {
     "uploads:part": lambda a: {"token": _part_token(a.upload)},
     "qa:detail": lambda a: {"reference": a.case(QaRequest, "requested").reference},
     "qa-request-detail": lambda a: {"reference": a.case(QaRequest, "requested").reference},
+    "qa-request-uploads": lambda a: {"reference": a.case(QaRequest, "requested").reference},
+    "enquiries:detail": lambda a: {"reference": a.case(Enquiry, "received").reference},
+    "enquiry-detail": lambda a: {"reference": a.case(Enquiry, "received").reference},
     "result-detail": lambda a: {"pk": _result_of(a).pk},
     "results:statement": lambda a: {
         "code": _result_of(a).series.code,
@@ -354,6 +358,7 @@ BODIES = {
     "dismiss": {"outcome": "The evidence is thin."},
     "invitations": {"email": "someone.new@example.org", "role": "exams_officer"},
     "submit": {},
+    "uploads": {"filename": "rationale.pdf", "size": 1000, "kind": "rationale"},
     "accept": {"process_reasonable": "yes", "grades_reasonable": "yes", "grades_aligned": "yes"},
     "request-more": {"feedback": "Please reconsider your grades."},
     "adjust": {"grades": [{"candidate_number": "0101", "grade": "C"}]},
@@ -361,6 +366,8 @@ BODIES = {
     "issue": {"grade": "B"},
     "mark_no_result": {"reason": "Absent from every component."},
     "change_grade": {"grade": "A", "reason": "Clerical error."},
+    "outcome": {"grade": "A", "note": "Re-marked."},
+    "decide-appeal": {"grade": "A", "note": "Upheld on review."},
     "load": lambda world: {
         "series": world.released.code,
         "file": SimpleUploadedFile("results.csv", b"centre,candidate_number,syllabus_code,grade\n"),

@@ -301,6 +301,7 @@ def _side(*, number, name, country, zone, staff, director, series, released, tag
     ]
     side.owned += [case for by_status in others.values() for case in by_status.values()]
     _add_results(side, series=released, tag=tag)
+    _add_enquiries(side, series=released, staff=staff, tag=tag)
     return side
 
 
@@ -387,6 +388,50 @@ def _entries_at_every_status(centre, officer, *, staff, series, tag: str) -> dic
         },
         "owned": [candidate, first, second, upload, comment],
     }
+
+
+def _add_enquiries(side: Side, *, series, staff, tag: str) -> None:
+    """Enquiries about the centre's results at every status, one result each."""
+    from enquiries import services as enquiries
+    from enquiries.demo import seed_terms
+    from enquiries.models import Enquiry
+    from results.models import Result
+    from tests.factories import CandidateFactory, EntryFactory, SyllabusFactory
+
+    seed_terms(series)
+    candidate = CandidateFactory(
+        centre=side.centre, series=series, candidate_number="0202", surname=f"Enquiry{tag}"
+    )
+
+    def enquiry(code):
+        entry = EntryFactory(candidate=candidate, syllabus=SyllabusFactory(code=code))
+        Result.objects.create(
+            series=series, centre=side.centre, candidate=candidate, syllabus=entry.syllabus,
+            status="issued", grade="B",
+        )  # fmt: skip
+        return enquiries.submit_enquiry(
+            centre=side.centre, series=series, candidate_number="0202",
+            syllabus=entry.syllabus, service="review_of_marking", by=side.officer,
+        )  # fmt: skip
+
+    def outcome(code, grade):
+        return enquiries.send_outcome(enquiry(code), by=staff, grade=grade)
+
+    def appealed(code):
+        return enquiries.appeal_outcome(outcome(code, "B"), by=side.officer, grounds="Wrong.")
+
+    cases = [
+        enquiry("0500"),
+        enquiries.acknowledge_enquiry(enquiry("0510"), by=staff),
+        outcome("0520", "B"),
+        outcome("0530", "A"),
+        appealed("0540"),
+        enquiries.decide_appeal(appealed("0550"), by=staff, grade="B", note="Confirmed."),
+    ]
+    by_status = {case.status: Enquiry.objects.get(pk=case.pk) for case in cases}
+    assert set(by_status) == set(Enquiry.Status.values), "The world lacks an enquiry status."
+    side.cases[Enquiry] = by_status
+    side.owned += list(by_status.values())
 
 
 def build_world() -> World:
