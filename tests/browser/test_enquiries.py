@@ -47,3 +47,15 @@ def test_officer_follows_enquiries_by_keyboard(page, live_server):
     press_button(page, "Send the enquiry")
     expect(page).to_have_title(re.compile(r"^Error: Make an enquiry"))
     check_page(page)
+
+
+def test_officer_makes_an_enquiry_from_a_result(page, live_server):
+    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    visit(page, "/results/J26/?syllabus=0580")
+    tab_to(page, "a[href*='/enquiries/new/?result=']", most=200)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_page(page)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Make an enquiry about results")
+    assert page.input_value("#id_candidate_number")
