@@ -19,7 +19,8 @@ class Command(BaseCommand):
         seed_demo()
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo data ready: officer1 (GB001), officer2 (PK002), staff and specialist, "
+                "Demo data ready: officer1 (GB001), officer2 (PK002), head1 (head of GB001), "
+                "applicant1 (a school applying to become a centre), staff and specialist, "
                 f"each with the password {DEMO_PASSWORD}."
             )
         )
