@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "complaints",
     "results",
     "arrangements",
+    "postresults",
 ]
 
 MIDDLEWARE = [
@@ -378,6 +379,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Emails are rows; this drains whatever the after-commit kick missed (a broker that
     # was down, a worker that died). Claims make overlapping runs harmless.
+    # Results day: results a centre asked to send to a university or employer go at the
+    # first run from the release instant, each once.
+    "postresults-send-due-results": {
+        "task": "postresults.send_due_results",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "notifications-send-emails": {
         "task": "portal.notifications.send_emails",
         "schedule": 10.0,
@@ -450,6 +458,7 @@ SPECTACULAR_SETTINGS = {
         "AccessArrangementStatusEnum": "arrangements.models.AccessArrangement.Status",
         "SpecialConsiderationStatusEnum": "arrangements.models.SpecialConsideration.Status",
         "AppealStatusEnum": "arrangements.models.Appeal.Status",
+        "ServiceRequestStatusEnum": "postresults.models.ServiceRequest.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

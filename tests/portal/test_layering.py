@@ -5,7 +5,7 @@ from pathlib import Path
 
 import portal
 
-APPS = {"entries", "qa", "complaints", "results", "registration", "arrangements"}
+APPS = {"entries", "qa", "complaints", "results", "registration", "arrangements", "postresults"}
 SHARED = Path(portal.__file__).parent
 
 
