@@ -22,7 +22,7 @@ from portal.errors import PortalError, TransitionNotAllowed
 from portal.notifications import Address, Officers, notify
 from portal.permissions import centres_visible_to
 from portal.sla import services as sla
-from portal.workflow import transition
+from portal.workflow import authorize, transition
 from postresults.models import CLOCKS, OFFICER_SERVICES, Service, ServiceRequest
 from results.models import Result
 
@@ -298,11 +298,13 @@ def despatch_request(
 def send_results(case: ServiceRequest, *, by=None, at: dt.datetime | None = None) -> ServiceRequest:
     """Send a candidate's results to the university or employer named, once.
 
-    Steps: refuse before the series' release instant (whoever asks); make the move, which
-    locks the row, so that of two runs one sends and the other finds it sent; record when
-    it went; email the recipient the candidate's issued results; tell the centre.
+    Steps: refuse someone the move's table does not allow, then anyone before the series'
+    release instant; make the move, which locks the row, so that of two runs one sends and
+    the other finds it sent; record when it went; email the recipient the candidate's
+    issued results; tell the centre.
     """
     at = at or timezone.now()
+    authorize(case, "send", by=by)  # who before when: a 403 is not a 409
     if not _released(case.series, at):
         raise NotYetReleased(
             f"Results of {case.series.name} are released on {_release_words(case.series)}: "
