@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 from arrangements.models import AccessArrangement, Appeal, SpecialConsideration
 from complaints.models import Complaint
 from portal.cases.models import Case
+from postresults.models import ServiceRequest
 from qa.models import QaRequest
 from registration.applications import CentreApplication
 from registration.programmes.models import ProgrammeRequest
@@ -210,6 +211,9 @@ FILL = {
     "uploads:part": lambda a: {"token": _part_token(a.upload)},
     "qa:detail": lambda a: {"reference": a.case(QaRequest, "requested").reference},
     "qa-request-detail": lambda a: {"reference": a.case(QaRequest, "requested").reference},
+    "qa-request-uploads": lambda a: {"reference": a.case(QaRequest, "requested").reference},
+    "postresults:detail": lambda a: {"reference": a.case(ServiceRequest, "received").reference},
+    "service-request-detail": lambda a: {"reference": a.case(ServiceRequest, "received").reference},
     "result-detail": lambda a: {"pk": _result_of(a).pk},
     "results:statement": lambda a: {
         "code": _result_of(a).series.code,
@@ -271,6 +275,8 @@ PUBLIC_PAGES = {
     "accounts:password_reset_complete",
     "complaints:public",
     "complaints:public_sent",
+    "postresults:public",
+    "postresults:public_sent",
     "join:interest",
     "join:sent",
     "join:confirm",
@@ -294,6 +300,7 @@ BODIES = {
     "extend": {"due_at": "2030-01-10T12:00:00Z", "reason": "We are waiting for the courier."},
     "decide": {"decision": "Upheld."},
     "decline": {"reason": "Out of scope."},
+    "despatch": {"note": "Sent by tracked courier."},
     "analyse": {"root_cause": "process", "improvement_action": "Send papers earlier."},
     "restrict": {
         "criterion": "multiple_contacts",
