@@ -7,9 +7,9 @@ from portal.cases.services import applying_centre
 from postresults import services
 from postresults.models import ServiceRequest
 from postresults.serializers import (
-    DeclineSerializer,
-    DespatchSerializer,
     NewServiceRequestSerializer,
+    ServiceDeclineSerializer,
+    ServiceDespatchSerializer,
     ServiceRequestSerializer,
 )
 
@@ -40,7 +40,7 @@ class ServiceRequestViewSet(mixins.CreateModelMixin, CaseViewSet):
         case = services.request_service(centre=centre, by=request.user, **body)
         return self.answer(case, status.HTTP_201_CREATED)
 
-    @case_action(request=DespatchSerializer)
+    @case_action(request=ServiceDespatchSerializer)
     def despatch(self, request, case, *, note=""):
         return services.despatch_request(case, by=request.user, note=note)
 
@@ -48,7 +48,7 @@ class ServiceRequestViewSet(mixins.CreateModelMixin, CaseViewSet):
     def send(self, request, case):
         return services.send_results(case, by=request.user)
 
-    @case_action(request=DeclineSerializer)
+    @case_action(request=ServiceDeclineSerializer)
     def decline(self, request, case, *, reason):
         return services.decline_request(case, by=request.user, reason=reason)
 

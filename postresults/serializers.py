@@ -53,9 +53,9 @@ class NewServiceRequestSerializer(serializers.Serializer):
             self.fields["centre"].queryset = centres_visible_to(request.user)
 
 
-class DespatchSerializer(serializers.Serializer):
+class ServiceDespatchSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class DeclineSerializer(serializers.Serializer):
+class ServiceDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
