@@ -9,6 +9,10 @@ from postresults.models import OFFICER_SERVICES, Service, ServiceRequest
 
 class ServiceRequestSerializer(CaseSerializer):
     series = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Blank for every service but results to an institution: not an email format then.
+    recipient_email = serializers.CharField(
+        read_only=True, help_text="Where the results went; blank for other services."
+    )
 
     class Meta:
         model = ServiceRequest
