@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView
@@ -146,6 +147,7 @@ class ServiceRequestDetailView(CaseDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["zone"] = viewer_zone(self.request.user, self.object)
+        context["released"] = self.object.series.results_release_at <= timezone.now()
         if is_staff_user(self.request.user):
             context["history"] = audit.history_of(self.object)
         return context
