@@ -2,13 +2,11 @@
 each case from its page; learners and parents use the public form without an account."""
 
 import csv
-import hashlib
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,7 +38,7 @@ from portal.cases.views import (
     refuse_other_roles,
 )
 from portal.errors import PortalError
-from portal.net import client_ip
+from portal.net import over_public_limit
 from portal.notifications.models import Notification
 from portal.permissions import centres_visible_to, is_staff_user, staff_required
 from portal.sla import services as sla
@@ -248,22 +246,13 @@ def restrict(request, complaint, *, criterion, action, details):
 
 def _over_public_limit(request, email: str) -> bool:
     """Count this attempt against the address it came from and the email it gives."""
-    limit = settings.COMPLAINT_PUBLIC_LIMIT_PER_HOUR
-    keys = [f"complaints:public:ip:{client_ip(request)}"]
-    if email:
-        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-        keys.append(f"complaints:public:email:{digest}")
-    over = False
-    for key in keys:
-        # add() starts the window only once; incr() is atomic on Redis and in memory.
-        cache.add(key, 0, PUBLIC_WINDOW)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, PUBLIC_WINDOW)
-            count = 1
-        over = over or count > limit
-    return over
+    return over_public_limit(
+        request,
+        scope="complaints:public",
+        email=email,
+        limit=settings.COMPLAINT_PUBLIC_LIMIT_PER_HOUR,
+        window=PUBLIC_WINDOW,
+    )
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -20,3 +20,28 @@ def client_ip(request) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def over_public_limit(request, *, scope: str, email: str, limit: int, window: int = 3600) -> bool:
+    """Count an attempt at a public form (no account) against the address it came from and
+    the email it gives, per ``scope``; answer whether either is now over ``limit`` in the
+    ``window`` (seconds)."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    keys = [f"{scope}:ip:{client_ip(request)}"]
+    if email:
+        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        keys.append(f"{scope}:email:{digest}")
+    over = False
+    for key in keys:
+        # add() starts the window only once; incr() is atomic on Redis and in memory.
+        cache.add(key, 0, window)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, window)
+            count = 1
+        over = over or count > limit
+    return over

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "results",
     "arrangements",
     "enquiries",
+    "postresults",
 ]
 
 MIDDLEWARE = [
@@ -379,6 +380,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Emails are rows; this drains whatever the after-commit kick missed (a broker that
     # was down, a worker that died). Claims make overlapping runs harmless.
+    # Results day: results a centre asked to send to a university or employer go at the
+    # first run from the release instant, each once.
+    "postresults-send-due-results": {
+        "task": "postresults.send_due_results",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "notifications-send-emails": {
         "task": "portal.notifications.send_emails",
         "schedule": 10.0,
@@ -452,6 +460,7 @@ SPECTACULAR_SETTINGS = {
         "SpecialConsiderationStatusEnum": "arrangements.models.SpecialConsideration.Status",
         "AppealStatusEnum": "arrangements.models.Appeal.Status",
         "EnquiryStatusEnum": "enquiries.models.Enquiry.Status",
+        "ServiceRequestStatusEnum": "postresults.models.ServiceRequest.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

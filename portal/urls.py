@@ -15,6 +15,7 @@ urlpatterns = [
     path("arrangements/", include("arrangements.urls")),
     path("programmes/", include("registration.programmes.urls")),
     path("qa/", include("qa.urls")),
+    path("post-results/", include("postresults.urls")),
     path("results/", include("results.urls")),
     path("entries/", include("entries.urls")),
     path("enquiries/", include("enquiries.urls")),

@@ -32,6 +32,7 @@ from arrangements.models import AccessArrangement, Appeal, SpecialConsideration
 from complaints.models import Complaint
 from enquiries.models import Enquiry
 from portal.cases.models import Case
+from postresults.models import ServiceRequest
 from qa.models import QaRequest
 from registration.applications import CentreApplication
 from registration.programmes.models import ProgrammeRequest
@@ -214,6 +215,8 @@ FILL = {
     "qa-request-uploads": lambda a: {"reference": a.case(QaRequest, "requested").reference},
     "enquiries:detail": lambda a: {"reference": a.case(Enquiry, "received").reference},
     "enquiry-detail": lambda a: {"reference": a.case(Enquiry, "received").reference},
+    "postresults:detail": lambda a: {"reference": a.case(ServiceRequest, "received").reference},
+    "service-request-detail": lambda a: {"reference": a.case(ServiceRequest, "received").reference},
     "result-detail": lambda a: {"pk": _result_of(a).pk},
     "results:statement": lambda a: {
         "code": _result_of(a).series.code,
@@ -310,6 +313,8 @@ PUBLIC_PAGES = {
     "accounts:password_reset_complete",
     "complaints:public",
     "complaints:public_sent",
+    "postresults:public",
+    "postresults:public_sent",
     "join:interest",
     "join:sent",
     "join:confirm",
@@ -334,6 +339,7 @@ BODIES = {
     "decide": {"decision": "Upheld."},
     "amend": {"option_code": "22"},
     "decline": {"reason": "Out of scope."},
+    "despatch": {"note": "Sent by tracked courier."},
     "analyse": {"root_cause": "process", "improvement_action": "Send papers earlier."},
     "restrict": {
         "criterion": "multiple_contacts",

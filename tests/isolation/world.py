@@ -9,6 +9,7 @@ list checks look for, ``cases`` is what the case-move routes are filled from.
 import datetime as dt
 from dataclasses import dataclass, field
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from portal.centres import services as centre_accounts
 from portal.centres.programmes import Programme
 from portal.notifications.models import Notification
 from portal.uploads.services import start_upload
+from postresults.models import ServiceRequest
 from qa import services as qa
 from qa.models import QaRequest
 from qa.policies import QA_EVIDENCE
@@ -38,6 +40,7 @@ from tests.factories import (
     SyllabusFactory,
     UserFactory,
 )
+from tests.postresults.world import requests_at_every_status
 from tests.registration.applications import application_at
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -254,10 +257,14 @@ def _side(*, number, name, country, zone, staff, director, series, released, tag
     qa_requests, grades = _qa_request_at_every_status(centre, officer, staff=staff, series=series)
     attachment = cases["received"].files.get()
     token, _ = issue_api_token(officer, device_name=f"MIS of {name}", two_factor=False)
-    others = cases_at_every_status(
-        centre, officer, staff=staff, director=director, series=series, tag=tag
-    )
+    # Special consideration is applied for before results are out (the series is released
+    # a day ago, so that officers see results): these cases are made two days back.
+    with time_machine.travel(timezone.now() - dt.timedelta(days=2), tick=False):
+        others = cases_at_every_status(
+            centre, officer, staff=staff, director=director, series=series, tag=tag
+        )
     requests = _programme_requests_at_every_status(centre, officer, staff=staff)
+    service_requests = requests_at_every_status(centre, officer, staff=staff, series=series)
     invitation, _ = centre_accounts.invite_colleague(
         centre, by=officer, email=f"colleague-{tag}@example.org", role="exams_officer"
     )
@@ -274,6 +281,7 @@ def _side(*, number, name, country, zone, staff, director, series, released, tag
             CentreApplication: applications,
             ProgrammeRequest: requests,
             QaRequest: qa_requests,
+            ServiceRequest: service_requests,
             **others,
             **entries["cases"],
         },
@@ -294,6 +302,7 @@ def _side(*, number, name, country, zone, staff, director, series, released, tag
         *cases.values(),
         *requests.values(),
         *qa_requests.values(),
+        *service_requests.values(),
         *grades,
         *entries["owned"],
         *(case for by_status in entries["cases"].values() for case in by_status.values()),

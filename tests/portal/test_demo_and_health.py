@@ -7,6 +7,7 @@ from django.utils import timezone
 from entries.models import Entry, Series
 from portal.accounts.roles import ROLES
 from portal.centres.models import Centre, Membership
+from postresults.models import ServiceRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,7 @@ def _counts():
         Membership.objects.count(),
         Series.objects.count(),
         Entry.objects.count(),
+        ServiceRequest.objects.count(),
     )
 
 
@@ -49,6 +51,13 @@ def test_seed_demo_twice_creates_each_row_once(settings):
     assert list(applicant1.centre_applications.values_list("status", flat=True)) == ["submitted"]
     approved = user_model.objects.get(username="applicant2").centre_applications.get()
     assert [r.outcome for r in approved.rounds.all()] == ["improvements_needed", "approved"]
+    # Post-results: each service has a request to show, a learner's among them.
+    assert set(ServiceRequest.objects.values_list("service", flat=True)) == {
+        "paper_copies",
+        "replacement_certificate",
+        "results_to_institution",
+        "certifying_statement",
+    }
 
 
 def test_seed_demo_refused_without_debug_or_force(settings):

@@ -5,7 +5,16 @@ from pathlib import Path
 
 import portal
 
-APPS = {"entries", "qa", "complaints", "results", "registration", "arrangements", "enquiries"}
+APPS = {
+    "entries",
+    "qa",
+    "complaints",
+    "results",
+    "registration",
+    "arrangements",
+    "enquiries",
+    "postresults",
+}
 SHARED = Path(portal.__file__).parent
 
 

@@ -1,0 +1,57 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+
+from portal.api.router import register
+from portal.cases.api import CaseViewSet, case_action
+from portal.cases.services import applying_centre
+from postresults import services
+from postresults.models import ServiceRequest
+from postresults.serializers import (
+    NewServiceRequestSerializer,
+    ServiceDeclineSerializer,
+    ServiceDespatchSerializer,
+    ServiceRequestSerializer,
+)
+
+
+@register("service-requests", basename="service-request")
+class ServiceRequestViewSet(mixins.CreateModelMixin, CaseViewSet):
+    """Post-results service requests of the user's centres (the results team: all, with
+    learners' certifying statements). An officer asks (``POST``) for ``paper_copies``,
+    ``replacement_certificate`` or ``results_to_institution`` (with ``recipient_name`` and
+    ``recipient_email``: sent at the series' release instant, or at once when results are
+    out) and may withdraw while it waits; the results team despatches or declines.
+    Filters: ``status``, ``centre``, ``due``, ``open``, ``service``, ``series``."""
+
+    model = ServiceRequest
+    serializer_class = ServiceRequestSerializer
+    select_related = ("centre", "series")
+    filters = {"service": "service", "series": "series__code"}
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return NewServiceRequestSerializer
+        return super().get_serializer_class()
+
+    @extend_schema(request=NewServiceRequestSerializer, responses={201: ServiceRequestSerializer})
+    def create(self, request, *args, **kwargs):
+        body = self.body(NewServiceRequestSerializer)
+        centre = applying_centre(request.user, chosen=body.pop("centre", None))
+        case = services.request_service(centre=centre, by=request.user, **body)
+        return self.answer(case, status.HTTP_201_CREATED)
+
+    @case_action(request=ServiceDespatchSerializer)
+    def despatch(self, request, case, *, note=""):
+        return services.despatch_request(case, by=request.user, note=note)
+
+    @case_action()
+    def send(self, request, case):
+        return services.send_results(case, by=request.user)
+
+    @case_action(request=ServiceDeclineSerializer)
+    def decline(self, request, case, *, reason):
+        return services.decline_request(case, by=request.user, reason=reason)
+
+    @case_action()
+    def withdraw(self, request, case):
+        return services.withdraw_request(case, by=request.user)
