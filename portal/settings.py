@@ -461,6 +461,8 @@ SPECTACULAR_SETTINGS = {
         "AppealStatusEnum": "arrangements.models.Appeal.Status",
         "EnquiryStatusEnum": "enquiries.models.Enquiry.Status",
         "ServiceRequestStatusEnum": "postresults.models.ServiceRequest.Status",
+        "EnquiryServiceEnum": "enquiries.models.Service",
+        "PostResultsServiceEnum": "postresults.models.Service",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -9,7 +9,6 @@ list checks look for, ``cases`` is what the case-move routes are filled from.
 import datetime as dt
 from dataclasses import dataclass, field
 
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -257,14 +256,11 @@ def _side(*, number, name, country, zone, staff, director, series, released, tag
     qa_requests, grades = _qa_request_at_every_status(centre, officer, staff=staff, series=series)
     attachment = cases["received"].files.get()
     token, _ = issue_api_token(officer, device_name=f"MIS of {name}", two_factor=False)
-    # Special consideration is applied for before results are out (the series is released
-    # a day ago, so that officers see results): these cases are made two days back.
-    with time_machine.travel(timezone.now() - dt.timedelta(days=2), tick=False):
-        others = cases_at_every_status(
-            centre, officer, staff=staff, director=director, series=series, tag=tag
-        )
+    others = cases_at_every_status(
+        centre, officer, staff=staff, director=director, series=series, tag=tag
+    )
     requests = _programme_requests_at_every_status(centre, officer, staff=staff)
-    service_requests = requests_at_every_status(centre, officer, staff=staff, series=series)
+    service_requests = requests_at_every_status(centre, officer, staff=staff, series=released)
     invitation, _ = centre_accounts.invite_colleague(
         centre, by=officer, email=f"colleague-{tag}@example.org", role="exams_officer"
     )
