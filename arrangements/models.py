@@ -12,7 +12,6 @@ from django.db import models
 from django.urls import reverse
 
 from portal.cases.models import Case, CaseQuerySet
-from portal.notifications import Officers
 from portal.workflow import Moves, move
 
 # Service levels of the customer commitment (portal.sla).
@@ -131,9 +130,6 @@ class AccessArrangement(Case):
     def self_granted(self) -> bool:
         return self.arrangement in SELF_GRANTED
 
-    def officers(self) -> list:
-        return [Officers(self.centre_id)]
-
 
 class Category(models.TextChoices):
     PRESENT_DISADVANTAGED = "present_disadvantaged", "Present but disadvantaged"
@@ -236,9 +232,6 @@ class SpecialConsideration(Case):
     def get_absolute_url(self):
         return reverse("arrangements:consideration:detail", args=[self.reference])
 
-    def officers(self) -> list:
-        return [Officers(self.centre_id)]
-
 
 class Appeal(Case):
     """An appeal against a decided access arrangement or special consideration: stage 1,
@@ -339,6 +332,3 @@ class Appeal(Case):
     @property
     def series(self):
         return self.original.series
-
-    def officers(self) -> list:
-        return [Officers(self.centre_id)]

@@ -6,7 +6,6 @@ the clocks move and the centre's officers are told in the same transaction.
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -25,9 +24,8 @@ from arrangements.models import (
 from entries.models import Candidate, Entry, Series, Syllabus, last_paper_date
 from portal.accounts.models import User
 from portal.calendar import end_of_day, london_date, long_date
-from portal.cases.services import open_case
+from portal.cases.services import open_case, tell_centre
 from portal.errors import PortalError, TransitionNotAllowed
-from portal.notifications import notify
 from portal.sla import services as sla
 from portal.workflow import authorize, transition
 
@@ -52,21 +50,6 @@ def _set(case, **values) -> list[str]:
     for name, value in values.items():
         setattr(case, name, value)
     return list(values)
-
-
-def _tell(case, *, step: str, kind: str, subject: str, body: str, at=None) -> None:
-    """A notice to the centre's exams officers, in the inbox and by email."""
-    link = f"{settings.PORTAL_BASE_URL}{case.get_absolute_url()}"
-    notify(
-        key=f"{case.REFERENCE_PREFIX.lower()}:{case.pk}:{step}",
-        kind=kind,
-        to=case.officers(),
-        subject=f"{case.reference}: {subject}",
-        body=f"{body}\n\n{link}",
-        reference=case.reference,
-        url=case.get_absolute_url(),
-        at=at,
-    )
 
 
 def _candidate(*, centre, series: Series, candidate_number: str) -> Candidate:
@@ -160,7 +143,7 @@ def apply_for_access_arrangement(
         )
         label = case.get_arrangement_display().lower()
         if self_granted:
-            _tell(
+            tell_centre(
                 case,
                 step="approved",
                 kind="decided",
@@ -171,7 +154,7 @@ def apply_for_access_arrangement(
                 at=at,
             )
         else:
-            _tell(
+            tell_centre(
                 case,
                 step="received",
                 kind="received",
@@ -200,7 +183,7 @@ def acknowledge_access_arrangement(
         )
         if moved:
             sla.stop_clock(case, code=AA_ACKNOWLEDGE, at=at, by=by)
-            _tell(
+            tell_centre(
                 case,
                 step="acknowledged",
                 kind="acknowledged",
@@ -243,7 +226,7 @@ def _decide_access_arrangement(case, move: str, *, by: User, note: str, at) -> A
                 )
             if note and move == "approve":
                 body += f"\n\n{note}"
-            _tell(
+            tell_centre(
                 case, step="decided", kind="decided", subject=f"{label} {move}d", body=body, at=at
             )
     return case
@@ -356,7 +339,7 @@ def apply_for_special_consideration(
             half_completed=bool(half_completed) if category == Category.ABSENT else False,
             submitted_by=by if by.is_authenticated else None,
         )
-        _tell(
+        tell_centre(
             case,
             step="received",
             kind="received",
@@ -403,7 +386,7 @@ def grant_special_consideration(
         )
         if moved:
             sla.stop_clock(case, code=SC_PROCESS, at=at, by=by)
-            _tell(
+            tell_centre(
                 case,
                 step="decided",
                 kind="decided",
@@ -433,7 +416,7 @@ def decline_special_consideration(
         )
         if moved:
             sla.stop_clock(case, code=SC_PROCESS, at=at, by=by)
-            _tell(
+            tell_centre(
                 case,
                 step="decided",
                 kind="decided",
@@ -521,7 +504,7 @@ def lodge_appeal(case, *, grounds: str, by: User, at: dt.datetime | None = None)
             lodged_by=by if by.is_authenticated else None,
             **{_original_field(locked): locked},
         )
-        _tell(
+        tell_centre(
             appeal,
             step="received",
             kind="received",
@@ -586,7 +569,7 @@ def _decide_appeal(
                 f"\n\nYou may lodge a second stage of appeal within {STAGE_TWO_DAYS} days, by "
                 f"{long_date(london_date(stage_two_closes_at(appeal)))}."
             )
-        _tell(
+        tell_centre(
             appeal,
             step="decided",
             kind="decided",

@@ -9,7 +9,6 @@ from django.db import models
 from django.urls import reverse
 
 from portal.cases.models import Case, CaseQuerySet
-from portal.notifications import Officers
 from portal.workflow import Moves, move
 
 # Service levels of the customer commitment (portal.sla).
@@ -145,6 +144,3 @@ class Enquiry(Case):
 
     def get_absolute_url(self):
         return reverse("enquiries:detail", args=[self.reference])
-
-    def officers(self) -> list:
-        return [Officers(self.centre_id)]

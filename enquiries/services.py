@@ -7,7 +7,6 @@ transaction.
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,7 +15,7 @@ from entries.models import Candidate, Series, Syllabus
 from portal.accounts.models import User
 from portal.accounts.roles import RESULTS_TEAM
 from portal.calendar import london_date, long_date
-from portal.cases.services import open_case
+from portal.cases.services import open_case, tell_centre
 from portal.errors import PortalError
 from portal.notifications import Role, notify
 from portal.sla import services as sla
@@ -34,21 +33,6 @@ def _set(case, **values) -> list[str]:
     for name, value in values.items():
         setattr(case, name, value)
     return list(values)
-
-
-def _tell(case, *, step: str, kind: str, subject: str, body: str, at=None) -> None:
-    """A notice to the centre's exams officers, in the inbox and by email."""
-    link = f"{settings.PORTAL_BASE_URL}{case.get_absolute_url()}"
-    notify(
-        key=f"ear:{case.pk}:{step}",
-        kind=kind,
-        to=case.officers(),
-        subject=f"{case.reference}: {subject}",
-        body=f"{body}\n\n{link}",
-        reference=case.reference,
-        url=case.get_absolute_url(),
-        at=at,
-    )
 
 
 def _tell_team(case, *, step: str, subject: str, body: str, at=None) -> None:
@@ -170,7 +154,7 @@ def submit_enquiry(
             grade_before=result.grade,
             submitted_by=by if by.is_authenticated else None,
         )
-        _tell(
+        tell_centre(
             case,
             step="received",
             kind="received",
@@ -206,7 +190,7 @@ def acknowledge_enquiry(case: Enquiry, *, by: User, at: dt.datetime | None = Non
         )
         if moved:
             sla.stop_clock(case, code=EAR_ACKNOWLEDGE, at=at, by=by)
-            _tell(
+            tell_centre(
                 case,
                 step="acknowledged",
                 kind="acknowledged",
@@ -283,7 +267,7 @@ def send_outcome(
                 f"\n\nYou may appeal against this outcome within {APPEAL_DAYS} days; "
                 "appeal is the only escalation route for concerns about results."
             )
-            _tell(
+            tell_centre(
                 case,
                 step="outcome",
                 kind="decided",
@@ -324,7 +308,7 @@ def appeal_outcome(
             at=at,
         )
         if moved:
-            _tell(
+            tell_centre(
                 case,
                 step="appealed",
                 kind="received",
@@ -373,7 +357,7 @@ def decide_appeal(
         if moved:
             if changed:
                 _regrade(case, grade=grade, by=by, note=f"appeal: {note}", at=at)
-            _tell(
+            tell_centre(
                 case,
                 step="appeal-decided",
                 kind="decided",

@@ -3,11 +3,13 @@
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from portal import audit
 from portal.errors import PortalError, TransitionNotAllowed
+from portal.notifications import Officers, notify
 from portal.permissions import centres_visible_to
 from portal.references import next_reference
 from portal.sla import services as sla
@@ -102,3 +104,19 @@ def claim_case[C](case: C, *, by, move: str = "claim", at: dt.datetime | None = 
 def _assign(case, person) -> list[str]:
     case.assigned_to = person
     return ["assigned_to"]
+
+
+def tell_centre(case, *, step: str, kind: str, subject: str, body: str, at=None) -> None:
+    """A notice of a step of ``case`` to its centre's exams officers, in the inbox and by
+    email: keyed ``<prefix>:<pk>:<step>`` (once per step and person), the subject led by the
+    reference, the body ending with a link to the case's page."""
+    notify(
+        key=f"{case.REFERENCE_PREFIX.lower()}:{case.pk}:{step}",
+        kind=kind,
+        to=[Officers(case.centre_id)],
+        subject=f"{case.reference}: {subject}",
+        body=f"{body}\n\n{settings.PORTAL_BASE_URL}{case.get_absolute_url()}",
+        reference=case.reference,
+        url=case.get_absolute_url(),
+        at=at,
+    )
