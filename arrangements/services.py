@@ -46,12 +46,6 @@ def _require(value: str, *, field: str, message: str) -> str:
     return value
 
 
-def _set(case, **values) -> list[str]:
-    for name, value in values.items():
-        setattr(case, name, value)
-    return list(values)
-
-
 def _candidate(*, centre, series: Series, candidate_number: str) -> Candidate:
     """The centre's own candidate of that number in the series; any other number (another
     centre's candidate included) is refused as unknown, never named."""
@@ -178,7 +172,7 @@ def acknowledge_access_arrangement(
             "acknowledge",
             by=by,
             summary="Acknowledged",
-            update=lambda c: _set(c, acknowledged_at=at),
+            update=dict(acknowledged_at=at),
             at=at,
         )
         if moved:
@@ -202,12 +196,11 @@ def _decide_access_arrangement(case, move: str, *, by: User, note: str, at) -> A
             move,
             by=by,
             summary="Approved" if move == "approve" else "Declined",
-            update=lambda c: _set(
-                c,
+            update=dict(
                 decided_at=at,
                 decided_by=by,
                 decision_note=note,
-                acknowledged_at=c.acknowledged_at or at,
+                acknowledged_at=lambda c: c.acknowledged_at or at,
             ),
             at=at,
         )
@@ -379,8 +372,8 @@ def grant_special_consideration(
             by=by,
             summary=f"Granted: {adjustment}%",
             data={"adjustment_percent": adjustment},
-            update=lambda c: _set(
-                c, adjustment_percent=adjustment, decided_at=at, decided_by=by, decision_note=note
+            update=dict(
+                adjustment_percent=adjustment, decided_at=at, decided_by=by, decision_note=note
             ),
             at=at,
         )
@@ -411,7 +404,7 @@ def decline_special_consideration(
             "decline",
             by=by,
             summary="Not granted",
-            update=lambda c: _set(c, decided_at=at, decided_by=by, decision_note=reason),
+            update=dict(decided_at=at, decided_by=by, decision_note=reason),
             at=at,
         )
         if moved:
@@ -546,8 +539,8 @@ def _decide_appeal(
             move,
             by=by,
             summary="Upheld" if move == "uphold" else "Not upheld",
-            update=lambda a: _set(
-                a, outcome=outcome, decided_at=at, decided_by=by, adjustment_percent=adjustment
+            update=dict(
+                outcome=outcome, decided_at=at, decided_by=by, adjustment_percent=adjustment
             ),
             at=at,
         )
@@ -592,7 +585,7 @@ def _revise(original, *, appeal: Appeal, at) -> None:
         by=None,
         summary=f"Changed on appeal {appeal.reference}",
         data={"appeal": appeal.reference, "decided_by": appeal.decided_by_id},
-        update=lambda c: _set(c, **values),
+        update=dict(**values),
         at=at,
     )
 

@@ -29,12 +29,6 @@ Status = Enquiry.Status
 APPEAL_DAYS = 30
 
 
-def _set(case, **values) -> list[str]:
-    for name, value in values.items():
-        setattr(case, name, value)
-    return list(values)
-
-
 def _tell_team(case, *, step: str, subject: str, body: str, at=None) -> None:
     notify(
         key=f"ear:{case.pk}:{step}:team",
@@ -185,7 +179,7 @@ def acknowledge_enquiry(case: Enquiry, *, by: User, at: dt.datetime | None = Non
             "acknowledge",
             by=by,
             summary="Receipt confirmed",
-            update=lambda c: _set(c, acknowledged_at=at),
+            update=dict(acknowledged_at=at),
             at=at,
         )
         if moved:
@@ -234,14 +228,13 @@ def send_outcome(
             to=to,
             summary=f"Outcome: grade {grade}" + (" (changed)" if changed else " (confirmed)"),
             data={"grade": grade},
-            update=lambda c: _set(
-                c,
+            update=dict(
                 grade_after=grade,
                 fee_waived=changed,
                 outcome_note=note,
                 decided_at=at,
                 decided_by=by,
-                acknowledged_at=c.acknowledged_at or at,
+                acknowledged_at=lambda c: c.acknowledged_at or at,
             ),
             at=at,
         )
@@ -304,7 +297,7 @@ def appeal_outcome(
             "appeal",
             by=by,
             summary="Outcome appealed",
-            update=lambda c: _set(c, appeal_grounds=grounds[:5000], appealed_at=at),
+            update=dict(appeal_grounds=grounds[:5000], appealed_at=at),
             at=at,
         )
         if moved:
@@ -345,12 +338,11 @@ def decide_appeal(
             by=by,
             summary=f"Appeal decided: grade {grade}",
             data={"grade": grade},
-            update=lambda c: _set(
-                c,
+            update=dict(
                 appeal_note=note[:5000],
                 appeal_decided_at=at,
                 grade_after=grade,
-                fee_waived=c.fee_waived or grade != c.grade_before,
+                fee_waived=lambda c: c.fee_waived or grade != c.grade_before,
             ),
             at=at,
         )

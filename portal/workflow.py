@@ -158,18 +158,19 @@ def transition[M: models.Model](
     action: str = "",
     summary: str = "",
     data: dict | None = None,
-    update: Callable[[M], list[str]] | None = None,
+    update: Callable[[M], list[str]] | dict | None = None,
     at=None,
 ) -> tuple[M, bool]:
     """Make the move ``name`` on ``case``; answer the locked, saved row and whether it moved.
 
     Steps: lock the row; refuse (403) a person the move's table does not allow; if the case
     already stands where the move leads, stop quietly (a repeated call or a retried task);
-    refuse (409) a move its status does not allow; apply ``update(locked)`` (which sets other
-    fields and returns their names); save with ``update_fields``; record who made the move,
-    from where, to where. ``to`` chooses among moves of one name that lead to different
-    statuses (releasing a held case along its route); ``action`` names the audit row
-    ("status" for a change of status, else the move's name).
+    refuse (409) a move its status does not allow; apply ``update``: a dict of other fields'
+    values (a callable value is given the locked row), or ``update(locked)``, which sets them
+    and returns their names; save with ``update_fields``; record who made the move, from
+    where, to where. ``to`` chooses among moves of one name that lead to different statuses
+    (releasing a held case along its route); ``action`` names the audit row ("status" for a
+    change of status, else the move's name).
     """
     with transaction.atomic():
         locked = type(case)._default_manager.select_for_update().get(pk=case.pk)
@@ -189,7 +190,12 @@ def transition[M: models.Model](
         if chosen.target is not None:
             locked.status = chosen.target
             fields.append("status")
-        if update is not None:
+        if isinstance(update, dict):
+            for field, value in update.items():
+                # A value that depends on the locked row is a function of it.
+                setattr(locked, field, value(locked) if callable(value) else value)
+            fields += [f for f in update if f not in fields]
+        elif update is not None:
             fields += [f for f in update(locked) if f not in fields]
         if fields:
             locked.save(update_fields=fields)

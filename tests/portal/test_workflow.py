@@ -29,6 +29,24 @@ def test_transition_allowed_moves_saves_and_audits(centre_gb, registrar):
     )
 
 
+def test_transition_update_dict_sets_values_and_reads_the_locked_row(centre_gb, registrar):
+    Centre.objects.filter(pk=centre_gb.pk).update(name="Riverside")  # centre_gb is stale now
+
+    transition(
+        centre_gb,
+        "suspend",
+        by=registrar,
+        update={"email": "exams@example.org", "name": lambda c: f"{c.name} (suspended)"},
+    )
+
+    saved = Centre.objects.get(pk=centre_gb.pk)
+    assert (saved.status, saved.email, saved.name) == (
+        "suspended",
+        "exams@example.org",
+        "Riverside (suspended)",
+    )
+
+
 def test_transition_repeated_is_quiet(centre_gb, registrar):
     transition(centre_gb, "suspend", by=registrar)
     _, moved = transition(centre_gb, "suspend", by=registrar)
