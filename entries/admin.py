@@ -57,6 +57,15 @@ class SeriesAdmin(admin.ModelAdmin):
     inlines = [LateEntryPeriodInline]
     actions = ["publish_provisional_timetable"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Once a series exists, its release instant moves only through the results team's
+        # release dates (results.services): six months' notice, a reason when shorter, the
+        # audit trail, never once results are out. The series form never bypasses them.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("results_release_at")
+        return fields
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.schedule_provisional_timetable(obj)

@@ -197,3 +197,11 @@ def test_staff_imports_timetable_csv_all_or_nothing(staff_client, series):
     assert "There is no syllabus" in refused.content.decode()
     assert saved.status_code == 302
     assert series.papers.filter(component__code="62", date=dt.date(2027, 5, 25)).exists()
+
+
+def test_series_form_shows_the_release_instant_without_letting_it_change(staff_client, series):
+    page = staff_client.get(f"/admin/entries/series/{series.pk}/change/").content.decode()
+    added = staff_client.get("/admin/entries/series/add/").content.decode()
+
+    assert 'name="results_release_at' not in page  # read only: release dates move it
+    assert 'name="results_release_at' in added  # a new series still gets its first one
