@@ -18,7 +18,7 @@ What that means for what the cache holds:
 import logging
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import (
     BusyLoadingError,
     MasterDownError,
@@ -58,11 +58,30 @@ def _is_outage(error: RedisError) -> bool:
     return True
 
 
+class SharedClientRedisCacheClient(RedisCacheClient):
+    """Django's client, with one redis-py client per connection pool instead of a new one
+    for every command: building one sets up some hundred response callbacks, which cost
+    more than the round trip to Redis itself. A redis-py client is safe to share; its pool
+    holds the connections."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ForgivingRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS") or {})
         retry_after = float(options.pop("RETRY_AFTER", 5))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = SharedClientRedisCacheClient
         self.outage = _outage_of(self._servers, retry_after)
 
     def _guarded(self, method, fallback, *args):

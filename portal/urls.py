@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from portal.core import views as core_views
 
 urlpatterns = [
+    # First, so that resolving it takes no walk through the rest: the results-day read.
+    path("api/v1/results/", include("results.read")),
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),

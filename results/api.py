@@ -11,11 +11,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from entries.models import Series
+from portal.accounts.models import ApiToken
+from portal.api import remembered
+from portal.api.authentication import RememberedOfficerTokenAuthentication
 from portal.api.router import register
 from portal.permissions import is_staff_user
-from portal.workflow import authorize
+from portal.workflow import authorize, centre_ids_of
 from results import queries, services
-from results.authentication import RememberedOfficerTokens
 from results.models import Result
 from results.serializers import (
     ResultFilters,
@@ -98,12 +100,12 @@ class ResultViewSet(viewsets.GenericViewSet):
     queryset = Result.objects.none()
 
     def get_authenticators(self):
-        # Reads by officers' tokens are the results-day load: their check is remembered
-        # briefly (results/authentication.py); everything else signs in as usual.
+        # Reads by officers' tokens are the results-day load: a token remembered lately is
+        # taken on one read of the person; everything else signs in as usual.
         authenticators = super().get_authenticators()
         schema = getattr(self, "swagger_fake_view", False)  # documented as the usual token
         if getattr(self.request, "method", None) == "GET" and not schema:
-            return [RememberedOfficerTokens(), *authenticators[1:]]
+            return [RememberedOfficerTokenAuthentication(), *authenticators[1:]]
         return authenticators
 
     def get_throttles(self):
@@ -141,13 +143,16 @@ class ResultViewSet(viewsets.GenericViewSet):
                 return JSONRenderer().render(response.data)
 
             body = queries.officer_page(
-                request.user,
+                centre_ids_of(request.user),
                 params["series"],
                 now=timezone.now(),
                 variant=f"{request.get_host()}:{request.get_full_path()}",
                 build=build,
             )
             if body is not None:
+                if isinstance(request.auth, ApiToken):
+                    # The next request with this token may take the short way (below).
+                    remembered.remember(request.auth, request.user, centre_ids_of(request.user))
                 return HttpResponse(body, content_type="application/json")
         return self._list(request)
 

@@ -158,34 +158,52 @@ def forget_series(code: str) -> None:
     cache.delete(_series_key(code))
 
 
-def officer_page(user, code: str, *, now: dt.datetime, variant: str, build) -> bytes | None:
-    """A whole answer about series ``code`` for ``user``, from the cache when nothing it
-    shows has changed since (``build(series)`` makes it otherwise); None before the release
-    instant (and for an unknown series), when nothing may be cached.
+def officer_page(
+    centre_ids,
+    code: str,
+    *,
+    now: dt.datetime,
+    variant: str,
+    build=None,
+    confirm: tuple[str, object] | None = None,
+) -> bytes | None:
+    """A whole answer about series ``code`` for an officer of ``centre_ids``, from the cache
+    when nothing it shows has changed since; otherwise made by ``build(series)`` and kept,
+    or None when there is no ``build``. None before the release instant (and for an unknown
+    series), when nothing may be cached.
 
     One round trip to Redis when warm: the series' instant, the centres' generations and the
-    answer together. The answer is stored with the instant and the generations it was built
-    under; a moved instant or any change since (a bump) makes it be built again.
+    answer together, with ``confirm``'s key when given (``(key, test)``: no answer unless
+    ``test(value)`` holds, e.g. that the token asking is still remembered). The answer is
+    stored with the instant and the generations it was built under; a moved instant or any
+    change since (a bump) makes it be built again.
     """
-    from portal.workflow import centre_ids_of
-
-    centres = sorted(centre_ids_of(user))
+    centres = sorted(centre_ids)
     page_key = f"results:page:{code}:{'-'.join(map(str, centres))}:{variant}"
     series_key = _series_key(code)
     generation_keys = [_code_generation_key(c, code) for c in centres]
-    found = cache.get_many([series_key, page_key, *generation_keys])
+    confirm_keys = [confirm[0]] if confirm is not None else []
+    found = cache.get_many([series_key, page_key, *generation_keys, *confirm_keys])
+    if confirm is not None and not confirm[1](found.get(confirm[0])):
+        return None
     memo = found.get(series_key)
-    series = _series_from(memo) if memo is not None else series_named(code)
-    if series is None or series.results_release_at > now:
+    if memo is None:
+        series = series_named(code)
+        if series is None:
+            return None
+        memo = (series.pk, series.code, series.name, series.results_release_at)
+    if memo[3] > now:
         return None
     generations = [found.get(k) for k in generation_keys]
     if None in generations:
-        generations = [_generation(c, series) for c in centres]
-    stamp = (int(series.results_release_at.timestamp()), generations)
+        generations = [_generation(c, _series_from(memo)) for c in centres]
+    stamp = (int(memo[3].timestamp()), generations)
     cached = found.get(page_key)
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    body = build(series)
+    if build is None:
+        return None
+    body = build(_series_from(memo))
     cache.set(page_key, (stamp, body), CACHE_SECONDS)
     return body
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from entries.models import Candidate, Component, Entry, Series, Syllabus
 from portal import audit
+from portal.api import remembered
 from portal.calendar import add_months, local_time
 from portal.centres.models import Centre
 from portal.errors import PortalError
@@ -713,4 +714,6 @@ def send_release_notices(*, now: dt.datetime | None = None) -> int:
         # from the instant (never before), so that officers find them in the cache.
         for centre in centres:
             queries.centre_rows(centre.pk, series, now=now)
+        # And their officers' tokens remembered, so that each system's first read is short.
+        remembered.remember_officers_of([centre.pk for centre in centres], now=now)
     return sent

@@ -13,3 +13,8 @@ class AccountsConfig(AppConfig):
         # Every app's permissions exist only after its own migrations, so the staff roles
         # are brought up to date after each migrate rather than in one data migration.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
+
+        from portal.api import remembered
+
+        # Officers' tokens remembered for the results read are forgotten when they change.
+        remembered.connect()

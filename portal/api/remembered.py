@@ -1,0 +1,161 @@
+"""Exams officers' API tokens, checked once and remembered in the cache by every process.
+
+On results day thousands of school systems ask for their results in the same minute, each
+with its token. Checking a token costs a database read (and, at most once a minute, a write
+of when it was last used). A read that may answer from the cache (the officers' results)
+asks ``recall`` first: a token checked in the last ``REMEMBER_SECONDS`` by any process is
+answered from one cache read, with the centres its owner is an officer of.
+
+What would make a remembered token wrong forgets it when committed, in every process at
+once: the token deleted (signed out, revoked), the person's memberships changed, the person
+changed (made inactive, made staff). A token's expiry is remembered with it and checked on
+every recall. Staff tokens are never remembered: staff need their two-factor sign-in and
+their roles checked on every request.
+
+``last_used_at`` is written as before, by the full check: at most ``REMEMBER_SECONDS`` late.
+
+A process also keeps a hint of each token's centres (``hint``), so that a read can ask for
+its answer and for the token's memory in one round trip, and take the answer only if the
+memory is there and names the same centres (``confirms``): the hint saves a round trip,
+never a check.
+"""
+
+import datetime as dt
+import hashlib
+import itertools
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from knox.crypto import hash_token
+
+REMEMBER_SECONDS = 5 * 60
+MOST_HINTS = 50_000
+
+_hints: dict[str, frozenset[int]] = {}
+
+
+@dataclass(frozen=True)
+class RememberedOfficer:
+    user_id: int
+    centre_ids: frozenset[int]
+
+
+def key_of(digest: str) -> str:
+    # The digest is knox's own (the token table's primary key), hashed again for the key.
+    return f"api:officer-token:{hashlib.sha256(digest.encode()).hexdigest()}"
+
+
+def digest_of(token: str) -> str | None:
+    """knox's digest of a raw token, or None for one that is not even well formed."""
+    try:
+        return hash_token(token)
+    except (TypeError, ValueError, UnicodeError):
+        return None
+
+
+def _live(found, now: float) -> bool:
+    return found is not None and (found[2] is None or found[2] > now)
+
+
+def recall(digest: str, *, now: float) -> RememberedOfficer | None:
+    """The officer a token (by its digest) belongs to, if some process checked it lately
+    and nothing has changed since; None otherwise (take the usual way)."""
+    found = cache.get(key_of(digest))
+    if not _live(found, now):
+        return None
+    user_id, centre_ids, _ = found
+    return RememberedOfficer(user_id=user_id, centre_ids=frozenset(centre_ids))
+
+
+def hint(digest: str) -> frozenset[int] | None:
+    """The centres this process last saw remembered for a token: to be confirmed."""
+    return _hints.get(digest)
+
+
+def confirms(centre_ids: frozenset[int], *, now: float):
+    """A test of a token's memory, read with the answer, for a read made on a hint: the
+    token is still remembered, unexpired, with these centres."""
+
+    def test(found) -> bool:
+        return _live(found, now) and frozenset(found[1]) == centre_ids
+
+    return test
+
+
+def remember(auth_token, user, centre_ids) -> None:
+    """Remember a token the usual check has just accepted, if its owner is an officer."""
+    if user.is_staff or not user.is_active:
+        return
+    expires = auth_token.expiry.timestamp() if auth_token.expiry is not None else None
+    if len(_hints) >= MOST_HINTS:
+        _hints.clear()
+    _hints[auth_token.digest] = frozenset(centre_ids)
+    cache.set(key_of(auth_token.digest), (user.pk, sorted(centre_ids), expires), REMEMBER_SECONDS)
+
+
+def remember_officers_of(centre_ids, *, now: dt.datetime) -> int:
+    """Remember every live token of the officers of ``centre_ids`` at once (the release
+    sweep: their systems all ask in the first minute), each with all of its owner's
+    centres; answer how many."""
+    from portal.accounts.models import ApiToken
+    from portal.centres.models import Membership
+
+    people = set(
+        Membership.objects.filter(
+            centre_id__in=centre_ids, user__is_active=True, user__is_staff=False
+        ).values_list("user_id", flat=True)
+    )
+    centres: dict[int, set[int]] = {}
+    for user_id, centre_id in Membership.objects.filter(user_id__in=people).values_list(
+        "user_id", "centre_id"
+    ):
+        centres.setdefault(user_id, set()).add(centre_id)
+    memories = {
+        key_of(digest): (user_id, sorted(centres[user_id]), expiry.timestamp() if expiry else None)
+        for digest, user_id, expiry in ApiToken.objects.live(now)
+        .filter(user_id__in=people)
+        .values_list("digest", "user_id", "expiry")
+        .iterator(chunk_size=2000)
+    }
+    for chunk in itertools.batched(memories.items(), 1000):
+        cache.set_many(dict(chunk), REMEMBER_SECONDS)
+    return len(memories)
+
+
+def forget_digests(digests) -> None:
+    keys = [key_of(d) for d in digests]
+    if keys:
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def forget_user(user_id: int) -> None:
+    """Forget every remembered token of one person (after the commit)."""
+    from portal.accounts.models import ApiToken
+
+    forget_digests(ApiToken.objects.filter(user_id=user_id).values_list("digest", flat=True))
+
+
+def _token_deleted(sender, instance, **kwargs):
+    forget_digests([instance.digest])
+
+
+def _person_changed(sender, instance, **kwargs):
+    forget_user(instance.pk)
+
+
+def _membership_changed(sender, instance, **kwargs):
+    forget_user(instance.user_id)
+
+
+def connect() -> None:
+    """Hook what changes a remembered token to forgetting it (called once, by the app).
+    A person deleted takes their tokens with them: each token's deletion forgets it."""
+    from portal.accounts.models import ApiToken, User
+    from portal.centres.models import Membership
+
+    post_delete.connect(_token_deleted, sender=ApiToken, dispatch_uid="remembered.token")
+    post_save.connect(_person_changed, sender=User, dispatch_uid="remembered.person")
+    post_save.connect(_membership_changed, sender=Membership, dispatch_uid="remembered.joined")
+    post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="remembered.left")

@@ -1,0 +1,216 @@
+"""The results-day read by officers' tokens: the short way (a remembered token, a cached
+page, one round trip to the cache) answers exactly what the long way (the API's list) does,
+never before the instant, and forgets a token the moment anything about it changes."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from portal.accounts.roles import RESULTS_TEAM
+from portal.accounts.services import issue_api_token, revoke_api_token
+from portal.api import remembered
+from portal.centres.models import Membership
+from results import services
+from tests.factories import OfficerFactory, StaffFactory
+from tests.results.conftest import AFTER, BEFORE
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/results/?series=J27"
+
+
+def _token_client(user, *, two_factor=False) -> APIClient:
+    """A client with a token issued a minute before the instant (tokens expire)."""
+    with time_machine.travel(BEFORE - dt.timedelta(minutes=1), tick=False):
+        _, raw = issue_api_token(user, device_name="MIS", two_factor=two_factor)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    return client
+
+
+@pytest.fixture
+def mis(officer_gb):
+    """The school's MIS with the officer's token."""
+    return _token_client(officer_gb)
+
+
+def _get(client, url=URL, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    return response, len(queries)
+
+
+def _grades(response) -> list:
+    assert response.status_code == 200, response.content
+    return sorted(
+        (r["candidate_number"], r["syllabus_code"], r["grade"]) for r in response.json()["results"]
+    )
+
+
+def test_the_second_read_takes_no_query_and_answers_the_same(mis, results_gb, results_pk):
+    with time_machine.travel(AFTER, tick=False):
+        first, first_queries = _get(mis)
+        second, second_queries = _get(mis)
+    assert first_queries > 0 and second_queries == 0
+    assert second.content == first.content
+    assert _grades(second) == [("0001", "0580", "A"), ("0001", "0610", "B"), ("0002", "0580", None)]
+
+
+def test_the_short_way_answers_with_the_long_ways_headers(mis, results_gb):
+    with time_machine.travel(AFTER, tick=False):
+        long_way, _ = _get(mis)
+        short_way, queries = _get(mis)
+    assert queries == 0
+    for header in ("Content-Type", "Vary", "Allow", "X-Frame-Options", "Content-Security-Policy"):
+        assert short_way.headers.get(header) == long_way.headers.get(header), header
+
+
+def test_nothing_a_second_early_even_after_the_page_was_cached(mis, results_gb):
+    with time_machine.travel(BEFORE, tick=False):
+        assert _grades(_get(mis)[0]) == []
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        assert len(_grades(_get(mis)[0])) == 3
+    # The clock of a machine put back: the cached page is no answer before the instant.
+    with time_machine.travel(BEFORE, tick=False):
+        assert _grades(_get(mis)[0]) == []
+
+
+def test_a_revoked_token_is_refused_at_once(
+    mis, officer_gb, results_gb, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        assert _get(mis)[1] == 0
+        with django_capture_on_commit_callbacks(execute=True):
+            revoke_api_token(officer_gb.auth_token_set.get())
+        assert _get(mis)[0].status_code == 401
+
+
+def test_an_officer_made_inactive_is_refused_at_once(
+    mis, officer_gb, results_gb, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        with django_capture_on_commit_callbacks(execute=True):
+            officer_gb.is_active = False
+            officer_gb.save()
+        assert _get(mis)[0].status_code == 401
+
+
+def test_an_officer_who_left_the_centre_sees_its_results_no_more(
+    mis, officer_gb, results_gb, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        assert len(_grades(_get(mis)[0])) == 3
+        with django_capture_on_commit_callbacks(execute=True):
+            Membership.objects.filter(user=officer_gb).delete()
+        assert _grades(_get(mis)[0]) == []
+
+
+def test_an_officer_given_another_centre_sees_both_at_once(
+    mis, officer_gb, centre_pk, results_gb, results_pk, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        assert {r["centre"] for r in _get(mis)[0].json()["results"]} == {"GB001"}
+        with django_capture_on_commit_callbacks(execute=True):
+            Membership.objects.create(user=officer_gb, centre=centre_pk)
+        assert {r["centre"] for r in _get(mis)[0].json()["results"]} == {"GB001", "PK002"}
+
+
+def test_an_expired_token_is_refused(mis, officer_gb, results_gb):
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        assert _get(mis)[1] == 0
+    expiry = officer_gb.auth_token_set.get().expiry
+    with time_machine.travel(expiry + dt.timedelta(seconds=1), tick=False):
+        assert _get(mis)[0].status_code == 401
+
+
+def test_another_centres_officer_reads_only_their_own(mis, officer_pk, results_gb, results_pk):
+    other = _token_client(officer_pk)
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis), _get(other)
+        mine, queries = _get(other)
+    assert queries == 0
+    assert _grades(mine) == [("0001", "0580", "C")]
+    assert {r["centre"] for r in mine.json()["results"]} == {"PK002"}
+
+
+def test_a_correction_shows_on_the_next_read(mis, staff_user, results_gb):
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        assert ("0001", "0580", "A") in _grades(_get(mis)[0])
+        services.change_grade(results_gb[0], grade="C", by=staff_user, reason="Clerical error.")
+        assert ("0001", "0580", "C") in _grades(_get(mis)[0])
+
+
+def test_staff_tokens_are_never_remembered(results_gb):
+    staff = StaffFactory(roles=[RESULTS_TEAM])
+    client = _token_client(staff, two_factor=True)
+    raw = client._credentials["HTTP_AUTHORIZATION"].split()[1]
+    with time_machine.travel(AFTER, tick=False):
+        assert _get(client)[0].status_code == 200
+        again, queries = _get(client)
+    assert again.status_code == 200 and queries > 0
+    assert remembered.recall(remembered.digest_of(raw), now=AFTER.timestamp()) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "headers"),
+    [
+        (URL, {"HTTP_ACCEPT": "text/html"}),
+        (URL, {"HTTP_ACCEPT": "application/json; indent=4"}),
+        (f"{URL}&grade=A", {}),
+        (f"{URL}&series=J27", {}),
+        (f"{URL}&page=9", {}),
+    ],
+)
+def test_anything_but_a_plain_page_read_takes_the_long_way(mis, results_gb, url, headers):
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        assert _get(mis)[1] == 0
+        response, queries = _get(mis, url, **headers)
+    assert queries > 0
+    assert response.status_code in (200, 400, 404)
+
+
+def test_a_wrong_token_is_refused_as_by_the_api(results_gb):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token " + "ab" * 32)
+    with time_machine.travel(AFTER, tick=False):
+        response = client.get(URL)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Token"
+
+
+def test_a_new_officer_is_never_remembered_before_the_check(officer_gb):
+    other = OfficerFactory(membership__centre=officer_gb.memberships.get().centre)
+    _, raw = issue_api_token(other, device_name="MIS", two_factor=False)
+    assert remembered.recall(remembered.digest_of(raw), now=AFTER.timestamp()) is None
+
+
+def test_the_release_sweep_remembers_the_officers_tokens(mis, officer_gb, officer_pk, results_gb):
+    """Every system's first read on results day is short: the sweep at the instant checked
+    the tokens of the officers of every centre with results (and no one else's)."""
+    staff = StaffFactory(roles=[RESULTS_TEAM])
+    staff_mis = _token_client(staff, two_factor=True)
+    other = _token_client(officer_pk)  # PK002 has no results in the series
+    with time_machine.travel(AFTER, tick=False):
+        services.send_release_notices()
+    for client, known in ((mis, True), (staff_mis, False), (other, False)):
+        raw = client._credentials["HTTP_AUTHORIZATION"].split()[1]
+        found = remembered.recall(remembered.digest_of(raw), now=AFTER.timestamp())
+        assert (found is not None) is known
+    found = remembered.recall(
+        remembered.digest_of(mis._credentials["HTTP_AUTHORIZATION"].split()[1]),
+        now=AFTER.timestamp(),
+    )
+    assert found.user_id == officer_gb.pk and found.centre_ids == {
+        officer_gb.memberships.get().centre_id
+    }
