@@ -653,7 +653,8 @@ def hold_certificates(
         if not moved:
             return case
         clock = _certificates_clock(case)
-        if clock is not None and clock.state == Clock.State.RUNNING and clock.due_at >= at:
+        missed = clock is not None and clock.due_at is not None and clock.due_at < at
+        if clock is not None and clock.state == Clock.State.RUNNING and not missed:
             sla.pause_clock(case, code=CERTIFICATES_CLOCK, at=at, by=by, reason=reason)
         tell_centre(
             case,
