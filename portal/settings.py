@@ -378,8 +378,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5.0,
         "options": {"expires": 5},
     },
-    # Emails are rows; this drains whatever the after-commit kick missed (a broker that
-    # was down, a worker that died). Claims make overlapping runs harmless.
     # Results day: results a centre asked to send to a university or employer go at the
     # first run from the release instant, each once.
     "postresults-send-due-results": {
@@ -387,6 +385,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Results day: each centre with issued results gets the despatch of its certificates,
+    # its clock from the release instant; bounded batches, each case opened once.
+    "postresults-open-certificate-despatches": {
+        "task": "postresults.open_certificate_despatches",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Emails are rows; this drains whatever the after-commit kick missed (a broker that
+    # was down, a worker that died). Claims make overlapping runs harmless.
     "notifications-send-emails": {
         "task": "portal.notifications.send_emails",
         "schedule": 10.0,
@@ -463,6 +470,7 @@ SPECTACULAR_SETTINGS = {
         "ServiceRequestStatusEnum": "postresults.models.ServiceRequest.Status",
         "EnquiryServiceEnum": "enquiries.models.Service",
         "PostResultsServiceEnum": "postresults.models.Service",
+        "CertificateDespatchStatusEnum": "postresults.models.CertificateDespatch.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -5,8 +5,11 @@ from portal.api.router import register
 from portal.cases.api import CaseViewSet, case_action
 from portal.cases.services import applying_centre
 from postresults import services
-from postresults.models import ServiceRequest
+from postresults.models import CertificateDespatch, ServiceRequest
 from postresults.serializers import (
+    CertificateDespatchSerializer,
+    CertificatesDespatchedSerializer,
+    CertificatesHeldSerializer,
     NewServiceRequestSerializer,
     ServiceDeclineSerializer,
     ServiceDespatchSerializer,
@@ -55,3 +58,37 @@ class ServiceRequestViewSet(mixins.CreateModelMixin, CaseViewSet):
     @case_action()
     def withdraw(self, request, case):
         return services.withdraw_request(case, by=request.user)
+
+
+@register("certificate-despatches", basename="certificate-despatch")
+class CertificateDespatchViewSet(CaseViewSet):
+    """The despatch of certificates of the user's centres, one per centre and series, opened
+    by the portal at the series' release instant for every centre with issued results
+    (clock ``certificates.despatch`` from that instant). ``candidates_covered`` counts the
+    candidates with issued results; ``candidates_held`` those with results held by QA or
+    withheld, not certificated yet. Officers read; the results team records the despatch,
+    or holds it while waiting on the centre (the clock pauses) and ends the hold.
+    Filters: ``status``, ``centre``, ``due``, ``open``, ``series``."""
+
+    model = CertificateDespatch
+    serializer_class = CertificateDespatchSerializer
+    select_related = ("centre", "series")
+    filters = {"series": "series__code"}
+
+    @case_action(request=CertificatesDespatchedSerializer)
+    def despatch(self, request, case, *, courier, tracking_reference="", despatched_on=None):
+        return services.despatch_certificates(
+            case,
+            by=request.user,
+            courier=courier,
+            tracking_reference=tracking_reference,
+            despatched_on=despatched_on,
+        )
+
+    @case_action(request=CertificatesHeldSerializer)
+    def hold(self, request, case, *, reason):
+        return services.hold_certificates(case, by=request.user, reason=reason)
+
+    @case_action()
+    def resume(self, request, case):
+        return services.resume_certificates(case, by=request.user)

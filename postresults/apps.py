@@ -15,8 +15,17 @@ class PostresultsConfig(AppConfig):
         # and sends results to institutions; customer services answers learners' questions.
         roles.extend_role(
             roles.RESULTS_TEAM,
-            ["postresults.view_servicerequest", "postresults.change_servicerequest"],
+            [
+                "postresults.view_servicerequest",
+                "postresults.change_servicerequest",
+                "postresults.view_certificatedespatch",
+                "postresults.change_certificatedespatch",
+            ],
         )
-        roles.extend_role(roles.CUSTOMER_SERVICES, ["postresults.view_servicerequest"])
+        roles.extend_role(
+            roles.CUSTOMER_SERVICES,
+            ["postresults.view_servicerequest", "postresults.view_certificatedespatch"],
+        )
         register_kind("postresults", "Certificates, paper copies and statements")
         register_demo_step(demo.seed_service_requests)
+        register_demo_step(demo.seed_certificate_despatches)

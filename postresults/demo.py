@@ -1,16 +1,19 @@
 """Demo post-results requests: at GB001 paper copies waiting, a replacement certificate
 despatched and results waiting for November's results day; at PK002 paper copies waiting;
 and a learner's certifying statement. Found by service, series and candidate, so that
-seeding twice adds nothing."""
+seeding twice adds nothing. June's certificates: GB001's despatched by courier, PK002's
+still due (a syllabus held by QA), its clock running from results day."""
 
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from entries.models import Series
+from portal.calendar import london_date
 from portal.centres.models import Centre
 from postresults import services
-from postresults.models import Service, ServiceRequest
+from postresults.models import CertificateDespatch, Service, ServiceRequest
 
 DEMO = [
     ("GB001", "officer1", Service.PAPER_COPIES, "J26", "0001", "", "waiting"),
@@ -54,4 +57,26 @@ def seed_service_requests() -> None:
             delivery_address="12 Garden Row\nCambridge\nCB1 1AA\nUnited Kingdom",
             centre_number="GB001",
             candidate_number="0003",
+        )
+
+
+def seed_certificate_despatches() -> None:
+    june = Series.objects.get(code="J26")
+    now = timezone.now()
+    if june.results_release_at > now:
+        return
+    services.open_series_certificate_despatches(june, now=now)
+    gb001 = CertificateDespatch.objects.filter(
+        centre__number="GB001", series=june, status=CertificateDespatch.Status.DUE
+    ).first()
+    if gb001 is not None:
+        services.despatch_certificates(
+            gb001,
+            by=get_user_model().objects.get(username="staff"),
+            courier="DHL Express",
+            tracking_reference="JD014600003271",
+            despatched_on=min(
+                london_date(june.results_release_at) + dt.timedelta(days=30), london_date(now)
+            ),
+            at=now,
         )

@@ -1,6 +1,8 @@
 from django import forms
+from django.utils import timezone
 
 from entries.models import Series
+from portal.calendar import london_date
 from postresults.models import Service
 
 
@@ -114,4 +116,32 @@ class DeclineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="Sent to whoever asked.",
+    )
+
+
+class CertificatesDespatchedForm(forms.Form):
+    courier = forms.CharField(
+        label="Courier or postal service",
+        max_length=100,
+        help_text="For example DHL Express or Royal Mail Special Delivery.",
+    )
+    tracking_reference = forms.CharField(label="Tracking reference", max_length=100, required=False)
+    despatched_on = forms.DateField(
+        label="Date despatched",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The day they went, in London. Today if left empty.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["despatched_on"].initial = london_date(timezone.now())
+
+
+class CertificatesHeldForm(forms.Form):
+    reason = forms.CharField(
+        label="What the centre needs to do",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Sent to the centre's exams officers. The deadline pauses until the hold ends.",
     )

@@ -11,6 +11,11 @@ out, each a ``ServiceRequest`` (``SRV-…``) measured against its own published 
   before), or at once when results are already out.
 
 The service decides the clock: ``CLOCKS`` is the one table of it.
+
+Certificates are no one's request: the portal opens a ``CertificateDespatch`` (``CRT-…``)
+for every centre with issued results in a series at the release instant, its
+``certificates.despatch`` clock (2 months) running from that instant, and the results team
+records the despatch.
 """
 
 from django.conf import settings
@@ -144,3 +149,86 @@ class ServiceRequest(Case):
     @property
     def from_learner(self) -> bool:
         return self.service == Service.CERTIFYING_STATEMENT
+
+
+HANDLE_CERTIFICATES = "postresults.change_certificatedespatch"
+CERTIFICATES_CLOCK = "certificates.despatch"
+
+
+class CertificateDespatch(Case):
+    """The certificates of one centre's candidates in one series: opened by the portal at
+    the series' release instant when the centre has issued results, due within two months
+    of it (``certificates.despatch``). The results team records the despatch (courier,
+    tracking reference, date), or holds it while waiting on the centre (a delivery address
+    to confirm, fees to pay), which pauses the clock."""
+
+    class Status(models.TextChoices):
+        DUE = "due", "Due for despatch"
+        HELD = "held", "On hold: waiting on the centre"
+        DESPATCHED = "despatched", "Despatched"
+
+    MOVES = Moves(
+        [
+            move(
+                "despatch",
+                sources=[Status.DUE, Status.HELD],
+                to=Status.DESPATCHED,
+                permission=HANDLE_CERTIFICATES,
+                label="Record the despatch",
+            ),
+            move(
+                "hold",
+                sources=[Status.DUE],
+                to=Status.HELD,
+                permission=HANDLE_CERTIFICATES,
+                label="Hold: waiting on the centre",
+            ),
+            move(
+                "resume",
+                sources=[Status.HELD],
+                to=Status.DUE,
+                permission=HANDLE_CERTIFICATES,
+                label="End the hold",
+            ),
+        ]
+    )
+    OPEN_STATUSES = [Status.DUE, Status.HELD]
+    REFERENCE_PREFIX = "CRT"
+
+    status = models.CharField(max_length=20, choices=Status, default=Status.DUE)
+    series = models.ForeignKey("entries.Series", on_delete=models.PROTECT, related_name="+")
+    candidates_covered = models.PositiveIntegerField(
+        default=0, help_text="Candidates with issued results: their certificates are in it."
+    )
+    candidates_held = models.PositiveIntegerField(
+        default=0,
+        help_text="Candidates with results held by quality assurance or withheld: those "
+        "results are not certificated yet.",
+    )
+    counted_at = models.DateTimeField(null=True, blank=True)
+    courier = models.CharField(max_length=100, blank=True)
+    tracking_reference = models.CharField(max_length=100, blank=True)
+    despatched_on = models.DateField(null=True, blank=True)
+    despatched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the despatch was recorded."
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hold_reason = models.TextField(blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta(Case.Meta):
+        verbose_name = "certificate despatch"
+        verbose_name_plural = "certificate despatches"
+        constraints = [
+            # One per centre and series: two sweeps opening it at once meet here.
+            models.UniqueConstraint(
+                fields=["centre", "series"], name="certificates_once_per_series"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "centre"], name="crt_status_centre")]
+
+    def get_absolute_url(self):
+        return reverse("postresults:certificates:detail", args=[self.reference])

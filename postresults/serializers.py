@@ -4,7 +4,7 @@ from entries.models import Series
 from portal.cases.api import CaseSerializer
 from portal.centres.models import Centre
 from portal.permissions import centres_visible_to
-from postresults.models import OFFICER_SERVICES, Service, ServiceRequest
+from postresults.models import OFFICER_SERVICES, CertificateDespatch, Service, ServiceRequest
 
 
 class ServiceRequestSerializer(CaseSerializer):
@@ -63,3 +63,43 @@ class ServiceDespatchSerializer(serializers.Serializer):
 
 class ServiceDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
+
+
+class CertificateDespatchSerializer(CaseSerializer):
+    series = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    results_released_at = serializers.DateTimeField(
+        source="series.results_release_at",
+        read_only=True,
+        help_text="The series' release instant: the clock runs from it.",
+    )
+
+    class Meta:
+        model = CertificateDespatch
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "series",
+            "results_released_at",
+            "candidates_covered",
+            "candidates_held",
+            "counted_at",
+            "hold_reason",
+            "courier",
+            "tracking_reference",
+            "despatched_on",
+            "despatched_at",
+        ]
+        read_only_fields = fields
+
+
+class CertificatesDespatchedSerializer(serializers.Serializer):
+    courier = serializers.CharField(max_length=100, help_text="The courier or postal service.")
+    tracking_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    despatched_on = serializers.DateField(
+        required=False, help_text="The day they went (London); today when left out."
+    )
+
+
+class CertificatesHeldSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="What the centre needs to do: sent to its exams officers."
+    )

@@ -31,8 +31,9 @@ from rest_framework.views import APIView
 from arrangements.models import AccessArrangement, Appeal, SpecialConsideration
 from complaints.models import Complaint
 from enquiries.models import Enquiry
+from portal.calendar import london_date
 from portal.cases.models import Case
-from postresults.models import ServiceRequest
+from postresults.models import CertificateDespatch, ServiceRequest
 from qa.models import QaRequest
 from registration.applications import CentreApplication
 from registration.programmes.models import ProgrammeRequest
@@ -217,6 +218,12 @@ FILL = {
     "enquiry-detail": lambda a: {"reference": a.case(Enquiry, "received").reference},
     "postresults:detail": lambda a: {"reference": a.case(ServiceRequest, "received").reference},
     "service-request-detail": lambda a: {"reference": a.case(ServiceRequest, "received").reference},
+    "postresults:certificates:detail": lambda a: {
+        "reference": a.case(CertificateDespatch, "due").reference
+    },
+    "certificate-despatch-detail": lambda a: {
+        "reference": a.case(CertificateDespatch, "due").reference
+    },
     "result-detail": lambda a: {"pk": _result_of(a).pk},
     "results:statement": lambda a: {
         "code": _result_of(a).series.code,
@@ -339,7 +346,14 @@ BODIES = {
     "decide": {"decision": "Upheld."},
     "amend": {"option_code": "22"},
     "decline": {"reason": "Out of scope."},
-    "despatch": {"note": "Sent by tracked courier."},
+    # A service request's despatch takes a note, the certificates' the courier and date.
+    "despatch": lambda world: {
+        "note": "Sent by tracked courier.",
+        "courier": "DHL Express",
+        "tracking_reference": "JD0146",
+        "despatched_on": london_date(timezone.now()).isoformat(),
+    },
+    "hold": {"reason": "Please confirm your delivery address."},
     "analyse": {"root_cause": "process", "improvement_action": "Send papers earlier."},
     "restrict": {
         "criterion": "multiple_contacts",

@@ -20,7 +20,7 @@ from portal.centres import services as centre_accounts
 from portal.centres.programmes import Programme
 from portal.notifications.models import Notification
 from portal.uploads.services import start_upload
-from postresults.models import ServiceRequest
+from postresults.models import CertificateDespatch, ServiceRequest
 from qa import services as qa
 from qa.models import QaRequest
 from qa.policies import QA_EVIDENCE
@@ -39,7 +39,7 @@ from tests.factories import (
     SyllabusFactory,
     UserFactory,
 )
-from tests.postresults.world import requests_at_every_status
+from tests.postresults.world import despatches_at_every_status, requests_at_every_status
 from tests.registration.applications import application_at
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -261,6 +261,7 @@ def _side(*, number, name, country, zone, staff, director, series, released, tag
     )
     requests = _programme_requests_at_every_status(centre, officer, staff=staff)
     service_requests = requests_at_every_status(centre, officer, staff=staff, series=released)
+    certificates = despatches_at_every_status(centre, staff=staff, series=released)
     invitation, _ = centre_accounts.invite_colleague(
         centre, by=officer, email=f"colleague-{tag}@example.org", role="exams_officer"
     )
@@ -278,6 +279,7 @@ def _side(*, number, name, country, zone, staff, director, series, released, tag
             ProgrammeRequest: requests,
             QaRequest: qa_requests,
             ServiceRequest: service_requests,
+            CertificateDespatch: certificates,
             **others,
             **entries["cases"],
         },
@@ -299,6 +301,7 @@ def _side(*, number, name, country, zone, staff, director, series, released, tag
         *requests.values(),
         *qa_requests.values(),
         *service_requests.values(),
+        *certificates.values(),
         *grades,
         *entries["owned"],
         *(case for by_status in entries["cases"].values() for case in by_status.values()),

@@ -7,7 +7,7 @@ from django.utils import timezone
 from entries.models import Entry, Series
 from portal.accounts.roles import ROLES
 from portal.centres.models import Centre, Membership
-from postresults.models import ServiceRequest
+from postresults.models import CertificateDespatch, ServiceRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,7 @@ def _counts():
         Series.objects.count(),
         Entry.objects.count(),
         ServiceRequest.objects.count(),
+        CertificateDespatch.objects.count(),
     )
 
 
@@ -58,6 +59,15 @@ def test_seed_demo_twice_creates_each_row_once(settings):
         "results_to_institution",
         "certifying_statement",
     }
+    # June's certificates: GB001's despatched, PK002's due with its clock from results day.
+    june = Series.objects.get(code="J26")
+    despatches = dict(
+        CertificateDespatch.objects.filter(series=june).values_list("centre__number", "status")
+    )
+    assert despatches == {"GB001": "despatched", "PK002": "due"}
+    pk002 = CertificateDespatch.objects.get(series=june, centre__number="PK002")
+    assert pk002.deadlines.get().started_at == june.results_release_at
+    assert pk002.candidates_held > 0  # a syllabus held by QA
 
 
 def test_seed_demo_refused_without_debug_or_force(settings):

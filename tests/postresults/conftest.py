@@ -87,3 +87,54 @@ def learner_application(series, **changes):
         "candidate_number": "0003",
     }
     return {**data, **changes}
+
+
+def add_result(centre, series, candidate_number: str, syllabus_code: str, **fields):
+    """A result of the candidate (made if new) in a syllabus: issued with a B unless told."""
+    from results.models import Result
+    from tests.factories import SyllabusFactory
+
+    candidate = CandidateFactory._meta.model.objects.filter(
+        centre=centre, series=series, candidate_number=candidate_number
+    ).first() or CandidateFactory(centre=centre, series=series, candidate_number=candidate_number)
+    fields = {"status": "issued", "grade": "B", **fields}
+    return Result.objects.create(
+        series=series,
+        centre=centre,
+        candidate=candidate,
+        syllabus=SyllabusFactory(code=syllabus_code),
+        **fields,
+    )
+
+
+@pytest.fixture
+def june_results(centre_gb, centre_pk, june):
+    """June results of two centres. At GB001: 0001 issued in two syllabuses; 0002 issued in
+    0580 and held by QA in 0620; 0003 withheld; 0004 pending. At PK002: 0001 issued. A third
+    centre has pending results only (no certificates yet)."""
+    from results.services import hold_results
+    from tests.factories import CentreFactory, SyllabusFactory
+
+    add_result(centre_gb, june, "0001", "0580", grade="A")
+    add_result(centre_gb, june, "0001", "0610")
+    add_result(centre_gb, june, "0002", "0580")
+    add_result(centre_gb, june, "0002", "0620", grade="C")
+    hold_results(centre=centre_gb, series=june, syllabus=SyllabusFactory(code="0620"))
+    add_result(centre_gb, june, "0003", "0580", status="withheld", grade="")
+    add_result(centre_gb, june, "0004", "0580", status="pending", grade="")
+    add_result(centre_pk, june, "0001", "0580", grade="A*")
+    pending_only = CentreFactory(number="AE003", name="Desert School", timezone="Asia/Dubai")
+    add_result(pending_only, june, "0001", "0580", status="pending", grade="")
+    return june
+
+
+@pytest.fixture
+def certificates_gb(june_results, centre_gb, time_machine):
+    """GB001's June certificates, opened by the sweep a minute after the release instant;
+    the clock then stays at ``NOW``."""
+    time_machine.move_to(JUNE_RELEASE + dt.timedelta(minutes=1), tick=False)
+    services.open_due_certificate_despatches()
+    time_machine.move_to(NOW, tick=False)
+    from postresults.models import CertificateDespatch
+
+    return CertificateDespatch.objects.get(centre=centre_gb)

@@ -1,11 +1,12 @@
-"""Post-results service requests of one centre at every status, for the isolation matrix."""
+"""Post-results service requests and certificate despatches of one centre at every status,
+for the isolation matrix."""
 
 import datetime as dt
 
 from django.utils import timezone
 
 from postresults import services
-from postresults.models import ServiceRequest
+from postresults.models import CertificateDespatch, ServiceRequest
 from tests.factories import CandidateFactory, SeriesFactory
 
 
@@ -45,5 +46,30 @@ def requests_at_every_status(centre, officer, *, staff, series) -> dict:
     }
     missing = set(ServiceRequest.Status.values) - set(by_status)
     assert not missing, f"The world has no service request at {sorted(missing)}: add one."
+    assert all(case.status == status for status, case in by_status.items())
+    return by_status
+
+
+def despatches_at_every_status(centre, *, staff, series) -> dict:
+    """``{status: despatch}`` of ``centre``'s certificates, through the services: one per
+    series (a centre has one despatch per series), ``series`` and two more, all released."""
+    released = series.results_release_at
+    held_on = SeriesFactory(code="C26H", name="Certificates held", results_release_at=released)
+    sent_on = SeriesFactory(code="C26D", name="Certificates sent", results_release_at=released)
+
+    def opened(on):
+        return services.open_certificate_despatch(centre=centre, series=on)
+
+    by_status = {
+        "due": opened(series),
+        "held": services.hold_certificates(
+            opened(held_on), by=staff, reason="Please confirm your delivery address."
+        ),
+        "despatched": services.despatch_certificates(
+            opened(sent_on), by=staff, courier="DHL Express", tracking_reference="JD0146"
+        ),
+    }
+    missing = set(CertificateDespatch.Status.values) - set(by_status)
+    assert not missing, f"The world has no certificate despatch at {sorted(missing)}: add one."
     assert all(case.status == status for status, case in by_status.items())
     return by_status
