@@ -7,17 +7,23 @@ Run against PostgreSQL and Redis (it creates, then drops, a database of its own)
         .venv/bin/python bench/results_day.py [--centres 2000] [--clients 200] [--seconds 30]
 
 It fills the database (a released series; per centre an exams officer with an API token and
-25 candidates with 4 results each), starts gunicorn on 127.0.0.1 as docker-compose.yml runs
-it (``--workers 3 --threads 4``, DEBUG off, persistent database connections), and then,
-with the same number of concurrent keep-alive clients each time (a small asyncio HTTP/1.1
-client, in two processes), measures for the same length of time:
+25 candidates with 4 results each), runs the release sweep (notices, each centre's rows read
+into the cache, the officers' tokens remembered), starts gunicorn on 127.0.0.1 as
+docker-compose.yml runs it (``--workers 3 --threads 4``, DEBUG off, persistent database
+connections), and then, with the same number of concurrent keep-alive clients each time (a
+small asyncio HTTP/1.1 client, in two processes), measures for the same length of time:
 
 1. a bare Django view (``bench/results_urls.py``: the same middleware, no database);
 2. ``GET /api/v1/results/?series=BENCH``, each request as a random officer (their token):
-   the first pass is the first minute of results day (cold cache), the second the rest.
+   the first pass is the first minute of results day (each officer's first read builds
+   their page), the second the rest; then the bare view again;
+3. both again with the clients paced to ``--rate`` requests a second in all (each client
+   asking every ``clients/rate`` seconds, latency counted from when it should have asked):
+   results day's traffic rather than as much as the server can take.
 
-It prints requests per second, the median and p99 latency of each, and the ratio of the
-results read to the bare view. Traffic goes only to 127.0.0.1. Not part of the tests.
+It prints requests per second, the median and p99 latency of each, the ratio of the results
+read to the bare view, and the p99 of both at the paced rate. Traffic goes only to
+127.0.0.1. Not part of the tests.
 """
 
 import argparse

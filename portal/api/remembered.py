@@ -66,7 +66,14 @@ def recall(digest: str, *, now: float) -> RememberedOfficer | None:
     if not _live(found, now):
         return None
     user_id, centre_ids, _ = found
+    _note(digest, centre_ids)
     return RememberedOfficer(user_id=user_id, centre_ids=frozenset(centre_ids))
+
+
+def _note(digest: str, centre_ids) -> None:
+    if len(_hints) >= MOST_HINTS:
+        _hints.clear()
+    _hints[digest] = frozenset(centre_ids)
 
 
 def hint(digest: str) -> frozenset[int] | None:
@@ -89,9 +96,7 @@ def remember(auth_token, user, centre_ids) -> None:
     if user.is_staff or not user.is_active:
         return
     expires = auth_token.expiry.timestamp() if auth_token.expiry is not None else None
-    if len(_hints) >= MOST_HINTS:
-        _hints.clear()
-    _hints[auth_token.digest] = frozenset(centre_ids)
+    _note(auth_token.digest, centre_ids)
     cache.set(key_of(auth_token.digest), (user.pk, sorted(centre_ids), expires), REMEMBER_SECONDS)
 
 
