@@ -8,9 +8,11 @@ answered from one cache read, with the centres its owner is an officer of.
 
 What would make a remembered token wrong forgets it when committed, in every process at
 once: the token deleted (signed out, revoked), the person's memberships changed, the person
-changed (made inactive, made staff). A token's expiry is remembered with it and checked on
-every recall. Staff tokens are never remembered: staff need their two-factor sign-in and
-their roles checked on every request.
+changed (made inactive, made staff). Forgetting leaves a mark for ``REMEMBER_SECONDS`` and
+remembering only fills an empty place (``add``): a request that checked the token just
+before the change committed cannot remember it again after. A token's expiry is remembered
+with it and checked on every recall. Staff tokens are never remembered: staff need their
+two-factor sign-in and their roles checked on every request.
 
 ``last_used_at`` is written as before, by the full check: at most ``REMEMBER_SECONDS`` late.
 
@@ -22,7 +24,6 @@ never a check.
 
 import datetime as dt
 import hashlib
-import itertools
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -31,6 +32,8 @@ from django.db.models.signals import post_delete, post_save
 from knox.crypto import hash_token
 
 REMEMBER_SECONDS = 5 * 60
+# What a forgotten token's place holds until the mark runs out: nothing to recall.
+FORGOTTEN = 0
 MOST_HINTS = 50_000
 
 _hints: dict[str, frozenset[int]] = {}
@@ -56,7 +59,7 @@ def digest_of(token: str) -> str | None:
 
 
 def _live(found, now: float) -> bool:
-    return found is not None and (found[2] is None or found[2] > now)
+    return bool(found) and (found[2] is None or found[2] > now)
 
 
 def recall(digest: str, *, now: float) -> RememberedOfficer | None:
@@ -96,14 +99,15 @@ def remember(auth_token, user, centre_ids) -> None:
     if user.is_staff or not user.is_active:
         return
     expires = auth_token.expiry.timestamp() if auth_token.expiry is not None else None
-    _note(auth_token.digest, centre_ids)
-    cache.set(key_of(auth_token.digest), (user.pk, sorted(centre_ids), expires), REMEMBER_SECONDS)
+    memory = (user.pk, sorted(centre_ids), expires)
+    if cache.add(key_of(auth_token.digest), memory, REMEMBER_SECONDS):
+        _note(auth_token.digest, centre_ids)
 
 
 def remember_officers_of(centre_ids, *, now: dt.datetime) -> int:
-    """Remember every live token of the officers of ``centre_ids`` at once (the release
-    sweep: their systems all ask in the first minute), each with all of its owner's
-    centres; answer how many."""
+    """Remember every live token of the officers of ``centre_ids`` (the release sweep:
+    their systems all ask in the first minute), each with all of its owner's centres;
+    answer how many were newly remembered."""
     from portal.accounts.models import ApiToken
     from portal.centres.models import Membership
 
@@ -124,15 +128,16 @@ def remember_officers_of(centre_ids, *, now: dt.datetime) -> int:
         .values_list("digest", "user_id", "expiry")
         .iterator(chunk_size=2000)
     }
-    for chunk in itertools.batched(memories.items(), 1000):
-        cache.set_many(dict(chunk), REMEMBER_SECONDS)
-    return len(memories)
+    # One by one: a token forgotten a moment ago keeps its mark.
+    return sum(cache.add(key, memory, REMEMBER_SECONDS) for key, memory in memories.items())
 
 
 def forget_digests(digests) -> None:
-    keys = [key_of(d) for d in digests]
-    if keys:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    """Forget these tokens once the change commits, and keep them from being remembered
+    again by a request that checked them before it did."""
+    marks = {key_of(d): FORGOTTEN for d in digests}
+    if marks:
+        transaction.on_commit(lambda: cache.set_many(marks, REMEMBER_SECONDS))
 
 
 def forget_user(user_id: int) -> None:
@@ -146,7 +151,10 @@ def _token_deleted(sender, instance, **kwargs):
     forget_digests([instance.digest])
 
 
-def _person_changed(sender, instance, **kwargs):
+def _person_changed(sender, instance, update_fields=None, **kwargs):
+    # Signing in writes ``last_login`` alone: nothing a remembered token depends on.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
     forget_user(instance.pk)
 
 

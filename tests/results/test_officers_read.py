@@ -3,6 +3,7 @@ page, one round trip to the cache) answers exactly what the long way (the API's 
 never before the instant, and forgets a token the moment anything about it changes."""
 
 import datetime as dt
+import time
 
 import pytest
 import time_machine
@@ -189,12 +190,6 @@ def test_a_wrong_token_is_refused_as_by_the_api(results_gb):
     assert response.headers["WWW-Authenticate"] == "Token"
 
 
-def test_a_new_officer_is_never_remembered_before_the_check(officer_gb):
-    other = OfficerFactory(membership__centre=officer_gb.memberships.get().centre)
-    _, raw = issue_api_token(other, device_name="MIS", two_factor=False)
-    assert remembered.recall(remembered.digest_of(raw), now=AFTER.timestamp()) is None
-
-
 def test_the_release_sweep_remembers_the_officers_tokens(mis, officer_gb, officer_pk, results_gb):
     """Every system's first read on results day is short: the sweep at the instant checked
     the tokens of the officers of every centre with results (and no one else's)."""
@@ -214,3 +209,35 @@ def test_the_release_sweep_remembers_the_officers_tokens(mis, officer_gb, office
     assert found.user_id == officer_gb.pk and found.centre_ids == {
         officer_gb.memberships.get().centre_id
     }
+
+
+def test_a_check_made_before_a_revocation_cannot_remember_the_token_after_it(
+    officer_gb, django_capture_on_commit_callbacks
+):
+    """A request checked the token, the token was revoked and forgotten, then the request
+    went on to remember what it had checked: the mark left by forgetting refuses it."""
+    token, raw = issue_api_token(officer_gb, device_name="MIS", two_factor=False)
+    centres = {officer_gb.memberships.get().centre_id}
+    with django_capture_on_commit_callbacks(execute=True):
+        revoke_api_token(token)
+    remembered.remember(token, officer_gb, centres)
+    assert remembered.recall(remembered.digest_of(raw), now=time.time()) is None
+
+
+def test_a_token_checked_is_remembered(officer_gb):
+    token, raw = issue_api_token(officer_gb, device_name="MIS", two_factor=False)
+    remembered.remember(token, officer_gb, {officer_gb.memberships.get().centre_id})
+    found = remembered.recall(remembered.digest_of(raw), now=time.time())
+    assert found.user_id == officer_gb.pk
+
+
+def test_signing_in_forgets_nothing(
+    mis, officer_gb, results_gb, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import update_last_login
+
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        with django_capture_on_commit_callbacks(execute=True):
+            update_last_login(None, officer_gb)
+        assert _get(mis)[1] == 0
