@@ -16,7 +16,7 @@ from portal.accounts.services import issue_api_token, revoke_api_token
 from portal.api import remembered
 from portal.centres.models import Membership
 from results import services
-from tests.factories import OfficerFactory, StaffFactory
+from tests.factories import StaffFactory
 from tests.results.conftest import AFTER, BEFORE
 
 pytestmark = pytest.mark.django_db
