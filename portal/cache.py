@@ -136,5 +136,11 @@ class ForgivingRedisCache(RedisCache):
     def delete_many(self, keys, version=None):
         self._guarded(super().delete_many, lambda: None, keys, version)
 
+    def set_many_strictly(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        """``set_many`` that is never skipped and raises what Redis does: for writes whose
+        loss is not a miss (a forgotten API token, portal/api/remembered.py)."""
+        super().set_many(data, timeout, version)
+        self.outage.succeeded()
+
     def clear(self):
         return self._guarded(super().clear, lambda: False)

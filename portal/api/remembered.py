@@ -24,12 +24,15 @@ never a check.
 
 import datetime as dt
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from knox.crypto import hash_token
+
+logger = logging.getLogger(__name__)
 
 REMEMBER_SECONDS = 5 * 60
 # What a forgotten token's place holds until the mark runs out: nothing to recall.
@@ -132,19 +135,45 @@ def remember_officers_of(centre_ids, *, now: dt.datetime) -> int:
     return sum(cache.add(key, memory, REMEMBER_SECONDS) for key, memory in memories.items())
 
 
-def forget_digests(digests) -> None:
-    """Forget these tokens once the change commits, and keep them from being remembered
-    again by a request that checked them before it did."""
+def forget_digests(digests=(), *, user_ids=()) -> None:
+    """Forget these tokens, and every token of these people, once the change commits; and
+    keep them from being remembered again by a request that checked them before it did.
+
+    The people's tokens are listed after the commit, so that a token issued while the
+    change was under way is among them. The marks are written whatever this process thinks
+    of Redis (never skipped as a cache miss would be); if Redis cannot take them, a queued
+    task writes them as soon as it can (``accounts.forget_remembered_tokens``).
+    """
+    digests, user_ids = list(digests), list(user_ids)
+    if digests or user_ids:
+        transaction.on_commit(lambda: _forget_now(digests, user_ids), robust=True)
+
+
+def _forget_now(digests: list[str], user_ids: list[int]) -> None:
+    from portal.accounts.models import ApiToken
+
+    if user_ids:
+        digests += ApiToken.objects.filter(user_id__in=user_ids).values_list("digest", flat=True)
+    if not digests:
+        return
+    try:
+        write_marks(digests)
+    except Exception:
+        logger.exception("Could not forget %d remembered API tokens: queued", len(digests))
+        from portal.outbox.services import enqueue
+
+        enqueue("accounts.forget_remembered_tokens", digests=digests)
+
+
+def write_marks(digests) -> None:
+    """Mark these tokens forgotten, now; raises if the cache cannot take it."""
     marks = {key_of(d): FORGOTTEN for d in digests}
-    if marks:
-        transaction.on_commit(lambda: cache.set_many(marks, REMEMBER_SECONDS))
+    getattr(cache, "set_many_strictly", cache.set_many)(marks, REMEMBER_SECONDS)
 
 
 def forget_user(user_id: int) -> None:
     """Forget every remembered token of one person (after the commit)."""
-    from portal.accounts.models import ApiToken
-
-    forget_digests(ApiToken.objects.filter(user_id=user_id).values_list("digest", flat=True))
+    forget_digests(user_ids=[user_id])
 
 
 def _token_deleted(sender, instance, **kwargs):
@@ -158,8 +187,17 @@ def _person_changed(sender, instance, update_fields=None, **kwargs):
     forget_user(instance.pk)
 
 
+def _membership_changing(sender, instance, **kwargs):
+    # A membership given to another person leaves the first one's centres: forget both.
+    if instance.pk is not None:
+        instance._remembered_before = (
+            type(instance).objects.filter(pk=instance.pk).values_list("user_id", flat=True).first()
+        )
+
+
 def _membership_changed(sender, instance, **kwargs):
-    forget_user(instance.user_id)
+    before = getattr(instance, "_remembered_before", None)
+    forget_digests(user_ids=sorted({instance.user_id, before} - {None}))
 
 
 def connect() -> None:
@@ -170,5 +208,6 @@ def connect() -> None:
 
     post_delete.connect(_token_deleted, sender=ApiToken, dispatch_uid="remembered.token")
     post_save.connect(_person_changed, sender=User, dispatch_uid="remembered.person")
+    pre_save.connect(_membership_changing, sender=Membership, dispatch_uid="remembered.moving")
     post_save.connect(_membership_changed, sender=Membership, dispatch_uid="remembered.joined")
     post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="remembered.left")

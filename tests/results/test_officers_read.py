@@ -167,9 +167,6 @@ def test_staff_tokens_are_never_remembered(results_gb):
     [
         (URL, {"HTTP_ACCEPT": "text/html"}),
         (URL, {"HTTP_ACCEPT": "application/json; indent=4"}),
-        (f"{URL}&grade=A", {}),
-        (f"{URL}&series=J27", {}),
-        (f"{URL}&page=9", {}),
     ],
 )
 def test_anything_but_a_plain_page_read_takes_the_long_way(mis, results_gb, url, headers):
@@ -177,8 +174,8 @@ def test_anything_but_a_plain_page_read_takes_the_long_way(mis, results_gb, url,
         _get(mis)
         assert _get(mis)[1] == 0
         response, queries = _get(mis, url, **headers)
-    assert queries > 0
-    assert response.status_code in (200, 400, 404)
+    assert queries > 0 and response.status_code == 200
+    assert response.content != _get(mis)[0].content  # HTML, or JSON indented
 
 
 def test_a_wrong_token_is_refused_as_by_the_api(results_gb):
@@ -241,3 +238,83 @@ def test_signing_in_forgets_nothing(
         with django_capture_on_commit_callbacks(execute=True):
             update_last_login(None, officer_gb)
         assert _get(mis)[1] == 0
+
+
+def test_a_membership_given_to_another_person_leaves_the_first_without_it(
+    mis, officer_gb, officer_pk, results_gb, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        assert len(_grades(_get(mis)[0])) == 3
+        membership = officer_gb.memberships.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            membership.user = officer_pk
+            membership.save()
+        assert _grades(_get(mis)[0]) == []
+
+
+def test_a_forget_is_written_even_while_this_process_thinks_redis_is_away(
+    mis, officer_gb, results_gb, django_capture_on_commit_callbacks
+):
+    """A timeout a moment ago makes this process skip cache reads and writes for a few
+    seconds; a forgotten token is no cache miss, and its mark is written all the same."""
+    from django.core.cache import cache
+
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        assert _get(mis)[1] == 0
+        cache.outage.failed(TimeoutError("a moment's blip"))
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                revoke_api_token(officer_gb.auth_token_set.get())
+        finally:
+            cache.outage.succeeded()
+        assert _get(mis)[0].status_code == 401
+
+
+def test_a_forget_redis_cannot_take_is_queued_and_written_later(officer_gb, settings):
+    from django.core.cache import cache
+
+    from portal.outbox.models import QueuedTask
+    from portal.outbox.services import run_queued_task
+
+    token, raw = issue_api_token(officer_gb, device_name="MIS", two_factor=False)
+    remembered.remember(token, officer_gb, {officer_gb.memberships.get().centre_id})
+    digest = remembered.digest_of(raw)
+    working = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            **working["default"],
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    remembered._forget_now([digest], [])
+    settings.CACHES = working
+    queued = QueuedTask.objects.get(task="accounts.forget_remembered_tokens")
+    assert queued.kwargs == {"digests": [digest]}
+    assert remembered.recall(digest, now=time.time()) is not None  # not yet
+    assert run_queued_task(queued.pk) == "ran"
+    assert remembered.recall(digest, now=time.time()) is None
+    assert cache.get(remembered.key_of(digest)) == remembered.FORGOTTEN
+
+
+def test_an_officer_made_staff_behind_the_signals_back_is_checked_in_full(
+    mis, officer_gb, results_gb
+):
+    """Made staff by a bulk update (no signal): the remembered token is still remembered,
+    but the long way takes no remembered staff member, and staff need two-factor."""
+    from portal.accounts.models import User
+
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        User.objects.filter(pk=officer_gb.pk).update(is_staff=True)
+        response = _get(mis, f"{URL}&grade=A")[0]
+    assert response.status_code == 401
+    assert "two-factor" in response.json()["detail"]
+
+
+def test_staff_are_never_remembered_even_when_asked(staff_user):
+    token, raw = issue_api_token(staff_user, device_name="desk", two_factor=True)
+    remembered.remember(token, staff_user, {1})
+    assert remembered.recall(remembered.digest_of(raw), now=time.time()) is None

@@ -1,0 +1,11 @@
+from celery import shared_task
+
+from portal.api import remembered
+
+
+@shared_task(name="accounts.forget_remembered_tokens")
+def forget_remembered_tokens(*, digests: list[str]) -> int:
+    """Mark remembered API tokens forgotten when Redis could not take it at the change (the
+    outbox tries again until it can)."""
+    remembered.write_marks(digests)
+    return len(digests)
