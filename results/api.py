@@ -134,7 +134,7 @@ class ResultViewSet(viewsets.GenericViewSet):
         if (
             not is_staff_user(request.user)
             and params.get("series")
-            and set(params) <= {"series", "page", "page_size"}
+            and set(params) <= queries.PAGE_PARAMETERS
         ):
             # Results day: what an MIS asks for, a series' page, answered whole from the
             # cache once released (built again after any change to what it shows).

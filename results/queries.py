@@ -18,6 +18,8 @@ from entries.models import Series
 from portal.permissions import is_staff_user
 from results.models import GRADES, QaHold, Result
 
+# The parameters of a series' page as an MIS asks for it: the answer cached whole.
+PAGE_PARAMETERS = frozenset({"series", "page", "page_size"})
 # Long enough to carry results day; each change makes a new key anyway.
 CACHE_SECONDS = 15 * 60
 ROW_FIELDS = (

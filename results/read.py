@@ -21,9 +21,8 @@ from results.api import ResultViewSet
 results_list = ResultViewSet.as_view(
     {"get": "list"}, basename="result", detail=False, suffix="List"
 )
-# What the short way answers: the parameters of a series' page, with an answer DRF would
+# What the short way answers: a series' page (queries.PAGE_PARAMETERS) that DRF would
 # render as plain JSON (no ``Accept`` media type parameters such as ``indent``).
-SHORT_WAY_PARAMETERS = {"series", "page", "page_size"}
 SHORT_WAY_ACCEPT = {"", "*/*", "application/*", "application/json"}
 
 
@@ -40,7 +39,7 @@ def _short_way(request) -> HttpResponse | None:
     if request.method != "GET":
         return None
     params = request.GET
-    if not params.get("series") or not set(params) <= SHORT_WAY_PARAMETERS:
+    if not params.get("series") or not set(params) <= queries.PAGE_PARAMETERS:
         return None
     if any(len(params.getlist(name)) != 1 for name in params):
         return None
