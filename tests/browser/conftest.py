@@ -138,14 +138,14 @@ def demo(transactional_db):
     """The demo's centres, people and current cases, as ``bin/dev`` shows them, without its
     six months of history (seconds to build, and the live server empties the database after
     every test). The charter a migration loaded is emptied with it: load it again first."""
+    from centres.demo import seed_centre_accounts
+    from centres.registration.programmes.demo import seed_programme_requests
     from complaints.demo import seed_complaints
     from portal.accounts.roles import sync_roles
-    from portal.centres.demo import seed_centre_accounts
     from portal.centres.models import Centre
     from portal.core import demo
     from portal.sla.models import ServiceLevel
     from portal.sla.services import load_charter
-    from registration.programmes.demo import seed_programme_requests
     from tests.factories import OfficerFactory, StaffFactory
 
     if not ServiceLevel.objects.exists():

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from arrangements.demo import seed_arrangements
-from arrangements.models import AccessArrangement, Appeal, SpecialConsideration
+from entries.arrangements.demo import seed_arrangements
+from entries.arrangements.models import AccessArrangement, Appeal, SpecialConsideration
 from entries.demo import seed_entries
 from entries.models import Series
 from portal.core.demo import DEMO_PASSWORD, STAFF

@@ -7,11 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from centres import services as accounts
+from centres.registration.programmes.models import ProgrammeRequest
 from portal.accounts.models import User
-from portal.centres import services as accounts
 from portal.centres.models import Centre, Membership
 from portal.core.demo import DEMO_PASSWORD
-from registration.programmes.models import ProgrammeRequest
 from tests.browser.pages import (
     check_page,
     choose_option,

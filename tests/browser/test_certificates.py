@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.core.demo import DEMO_PASSWORD, STAFF
-from postresults.demo import seed_certificate_despatches
-from postresults.models import CertificateDespatch
 from results.demo import seed_results
+from results.postresults.demo import seed_certificate_despatches
+from results.postresults.models import CertificateDespatch
 from tests.browser.pages import (
     check_page,
     code_from_key,

@@ -6,11 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from enquiries.demo import seed_enquiries
-from enquiries.models import Enquiry
 from entries.demo import seed_entries
 from portal.core.demo import DEMO_PASSWORD
 from results.demo import seed_results
+from results.enquiries.demo import seed_enquiries
+from results.enquiries.models import Enquiry
 from tests.browser.pages import check_page, press_button, sign_in_by_keyboard, tab_to, visit
 
 pytestmark = pytest.mark.usefixtures("demo")

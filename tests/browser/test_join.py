@@ -7,10 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from centres.registration.applications import CentreApplication
 from portal.centres.models import Membership
 from portal.core.demo import DEMO_PASSWORD
 from portal.notifications.models import Email
-from registration.applications import CentreApplication
 from tests.browser.pages import (
     check_page,
     choose_radio,
@@ -21,7 +21,7 @@ from tests.browser.pages import (
     type_into,
     visit,
 )
-from tests.registration.applications import PDF, ensure_reference_data
+from tests.centres.registration.applications import PDF, ensure_reference_data
 
 pytestmark = pytest.mark.usefixtures("demo")
 PASSWORD = "a-long-school-password-7"

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.core.demo import DEMO_PASSWORD, STAFF
-from postresults.demo import seed_service_requests
-from postresults.models import ServiceRequest
+from results.postresults.demo import seed_service_requests
+from results.postresults.models import ServiceRequest
 from tests.browser.pages import (
     check_page,
     choose_option,

@@ -92,8 +92,8 @@ def test_refused_attachment_keeps_the_message_and_names_the_field(client, office
 
 
 def test_owner_move_is_made_by_the_case_owner_only(db, officer_gb, officer_pk, staff_user):
-    from registration.applications import CentreApplication
-    from tests.registration.applications import application_at
+    from centres.registration.applications import CentreApplication
+    from tests.centres.registration.applications import application_at
 
     application = application_at("in_progress", applicant=officer_gb, staff=staff_user)
 

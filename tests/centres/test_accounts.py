@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from centres import services
 from portal import audit
 from portal.accounts.models import User
 from portal.accounts.roles import ASSESSMENT_SPECIALIST
-from portal.centres import services
 from portal.centres.models import Centre, Invitation, Membership
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.notifications.models import Email, Notification

@@ -28,15 +28,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.views import APIView
 
-from arrangements.models import AccessArrangement, Appeal, SpecialConsideration
+from centres.registration.applications import CentreApplication
+from centres.registration.programmes.models import ProgrammeRequest
 from complaints.models import Complaint
-from enquiries.models import Enquiry
+from entries.arrangements.models import AccessArrangement, Appeal, SpecialConsideration
 from portal.calendar import london_date
 from portal.cases.models import Case
-from postresults.models import CertificateDespatch, ServiceRequest
 from qa.models import QaRequest
-from registration.applications import CentreApplication
-from registration.programmes.models import ProgrammeRequest
+from results.enquiries.models import Enquiry
+from results.postresults.models import CertificateDespatch, ServiceRequest
 from tests.isolation.world import PDF
 
 
@@ -304,7 +304,7 @@ SHARED = {
 
 
 def _standard_code() -> dict:
-    from tests.registration.loading import ensure_standards_2026
+    from tests.centres.registration.loading import ensure_standards_2026
 
     # A transactional test earlier in the run may have emptied what the migration loaded.
     ensure_standards_2026()

@@ -12,22 +12,23 @@ from dataclasses import dataclass, field
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from centres import services as centre_accounts
+from centres.registration.applications import CentreApplication
+from centres.registration.programmes import services as programmes
+from centres.registration.programmes.models import ProgrammeRequest
 from complaints import services as complaints
 from complaints.models import Category, Complaint, ContactRestriction, Criterion
 from portal.accounts.roles import DIRECTOR, ROLES
 from portal.accounts.services import issue_api_token
-from portal.centres import services as centre_accounts
 from portal.centres.programmes import Programme
 from portal.notifications.models import Notification
 from portal.uploads.services import start_upload
-from postresults.models import CertificateDespatch, ServiceRequest
 from qa import services as qa
 from qa.models import QaRequest
 from qa.policies import QA_EVIDENCE
-from registration.applications import CentreApplication
-from registration.programmes import services as programmes
-from registration.programmes.models import ProgrammeRequest
-from tests.arrangements.world import cases_at_every_status
+from results.postresults.models import CertificateDespatch, ServiceRequest
+from tests.centres.registration.applications import application_at
+from tests.entries.arrangements.world import cases_at_every_status
 from tests.factories import (
     CandidateFactory,
     CentreFactory,
@@ -39,8 +40,7 @@ from tests.factories import (
     SyllabusFactory,
     UserFactory,
 )
-from tests.postresults.world import despatches_at_every_status, requests_at_every_status
-from tests.registration.applications import application_at
+from tests.results.postresults.world import despatches_at_every_status, requests_at_every_status
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -400,9 +400,9 @@ def _entries_at_every_status(centre, officer, *, staff, series, tag: str) -> dic
 
 def _add_enquiries(side: Side, *, series, staff, tag: str) -> None:
     """Enquiries about the centre's results at every status, one result each."""
-    from enquiries import services as enquiries
-    from enquiries.demo import seed_terms
-    from enquiries.models import Enquiry
+    from results.enquiries import services as enquiries
+    from results.enquiries.demo import seed_terms
+    from results.enquiries.models import Enquiry
     from results.models import Result
     from tests.factories import CandidateFactory, EntryFactory, SyllabusFactory
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from entries.models import Entry, Series
 from portal.accounts.roles import ROLES
 from portal.centres.models import Centre, Membership
-from postresults.models import CertificateDespatch, ServiceRequest
+from results.postresults.models import CertificateDespatch, ServiceRequest
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ def test_seed_demo_gives_results_once(settings, client):
     assert (Result.objects.count(), QaHold.objects.count(), ResultChange.objects.count()) == first
     # The June series' hold, and one per QA request of the demo (results/qa_link.py); one
     # correction, and one change per demo enquiry that changed a grade.
-    from enquiries.models import Enquiry
+    from results.enquiries.models import Enquiry
 
     changed = Enquiry.objects.filter(fee_waived=True).count()
     assert first[0] > 0 and first[1] == 1 + QaRequest.objects.count()

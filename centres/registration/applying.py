@@ -1,0 +1,843 @@
+"""The rules of a school's application to become a centre (re-exported by
+``centres.registration.services``).
+
+Interest is registered when the school confirms its email address: the application opens
+(``approval.visit`` starts) and round 1 of its self-assessment is made from the standards
+that apply to it. The applicant completes and submits; the registration team schedules the
+visit, judges each standard and decides. Every status change goes through
+``portal.workflow.transition``; the applicant is told of every step, in the portal and by
+email.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from centres.registration.applications import (
+    CHANGE,
+    COMMENT_MAX,
+    VISIT,
+    ApplicationFee,
+    ApplicationRound,
+    CentreApplication,
+    Judgement,
+    SelfAssessment,
+    VisitMode,
+    countries,
+)
+from centres.registration.models import QualityStandard, StandardSet
+from portal.accounts.confirmation import confirmation_link
+from portal.accounts.roles import REGISTRATION_TEAM
+from portal.calendar import long_date
+from portal.cases.services import open_case
+from portal.centres.models import Centre, Membership
+from portal.centres.numbers import allocate_centre_number
+from portal.centres.programmes import Programme
+from portal.errors import PortalError, TransitionNotAllowed
+from portal.notifications import Address, Role, notify
+from portal.permissions import active_staff
+from portal.sla import services as sla
+from portal.storage import files_discarded_on_failure
+from portal.uploads.policies import UploadPolicy, group
+from portal.uploads.services import attach_files, check_files
+from portal.workflow import actions_for, authorize, transition
+
+Status = CentreApplication.Status
+User = get_user_model()
+
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+EVIDENCE = UploadPolicy(
+    "evidence of a self-assessment",
+    [
+        *group("PDF", EVIDENCE_MAX_BYTES, {"application/pdf": [".pdf"]}),
+        *group(
+            "Word document",
+            EVIDENCE_MAX_BYTES,
+            {
+                "application/msword": [".doc"],
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": [
+                    ".docx"
+                ],
+            },
+        ),
+        *group(
+            "image",
+            EVIDENCE_MAX_BYTES,
+            {"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"]},
+        ),
+    ],
+    field="evidence",
+)
+# A visit is planned within the year: a date further off would quietly park the case.
+VISIT_WITHIN = dt.timedelta(days=366)
+
+
+def _text(value, *, field: str, message: str, required: bool = True, limit: int = 0) -> str:
+    value = " ".join(str(value or "").split()) if field != "comment" else str(value or "").strip()
+    if required and not value:
+        raise PortalError(message, field=field)
+    if limit and len(value) > limit:
+        raise PortalError(f"At most {limit} characters.", field=field)
+    return value
+
+
+def _tell_applicant(application, *, key: str, kind: str, subject: str, body: str, at=None):
+    link = f"{settings.PORTAL_BASE_URL}{application.get_absolute_url()}"
+    notify(
+        key=f"application:{application.pk}:{key}",
+        kind=kind,
+        to=[application.applicant],
+        subject=f"{application.reference}: {subject}",
+        body=f"{body}\n\nYour application: {link}\n",
+        reference=application.reference,
+        url=application.get_absolute_url(),
+        at=at,
+    )
+
+
+def _tell_team(application, *, key: str, kind: str, subject: str, body: str, to=None, at=None):
+    link = f"{settings.PORTAL_BASE_URL}{application.get_absolute_url()}"
+    notify(
+        key=f"application:{application.pk}:{key}",
+        kind=kind,
+        to=to or [Role(REGISTRATION_TEAM)],
+        subject=f"{application.reference}: {subject}",
+        body=f"{body}\n\nThe application: {link}\n",
+        reference=application.reference,
+        url=application.get_absolute_url(),
+        at=at,
+    )
+
+
+# --- Registering interest ------------------------------------------------------------------
+
+
+def check_interest(data: dict) -> dict:
+    """The interest form's answers, cleaned; a ``PortalError`` names the first wrong one."""
+    clean = {
+        "school_name": _text(
+            data.get("school_name"), field="school_name", message="Give the school's name.",
+            limit=200,
+        ),
+        "contact_name": _text(
+            data.get("contact_name"), field="contact_name", message="Give your name.", limit=200
+        ),
+        "contact_role": _text(
+            data.get("contact_role"), field="contact_role", message="", required=False,
+            limit=200,
+        ),
+        "contact_phone": _text(
+            data.get("contact_phone"), field="contact_phone", message="", required=False,
+            limit=40,
+        ),
+    }  # fmt: skip
+    country = data.get("country") or ""
+    if country not in countries():
+        raise PortalError("Choose the school's country.", field="country")
+    zones = countries()[country][1]
+    zone = data.get("timezone") or (zones[0] if len(zones) == 1 else "")
+    if zone not in zones:
+        raise PortalError(
+            f"Choose the school's time zone in {countries()[country][0]}.", field="timezone"
+        )
+    email = (data.get("contact_email") or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise PortalError(
+            "Give an email address such as name@school.org.", field="contact_email"
+        ) from None
+    if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+        raise PortalError(
+            "An account already uses this email address: sign in with it, or reset its "
+            "password if you have forgotten it.",
+            field="contact_email",
+        )
+    teaches_online = data.get("teaches_online")
+    if teaches_online not in (True, False):
+        raise PortalError("Say whether the school teaches online.", field="teaches_online")
+    programmes = list(dict.fromkeys(data.get("programmes") or []))
+    if not programmes or any(p not in Programme.values for p in programmes):
+        raise PortalError("Choose at least one programme.", field="programmes")
+    return {
+        **clean,
+        "country": country,
+        "timezone": zone,
+        "contact_email": email,
+        "teaches_online": teaches_online,
+        "programmes": programmes,
+    }
+
+
+def register_interest(*, data: dict, password: str, at: dt.datetime | None = None):
+    """A school registers its interest and gets an applicant account.
+
+    Steps: check the answers and the password; make the account, not yet usable; open the
+    application, waiting for the email address to be confirmed; send the confirmation link.
+    Nothing is kept if any step fails.
+    """
+    at = at or timezone.now()
+    clean = check_interest(data)
+    user = User(
+        username=clean["contact_email"],
+        email=clean["contact_email"],
+        first_name=clean["contact_name"][:150],
+        time_zone=clean["timezone"],
+        is_active=False,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise PortalError(" ".join(error.messages), field="password") from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        application = open_case(
+            CentreApplication,
+            by=None,
+            at=at,
+            summary="Interest registered; email address to be confirmed",
+            status=Status.UNCONFIRMED,
+            applicant=user,
+            **clean,
+        )
+        send_confirmation(application, at=at)
+    return application
+
+
+def send_confirmation(application, *, at: dt.datetime | None = None) -> None:
+    """Email the link that confirms the applicant's address (again, if they ask)."""
+    at = at or timezone.now()
+    link = confirmation_link(application.applicant, url_name="join:confirm")
+    notify(
+        key=f"application:{application.pk}:confirm:{at.timestamp()}",
+        kind="requested",
+        to=[Address(application.contact_email, name=application.contact_name)],
+        subject="Confirm your email address to register your interest",
+        body=(
+            f"Thank you for registering the interest of {application.school_name} in "
+            f"becoming a centre.\n\nConfirm your email address with this link (it works "
+            f"once, for {settings.PASSWORD_RESET_TIMEOUT // 86400} days):\n{link}\n\n"
+            "If you did not register, ignore this email: nothing more will happen.\n"
+        ),
+        reference=application.reference,
+        at=at,
+    )
+
+
+def applicable_standards(application) -> tuple[StandardSet, list[QualityStandard]]:
+    """The published set schools are assessed against now, and the standards of it that
+    apply to this school: all of them for an online school, else those not specific to
+    online teaching."""
+    standard_set = StandardSet.objects.current()
+    if standard_set is None:
+        raise PortalError("No registration quality standards are published yet.")
+    standards = QualityStandard.objects.of_set(standard_set)
+    if not application.teaches_online:
+        standards = standards.for_every_school()
+    return standard_set, list(standards.order_by("area", "number"))
+
+
+def _first_round(application) -> ApplicationRound:
+    standard_set, standards = applicable_standards(application)
+    round_ = ApplicationRound.objects.create(
+        application=application, number=1, standard_set=standard_set
+    )
+    SelfAssessment.objects.bulk_create(
+        SelfAssessment(
+            round=round_,
+            standard=s,
+            code=s.code,
+            area=s.area,
+            number=s.number,
+            text=s.text,  # copied: a later correction never rewrites what was assessed
+        )
+        for s in standards
+    )
+    return round_
+
+
+def confirm_email(user, *, at: dt.datetime | None = None) -> CentreApplication:
+    """The applicant opened the link: their account becomes usable, their interest is
+    registered, ``approval.visit`` starts and round 1 of the self-assessment is made."""
+    at = at or timezone.now()
+    application = (
+        CentreApplication.objects.filter(applicant=user, status=Status.UNCONFIRMED)
+        .order_by("pk")
+        .first()
+    )
+    if application is None:
+        raise PortalError("This link is not valid.")
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=True)
+        user.is_active = True
+        application, moved = transition(
+            application, "confirm", by=None, summary="Email confirmed; interest registered", at=at
+        )
+        if moved:
+            sla.start_clock(application, code=VISIT, at=at)
+            _first_round(application)
+            _tell_applicant(
+                application,
+                key="registered",
+                kind="received",
+                subject="your interest is registered",
+                body=(
+                    f"Thank you: the interest of {application.school_name} is registered. "
+                    "Complete your application: tell us about the school, assess it against "
+                    "our registration quality standards with evidence, and submit. We aim to "
+                    f"complete the approval visit {sla.promise(VISIT)}."
+                ),
+                at=at,
+            )
+    return application
+
+
+# --- Completing the application ------------------------------------------------------------
+
+
+def _editable(application, *, by) -> None:
+    authorize(application, "edit", by=by)
+    if not any(m.name == "edit" for m in actions_for(by, application)):
+        raise TransitionNotAllowed(
+            f"This application is {application.get_status_display().lower()}: it cannot be "
+            "changed now."
+        )
+
+
+def save_school_details(application, *, by, data: dict) -> CentreApplication:
+    """Save the first step (what is given; the rest may come later)."""
+    _editable(application, by=by)
+    values = {}
+    for name in CentreApplication.SCHOOL_FIELDS:
+        value = data.get(name)
+        values[name] = value.strip() if isinstance(value, str) else value
+    for name, value in values.items():
+        setattr(application, name, "" if value is None and name != "student_count" else value)
+    try:
+        application.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise PortalError(messages[0], field=field) from None
+    application.save(update_fields=CentreApplication.SCHOOL_FIELDS)
+    return application
+
+
+def editable_round(application) -> ApplicationRound:
+    return application.rounds.order_by("-number").first()
+
+
+def save_self_assessment(
+    application, *, by, area: int, comments: dict[str, str], evidence: dict[str, list]
+) -> list[SelfAssessment]:
+    """Save the school's comments and new evidence files for the standards of one area.
+
+    Every comment and file is checked before anything is saved; then all are saved, or
+    none (files already stored are removed again if saving fails).
+    """
+    _editable(application, by=by)
+    round_ = editable_round(application)
+    assessments = {a.code: a for a in round_.assessments.filter(area=area)}
+    if not assessments:
+        raise PortalError("No standards of this area apply to the school.")
+    unknown = (set(comments) | set(evidence)) - set(assessments)
+    if unknown:
+        raise PortalError(f"No standard {sorted(unknown)[0]} in this area.")
+    cleaned = {}
+    for code, comment in comments.items():
+        comment = str(comment or "").strip()
+        if len(comment) > COMMENT_MAX:
+            raise PortalError(f"At most {COMMENT_MAX} characters.", field=f"comment_{code}")
+        cleaned[code] = comment
+    checked = {}
+    for code, files in evidence.items():
+        try:
+            checked[code] = check_files(files, policy=EVIDENCE)
+        except PortalError as error:
+            raise PortalError(error.message, field=f"evidence_{code}") from None
+    with files_discarded_on_failure(), transaction.atomic():
+        for code, assessment in assessments.items():
+            if code in cleaned and cleaned[code] != assessment.comment:
+                assessment.comment = cleaned[code]
+                assessment.save(update_fields=["comment"])
+            if checked.get(code):
+                assessment.files.add(
+                    *attach_files(application, checked[code], policy=EVIDENCE, by=by)
+                )
+    return list(assessments.values())
+
+
+def remove_evidence(application, *, by, code: str, public_id) -> None:
+    """Take a file off a standard of the round being completed (it stays on earlier
+    rounds that used it)."""
+    _editable(application, by=by)
+    assessment = editable_round(application).assessments.filter(code=code).first()
+    if assessment is None:
+        raise PortalError("No such standard.")
+    assessment.files.remove(*assessment.files.filter(public_id=public_id))
+
+
+def missing_for_submission(application) -> list[str]:
+    """What is still to do before the application can be submitted, in plain words."""
+    missing = []
+    if application.school_details_missing:
+        missing.append("Tell us about the school.")
+    round_ = editable_round(application)
+    if round_ is not None:
+        without = [
+            a.code for a in round_.assessments.all() if not a.comment or not a.files.exists()
+        ]
+        if without:
+            missing.append(
+                f"Give a comment and evidence for {len(without)} "
+                f"standard{'s' if len(without) != 1 else ''}: {', '.join(without)}."
+            )
+    return missing
+
+
+def fee_for(country: str) -> ApplicationFee:
+    fee = ApplicationFee.objects.for_country(country)
+    if fee is None:
+        raise PortalError("No application fee is set: the registration team must set one.")
+    return fee
+
+
+def _check_complete(application) -> None:
+    missing = missing_for_submission(application)
+    if missing:
+        raise PortalError(" ".join(missing), field="confirm")
+
+
+def submit_application(application, *, by, at: dt.datetime | None = None) -> CentreApplication:
+    """Submit round 1: at the fee of the school's country, which is kept with it."""
+    at = at or timezone.now()
+    authorize(application, "submit", by=by)
+    fee = fee_for(application.country)
+    with transaction.atomic():
+        locked = CentreApplication.objects.select_for_update().get(pk=application.pk)
+        if locked.status == Status.IN_PROGRESS:
+            _check_complete(locked)
+
+        def submitted(app) -> list[str]:
+            app.fee_amount, app.fee_currency, app.submitted_at = fee.amount, fee.currency, at
+            return ["fee_amount", "fee_currency", "submitted_at"]
+
+        application, moved = transition(
+            locked, "submit", by=by, summary="Submitted", update=submitted, at=at
+        )
+        if moved:
+            ApplicationRound.objects.filter(application=application, number=1).update(
+                submitted_at=at
+            )
+            _tell_applicant(
+                application,
+                key="submitted",
+                kind="received",
+                subject="your application is submitted",
+                body=(
+                    f"We have received the application of {application.school_name}. The fee "
+                    f"is {application.fee_currency} {application.fee_amount:,.2f}. We will "
+                    "contact you to arrange the approval visit."
+                ),
+                at=at,
+            )
+            _tell_team(
+                application,
+                key="submitted",
+                kind="received",
+                subject=f"{application.school_name} has submitted its application",
+                body="Schedule the approval visit.",
+                at=at,
+            )
+    return application
+
+
+def resubmit_application(application, *, by, at: dt.datetime | None = None) -> CentreApplication:
+    """Resubmit after improvements: the round being revised is submitted for judgement."""
+    at = at or timezone.now()
+    authorize(application, "resubmit", by=by)
+    with transaction.atomic():
+        locked = CentreApplication.objects.select_for_update().get(pk=application.pk)
+        if locked.status == Status.IMPROVEMENTS_NEEDED:
+            _check_complete(locked)
+        application, moved = transition(locked, "resubmit", by=by, summary="Resubmitted", at=at)
+        if moved:
+            round_ = editable_round(application)
+            ApplicationRound.objects.filter(pk=round_.pk).update(submitted_at=at)
+            _tell_applicant(
+                application,
+                key=f"resubmitted:{round_.number}",
+                kind="received",
+                subject="your revised application is submitted",
+                body=f"We have received round {round_.number} of your application.",
+                at=at,
+            )
+            _tell_team(
+                application,
+                key=f"resubmitted:{round_.number}",
+                kind="received",
+                subject=f"{application.school_name} has resubmitted its application",
+                body=f"Round {round_.number} is ready to judge.",
+                at=at,
+            )
+    return application
+
+
+def withdraw_application(application, *, by, at: dt.datetime | None = None) -> CentreApplication:
+    at = at or timezone.now()
+    with transaction.atomic():
+        application, moved = transition(application, "withdraw", by=by, summary="Withdrawn", at=at)
+        if moved:
+            sla.cancel_clocks(application, at=at, by=by)
+            _tell_applicant(
+                application,
+                key="withdrawn",
+                kind="decided",
+                subject="your application is withdrawn",
+                body="The application is withdrawn. You may register your interest again "
+                "at any time.",
+                at=at,
+            )
+    return application
+
+
+# --- The registration team -----------------------------------------------------------------
+
+
+def visitors():
+    """Who may visit a school: active staff whose role works with applications."""
+    return active_staff(with_perm=CHANGE)
+
+
+def schedule_visit(
+    application,
+    *,
+    by,
+    date: dt.date,
+    mode: str,
+    visitor=None,
+    at: dt.datetime | None = None,
+) -> CentreApplication:
+    """Set (or move) the approval visit: its date, remote or on site, and the visitor."""
+    at = at or timezone.now()
+    authorize(application, "schedule-visit", by=by)
+    visitor = visitor or by
+    if mode not in VisitMode.values:
+        raise PortalError("Choose remote or on site.", field="mode")
+    today = timezone.localdate(at, application.zone)
+    if date < today:
+        raise PortalError("The visit cannot be in the past.", field="date")
+    if date > today + VISIT_WITHIN:
+        raise PortalError(
+            f"The visit must be within {VISIT_WITHIN.days} days of today.", field="date"
+        )
+    if not visitors().filter(pk=visitor.pk).exists():
+        raise PortalError(
+            "The visitor must be a member of staff whose role works with applications.",
+            field="visitor",
+        )
+    same = (application.visit_date, application.visit_mode, application.visitor_id) == (
+        date,
+        mode,
+        visitor.pk,
+    )
+    if application.status == Status.VISIT_SCHEDULED and same:
+        return application
+
+    def scheduled(app) -> list[str]:
+        app.visit_date, app.visit_mode, app.visitor = date, mode, visitor
+        return ["visit_date", "visit_mode", "visitor"]
+
+    with transaction.atomic():
+        application, moved = transition(
+            application,
+            "schedule-visit",
+            by=by,
+            action="" if application.status != Status.VISIT_SCHEDULED else "visit_moved",
+            summary=f"Visit {date:%Y-%m-%d} ({VisitMode(mode).label})",
+            data={"date": date.isoformat(), "mode": mode, "visitor": visitor.pk},
+            update=scheduled,
+            at=at,
+        )
+        if moved:
+            how = VisitMode(mode).label.lower()
+            _tell_applicant(
+                application,
+                key=f"visit:{date:%Y%m%d}:{mode}:{at.timestamp()}",
+                kind="progress",
+                subject=f"your approval visit is on {long_date(date)}",
+                body=(
+                    f"The approval visit of {application.school_name} is on {long_date(date)}, "
+                    f"{how}. Your visitor will be in touch beforehand."
+                ),
+                at=at,
+            )
+            if visitor != by:
+                _tell_team(
+                    application,
+                    key=f"visitor:{visitor.pk}:{at.timestamp()}",
+                    kind="requested",
+                    to=[visitor],
+                    subject=f"you are asked to visit {application.school_name}",
+                    body=f"The visit is on {long_date(date)}, {how}.",
+                    at=at,
+                )
+    return application
+
+
+def _judge(application, *, by, judgements, at) -> ApplicationRound:
+    """Record judgements on the round under judgement; answer the round."""
+    round_ = editable_round(application)
+    assessments = {a.code: a for a in round_.assessments.all()}
+    cleaned = []
+    for item in judgements:
+        code = item.get("code")
+        if code not in assessments:
+            raise PortalError(f"No standard {code} in this application.", field="judgements")
+        judgement = item.get("judgement") or ""
+        improvement = str(item.get("improvement") or "").strip()
+        if judgement not in Judgement.values:
+            raise PortalError(f"{code}: choose met or improvement needed.", field="judgements")
+        if judgement == Judgement.IMPROVEMENT_NEEDED and not improvement:
+            raise PortalError(f"{code}: say what the school must do.", field="judgements")
+        if len(improvement) > COMMENT_MAX:
+            raise PortalError(f"{code}: at most {COMMENT_MAX} characters.", field="judgements")
+        cleaned.append(
+            (assessments[code], judgement, improvement if judgement != Judgement.MET else "")
+        )
+    for assessment, judgement, improvement in cleaned:
+        if (assessment.judgement, assessment.improvement) != (judgement, improvement):
+            assessment.judgement, assessment.improvement = judgement, improvement
+            assessment.judged_at, assessment.judged_by = at, by
+            assessment.save(update_fields=["judgement", "improvement", "judged_at", "judged_by"])
+    return round_
+
+
+def _judged(application, **judging) -> list[str]:
+    _judge(application, **judging)
+    return []  # the judgements are rows of their own; the case itself is unchanged
+
+
+def record_judgements(
+    application, *, by, judgements: list[dict], at: dt.datetime | None = None
+) -> CentreApplication:
+    """Judge standards of the round under judgement: met, or improvement needed and what
+    to do. Staff may judge in several sittings; the outcome is decided separately."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        application, _ = transition(
+            application,
+            "judge",
+            by=by,
+            action="judged",
+            summary=f"{len(judgements)} standard{'s' if len(judgements) != 1 else ''} judged",
+            data={"codes": [str(j.get("code")) for j in judgements]},
+            update=lambda app: _judged(app, by=by, judgements=judgements, at=at),
+            at=at,
+        )
+    return application
+
+
+def _decide(application, *, by, outcome: str, note: str, at) -> ApplicationRound:
+    round_ = editable_round(application)
+    round_.outcome, round_.outcome_note = outcome, note
+    round_.decided_at, round_.decided_by = at, by
+    round_.save(update_fields=["outcome", "outcome_note", "decided_at", "decided_by"])
+    return round_
+
+
+def _next_round(round_: ApplicationRound) -> ApplicationRound:
+    """The round the school revises: its answers and evidence carried over from the last,
+    the standards' text as it was assessed, nothing judged yet."""
+    following = ApplicationRound.objects.create(
+        application=round_.application, number=round_.number + 1, standard_set=round_.standard_set
+    )
+    for earlier in round_.assessments.prefetch_related("files"):
+        copy = SelfAssessment.objects.create(
+            round=following,
+            standard_id=earlier.standard_id,
+            code=earlier.code,
+            area=earlier.area,
+            number=earlier.number,
+            text=earlier.text,
+            comment=earlier.comment,
+        )
+        copy.files.set(earlier.files.all())
+    return following
+
+
+GENERAL_IMPROVEMENTS = (
+    "The approval visit found that improvements are needed. The registration team will "
+    "send you its findings; revise your self-assessment and evidence to answer them."
+)
+
+
+def request_improvements(
+    application,
+    *,
+    by,
+    judgements: list[dict] = (),
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> CentreApplication:
+    """The visit's outcome: the school must improve. Judgements given are recorded first.
+    The school is told which standards need improvement and what to do; where none was
+    judged so (the contract's body is optional), the note, or the general one below, is
+    what it reads. ``approval.visit`` stops at the first outcome; a next round is opened for
+    the school to revise and resubmit."""
+    at = at or timezone.now()
+    note = str(note or "").strip()
+    authorize(application, "request-improvements", by=by)
+    with transaction.atomic():
+        locked = CentreApplication.objects.select_for_update().get(pk=application.pk)
+        if locked.status in (Status.VISIT_SCHEDULED, Status.RESUBMITTED):
+            round_ = _judge(locked, by=by, judgements=list(judgements), at=at)
+            judged = round_.assessments.filter(judgement=Judgement.IMPROVEMENT_NEEDED).exists()
+            if not (judged or note):
+                note = GENERAL_IMPROVEMENTS
+
+        def decided(app) -> list[str]:
+            _decide(
+                app, by=by, outcome=ApplicationRound.Outcome.IMPROVEMENTS_NEEDED, note=note, at=at
+            )
+            app.decided_at = at
+            return ["decided_at"]
+
+        application, moved = transition(
+            locked,
+            "request-improvements",
+            by=by,
+            summary="Improvements needed",
+            update=decided,
+            at=at,
+        )
+        if moved:
+            sla.stop_clock(application, code=VISIT, at=at, by=by)
+            decided = editable_round(application)
+            _next_round(decided)
+            needing = decided.assessments.filter(judgement=Judgement.IMPROVEMENT_NEEDED)
+            lines = "".join(f"* {a.code}: {a.improvement}\n" for a in needing)
+            parts = [
+                f"After the approval visit, {application.school_name} needs to make "
+                "improvements before it can become a centre" + (":" if lines else "."),
+                lines.rstrip("\n"),
+                note,
+                "Revise your self-assessment and evidence, then resubmit the application.",
+            ]
+            _tell_applicant(
+                application,
+                key=f"improvements:{decided.number}",
+                kind="requested",
+                subject="improvements are needed before approval",
+                body="\n\n".join(part for part in parts if part),
+                at=at,
+            )
+    return application
+
+
+def approve_application(
+    application,
+    *,
+    by,
+    judgements: list[dict] = (),
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> CentreApplication:
+    """The school becomes a centre.
+
+    Steps, in one transaction: record the judgements given, every standard not judged
+    being met (refused while one still needs improvement); give the next centre number of
+    its country; create the centre with the programmes applied for; make the applicant its
+    exams officer; stop ``approval.visit``; tell the applicant their centre number.
+    """
+    at = at or timezone.now()
+    note = str(note or "").strip()
+    authorize(application, "approve", by=by)
+    with transaction.atomic():
+        locked = CentreApplication.objects.select_for_update().get(pk=application.pk)
+        if locked.status in (Status.VISIT_SCHEDULED, Status.RESUBMITTED):
+            round_ = _judge(locked, by=by, judgements=list(judgements), at=at)
+            still = list(
+                round_.assessments.filter(judgement=Judgement.IMPROVEMENT_NEEDED).values_list(
+                    "code", flat=True
+                )
+            )
+            if still:
+                raise PortalError(
+                    f"{', '.join(still)} still {'needs' if len(still) == 1 else 'need'} "
+                    "improvement: judge them met, or ask for improvements.",
+                    field="judgements",
+                )
+
+        def approved(app) -> list[str]:
+            round_ = editable_round(app)
+            round_.assessments.filter(judgement="").update(
+                judgement=Judgement.MET, judged_at=at, judged_by=by
+            )
+            _decide(app, by=by, outcome=ApplicationRound.Outcome.APPROVED, note=note, at=at)
+            centre = Centre.objects.create(
+                number=allocate_centre_number(app.country),
+                name=app.school_name,
+                country=app.country,
+                timezone=app.timezone,
+                email=app.contact_email,
+                programmes=list(app.programmes),
+            )
+            Membership.objects.get_or_create(
+                user=app.applicant,
+                centre=centre,
+                defaults={"role": Membership.Role.EXAMS_OFFICER},
+            )
+            app.centre, app.decided_at = centre, at
+            return ["centre", "decided_at"]
+
+        application, moved = transition(
+            locked, "approve", by=by, summary="Approved", update=approved, at=at
+        )
+        if moved:
+            sla.stop_clock(application, code=VISIT, at=at, by=by)
+            centre = application.centre
+            _tell_applicant(
+                application,
+                key="approved",
+                kind="decided",
+                subject=f"approved: {centre.number} is your centre number",
+                body=(
+                    f"Congratulations: {application.school_name} is approved as a centre. Its "
+                    f"centre number is {centre.number}. You are its exams officer: sign in as "
+                    "before to run its exams." + (f"\n\n{note}" if note else "")
+                ),
+                at=at,
+            )
+    return application
+
+
+__all__ = [
+    "EVIDENCE",
+    "applicable_standards",
+    "approve_application",
+    "check_interest",
+    "confirm_email",
+    "editable_round",
+    "fee_for",
+    "missing_for_submission",
+    "record_judgements",
+    "register_interest",
+    "remove_evidence",
+    "request_improvements",
+    "resubmit_application",
+    "save_school_details",
+    "save_self_assessment",
+    "schedule_visit",
+    "send_confirmation",
+    "submit_application",
+    "visitors",
+    "withdraw_application",
+]

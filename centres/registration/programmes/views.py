@@ -1,0 +1,105 @@
+"""The pages of requests to offer additional programmes: a centre's officers ask and follow
+their answers; the registration team answers each from its page."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.views.generic import FormView, ListView
+
+from centres.registration.programmes import services
+from centres.registration.programmes.forms import DeclineForm, GrantForm, ProgrammeRequestForm
+from centres.registration.programmes.models import RESPOND, ProgrammeRequest
+from portal import audit
+from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
+from portal.errors import PortalError
+from portal.permissions import centres_visible_to, is_staff_user
+from portal.sla import services as sla
+from portal.zones import viewer_zone
+
+
+class ProgrammeRequestListView(LoginRequiredMixin, ListView):
+    template_name = "programmes/list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        refuse_other_roles(self.request.user, ProgrammeRequest)
+        return (
+            ProgrammeRequest.objects.visible_to(self.request.user)
+            .select_related("centre")
+            .prefetch_related("deadlines__service_level")
+            .order_by("-created_at", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "promise": sla.promise(RESPOND)}
+
+
+class ProgrammeRequestCreateView(LoginRequiredMixin, FormView):
+    template_name = "programmes/form.html"
+    form_class = ProgrammeRequestForm
+
+    def get_form_kwargs(self):
+        centres = centres_visible_to(self.request.user).order_by("number")
+        if is_staff_user(self.request.user):
+            centres = centres.none()
+        return {**super().get_form_kwargs(), "centres": centres}
+
+    def get_initial(self):
+        return {
+            "centre": centres_visible_to(self.request.user)
+            .filter(number=self.request.GET.get("centre", "")[:10])
+            .first()
+        }
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            case = services.request_programmes(
+                centre=data["centre"],
+                by=self.request.user,
+                programmes=data["programmes"],
+                reason=data["reason"],
+            )
+        except PortalError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Request {case.reference} sent.")
+        return redirect(case)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "promise": sla.promise(RESPOND)}
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ProgrammeRequestDetailView(CaseDetailView):
+    model = ProgrammeRequest
+    template_name = "programmes/detail.html"
+    select_related = ("centre", "requested_by", "answered_by")
+    action_forms = {"grant": GrantForm, "decline": DeclineForm}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["zone"] = viewer_zone(self.request.user, self.object)
+        if is_staff_user(self.request.user):
+            context["history"] = audit.history_of(self.object)
+        return context
+
+
+@case_move(ProgrammeRequestDetailView, "grant")
+def grant(request, case, *, note):
+    services.grant_request(case, by=request.user, note=note)
+    return "Granted: the centre now offers these programmes, and its officers are told."
+
+
+@case_move(ProgrammeRequestDetailView, "decline")
+def decline(request, case, *, reason):
+    services.decline_request(case, by=request.user, reason=reason)
+    return "Declined: the centre's officers are told why."
+
+
+@case_move(ProgrammeRequestDetailView, "withdraw")
+def withdraw(request, case):
+    services.withdraw_request(case, by=request.user)
+    return "Your request is withdrawn."

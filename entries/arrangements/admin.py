@@ -1,0 +1,91 @@
+"""The staff queues: applications and appeals, next due first, late ones marked; each row
+opens the case page, where its decisions are made."""
+
+from django.contrib import admin
+
+from entries.arrangements import services
+from entries.arrangements.models import AccessArrangement, Appeal, SpecialConsideration
+from portal.cases.admin import CaseQueueAdmin, DueFilter
+
+
+class _ReadOnlyQueue(CaseQueueAdmin):
+    # Everything changes through the case page's moves (and so through the services).
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(AccessArrangement)
+class AccessArrangementAdmin(_ReadOnlyQueue):
+    list_display = [
+        "case_link",
+        "due",
+        "status",
+        "arrangement",
+        "centre",
+        "series",
+        "candidate",
+        "created_at",
+    ]
+    list_filter = [
+        "status",
+        DueFilter,
+        "arrangement",
+        ("series", admin.RelatedOnlyFieldListFilter),
+        ("centre", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["centre", "series", "candidate"]
+    search_fields = ["reference", "centre__number", "candidate__candidate_number"]
+    bulk_moves = {
+        "acknowledge": (
+            services.acknowledge_access_arrangement,
+            "Acknowledge the selected applications",
+            "acknowledged",
+        ),
+    }
+
+
+@admin.register(SpecialConsideration)
+class SpecialConsiderationAdmin(_ReadOnlyQueue):
+    list_display = [
+        "case_link",
+        "due",
+        "status",
+        "category",
+        "centre",
+        "series",
+        "syllabus",
+        "candidate",
+        "adjustment_percent",
+        "created_at",
+    ]
+    list_filter = [
+        "status",
+        DueFilter,
+        "category",
+        ("series", admin.RelatedOnlyFieldListFilter),
+        ("centre", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["centre", "series", "syllabus", "candidate"]
+    search_fields = [
+        "reference",
+        "centre__number",
+        "candidate__candidate_number",
+        "syllabus__code",
+    ]
+
+
+@admin.register(Appeal)
+class AppealAdmin(_ReadOnlyQueue):
+    list_display = ["case_link", "due", "status", "stage", "against", "centre", "created_at"]
+    list_filter = ["status", DueFilter, "stage", ("centre", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["centre", "access_arrangement", "special_consideration"]
+    search_fields = [
+        "reference",
+        "centre__number",
+        "access_arrangement__reference",
+        "special_consideration__reference",
+    ]
+
+    @admin.display(description="against")
+    def against(self, appeal):
+        return appeal.original.reference

@@ -1,0 +1,152 @@
+from django import forms
+
+from entries.arrangements.models import SELF_GRANTED, Arrangement, Category
+from entries.models import Series, Syllabus
+
+CANDIDATE_NUMBER = forms.RegexField(
+    regex=r"^[0-9]{4}$",
+    label="Candidate number",
+    help_text="Four digits, e.g. 0001: the candidate's number at your centre in this series.",
+    error_messages={
+        "invalid": "A candidate number is four digits.",
+        "required": "Give the candidate number.",
+    },
+    widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+)
+
+
+def _arrangement_choices():
+    granted = [
+        (a.value, f"{a.label} (your centre grants this itself)")
+        for a in Arrangement
+        if a in SELF_GRANTED
+    ]
+    approval = [
+        (a.value, f"{a.label} (needs our approval)") for a in Arrangement if a not in SELF_GRANTED
+    ]
+    return granted + approval
+
+
+class _ApplicationForm(forms.Form):
+    centre = forms.ModelChoiceField(queryset=None, empty_label=None, label="Centre")
+    series = forms.ModelChoiceField(
+        queryset=Series.objects.order_by("-results_release_at"),
+        label="Exam series",
+        error_messages={"required": "Choose the exam series."},
+    )
+    candidate_number = CANDIDATE_NUMBER
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+
+
+class AccessArrangementForm(_ApplicationForm):
+    arrangement = forms.ChoiceField(
+        label="Arrangement",
+        widget=forms.RadioSelect,
+        choices=_arrangement_choices,
+        error_messages={"required": "Choose an arrangement."},
+    )
+    reason = forms.CharField(
+        label="Why the candidate needs it",
+        help_text="The candidate's needs and the evidence your centre holds.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={"required": "Say why the candidate needs it."},
+    )
+
+
+class SpecialConsiderationForm(_ApplicationForm):
+    syllabus = forms.ModelChoiceField(
+        queryset=Syllabus.objects.order_by("code"),
+        label="Syllabus",
+        error_messages={"required": "Choose the syllabus."},
+    )
+    category = forms.ChoiceField(
+        label="What happened",
+        widget=forms.RadioSelect,
+        choices=Category.choices,
+        initial=Category.PRESENT_DISADVANTAGED,
+        error_messages={"required": "Choose what happened."},
+    )
+    half_completed = forms.BooleanField(
+        required=False,
+        label="The candidate completed at least half of the assessment",
+        help_text="Needed for an absence: without it, an absent candidate cannot be considered.",
+    )
+    reason = forms.CharField(
+        label="What happened, when, and how it affected the candidate",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={"required": "Say what happened to the candidate."},
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label="A note to the centre",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why (the centre is told)",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why."},
+    )
+
+
+class GrantForm(forms.Form):
+    adjustment_percent = forms.IntegerField(
+        label="Adjustment (% of the maximum mark)",
+        min_value=1,
+        max_value=25,
+        error_messages={"required": "Give the adjustment, from 1 to 25."},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    note = forms.CharField(
+        label="A note to the centre",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class GroundsForm(forms.Form):
+    grounds = forms.CharField(
+        label="Why you think the outcome is wrong",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Say why you think the outcome is wrong."},
+    )
+
+
+class UpholdForm(forms.Form):
+    outcome = forms.CharField(
+        label="The decision and its reasons",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Give the decision and its reasons."},
+    )
+    adjustment_percent = forms.IntegerField(
+        label="Adjustment now granted (% of the maximum mark)",
+        help_text="For special consideration only.",
+        required=False,
+        min_value=1,
+        max_value=25,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(
+        label="The decision and its reasons",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Give the decision and its reasons."},
+    )

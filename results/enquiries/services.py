@@ -1,0 +1,365 @@
+"""The rules of enquiries about results.
+
+Every status change goes through ``portal.workflow.transition`` (lock, check, save, audit);
+the clocks move, the result changes and the centre's officers are told in the same
+transaction.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from entries.models import Candidate, Series, Syllabus
+from portal.accounts.models import User
+from portal.accounts.roles import RESULTS_TEAM
+from portal.calendar import london_date, long_date
+from portal.cases.services import open_case, tell_centre
+from portal.errors import PortalError
+from portal.notifications import Role, notify
+from portal.sla import services as sla
+from portal.workflow import transition
+from results import services as results
+from results.enquiries.models import EAR_ACKNOWLEDGE, EAR_OUTCOME, Enquiry, Service, ServiceTerms
+from results.models import GRADES, Result
+
+Status = Enquiry.Status
+
+# The outcome of an enquiry is appealed within this many days of it being sent.
+APPEAL_DAYS = 30
+
+
+def _tell_team(case, *, step: str, subject: str, body: str, at=None) -> None:
+    notify(
+        key=f"ear:{case.pk}:{step}:team",
+        kind="received",
+        to=[Role(RESULTS_TEAM)],
+        subject=f"{case.reference}: {subject}",
+        body=body,
+        reference=case.reference,
+        url=case.get_absolute_url(),
+        at=at,
+    )
+
+
+def _grade(value: str) -> str:
+    value = (value or "").strip()
+    if value not in GRADES:
+        raise PortalError(f"{value or '(empty)'} is not a grade.", field="grade")
+    return value
+
+
+def terms_for(series: Series, service: str) -> ServiceTerms | None:
+    return ServiceTerms.objects.filter(series=series, service=service).first()
+
+
+def visible_result(*, centre, series: Series, candidate_number: str, syllabus: Syllabus, at):
+    """The centre's issued, released and not withheld result of that candidate and syllabus;
+    anything else (another centre's candidate included) is refused as unknown, never named."""
+    candidate = Candidate.objects.filter(
+        centre=centre, series=series, candidate_number=(candidate_number or "").strip()
+    ).first()
+    if candidate is None:
+        raise PortalError(
+            f"{centre.number} has no candidate with that number in {series}.",
+            field="candidate_number",
+        )
+    result = (
+        Result.objects.with_holds()
+        .filter(candidate=candidate, syllabus=syllabus, centre=centre, series=series)
+        .first()
+    )
+    if result is None or result.held or result.status != Result.Status.ISSUED:
+        raise PortalError(
+            f"Candidate {candidate.candidate_number} has no issued result in {syllabus.code} "
+            f"in {series} to enquire about.",
+            field="syllabus_code",
+        )
+    return candidate, result
+
+
+def submit_enquiry(
+    *,
+    centre,
+    series: Series,
+    candidate_number: str,
+    syllabus: Syllabus,
+    service: str,
+    by: User,
+    at: dt.datetime | None = None,
+) -> Enquiry:
+    """Ask for a service on one result.
+
+    Steps: refuse before the series' results are released; refuse a service not offered in
+    the series or asked for after its deadline; find the centre's issued result (released,
+    not withheld); refuse a second open enquiry on it; open the case with the fee of the
+    series' terms and the clocks ``ear.acknowledge`` and ``ear.outcome``; tell the centre and
+    the results team.
+    """
+    at = at or timezone.now()
+    if series.results_release_at is None or series.results_release_at > at:
+        raise PortalError(
+            f"The results of {series} are not released yet: enquiries open when they are.",
+            field="series",
+        )
+    if service not in Service.values:
+        raise PortalError("Choose a service.", field="service")
+    terms = terms_for(series, service)
+    label = Service(service).label
+    if terms is None:
+        raise PortalError(f"{label} is not offered for {series}.", field="service")
+    if at > terms.closes_at:
+        raise PortalError(
+            f"The deadline for a {label.lower()} in {series} was "
+            f"{long_date(london_date(terms.closes_at))}.",
+            field="service",
+        )
+    candidate, result = visible_result(
+        centre=centre, series=series, candidate_number=candidate_number, syllabus=syllabus, at=at
+    )
+    with transaction.atomic():
+        Result.objects.select_for_update().get(pk=result.pk)
+        waiting = (
+            Enquiry.objects.filter(result=result, status__in=Enquiry.OPEN_STATUSES)
+            .only("reference")
+            .first()
+        )
+        if waiting is not None:
+            raise PortalError(
+                f"Candidate {candidate.candidate_number} already has an enquiry about "
+                f"{syllabus.code} under way ({waiting.reference}).",
+                field="syllabus_code",
+            )
+        case = open_case(
+            Enquiry,
+            by=by,
+            at=at,
+            clocks=[EAR_ACKNOWLEDGE, EAR_OUTCOME],
+            summary=f"Enquiry received: {label}",
+            data={"service": service, "fee": str(terms.fee)},
+            centre=centre,
+            series=series,
+            candidate=candidate,
+            syllabus=syllabus,
+            result=result,
+            service=service,
+            fee=terms.fee,
+            currency=terms.currency,
+            grade_before=result.grade,
+            submitted_by=by if by.is_authenticated else None,
+        )
+        tell_centre(
+            case,
+            step="received",
+            kind="received",
+            subject="enquiry about results received",
+            body=f"We have received your enquiry ({label.lower()}) about candidate "
+            f"{candidate.candidate_number}'s result in {syllabus.code}. The fee is "
+            f"{case.currency} {case.fee}, waived if the grade changes. We confirm receipt "
+            f"{sla.promise(EAR_ACKNOWLEDGE)} and aim to send the outcome "
+            f"{sla.promise(EAR_OUTCOME)}.",
+            at=at,
+        )
+        _tell_team(
+            case,
+            step="received",
+            subject=f"new enquiry about results ({label.lower()})",
+            body=f"{centre.number} asks for a {label.lower()} of {syllabus.code}.",
+            at=at,
+        )
+    return case
+
+
+def acknowledge_enquiry(case: Enquiry, *, by: User, at: dt.datetime | None = None) -> Enquiry:
+    """Confirm receipt: stops ``ear.acknowledge``."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        case, moved = transition(
+            case,
+            "acknowledge",
+            by=by,
+            summary="Receipt confirmed",
+            update=dict(acknowledged_at=at),
+            at=at,
+        )
+        if moved:
+            sla.stop_clock(case, code=EAR_ACKNOWLEDGE, at=at, by=by)
+            tell_centre(
+                case,
+                step="acknowledged",
+                kind="acknowledged",
+                subject="enquiry about results acknowledged",
+                body=f"We are working on your enquiry about {case.syllabus.code}; we aim to "
+                f"send the outcome {sla.promise(EAR_OUTCOME)} of receiving it.",
+                at=at,
+            )
+    return case
+
+
+def _regrade(case: Enquiry, *, grade: str, by: User, note: str, at) -> None:
+    """Give the result its new grade (history kept, the centre told by the results app).
+    A staff member whose role does not change results acts on the enquiry's authority."""
+    actor = by if by.has_perm("results.change_result") else None
+    results.change_grade(
+        case.result,
+        grade=grade,
+        by=actor,
+        reason=(f"Outcome of enquiry {case.reference}" + (f": {note}" if note else "."))[:300],
+        now=at,
+    )
+
+
+def send_outcome(
+    case: Enquiry, *, by: User, grade: str, note: str = "", at: dt.datetime | None = None
+) -> Enquiry:
+    """Send the outcome: the grade confirmed (status ``confirmed``) or changed (``changed``:
+    the result takes the new grade and the fee is waived). Stops ``ear.outcome`` (and
+    ``ear.acknowledge`` if still running)."""
+    at = at or timezone.now()
+    grade = _grade(grade)
+    note = (note or "").strip()[:5000]
+    changed = grade != case.grade_before
+    to = Status.CHANGED if changed else Status.CONFIRMED
+    with transaction.atomic():
+        case, moved = transition(
+            case,
+            "outcome",
+            by=by,
+            to=to,
+            summary=f"Outcome: grade {grade}" + (" (changed)" if changed else " (confirmed)"),
+            data={"grade": grade},
+            update=dict(
+                grade_after=grade,
+                fee_waived=changed,
+                outcome_note=note,
+                decided_at=at,
+                decided_by=by,
+                acknowledged_at=lambda c: c.acknowledged_at or at,
+            ),
+            at=at,
+        )
+        if moved:
+            sla.stop_clock(case, code=EAR_ACKNOWLEDGE, at=at, by=by)
+            sla.stop_clock(case, code=EAR_OUTCOME, at=at, by=by)
+            if changed:
+                _regrade(case, grade=grade, by=by, note=note, at=at)
+                body = (
+                    f"The {case.get_service_display().lower()} of candidate "
+                    f"{case.candidate.candidate_number}'s {case.syllabus.code} changed the "
+                    f"grade from {case.grade_before} to {grade}; the result shows the new "
+                    f"grade and the fee ({case.currency} {case.fee}) is waived."
+                )
+            else:
+                body = (
+                    f"The {case.get_service_display().lower()} of candidate "
+                    f"{case.candidate.candidate_number}'s {case.syllabus.code} confirmed the "
+                    f"grade {grade}. The fee ({case.currency} {case.fee}) is payable."
+                )
+            body += f"\n\n{note}" if note else ""
+            body += (
+                f"\n\nYou may appeal against this outcome within {APPEAL_DAYS} days; "
+                "appeal is the only escalation route for concerns about results."
+            )
+            tell_centre(
+                case,
+                step="outcome",
+                kind="decided",
+                subject="grade changed" if changed else "grade confirmed",
+                body=body,
+                at=at,
+            )
+    return case
+
+
+def appeal_closes_at(case: Enquiry) -> dt.datetime | None:
+    return case.decided_at + dt.timedelta(days=APPEAL_DAYS) if case.decided_at else None
+
+
+def appeal_outcome(
+    case: Enquiry, *, by: User, grounds: str, at: dt.datetime | None = None
+) -> Enquiry:
+    """The centre appeals against the outcome (the route the complaints procedure names),
+    within 30 days of it, saying why; the results team is told."""
+    at = at or timezone.now()
+    grounds = (grounds or "").strip()
+    if not grounds:
+        raise PortalError("Say why the outcome is wrong.", field="grounds")
+    closes = appeal_closes_at(case)
+    if case.status != Status.APPEALED and closes is not None and at > closes:
+        raise PortalError(
+            f"The outcome could be appealed until {long_date(london_date(closes))}, "
+            f"{APPEAL_DAYS} days after it was sent.",
+            field="grounds",
+        )
+    with transaction.atomic():
+        case, moved = transition(
+            case,
+            "appeal",
+            by=by,
+            summary="Outcome appealed",
+            update=dict(appeal_grounds=grounds[:5000], appealed_at=at),
+            at=at,
+        )
+        if moved:
+            tell_centre(
+                case,
+                step="appealed",
+                kind="received",
+                subject="appeal received",
+                body="We have received your appeal against the outcome of this enquiry.",
+                at=at,
+            )
+            _tell_team(
+                case,
+                step="appealed",
+                subject="outcome appealed",
+                body=f"{case.centre.number} appeals the outcome: {grounds}",
+                at=at,
+            )
+    return case
+
+
+def decide_appeal(
+    case: Enquiry, *, by: User, grade: str, note: str, at: dt.datetime | None = None
+) -> Enquiry:
+    """Decide the appeal with the final grade and the reasons: a grade other than the one
+    standing changes the result (and the fee is waived, as for an outcome that changes it)."""
+    at = at or timezone.now()
+    grade = _grade(grade)
+    note = (note or "").strip()
+    if not note:
+        raise PortalError("Give the decision and its reasons.", field="note")
+    standing = case.grade_after or case.grade_before
+    changed = grade != standing
+    with transaction.atomic():
+        case, moved = transition(
+            case,
+            "decide-appeal",
+            by=by,
+            summary=f"Appeal decided: grade {grade}",
+            data={"grade": grade},
+            update=dict(
+                appeal_note=note[:5000],
+                appeal_decided_at=at,
+                grade_after=grade,
+                fee_waived=lambda c: c.fee_waived or grade != c.grade_before,
+            ),
+            at=at,
+        )
+        if moved:
+            if changed:
+                _regrade(case, grade=grade, by=by, note=f"appeal: {note}", at=at)
+            tell_centre(
+                case,
+                step="appeal-decided",
+                kind="decided",
+                subject="appeal decided",
+                body=(
+                    f"The appeal changed the grade to {grade}."
+                    if changed
+                    else f"The appeal confirmed the grade {grade}."
+                )
+                + f"\n\n{note}",
+                at=at,
+            )
+    return case

@@ -1,0 +1,156 @@
+"""The pages of enquiries about results: the centre's list with the services' fees and
+deadlines, a form to ask (from a result, or by candidate and syllabus), and a page per case."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from portal import audit
+from portal.cases.services import applying_centre
+from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
+from portal.errors import PortalError
+from portal.notifications.models import Notification
+from portal.permissions import centres_visible_to, is_staff_user
+from portal.zones import viewer_zone
+from results.enquiries import services
+from results.enquiries.forms import AppealDecisionForm, EnquiryForm, GroundsForm, OutcomeForm
+from results.enquiries.models import Enquiry, ServiceTerms
+from results.models import Result
+
+
+def open_terms():
+    """The services still open to enquiries, with their fees and deadlines."""
+    now = timezone.now()
+    return (
+        ServiceTerms.objects.filter(closes_at__gte=now, series__results_release_at__lte=now)
+        .select_related("series")
+        .order_by("series__code", "closes_at")
+    )
+
+
+class EnquiriesView(LoginRequiredMixin, TemplateView):
+    template_name = "enquiries/list.html"
+
+    def get(self, request, *args, **kwargs):
+        refuse_other_roles(request.user, Enquiry)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        show_all = self.request.GET.get("show") == "all"
+        cases = (
+            Enquiry.objects.visible_to(self.request.user)
+            .select_related("centre", "series", "candidate", "syllabus")
+            .prefetch_related("deadlines")
+        )
+        if not show_all:
+            cases = cases.open()
+        return {
+            **super().get_context_data(**kwargs),
+            "enquiries": cases[:200],
+            "show_all": show_all,
+            "terms": open_terms(),
+        }
+
+
+class EnquiryCreateView(LoginRequiredMixin, FormView):
+    template_name = "enquiries/form.html"
+    form_class = EnquiryForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            refuse_other_roles(request.user, Enquiry)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        # From a result's row: ?result=<id> fills in what the officer would type.
+        result = (
+            Result.objects.visible_to(self.request.user)
+            .select_related("candidate")
+            .filter(pk=self.request.GET.get("result") or 0)
+            .first()
+            if (self.request.GET.get("result") or "").isdigit()
+            else None
+        )
+        if result is None:
+            return {}
+        return {
+            "centre": result.centre_id,
+            "series": result.series_id,
+            "candidate_number": result.candidate.candidate_number,
+            "syllabus": result.syllabus_id,
+        }
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "centres": centres_visible_to(self.request.user)}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "terms": open_terms()}
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            centre = applying_centre(self.request.user, chosen=data.pop("centre"))
+            case = services.submit_enquiry(centre=centre, by=self.request.user, **data)
+        except PortalError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Enquiry {case.reference} received.")
+        return redirect(case)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class EnquiryDetailView(CaseDetailView):
+    model = Enquiry
+    template_name = "enquiries/detail.html"
+    select_related = ("centre", "series", "candidate", "syllabus", "result")
+    action_forms = {
+        "outcome": OutcomeForm,
+        "appeal": GroundsForm,
+        "decide-appeal": AppealDecisionForm,
+    }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        closes = services.appeal_closes_at(self.object)
+        context.update(
+            notices=Notification.objects.for_user(user).filter(reference=self.object.reference),
+            zone=viewer_zone(user, self.object),
+            appeal_closes_at=closes,
+            appeal_open=closes is not None and timezone.now() <= closes,
+            # A move's name with a hyphen cannot be looked up in a template.
+            decide_appeal_form=context["forms"].get("decide-appeal"),
+        )
+        if is_staff_user(user):
+            context["history"] = audit.history_of(self.object)
+        return context
+
+
+@case_move(EnquiryDetailView, "acknowledge")
+def acknowledge(request, case):
+    services.acknowledge_enquiry(case, by=request.user)
+    return "Receipt confirmed; the centre has been told."
+
+
+@case_move(EnquiryDetailView, "outcome")
+def outcome(request, case, *, grade, note):
+    case = services.send_outcome(case, by=request.user, grade=grade, note=note)
+    if case.fee_waived:
+        return "Outcome sent: the grade changed, the result shows it and the fee is waived."
+    return "Outcome sent: the grade is confirmed."
+
+
+@case_move(EnquiryDetailView, "appeal")
+def appeal(request, case, *, grounds):
+    services.appeal_outcome(case, by=request.user, grounds=grounds)
+    return "Appeal received."
+
+
+@case_move(EnquiryDetailView, "decide-appeal")
+def decide_appeal(request, case, *, grade, note):
+    services.decide_appeal(case, by=request.user, grade=grade, note=note)
+    return "Appeal decided; the centre has been told."

@@ -1,0 +1,177 @@
+"""The post-results pages: exams officers ask for paper copies, replacement certificates and
+results sent to a university or employer, and follow them; learners apply for a certifying
+statement without an account; the results team works each request from its page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, ListView
+
+from portal import audit
+from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
+from portal.errors import PortalError
+from portal.net import over_public_limit
+from portal.permissions import centres_visible_to, is_staff_user
+from portal.sla import services as sla
+from portal.zones import viewer_zone
+from results.postresults import services
+from results.postresults.forms import (
+    CertifyingStatementForm,
+    DeclineForm,
+    DespatchForm,
+    ServiceRequestForm,
+)
+from results.postresults.models import CLOCKS, Service, ServiceRequest
+
+SESSION_KEY = "postresults_public_reference"
+
+
+def _form_error(form, error: PortalError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _promises() -> list[tuple[str, str]]:
+    return [(Service(s).label, sla.promise(code)) for s, code in CLOCKS.items()]
+
+
+class ServiceRequestListView(LoginRequiredMixin, ListView):
+    template_name = "postresults/list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        refuse_other_roles(self.request.user, ServiceRequest)
+        cases = (
+            ServiceRequest.objects.visible_to(self.request.user)
+            .select_related("centre", "series")
+            .prefetch_related("deadlines__service_level")
+        )
+        if self.request.GET.get("show") != "all":
+            cases = cases.open()
+        return cases.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(show_all=self.request.GET.get("show") == "all", promises=_promises())
+        return context
+
+
+class ServiceRequestCreateView(LoginRequiredMixin, FormView):
+    template_name = "postresults/form.html"
+    form_class = ServiceRequestForm
+
+    def get_form_kwargs(self):
+        centres = centres_visible_to(self.request.user).order_by("number")
+        if is_staff_user(self.request.user):
+            centres = centres.none()
+        return {**super().get_form_kwargs(), "centres": centres}
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            case = services.request_service(by=self.request.user, **data)
+        except PortalError as error:
+            _form_error(form, error)
+            return self.form_invalid(form)
+        if case.status == ServiceRequest.Status.SENT:
+            messages.success(self.request, f"{case.reference}: the results were sent.")
+        else:
+            messages.success(self.request, f"Request {case.reference} sent.")
+        return redirect(case)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "promises": _promises()}
+
+
+@method_decorator(never_cache, name="dispatch")
+class CertifyingStatementView(FormView):
+    template_name = "postresults/public_form.html"
+    form_class = CertifyingStatementForm
+
+    def post(self, request, *args, **kwargs):
+        limited = over_public_limit(
+            request,
+            scope="postresults:public",
+            email=request.POST.get("email", ""),
+            limit=settings.COMPLAINT_PUBLIC_LIMIT_PER_HOUR,
+        )
+        if limited:
+            return render(request, "postresults/public_limited.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        if data.pop("website"):
+            form.add_error(None, "We could not accept this form. Please try again.")
+            return self.form_invalid(form)
+        try:
+            case = services.apply_for_certifying_statement(**data)
+        except PortalError as error:
+            _form_error(form, error)
+            return self.form_invalid(form)
+        self.request.session[SESSION_KEY] = case.reference
+        return HttpResponseRedirect(reverse("postresults:public_sent"))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        promise = sla.promise(CLOCKS[Service.CERTIFYING_STATEMENT])
+        return {**super().get_context_data(**kwargs), "promise": promise}
+
+
+@never_cache
+def public_sent(request):
+    reference = request.session.get(SESSION_KEY)
+    case = ServiceRequest.objects.filter(reference=reference).first() if reference else None
+    if case is None:
+        return redirect("postresults:public")
+    context = {"case": case, "promise": sla.promise(case.clock_code)}
+    return render(request, "postresults/public_sent.html", context)
+
+
+class ServiceRequestDetailView(CaseDetailView):
+    model = ServiceRequest
+    template_name = "postresults/detail.html"
+    select_related = ("centre", "series", "requested_by", "handled_by")
+    action_forms = {"despatch": DespatchForm, "decline": DeclineForm}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["zone"] = viewer_zone(self.request.user, self.object)
+        context["released"] = self.object.series.results_release_at <= timezone.now()
+        if is_staff_user(self.request.user):
+            context["history"] = audit.history_of(self.object)
+        return context
+
+
+@case_move(ServiceRequestDetailView, "despatch")
+def despatch(request, case, *, note):
+    services.despatch_request(case, by=request.user, note=note)
+    return "Despatch recorded: whoever asked is told."
+
+
+@case_move(ServiceRequestDetailView, "send")
+def send(request, case):
+    services.send_results(case, by=request.user)
+    return "The results were sent."
+
+
+@case_move(ServiceRequestDetailView, "decline")
+def decline(request, case, *, reason):
+    services.decline_request(case, by=request.user, reason=reason)
+    return "Declined: whoever asked is told why."
+
+
+@case_move(ServiceRequestDetailView, "withdraw")
+def withdraw(request, case):
+    services.withdraw_request(case, by=request.user)
+    return "Your request is withdrawn."

@@ -1,0 +1,73 @@
+"""The pages of certificate despatches: a centre's officers follow when the certificates of
+each series go out; the results team records the despatch, or holds it while waiting on
+the centre, from the case page."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import ListView
+
+from portal import audit
+from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
+from portal.permissions import is_staff_user
+from portal.sla import services as sla
+from portal.zones import viewer_zone
+from results.postresults import services
+from results.postresults.forms import CertificatesDespatchedForm, CertificatesHeldForm
+from results.postresults.models import CERTIFICATES_CLOCK, CertificateDespatch
+
+
+class CertificateDespatchListView(LoginRequiredMixin, ListView):
+    template_name = "postresults/certificate_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        refuse_other_roles(self.request.user, CertificateDespatch)
+        return (
+            CertificateDespatch.objects.visible_to(self.request.user)
+            .select_related("centre", "series")
+            .prefetch_related("deadlines__service_level")
+            .order_by("-series__results_release_at", "centre__number", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["promise"] = sla.promise(CERTIFICATES_CLOCK)
+        return context
+
+
+class CertificateDespatchDetailView(CaseDetailView):
+    model = CertificateDespatch
+    template_name = "postresults/certificate_detail.html"
+    select_related = ("centre", "series", "handled_by")
+    action_forms = {"despatch": CertificatesDespatchedForm, "hold": CertificatesHeldForm}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["zone"] = viewer_zone(self.request.user, self.object)
+        context["promise"] = sla.promise(CERTIFICATES_CLOCK)
+        if is_staff_user(self.request.user):
+            context["history"] = audit.history_of(self.object)
+        return context
+
+
+@case_move(CertificateDespatchDetailView, "despatch")
+def despatch(request, case, *, courier, tracking_reference, despatched_on):
+    services.despatch_certificates(
+        case,
+        by=request.user,
+        courier=courier,
+        tracking_reference=tracking_reference,
+        despatched_on=despatched_on,
+    )
+    return "Despatch recorded: the centre's exams officers are told."
+
+
+@case_move(CertificateDespatchDetailView, "hold")
+def hold(request, case, *, reason):
+    services.hold_certificates(case, by=request.user, reason=reason)
+    return "On hold: the centre's exams officers are told what is needed."
+
+
+@case_move(CertificateDespatchDetailView, "resume")
+def resume(request, case):
+    services.resume_certificates(case, by=request.user)
+    return "The hold is over: the certificates are due again."
