@@ -31,6 +31,18 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# With DEBUG off the portal refuses to start on any part of the embedded default (SQLite, a
+# per-process cache, a file-system broker, local media, no malware scanner) unless it is
+# named here on purpose: a system check at --deploy level and the web server, worker and
+# beat at start-up (portal/core/checks.py).
+ALLOW_IN_PRODUCTION = env_list("ALLOW_IN_PRODUCTION")
+_DEMO_WORDS = {"sqlite", "local-cache", "local-broker", "local-media", "unscanned-uploads"}
+if set(ALLOW_IN_PRODUCTION) - _DEMO_WORDS:
+    raise ImproperlyConfigured(
+        f"ALLOW_IN_PRODUCTION names {sorted(set(ALLOW_IN_PRODUCTION) - _DEMO_WORDS)}; "
+        f"it takes only {sorted(_DEMO_WORDS)}."
+    )
+
 PORTAL_NAME = "Exams Portal"
 # Where people reach the portal: links in emails start with it. Production must say so; in
 # development it is where bin/dev serves (its PORT).
@@ -444,6 +456,12 @@ REST_FRAMEWORK = {
         "anon": "100/min",
         "user": "2000/min",
     },
+    # The browsable API is a development aid: with DEBUG off every answer is JSON.
+    "DEFAULT_RENDERER_CLASSES": (
+        ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"]
+        if DEBUG
+        else ["rest_framework.renderers.JSONRenderer"]
+    ),
     "DEFAULT_VERSIONING_CLASS": None,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
