@@ -104,7 +104,7 @@ def test_settings_production_reads_services_from_environment(tmp_path):
         "django.db.backends.postgresql db.example portal",
         "redis://cache.example:6379/0",
         "portal.cache.ForgivingRedisCache",
-        "storages.backends.s3.S3Storage",
+        "portal.s3.PortalS3Storage",
         "['portal.example']",
         "True True",
     ]
