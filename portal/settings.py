@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "portal.accounts",
     "portal.core",
@@ -499,7 +500,9 @@ REST_FRAMEWORK = {
     ],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
-        "token": env_str("TOKEN_THROTTLE_RATE", "10/min"),
+        # The token endpoint counts sign-ins per username tried and per client address.
+        "token_user": env_str("TOKEN_THROTTLE_RATE", "10/min"),
+        "token_address": env_str("TOKEN_THROTTLE_ADDRESS_RATE", "60/min"),
         "anon": "100/min",
         "user": "2000/min",
     },
