@@ -270,7 +270,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
@@ -395,6 +395,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # The sweep runs every minute; each run expires before the next so a backlog never piles up.
+SLA_SWEEP_SECONDS = env_int("SLA_SWEEP_SECONDS", 60)
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Workers log through LOGGING below (JSON in production), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -409,8 +410,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sla-sweep": {
         "task": "portal.sla.sweep",
-        "schedule": 60.0,
-        "options": {"expires": 55},
+        "schedule": float(SLA_SWEEP_SECONDS),
+        "options": {"expires": max(1, SLA_SWEEP_SECONDS - 5)},
     },
     # Results day: the release notice goes out at the first run from the instant, once.
     "results-release-notices": {
