@@ -114,3 +114,16 @@ def test_bucket_backup_restores_every_object_into_another_bucket(
     keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=restored)["Contents"])
     assert keys == sorted([first.file.name, second.file.name])
     assert s3.get_object(Bucket=restored, Key=first.file.name)["Body"].read() == PDF
+
+
+def test_prepare_bucket_gives_up_after_waiting_for_an_s3_server_that_never_answers(settings):
+    import socket
+
+    from django.core.management.base import CommandError
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    _portal_storage(settings, f"http://127.0.0.1:{port}", "never")
+    with pytest.raises(CommandError, match="The bucket could not be prepared"):
+        call_command("prepare_bucket", "--wait", "1")
