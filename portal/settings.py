@@ -22,6 +22,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("PORTAL_DATA_DIR") or BASE_DIR / "data")
 
 DEBUG = env_bool("DEBUG", True)
+# Production as the environment declares it. Not DEBUG itself, which test runners switch off
+# on their own: the refusal to run as a demo (portal/core/checks.py) follows this.
+PRODUCTION = not DEBUG
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -394,7 +397,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-# The sweep runs every minute; each run expires before the next so a backlog never piles up.
+# The sweep runs every minute (SLA_SWEEP_SECONDS); each run expires before the next so a
+# backlog never piles up.
 SLA_SWEEP_SECONDS = env_int("SLA_SWEEP_SECONDS", 60)
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Workers log through LOGGING below (JSON in production), not Celery's own format.

@@ -94,7 +94,7 @@ def demo_services_in_use() -> list[DemoService]:
 
 def demo_services_refused() -> list[DemoService]:
     """What production (DEBUG off) uses of the embedded default without being allowed to."""
-    if settings.DEBUG:
+    if not settings.PRODUCTION:
         return []
     allowed = set(settings.ALLOW_IN_PRODUCTION)
     return [service for service in demo_services_in_use() if service.word not in allowed]
