@@ -81,6 +81,8 @@ def environment(database: str) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1",
         "PORTAL_BASE_URL": "https://127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        # A measurement, not a deployment: whatever of the embedded default the run uses.
+        "ALLOW_IN_PRODUCTION": "sqlite,local-cache,local-broker,local-media,unscanned-uploads",
         "CACHE_KEY_PREFIX": f"bench-{os.getpid()}",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),

@@ -96,6 +96,8 @@ def environment(database_url: str, media_root: Path, s3_endpoint: str | None = N
         SECRET_KEY="bench-uploads-" + "x" * 50,
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
+        # A measurement, not a deployment: local media, a memory broker and no clamd.
+        ALLOW_IN_PRODUCTION="local-cache,local-broker,local-media,unscanned-uploads",
         PORTAL_BASE_URL="http://127.0.0.1",
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="bench.uploads_settings",

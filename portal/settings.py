@@ -8,6 +8,7 @@ is listed in README.md.
 """
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,6 +22,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("PORTAL_DATA_DIR") or BASE_DIR / "data")
 
 DEBUG = env_bool("DEBUG", True)
+# Production as the environment declares it. Not DEBUG itself, which test runners switch off
+# on their own: the refusal to run as a demo (portal/core/checks.py) follows this.
+PRODUCTION = not DEBUG
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -30,6 +34,18 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# With DEBUG off the portal refuses to start on any part of the embedded default (SQLite, a
+# per-process cache, a file-system broker, local media, no malware scanner) unless it is
+# named here on purpose: a system check at --deploy level and the web server, worker and
+# beat at start-up (portal/core/checks.py).
+ALLOW_IN_PRODUCTION = env_list("ALLOW_IN_PRODUCTION")
+_DEMO_WORDS = {"sqlite", "local-cache", "local-broker", "local-media", "unscanned-uploads"}
+if set(ALLOW_IN_PRODUCTION) - _DEMO_WORDS:
+    raise ImproperlyConfigured(
+        f"ALLOW_IN_PRODUCTION names {sorted(set(ALLOW_IN_PRODUCTION) - _DEMO_WORDS)}; "
+        f"it takes only {sorted(_DEMO_WORDS)}."
+    )
 
 PORTAL_NAME = "Exams Portal"
 # Where people reach the portal: links in emails start with it. Production must say so; in
@@ -66,6 +82,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "portal.accounts",
     "portal.core",
@@ -87,6 +104,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer carries the request's id, and every request is counted and timed.
+    "portal.observability.requestid.RequestIdMiddleware",
+    "portal.observability.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -129,14 +149,28 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, or a SQLite file in the data folder.
 DATABASE_URL = env_str("DATABASE_URL")
+# DATABASE_POOL: each process keeps a pool of connections (psycopg's) that its threads
+# share, at most DATABASE_POOL_MAX_SIZE, instead of one persistent connection per thread.
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-            conn_health_checks=True,
+            # A pooled connection goes back to the pool after each request: Django refuses
+            # persistent connections with a pool.
+            conn_max_age=0 if DATABASE_POOL else env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=not DATABASE_POOL,
         )
     }
+    if DATABASE_POOL:
+        if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("DATABASE_POOL needs a PostgreSQL DATABASE_URL.")
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+            # A request waits this long for a free connection, then fails (503).
+            "timeout": env_int("DATABASE_POOL_TIMEOUT_SECONDS", 10),
+        }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -240,7 +274,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
@@ -249,11 +283,20 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 if AWS_STORAGE_BUCKET_NAME:
     default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "portal.s3.PortalS3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            # The address browsers reach the bucket at, when it is not the one above: the
+            # URLs they are given (upload parts, downloads) are signed for it.
+            "public_endpoint_url": env_str("AWS_S3_PUBLIC_ENDPOINT_URL") or None,
             "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # S3-compatible servers (SeaweedFS, Garage, Ceph) answer at one address, the
+            # bucket in the path; AWS itself takes either.
+            "addressing_style": env_str(
+                "AWS_S3_ADDRESSING_STYLE", "path" if env_str("AWS_S3_ENDPOINT_URL") else "auto"
+            ),
+            "signature_version": "s3v4",
             "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
             "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
             # Keys are generated by the portal; never overwrite, never public.
@@ -296,17 +339,26 @@ STORAGES = {
 
 # Email: console in development; SMTP when EMAIL_HOST is set (Django 6.1's MAILERS).
 EMAIL_HOST = env_str("EMAIL_HOST")
+# Implicit TLS (SMTPS, port 465) with EMAIL_USE_SSL; else STARTTLS on 587 (EMAIL_USE_TLS).
+_email_ssl = env_bool("EMAIL_USE_SSL", False)
+_email_tls = env_bool("EMAIL_USE_TLS", not _email_ssl)
+if _email_ssl and _email_tls:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_SSL (implicit TLS, port 465) and EMAIL_USE_TLS (STARTTLS, port 587) "
+        "exclude each other: set one."
+    )
 if EMAIL_HOST:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": EMAIL_HOST,
-                "port": env_int("EMAIL_PORT", 587),
+                "port": env_int("EMAIL_PORT", 465 if _email_ssl else 587),
                 "username": env_str("EMAIL_HOST_USER") or None,
                 "password": env_str("EMAIL_HOST_PASSWORD") or None,
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
-                "timeout": 20,
+                "use_tls": _email_tls,
+                "use_ssl": _email_ssl,
+                "timeout": env_int("EMAIL_TIMEOUT_SECONDS", 20),
             },
         }
     }
@@ -346,12 +398,25 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-# The sweep runs every minute; each run expires before the next so a backlog never piles up.
+# The sweep runs every minute (SLA_SWEEP_SECONDS); each run expires before the next so a
+# backlog never piles up.
+SLA_SWEEP_SECONDS = env_int("SLA_SWEEP_SECONDS", 60)
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Workers log through LOGGING below (JSON in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Beat's heartbeat, run by a worker: /readyz fails when the last one is older than this.
+BEAT_HEARTBEAT_SECONDS = env_int("BEAT_HEARTBEAT_SECONDS", 30)
+BEAT_HEARTBEAT_MAX_AGE_SECONDS = env_int("BEAT_HEARTBEAT_MAX_AGE_SECONDS", 180)
 CELERY_BEAT_SCHEDULE = {
+    "heartbeat": {
+        "task": "portal.heartbeat",
+        "schedule": float(BEAT_HEARTBEAT_SECONDS),
+        "options": {"expires": BEAT_HEARTBEAT_SECONDS},
+    },
     "sla-sweep": {
         "task": "portal.sla.sweep",
-        "schedule": 60.0,
-        "options": {"expires": 55},
+        "schedule": float(SLA_SWEEP_SECONDS),
+        "options": {"expires": max(1, SLA_SWEEP_SECONDS - 5)},
     },
     # Results day: the release notice goes out at the first run from the instant, once.
     "results-release-notices": {
@@ -441,10 +506,18 @@ REST_FRAMEWORK = {
     ],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
-        "token": env_str("TOKEN_THROTTLE_RATE", "10/min"),
+        # The token endpoint counts sign-ins per username tried and per client address.
+        "token_user": env_str("TOKEN_THROTTLE_RATE", "10/min"),
+        "token_address": env_str("TOKEN_THROTTLE_ADDRESS_RATE", "60/min"),
         "anon": "100/min",
         "user": "2000/min",
     },
+    # The browsable API is a development aid: with DEBUG off every answer is JSON.
+    "DEFAULT_RENDERER_CLASSES": (
+        ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"]
+        if DEBUG
+        else ["rest_framework.renderers.JSONRenderer"]
+    ),
     "DEFAULT_VERSIONING_CLASS": None,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -505,12 +578,14 @@ if AWS_STORAGE_BUCKET_NAME:
     # Browsers send the parts of a resumable upload straight to the bucket.
     SECURE_CSP["connect-src"] = [
         CSP.SELF,
-        env_str("AWS_S3_ENDPOINT_URL") or "https://*.amazonaws.com",
+        env_str("AWS_S3_PUBLIC_ENDPOINT_URL")
+        or env_str("AWS_S3_ENDPOINT_URL")
+        or "https://*.amazonaws.com",
     ]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Load balancers and container health checks call /healthz over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -530,11 +605,55 @@ COMPLAINT_PUBLIC_LIMIT_PER_HOUR = env_int("COMPLAINT_PUBLIC_LIMIT_PER_HOUR", 5)
 # Centre accounts: how long a link inviting someone to join a centre works.
 CENTRE_INVITATION_DAYS = env_int("CENTRE_INVITATION_DAYS", 14)
 
+# Metrics (/metrics, Prometheus): answered to a scraper showing METRICS_TOKEN as a bearer
+# token, or calling from METRICS_ALLOWED_NETWORKS; to anyone else it is not there (404).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ip_network(item, strict=False)
+        for item in env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"])
+    ]
+except ValueError as _error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_error}") from None
+# Seconds the figures read from the database are reused between scrapes.
+METRICS_CACHE_SECONDS = env_int("METRICS_CACHE_SECONDS", 10)
+
+# Logs: JSON objects one a line in production (LOG_FORMAT=json), each with the request id
+# carried into the tasks the request queued; plain lines in development.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "portal.observability.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "portal.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # One line per request (view, status, time): on in production, quiet in development.
+        "portal.requests": {"level": env_str("REQUEST_LOG_LEVEL", "WARNING" if DEBUG else "INFO")},
+    },
 }
+
+# Error tracking: Sentry (or anything speaking its protocol) when SENTRY_DSN is set.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from portal.observability.errors import start_sentry
+
+    start_sentry(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE") or None,
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )

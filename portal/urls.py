@@ -3,12 +3,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal.core import views as core_views
+from portal.observability.metrics import metrics_view
 
 urlpatterns = [
     # First, so that resolving it takes no walk through the rest: the results-day read.
     path("api/v1/results/", include("results.read")),
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("robots.txt", core_views.robots, name="robots"),
     path("accounts/", include("portal.accounts.urls")),

@@ -11,13 +11,18 @@ from portal.accounts.lockout import lockout_message
 from portal.accounts.models import ApiToken
 from portal.api.authentication import STAFF_NEED_TWO_FACTOR, staff_need_two_factor
 from portal.api.router import register
-from portal.api.throttling import ScopedRateThrottle
+from portal.api.throttling import TokenAddressThrottle, TokenUserThrottle
 
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
-    otp = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    otp = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text="The code of the authenticator app, or one of the recovery codes.",
+    )
     device_name = serializers.CharField(
         max_length=services.DEVICE_NAME_MAX,
         required=False,
@@ -35,8 +40,9 @@ class TokenView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
+    # Per address and per username: a school behind one address is not held up by one of
+    # its people retrying, and a username is not tried faster from many addresses.
+    throttle_classes = [TokenAddressThrottle, TokenUserThrottle]
 
     @extend_schema(
         request=TokenRequestSerializer,

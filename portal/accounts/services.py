@@ -1,10 +1,12 @@
 import math
+import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import ApiToken
@@ -23,12 +25,24 @@ DEVICE_NAME_MAX = 100
 UNNAMED_DEVICE = "Unnamed device"
 
 
-def _clean_code(code: str, *, field: str) -> str:
-    code = (code or "").strip().replace(" ", "")
+# Recovery codes: django-otp's static tokens, eight letters and digits (base32), ten at a time.
+RECOVERY_CODES = 10
+RECOVERY_DEVICE = "Recovery codes"
+RECOVERY_CODE = re.compile(r"^[a-z2-7]{8}$")
+
+
+def _clean_code(code: str, *, field: str, recovery: bool = False) -> str:
+    code = (code or "").strip().replace(" ", "").replace("-", "")
     if not code:
         raise PortalError("Enter the 6-digit code from your authenticator app.", field=field)
+    if recovery and RECOVERY_CODE.match(code.lower()):
+        return code.lower()
     if not code.isdigit():
-        raise PortalError("The code is made of digits only.", field=field)
+        raise PortalError(
+            "The code is made of digits only"
+            + (" (a recovery code: eight letters and digits)." if recovery else "."),
+            field=field,
+        )
     return code
 
 
@@ -64,9 +78,14 @@ def verify_second_factor(user, *, code: str, field: str = "otp"):
     Devices throttle themselves after wrong codes (django-otp), so guessing is slowed down
     the same way in the browser and on the API.
     """
-    code = _clean_code(code, field=field)
+    code = _clean_code(code, field=field, recovery=True)
+    # A recovery code is tried on the recovery codes only, an app's code on the apps only:
+    # neither counts as a wrong code against the other (and its wait).
+    recovery = not code.isdigit()
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=True):
+            if isinstance(device, StaticDevice) != recovery:
+                continue
             # Locked: guesses sent at once queue here, so each wrong one counts before the
             # next is checked and the device's throttle holds.
             device = type(device).objects.select_for_update().get(pk=device.pk)
@@ -100,6 +119,29 @@ def confirm_totp_enrolment(device: TOTPDevice, *, code: str) -> TOTPDevice:
     TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
     end_api_tokens(device.user)
     return device
+
+
+@transaction.atomic
+def issue_recovery_codes(user) -> list[str]:
+    """Ten new recovery codes for ``user``, replacing any earlier ones; each signs in once in
+    place of an authenticator's code. The codes are answered here and never shown again.
+
+    Only for someone with an authenticator app: recovery codes back it up, never replace it.
+    """
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise PortalError("Set up your authenticator app before making recovery codes.")
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_DEVICE, defaults={"confirmed": True}
+    )
+    device = StaticDevice.objects.select_for_update().get(pk=device.pk)
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def device_name_from(*, given: str = "", user_agent: str = "") -> str:

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from portal.accounts import views
+from portal.accounts.forms import PortalPasswordResetForm
 
 app_name = "accounts"
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("login/verify/", views.verify, name="verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("api-tokens/", views.ApiTokenListView.as_view(), name="api_tokens"),
     path("api-tokens/revoke-all/", views.revoke_all_api_tokens, name="revoke_all_api_tokens"),
     path("api-tokens/<uuid:public_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
@@ -36,6 +38,7 @@ urlpatterns = [
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=PortalPasswordResetForm,
             template_name="accounts/form_page.html",
             email_template_name="accounts/email/password_reset.txt",
             html_email_template_name="accounts/email/password_reset.html",

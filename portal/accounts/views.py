@@ -131,6 +131,32 @@ def two_factor_setup(request):
     return render(request, "accounts/two_factor_setup.html", context)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request):
+    """Recovery codes: how many are left, and new ones on a POST, shown on that answer only."""
+    user = request.user
+    if not user.has_two_factor:
+        return redirect("accounts:two_factor_setup")
+    if not user.is_verified():
+        # Signed in without the second step (a password reset): prove it first.
+        request.session[PENDING_USER] = user.pk
+        request.session[PENDING_BACKEND] = request.session.get(BACKEND_SESSION_KEY)
+        request.session[PENDING_NEXT] = reverse("accounts:recovery_codes")
+        return redirect("accounts:verify")
+    codes = None
+    if request.method == "POST":
+        codes = [f"{code[:4]}-{code[4:]}" for code in services.issue_recovery_codes(user)]
+    response = render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "left": services.recovery_codes_left(user)},
+    )
+    # The codes are in this answer only: never kept by a browser or a proxy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _two_factor_if_staff(view):
     """Staff pass two-factor sign-in first: pages under /accounts/ are open to them before it
     (to sign in at all), but their tokens are as powerful as their staff tools."""

@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
         # Registers the OpenAPI description of the portal's own authentication.
         from portal.api import schema  # noqa: F401
         from portal.core import checks  # noqa: F401
+
+        # Request ids carried into published tasks and the tasks' log lines (web and workers).
+        from portal.observability import requestid  # noqa: F401

@@ -49,3 +49,29 @@ class ReferenceSequence(models.Model):
 
     def __str__(self):
         return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran, and how long it took: beat's heartbeat (run by a
+    worker, so it proves beat, the broker and a worker alive) and the sweep of the clocks."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+    duration_seconds = models.FloatField(default=0)
+    detail = models.JSONField(default=dict, blank=True)
+
+    def __str__(self):
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def record(cls, name: str, *, duration_seconds: float = 0, detail: dict | None = None):
+        from django.utils import timezone
+
+        cls.objects.update_or_create(
+            name=name,
+            defaults={
+                "at": timezone.now(),
+                "duration_seconds": duration_seconds,
+                "detail": detail or {},
+            },
+        )

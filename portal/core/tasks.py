@@ -2,6 +2,7 @@ from celery import shared_task
 
 from portal.accounts.services import sweep_expired_api_tokens
 from portal.api.idempotency import sweep_idempotency_keys
+from portal.core.models import Heartbeat
 from portal.notifications.sending import forget_sent_bodies
 from portal.outbox.services import purge_ran
 
@@ -15,3 +16,9 @@ def housekeeping() -> dict:
         "outbox_tasks": purge_ran(),
         "email_bodies": forget_sent_bodies(),
     }
+
+
+@shared_task(name="portal.heartbeat")
+def heartbeat() -> None:
+    # Sent by beat, run by a worker: /readyz and /metrics read how long ago it last ran.
+    Heartbeat.record("beat")

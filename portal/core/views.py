@@ -14,16 +14,27 @@ from django.views.decorators.http import require_GET
 from portal.core import health
 from portal.core.home import officer_home_context, staff_home_context
 from portal.guards import is_api_request, refusal_for
+from portal.observability import metrics
 from portal.permissions import is_staff_user
 
 
 @require_GET
 @never_cache
 def healthz(request):
+    """Liveness: the process answers. Nothing else is asked, so an outage of a service it
+    depends on never gets healthy processes restarted (that is /readyz's business)."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    """Readiness: 200 when every service the portal works with answers, else 503."""
     report = health.run_checks()
     healthy = all(check["ok"] for check in report.values())
-    if not is_staff_user(request.user):
-        # Which check failed is for monitors; why (host names, driver errors) is for staff.
+    if not (is_staff_user(request.user) or metrics.allowed(request)):
+        # Which check failed is for monitors; why (host names, driver errors) is for staff
+        # and for the monitoring network.
         report = {name: {"ok": check["ok"]} for name, check in report.items()}
     return JsonResponse(
         {"status": "ok" if healthy else "failing", "checks": report},

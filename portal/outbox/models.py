@@ -32,6 +32,9 @@ class QueuedTask(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    request_id = models.CharField(
+        max_length=64, blank=True, help_text="The request that queued it, for its log lines."
+    )
 
     objects = QueuedTaskQuerySet.as_manager()
 

@@ -12,6 +12,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from portal.celery import app
 from portal.housekeeping import delete_in_batches
+from portal.observability.requestid import MESSAGE_HEADER, current_request_id
 from portal.outage import Outage
 from portal.outbox.models import QueuedTask
 
@@ -51,7 +52,11 @@ def enqueue(task, /, **kwargs) -> QueuedTask:
         raise TypeError(f"The arguments of {name} must be JSON values: {error}") from None
     now = timezone.now()
     row = QueuedTask.objects.create(
-        task=name, kwargs=kwargs, queued_at=now, due_at=now + RELAY_GRACE
+        task=name,
+        kwargs=kwargs,
+        queued_at=now,
+        due_at=now + RELAY_GRACE,
+        request_id=current_request_id.get(),
     )
     transaction.on_commit(lambda: publish(row.pk), robust=True)
     return row
@@ -77,8 +82,10 @@ def _send(row: QueuedTask, *, connection) -> None:
     now = timezone.now()
     republish = dt.timedelta(seconds=settings.OUTBOX_REPUBLISH_AFTER)
     QueuedTask.objects.filter(pk=row.pk).update(published_at=now, due_at=now + republish)
+    # The request that queued it, whoever publishes it (the request itself, or the relay).
+    headers = {MESSAGE_HEADER: row.request_id} if row.request_id else None
     app.tasks[RUN_TASK].apply_async(
-        kwargs={"queued_task_id": row.pk}, connection=connection, retry=False
+        kwargs={"queued_task_id": row.pk}, connection=connection, retry=False, headers=headers
     )
 
 

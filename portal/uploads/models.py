@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -90,7 +91,13 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
-        indexes = [models.Index(fields=["case_type", "case_id"], name="attachment_case")]
+        indexes = [
+            models.Index(fields=["case_type", "case_id"], name="attachment_case"),
+            # /metrics counts the files waiting for their scan: only those enter this index.
+            models.Index(
+                fields=["uploaded_at"], condition=Q(scan="pending"), name="attachment_scan_pending"
+            ),
+        ]
         permissions = [("fetch_quarantined", "Can download files quarantined as infected")]
 
     def __str__(self):

@@ -221,3 +221,23 @@ def test_public_pages_open_to_staff_before_two_factor(client, staff_user):
     client.force_login(staff_user)
     assert client.get("/service-standards/").status_code == 200
     assert client.get(SETUP).status_code == 200
+
+
+def test_password_reset_link_starts_with_the_portal_s_address_not_the_request_s_host(
+    client, officer_gb, settings, mailoutbox
+):
+    settings.PORTAL_BASE_URL = "https://portal.example.org"
+    settings.ALLOWED_HOSTS = ["portal.example.org", "attacker.example"]
+    officer_gb.email = "officer1@school.example"
+    officer_gb.save(update_fields=["email"])
+    response = client.post(
+        reverse("accounts:password_reset"),
+        {"email": "officer1@school.example"},
+        HTTP_HOST="attacker.example",
+    )
+    assert response.status_code == 302
+    (message,) = mailoutbox
+    html = message.alternatives[0][0]
+    for text in (message.body, html):
+        assert "https://portal.example.org/accounts/password/reset/" in text
+        assert "attacker.example" not in text

@@ -202,7 +202,7 @@ def test_session_api_serves_officer(client, officer_gb):
 
 
 def _token_requests_from_changing_forwarded_for(api_client, settings):
-    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"].split("/")[0])
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token_address"].split("/")[0])
     # A new username each time, so that the lock-out of one username plays no part.
     return [
         api_client.post(
@@ -241,3 +241,36 @@ def test_api_throttles_default_to_the_portal_ones(settings):
         "portal.api.throttling.AnonRateThrottle",
         "portal.api.throttling.UserRateThrottle",
     ]
+
+
+def _rate(settings, scope: str) -> int:
+    return int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope].split("/")[0])
+
+
+def test_token_throttle_counts_per_username_from_any_address(api_client, db, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    answers = [
+        api_client.post(
+            URL,
+            {"username": "Officer1 ", "password": "wrong"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(_rate(settings, "token_user") + 1)
+    ]
+    assert answers[-1] == 429
+    assert 429 not in answers[:-1]
+
+
+def test_token_throttle_lets_a_school_behind_one_address_sign_in_its_people(
+    api_client, officer_gb, settings
+):
+    # More of the school's people than one person may try, all from the school's address,
+    # then the officer with the right password.
+    others = [
+        api_client.post(URL, {"username": f"colleague{n}", "password": "x"}, format="json")
+        for n in range(_rate(settings, "token_user") + 2)
+    ]
+    officer = api_client.post(URL, {"username": "officer1", "password": PASSWORD}, format="json")
+    assert {response.status_code for response in others} == {400}
+    assert officer.status_code == 200, officer.json()

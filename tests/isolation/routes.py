@@ -328,6 +328,8 @@ PUBLIC_PAGES = {
     "join:standards",
     "centres:invitation",
     "healthz",
+    "readyz",
+    "metrics",
     "sla:charter",
     "favicon",
     "robots",

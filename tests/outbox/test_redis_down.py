@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from complaints.models import Complaint
 from portal.celery import app as celery_app
+from portal.core.models import Heartbeat
 from portal.notifications.models import Email
 from portal.outbox import services
 from portal.outbox.models import QueuedTask
@@ -42,21 +43,26 @@ def test_pages_answer_normally_with_redis_down(on_redis, charter, client, office
 
 
 @pytest.mark.django_db
-def test_healthz_names_the_broker_and_cache_down_with_503(on_redis, client):
+def test_readyz_names_the_broker_and_cache_down_with_503(on_redis, client):
+    Heartbeat.record("beat")
     on_redis.stop()
-    response = client.get("/healthz")
+    response = client.get("/readyz")
     assert response.status_code == 503
     assert {name: check["ok"] for name, check in response.json()["checks"].items()} == {
         "database": True,
         "broker": False,
         "cache": False,
         "storage": True,
+        "clamd": True,
+        "smtp": True,
+        "beat": True,
     }
 
 
 @pytest.mark.django_db
-def test_healthz_with_redis_up_answers_200(on_redis, client):
-    response = client.get("/healthz")
+def test_readyz_with_redis_up_answers_200(on_redis, client):
+    Heartbeat.record("beat")
+    response = client.get("/readyz")
     assert response.status_code == 200, response.json()
 
 

@@ -104,7 +104,7 @@ def test_settings_production_reads_services_from_environment(tmp_path):
         "django.db.backends.postgresql db.example portal",
         "redis://cache.example:6379/0",
         "portal.cache.ForgivingRedisCache",
-        "storages.backends.s3.S3Storage",
+        "portal.s3.PortalS3Storage",
         "['portal.example']",
         "True True",
     ]
@@ -118,14 +118,12 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off(tmp_path)
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
-def test_settings_production_pass_check_deploy(tmp_path):
+def _check_deploy(tmp_path, **extra):
     import os
     import subprocess
     import sys
 
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "PORTAL_BASE_URL"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_VARIABLES}
     env.update(
         {
             "PORTAL_DATA_DIR": str(tmp_path),
@@ -134,14 +132,90 @@ def test_settings_production_pass_check_deploy(tmp_path):
             "ALLOWED_HOSTS": "portal.example",
             "PORTAL_BASE_URL": "https://portal.example",
             "EMAIL_HOST": "smtp.example",
+            **extra,
         }
     )
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+PRODUCTION_VARIABLES = {
+    "DATABASE_URL",
+    "DEBUG",
+    "PORTAL_BASE_URL",
+    "REDIS_URL",
+    "CACHE_URL",
+    "CELERY_BROKER_URL",
+    "AWS_STORAGE_BUCKET_NAME",
+    "CLAMD_URL",
+    "ALLOW_IN_PRODUCTION",
+}
+
+
+def test_settings_production_pass_check_deploy(tmp_path):
+    result = _check_deploy(
+        tmp_path,
+        DATABASE_URL="postgres://u:p@db.example:5432/portal",
+        REDIS_URL="redis://cache.example:6379/0",
+        AWS_STORAGE_BUCKET_NAME="uploads",
+        CLAMD_URL="tcp://clamd.example:3310",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_the_embedded_default_saying_what_to_set(tmp_path):
+    result = _check_deploy(tmp_path)
+    assert result.returncode != 0
+    for check_id, fix in [
+        ("portal.E010", "Set DATABASE_URL="),
+        ("portal.E011", "Set REDIS_URL="),
+        ("portal.E012", "CELERY_BROKER_URL="),
+        ("portal.E013", "Set AWS_STORAGE_BUCKET_NAME"),
+        ("portal.E014", "Set CLAMD_URL="),
+    ]:
+        assert check_id in result.stderr
+        assert fix in result.stderr
+
+
+def test_check_deploy_accepts_what_is_allowed_on_purpose(tmp_path):
+    result = _check_deploy(
+        tmp_path,
+        ALLOW_IN_PRODUCTION="sqlite,local-cache,local-broker,local-media,unscanned-uploads",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_refuses_only_what_is_not_allowed(tmp_path):
+    result = _check_deploy(
+        tmp_path,
+        DATABASE_URL="postgres://u:p@db.example:5432/portal",
+        REDIS_URL="redis://cache.example:6379/0",
+        AWS_STORAGE_BUCKET_NAME="uploads",
+        ALLOW_IN_PRODUCTION="local-media",
+    )
+    assert result.returncode != 0
+    assert "portal.E014" in result.stderr
+    assert "add 'unscanned-uploads' to ALLOW_IN_PRODUCTION" in result.stderr
+    for check_id in ("portal.E010", "portal.E011", "portal.E012", "portal.E013"):
+        assert check_id not in result.stderr
+
+
+def test_settings_refuse_an_unknown_word_in_allow_in_production(tmp_path):
+    result = _settings_in_subprocess(
+        {"PORTAL_DATA_DIR": str(tmp_path), "ALLOW_IN_PRODUCTION": "sqlite,everything"},
+        "print(1)",
+    )
+    assert result.returncode != 0
+    assert "ALLOW_IN_PRODUCTION names ['everything']" in result.stderr
+
+
+def test_check_deploy_is_quiet_about_demo_services_in_debug(tmp_path):
+    result = _check_deploy(tmp_path, DEBUG="true")
+    for check_id in ("portal.E010", "portal.E011", "portal.E012", "portal.E013", "portal.E014"):
+        assert check_id not in result.stderr
