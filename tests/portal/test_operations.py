@@ -39,13 +39,17 @@ def test_migrate_locked_waits_for_a_migrate_already_running():
             stderr=subprocess.STDOUT,
             text=True,
         )
-        time.sleep(4)
+        # However slow the machine is to start the process, its first line says it waits;
+        # it must still be running (waiting) a moment after saying so.
+        first = run.stdout.readline()
+        time.sleep(1)
         still_waiting = run.poll() is None
         holder.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK])
-        output, _ = run.communicate(timeout=120)
+        rest, _ = run.communicate(timeout=300)
+    output = first + rest
+    assert first.strip() == "Another migrate is running: waiting for it to finish.", output
     assert still_waiting, output
     assert run.returncode == 0, output
-    assert "Another migrate is running: waiting for it to finish." in output
     assert "No migrations to apply." in output
 
 
