@@ -10,6 +10,14 @@ from tests.factories import CentreFactory, OfficerFactory, StaffFactory
 from tests.signing_in import api_as, sign_in
 
 
+def _on_redis(cache_settings: dict) -> bool:
+    from django.utils.module_loading import import_string
+
+    from portal.cache import ForgivingRedisCache
+
+    return issubclass(import_string(cache_settings["BACKEND"]), ForgivingRedisCache)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _eager_celery():
     # Tasks run in the test's own process; on_commit still defers them to the commit.
@@ -96,11 +104,17 @@ def staff_api(staff_user):
 
 
 def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (row locks, SKIP LOCKED, real concurrency)")
+    on_postgres = connection.vendor == "postgresql"
+    on_redis = _on_redis(settings.CACHES["default"])
+    skip_postgres = pytest.mark.skip(
+        reason="needs PostgreSQL (row locks, SKIP LOCKED, real concurrency)"
+    )
+    skip_redis = pytest.mark.skip(reason="needs the cache on Redis (REDIS_URL)")
     for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_postgres)
+        if "redis" in item.keywords and not on_redis:
+            item.add_marker(skip_redis)
