@@ -8,6 +8,25 @@ from portal.accounts.roles import DIRECTOR, ROLES
 from portal.celery import app as celery_app
 from tests.factories import CentreFactory, OfficerFactory, StaffFactory
 from tests.signing_in import api_as, sign_in
+from tests.workers import worker_index, worker_redis_url
+
+
+def pytest_configure(config):
+    # Under pytest-xdist, a Redis database of this worker's own (see tests/workers.py): the
+    # tests clear the cache between them, and must not clear another worker's.
+    from django.conf import settings
+    from django.test import override_settings
+
+    index = worker_index()
+    cache_settings = settings.CACHES["default"]
+    if index is None or not _on_redis(cache_settings):
+        return
+    location = worker_redis_url(
+        cache_settings["LOCATION"], index=index, broker_url=settings.CELERY_BROKER_URL
+    )
+    override_settings(
+        CACHES={**settings.CACHES, "default": {**cache_settings, "LOCATION": location}}
+    ).enable()
 
 
 def _on_redis(cache_settings: dict) -> bool:
@@ -118,3 +137,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_postgres)
         if "redis" in item.keywords and not on_redis:
             item.add_marker(skip_redis)
+        # Under pytest-xdist (bin/test), each of these groups runs on one worker, one test
+        # after another: one Chromium serves all the browser tests, and no two of the
+        # PostgreSQL tests' races of threads run at once.
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif "postgres" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("postgres"))
