@@ -337,7 +337,9 @@ STORAGES = {
     },
 }
 
-# Email: console in development; SMTP when EMAIL_HOST is set (Django 6.1's MAILERS).
+# Email: SMTP when EMAIL_HOST is set (Django 6.1's MAILERS). Without it, in development, each
+# email is saved whole under the data folder and announced on the console in a few lines with
+# its links (portal/notifications/devmail.py); with DEBUG off, printed whole on the console.
 EMAIL_HOST = env_str("EMAIL_HOST")
 # Implicit TLS (SMTPS, port 465) with EMAIL_USE_SSL; else STARTTLS on 587 (EMAIL_USE_TLS).
 _email_ssl = env_bool("EMAIL_USE_SSL", False)
@@ -347,6 +349,7 @@ if _email_ssl and _email_tls:
         "EMAIL_USE_SSL (implicit TLS, port 465) and EMAIL_USE_TLS (STARTTLS, port 587) "
         "exclude each other: set one."
     )
+EMAIL_FOLDER = DATA_DIR / "emails"
 if EMAIL_HOST:
     MAILERS = {
         "default": {
@@ -362,21 +365,27 @@ if EMAIL_HOST:
             },
         }
     }
-else:
+elif env_str("EMAIL_BACKEND"):
+    MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND")}}
+elif DEBUG:
     MAILERS = {
         "default": {
-            "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+            "BACKEND": "portal.notifications.devmail.EmailBackend",
+            "OPTIONS": {"folder": EMAIL_FOLDER},
         }
     }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Exams Portal <no-reply@exams-portal.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: Redis when CELERY_BROKER_URL or REDIS_URL is set, else a broker on the local file
-# system that web, worker and beat share with nothing installed.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
+# system that web, worker and beat share with nothing installed. (Its host means nothing; named,
+# it spares a warning from kombu at every task sent.)
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://localhost/"
 BROKER_DIR = DATA_DIR / "broker"
-if CELERY_BROKER_URL == "filesystem://":
+if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("queue", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {

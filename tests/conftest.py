@@ -8,6 +8,33 @@ from portal.accounts.roles import DIRECTOR, ROLES
 from portal.celery import app as celery_app
 from tests.factories import CentreFactory, OfficerFactory, StaffFactory
 from tests.signing_in import api_as, sign_in
+from tests.workers import worker_index, worker_redis_url
+
+
+def pytest_configure(config):
+    # Under pytest-xdist, a Redis database of this worker's own (see tests/workers.py): the
+    # tests clear the cache between them, and must not clear another worker's.
+    from django.conf import settings
+    from django.test import override_settings
+
+    index = worker_index()
+    cache_settings = settings.CACHES["default"]
+    if index is None or not _on_redis(cache_settings):
+        return
+    location = worker_redis_url(
+        cache_settings["LOCATION"], index=index, broker_url=settings.CELERY_BROKER_URL
+    )
+    override_settings(
+        CACHES={**settings.CACHES, "default": {**cache_settings, "LOCATION": location}}
+    ).enable()
+
+
+def _on_redis(cache_settings: dict) -> bool:
+    from django.utils.module_loading import import_string
+
+    from portal.cache import ForgivingRedisCache
+
+    return issubclass(import_string(cache_settings["BACKEND"]), ForgivingRedisCache)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -96,11 +123,24 @@ def staff_api(staff_user):
 
 
 def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (row locks, SKIP LOCKED, real concurrency)")
+    on_postgres = connection.vendor == "postgresql"
+    on_redis = _on_redis(settings.CACHES["default"])
+    skip_postgres = pytest.mark.skip(
+        reason="needs PostgreSQL (row locks, SKIP LOCKED, real concurrency)"
+    )
+    skip_redis = pytest.mark.skip(reason="needs the cache on Redis (REDIS_URL)")
     for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_postgres)
+        if "redis" in item.keywords and not on_redis:
+            item.add_marker(skip_redis)
+        # Under pytest-xdist (bin/test), each of these groups runs on one worker, one test
+        # after another: one Chromium serves all the browser tests, and no two of the
+        # PostgreSQL tests' races of threads run at once.
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif "postgres" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("postgres"))

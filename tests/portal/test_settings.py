@@ -47,6 +47,7 @@ def _settings_in_subprocess(env: dict, code: str):
             "DEBUG",
             "SECRET_KEY",
             "EMAIL_HOST",
+            "EMAIL_BACKEND",
             "CACHE_URL",
             "PORTAL_BASE_URL",
             "PORT",
@@ -76,7 +77,7 @@ def test_settings_embedded_default_uses_sqlite_files_and_filesystem_broker(tmp_p
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "filesystem://",
+        "filesystem://localhost/",
         "django.core.files.storage.FileSystemStorage",
         "True",
     ]

@@ -253,6 +253,7 @@ def test_a_membership_given_to_another_person_leaves_the_first_without_it(
         assert _grades(_get(mis)[0]) == []
 
 
+@pytest.mark.redis
 def test_a_forget_is_written_even_while_this_process_thinks_redis_is_away(
     mis, officer_gb, results_gb, django_capture_on_commit_callbacks
 ):
@@ -272,6 +273,7 @@ def test_a_forget_is_written_even_while_this_process_thinks_redis_is_away(
         assert _get(mis)[0].status_code == 401
 
 
+@pytest.mark.redis
 def test_a_forget_redis_cannot_take_is_queued_and_written_later(officer_gb, settings):
     from django.core.cache import cache
 
