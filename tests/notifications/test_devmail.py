@@ -8,11 +8,11 @@ from email import message_from_bytes, policy
 import pytest
 from django.core import mail
 
+from centres.registration import services
 from portal.notifications.devmail import links_in
 from portal.notifications.sending import send_pending
-from registration import services
+from tests.centres.registration.applications import ensure_reference_data, interest
 from tests.portal.test_settings import _settings_in_subprocess
-from tests.registration.applications import ensure_reference_data, interest
 
 
 @pytest.fixture
