@@ -37,6 +37,31 @@ def _on_redis(cache_settings: dict) -> bool:
     return issubclass(import_string(cache_settings["BACKEND"]), ForgivingRedisCache)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_tox_suffix(tmp_path_factory):
+    """On SQLite, a test database in a file rather than in memory. Django's live server
+    shares an in-memory database's one connection between the threads that answer a
+    browser's requests at once (a page and its scripts): under load they trip over each
+    other's transactions. With a file each thread has its own connection. The file lives in
+    memory where the system offers it (/dev/shm), so the tests run no slower for it."""
+    import os
+    import shutil
+    import tempfile
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    shm = "/dev/shm"
+    in_memory = os.path.isdir(shm) and os.access(shm, os.W_OK)
+    folder = tempfile.mkdtemp(prefix="portal-tests-", dir=shm if in_memory else None)
+    database.setdefault("TEST", {})["NAME"] = os.path.join(folder, "test.sqlite3")
+    yield
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _eager_celery():
     # Tasks run in the test's own process; on_commit still defers them to the commit.

@@ -5,7 +5,6 @@ import gzip
 import http.server
 import json
 import logging
-import os
 import socket
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from portal.core.models import Heartbeat
 from portal.observability.logs import JsonFormatter
 from portal.observability.requestid import current_request_id
 from tests.complaints.conftest import complaint  # noqa: F401 - a case with a running clock
+from tests.processes import environ
 
 pytestmark = pytest.mark.django_db
 
@@ -261,7 +261,7 @@ def test_sentry_receives_errors_with_the_request_id_when_its_dsn_is_set(tmp_path
         "sentry_sdk.flush(5)"
     )
     env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
+        **environ(without=("DATABASE_URL", "REDIS_URL")),
         "SENTRY_DSN": dsn,
         "PORTAL_DATA_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "portal.settings",

@@ -2,7 +2,6 @@
 connections, and JSON only from the API in production."""
 
 import datetime as dt
-import os
 import socket
 import ssl
 import subprocess
@@ -16,6 +15,7 @@ from django.db import connection
 
 from portal.core.management.commands.migrate_locked import MIGRATE_LOCK
 from tests.portal.test_settings import _settings_in_subprocess
+from tests.processes import environ
 
 
 @pytest.mark.postgres
@@ -24,7 +24,7 @@ def test_migrate_locked_waits_for_a_migrate_already_running():
     params = connection.get_connection_params()
     dsn = {k: params[k] for k in ("host", "port", "user", "dbname") if params.get(k)}
     env = {
-        **os.environ,
+        **environ(),
         "DATABASE_URL": (
             f"postgres://{params['user']}@{params.get('host') or '127.0.0.1'}:"
             f"{params.get('port') or 5432}/{params['dbname']}"
@@ -54,7 +54,7 @@ def test_migrate_locked_waits_for_a_migrate_already_running():
 
 
 def test_migrate_locked_runs_migrate_on_sqlite(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env = environ(without={"DATABASE_URL", "DEBUG"})
     env["PORTAL_DATA_DIR"] = str(tmp_path)
     result = subprocess.run(
         [sys.executable, "manage.py", "migrate_locked", "-v", "1"],
@@ -182,7 +182,7 @@ def test_settings_database_pool_uses_psycopg_pool_without_persistent_connections
 def test_database_pool_serves_queries_on_postgresql():
     params = connection.settings_dict
     env = {
-        **os.environ,
+        **environ(),
         "DATABASE_URL": (
             f"postgres://{params['USER']}@{params['HOST'] or '127.0.0.1'}:"
             f"{params['PORT'] or 5432}/{params['NAME']}"

@@ -1,16 +1,16 @@
 """With DEBUG off, the web server, a worker and beat refuse to start as a demo."""
 
-import os
 import subprocess
 import sys
 
 import pytest
 
 from tests.portal.test_settings import PRODUCTION_VARIABLES
+from tests.processes import environ
 
 
 def _environment(tmp_path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_VARIABLES}
+    env = environ(without=PRODUCTION_VARIABLES)
     env.update(
         {
             "PORTAL_DATA_DIR": str(tmp_path),

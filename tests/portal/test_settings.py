@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import env_bool, env_int, env_list, env_str
+from tests.processes import environ
 
 
 def test_env_bool_reads_true_and_false_words():
@@ -31,15 +32,11 @@ def test_env_str_strips():
 
 
 def _settings_in_subprocess(env: dict, code: str):
-    import os
     import subprocess
     import sys
 
-    full_env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {
+    full_env = environ(
+        without={
             "DATABASE_URL",
             "REDIS_URL",
             "CELERY_BROKER_URL",
@@ -52,7 +49,7 @@ def _settings_in_subprocess(env: dict, code: str):
             "PORTAL_BASE_URL",
             "PORT",
         }
-    }
+    )
     full_env.update(env)
     full_env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
     return subprocess.run(
@@ -120,11 +117,10 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off(tmp_path)
 
 
 def _check_deploy(tmp_path, **extra):
-    import os
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_VARIABLES}
+    env = environ(without=PRODUCTION_VARIABLES)
     env.update(
         {
             "PORTAL_DATA_DIR": str(tmp_path),
