@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from portal.cases.models import Case, CaseQuerySet
 from portal.permissions import CentreScopedQuerySet
-from portal.workflow import Moves, move
+from portal.workflow import Moves, RecordsMoves, move
 
 # The service levels of entries (portal.sla): confirming a centre's submitted entries,
 # delivering question papers before each exam, and the provisional June timetable.
@@ -273,7 +273,7 @@ class EntryQuerySet(CentreScopedQuerySet):
     centre_field = "candidate__centre"
 
 
-class Entry(models.Model):
+class Entry(RecordsMoves):
     """A candidate entered for a syllabus through one of its options in the candidate's
     series. Provisional until the centre's submission of it is confirmed; withdrawn, never
     deleted; every amendment and the withdrawal are on its audit trail."""

@@ -107,6 +107,27 @@ class Moves:
         return graph
 
 
+class RecordsMoves(models.Model):
+    """Abstract base of every model with a life cycle (``MOVES``): the row keeps the move
+    that brought it to its status, so that ``transition`` tells a repeat (quiet) from a move
+    its status no longer allows (409) by the row alone. The audit trail records every move
+    and is never read to decide one.
+
+    ``last_move`` is empty until a move changes the status (a new row stands at its first
+    status without a move); rows from before the column took the move of their last recorded
+    change of status, and "*" where that change named no move (any move to the status counts
+    as a repeat, as it did then)."""
+
+    ANY_MOVE = "*"
+
+    last_move = models.CharField(
+        max_length=40, blank=True, default="", db_default="", editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+
 def centre_ids_of(user) -> frozenset[int]:
     """The centres ``user`` is an officer of, read once per user object (a request's)."""
     cached = getattr(user, "_portal_centre_ids", None)
@@ -182,14 +203,18 @@ def transition[M: models.Model](
         current = locked.status
         applicable = [m for m in permitted if current in m.sources]
         if not applicable:
-            if any(m.target == current for m in permitted) and _last_move(locked) in (name, ""):
+            if any(m.target == current for m in permitted) and locked.last_move in (
+                name,
+                RecordsMoves.ANY_MOVE,
+            ):
                 return locked, False
             raise TransitionNotAllowed(_refusal(locked, permitted[0]))
         chosen = applicable[0]
         fields = []
         if chosen.target is not None:
             locked.status = chosen.target
-            fields.append("status")
+            locked.last_move = name
+            fields += ["status", "last_move"]
         if isinstance(update, dict):
             for field, value in update.items():
                 # A value that depends on the locked row is a function of it.
@@ -211,19 +236,42 @@ def transition[M: models.Model](
     return locked, True
 
 
-def _last_move(case) -> str | None:
-    """The move that brought the case to its status: a repeat is quiet only when this same
-    move got it there (deciding a case that was declined is refused, not ignored)."""
-    last = audit.history_of(case).filter(action="status").order_by("-at", "-pk").first()
-    if last is None:
-        return None
-    # Rows written before moves were named carry no move: any move to that status counts.
-    return last.data.get("move", "")
-
-
 def _refusal(case, refused: Move) -> str:
     noun = type(case)._meta.verbose_name
     where = f"This {noun} is {_label(case, case.status).lower()}"
     if refused.target is not None:
         return f"{where}; it cannot move to {refused.target.replace('_', ' ')} from there."
     return f"{where}; {refused.label.lower()} is not possible now."
+
+
+def last_moves_from_audit(app_label: str, *model_names: str):
+    """A migration step that fills ``last_move`` of existing rows from the audit trail:
+    the move named by each row's last recorded change of status, ``RecordsMoves.ANY_MOVE``
+    where that change named none. Rows without such a change keep "" (no move yet)."""
+
+    def fill(apps, schema_editor):
+        ContentType = apps.get_model("contenttypes", "ContentType")
+        AuditEvent = apps.get_model("core", "AuditEvent")
+        for model_name in model_names:
+            model = apps.get_model(app_label, model_name)
+            content_type = ContentType.objects.filter(
+                app_label=app_label, model=model_name.lower()
+            ).first()
+            if content_type is None:
+                continue  # a new database: nothing has been audited yet
+            last: dict[str, str] = {}
+            events = (
+                AuditEvent.objects.filter(content_type=content_type, action="status")
+                .order_by("at", "pk")
+                .values_list("object_id", "data")
+            )
+            for object_id, data in events.iterator(chunk_size=5000):
+                last[object_id] = (data or {}).get("move") or RecordsMoves.ANY_MOVE
+            by_move: dict[str, list[str]] = {}
+            for object_id, name in last.items():
+                by_move.setdefault(name, []).append(object_id)
+            for name, ids in by_move.items():
+                for start in range(0, len(ids), 5000):
+                    model.objects.filter(pk__in=ids[start : start + 5000]).update(last_move=name)
+
+    return fill

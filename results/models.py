@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from portal.permissions import CentreScopedQuerySet, is_staff_user
-from portal.workflow import Moves, move
+from portal.workflow import Moves, RecordsMoves, move
 
 # Cambridge grades: IGCSE A*–G (or 9–1), AS level a–e, U ungraded. "Q" (pending) and "X"
 # (no result) are what a results file writes for the two statuses without a grade.
@@ -95,7 +95,7 @@ class ResultQuerySet(CentreScopedQuerySet):
         return self.annotate(held=open_hold_exists())
 
 
-class Result(models.Model):
+class Result(RecordsMoves):
     class Status(models.TextChoices):
         ISSUED = "issued", "Issued"
         PENDING = "pending", "Pending"

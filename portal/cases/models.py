@@ -11,6 +11,7 @@ from portal.calendar import end_of_day, london_date
 from portal.permissions import CentreScopedQuerySet, centre_ids_visible_to, is_staff_user
 from portal.sla.models import WAITING, Clock, due_today, overdue
 from portal.uploads.models import AttachmentsRelation
+from portal.workflow import RecordsMoves
 
 DUE_WINDOWS = {"overdue": "Overdue", "today": "Due today", "week": "Due in 7 days"}
 
@@ -88,7 +89,7 @@ def next_due_first():
     return models.F("next_due").asc(nulls_last=True)
 
 
-class Case(models.Model):
+class Case(RecordsMoves):
     """Abstract base of every case type.
 
     A case type adds its own fields, declares ``status`` with its own choices and default,

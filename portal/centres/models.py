@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from portal.centres.numbers import validate_centre_number
-from portal.workflow import Moves, move
+from portal.workflow import Moves, RecordsMoves, move
 from portal.zones import validate_time_zone
 
 CHANGE = "centres.change_centre"
@@ -24,7 +24,7 @@ class CentreQuerySet(models.QuerySet):
         return self.filter(pk__in=Membership.objects.filter(user=user).values("centre_id"))
 
 
-class Centre(models.Model):
+class Centre(RecordsMoves):
     """A school or college registered to run the awarding body's exams."""
 
     class Status(models.TextChoices):
@@ -120,7 +120,7 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(status=Invitation.Status.PENDING, expires_at__gt=now or timezone.now())
 
 
-class Invitation(models.Model):
+class Invitation(RecordsMoves):
     """An invitation by email to join a centre, with the role the inviter chose.
 
     The link's token is never kept: only its SHA-256 (``token_hash``), so the table alone

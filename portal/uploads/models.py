@@ -16,7 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.workflow import Moves, move
+from portal.workflow import Moves, RecordsMoves, move
 
 
 def _visible_case_or_404(user, row, what: str):
@@ -143,7 +143,7 @@ class UploadQuerySet(models.QuerySet):
         return _visible_case_or_404(user, upload, "upload")
 
 
-class Upload(models.Model):
+class Upload(RecordsMoves):
     """A file on its way to a case in parts (the S3 multipart protocol): started with its
     name and size, its parts sent to URLs the portal gives out, then completed into an
     ``Attachment`` or abandoned. See ``portal.uploads.resumable``."""

@@ -54,6 +54,47 @@ def test_transition_repeated_is_quiet(centre_gb, registrar):
     assert audit.history_of(centre_gb).count() == 1
 
 
+def test_a_repeat_is_told_from_the_row_not_the_audit_trail(centre_gb, registrar):
+    transition(centre_gb, "suspend", by=registrar)
+    assert Centre.objects.get(pk=centre_gb.pk).last_move == "suspend"
+    audit.history_of(centre_gb).delete()  # pruning the trail changes nothing
+
+    _, moved = transition(centre_gb, "suspend", by=registrar)
+
+    assert moved is False
+
+
+def test_a_status_reached_by_another_move_refuses_a_repeat(centre_gb, registrar):
+    Centre.objects.filter(pk=centre_gb.pk).update(status="suspended", last_move="")
+    with pytest.raises(TransitionNotAllowed, match="suspended"):
+        transition(centre_gb, "suspend", by=registrar)
+
+
+def test_every_model_with_a_life_cycle_keeps_its_last_move():
+    from django.apps import apps
+
+    from portal.workflow import RecordsMoves
+
+    with_moves = [m for m in apps.get_models() if hasattr(m, "MOVES")]
+    assert len(with_moves) > 10
+    assert [m for m in with_moves if not issubclass(m, RecordsMoves)] == []
+
+
+def test_the_migration_takes_last_moves_from_the_audit_trail(centre_gb, centre_pk, registrar):
+    from django.apps import apps
+
+    from portal.workflow import RecordsMoves, last_moves_from_audit
+
+    transition(centre_gb, "suspend", by=registrar)
+    audit.record(centre_pk, "status", data={"from": "active", "to": "closed"})  # no move named
+    Centre.objects.update(last_move="")
+
+    last_moves_from_audit("centres", "Centre")(apps, None)
+
+    assert Centre.objects.get(pk=centre_gb.pk).last_move == "suspend"
+    assert Centre.objects.get(pk=centre_pk.pk).last_move == RecordsMoves.ANY_MOVE
+
+
 def test_transition_refused_changes_nothing(centre_gb, registrar):
     transition(centre_gb, "close", by=registrar)
     with pytest.raises(TransitionNotAllowed, match="closed; it cannot move to suspended"):
