@@ -10,11 +10,9 @@ class CentrePagesConfig(AppConfig):
 
     def ready(self):
         from centres import demo
-        from portal.accounts.roles import REGISTRATION_TEAM, extend_role
         from portal.core.demo import register_demo_step
         from portal.notifications import register_kind
 
         register_kind("invitation", "Invitation to join a centre")
         register_kind("centre", "Your centre's users and details")
         register_demo_step(demo.seed_centre_accounts)
-        extend_role(REGISTRATION_TEAM, ["centres.view_invitation", "centres.change_invitation"])

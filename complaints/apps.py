@@ -7,21 +7,10 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from complaints import demo, demo_history, queries
-        from portal.accounts import roles
         from portal.core.demo import register_demo_step
         from portal.core.home import register_home_section
         from portal.notifications import register_kind
 
-        case = [f"complaints.{a}_complaint" for a in ("view", "change")]
-        thread = ["complaints.view_message", "complaints.add_message"]
-        restrictions = [f"complaints.{a}_contactrestriction" for a in ("view", "add", "change")] + [
-            "complaints.record_restriction"
-        ]
-        roles.extend_role(roles.CUSTOMER_SERVICES, [*case, *thread, *restrictions])
-        roles.extend_role(roles.COMPLAINTS_INVESTIGATOR, [*case, *thread, *restrictions])
-        roles.extend_role(
-            roles.DIRECTOR, [*case, *thread, "complaints.decide_escalation", *restrictions]
-        )
         register_home_section(queries.home_section)
         register_kind("restriction", "How we deal with your contact")
         # The past first, so that references follow the order in which cases came in.

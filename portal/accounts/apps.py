@@ -8,7 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and roles"
 
     def ready(self):
-        from portal.accounts.roles import sync_roles_after_migrate
+        from django.apps import apps
+
+        from portal.accounts.roles import collect, sync_roles_after_migrate
+
+        # Who may do what: every app's roles.py, gathered in one table (manage.py roles).
+        collect(apps.get_app_configs())
 
         # Every app's permissions exist only after its own migrations, so the staff roles
         # are brought up to date after each migrate rather than in one data migration.

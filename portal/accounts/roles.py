@@ -1,10 +1,19 @@
 """Staff roles of the awarding body, as groups with the permissions each role needs.
 
-Each app adds the permissions of its own models to ``ROLES`` by codename
-(``app_label.codename``); after every migrate the groups are brought into line, so a role
-never lacks a permission because its app arrived later. Codenames that do not exist yet
-are skipped quietly (their app has not been migrated).
+Who may do what is declared in one kind of place: a ``roles.py`` module in each app, whose
+``PERMISSIONS`` table gives each role the permissions of that app's models by codename
+(``app_label.codename``), with a comment saying why. This module names the roles, holds the
+table of the shared layer's own models (``PERMISSIONS`` below), and gathers every app's
+table into ``ROLES`` once, at start-up (``collect``); ``manage.py roles`` prints the result:
+each role's permissions and the moves of every case type it may make.
+
+After every migrate the groups are brought into line, so a role never lacks a permission
+because its app arrived later. Codenames that do not exist yet are skipped quietly (their
+app has not been migrated).
 """
+
+import importlib
+import importlib.util
 
 from django.contrib.auth.models import Group, Permission
 
@@ -27,53 +36,71 @@ def _view(app_label: str, model: str) -> list[str]:
     return [f"{app_label}.view_{model}"]
 
 
-ROLES: dict[str, list[str]] = {
-    CUSTOMER_SERVICES: [
-        *_view("centres", "centre"),
-        *_view("centres", "membership"),
-        *_view("entries", "series"),
-        *_view("entries", "syllabus"),
-        *_view("entries", "candidate"),
-        *_view("entries", "entry"),
-    ],
-    COMPLAINTS_INVESTIGATOR: [*_view("centres", "centre")],
-    DIRECTOR: [*_view("centres", "centre")],
-    ASSESSMENT_SPECIALIST: [
-        *_view("centres", "centre"),
-        *_view("entries", "series"),
-        *_view("entries", "syllabus"),
-        *_view("entries", "entry"),
-    ],
-    ENTRIES_TEAM: [
-        *_view("centres", "centre"),
-        *_crud("entries", "series"),
-        *_crud("entries", "syllabus"),
-        *_crud("entries", "candidate"),
-        *_crud("entries", "entry"),
-    ],
-    RESULTS_TEAM: [
-        *_view("centres", "centre"),
-        *_view("entries", "series"),
-        *_view("entries", "entry"),
-    ],
+# Every role, in the order pages list them.
+ROLE_NAMES = [
+    CUSTOMER_SERVICES,
+    COMPLAINTS_INVESTIGATOR,
+    DIRECTOR,
+    ASSESSMENT_SPECIALIST,
+    ENTRIES_TEAM,
+    RESULTS_TEAM,
+    REGISTRATION_TEAM,
+    SECURITY_TEAM,
+]
+# A key of an app's table that gives its permissions to every role.
+EVERY_ROLE = "*"
+
+# The shared layer's own models: centres and their people, accounts.
+PERMISSIONS: dict[str, list[str]] = {
+    CUSTOMER_SERVICES: [*_view("centres", "centre"), *_view("centres", "membership")],
+    COMPLAINTS_INVESTIGATOR: _view("centres", "centre"),
+    DIRECTOR: _view("centres", "centre"),
+    ASSESSMENT_SPECIALIST: _view("centres", "centre"),
+    ENTRIES_TEAM: _view("centres", "centre"),
+    RESULTS_TEAM: _view("centres", "centre"),
     REGISTRATION_TEAM: [
         *_crud("centres", "centre"),
         *_crud("centres", "membership"),
+        "centres.view_invitation",
+        "centres.change_invitation",
         *_view("accounts", "user"),
         # A lost laptop or a leaver: the registration team ends a person's API tokens.
         "accounts.view_apitoken",
         "accounts.delete_apitoken",
     ],
-    SECURITY_TEAM: [],
 }
 
+# Every role's permissions, gathered from every app's table by ``collect`` at start-up.
+ROLES: dict[str, list[str]] = {role: [] for role in ROLE_NAMES}
 
-def extend_role(role: str, codenames: list[str]) -> None:
-    """Let an app add the permissions of its own models to a role (call from AppConfig.ready)."""
-    ROLES.setdefault(role, [])
-    for codename in codenames:
-        if codename not in ROLES[role]:
-            ROLES[role].append(codename)
+
+def tables(app_configs) -> list[tuple[str, dict[str, list[str]]]]:
+    """``(module, PERMISSIONS)`` of every app that declares a ``roles`` module, in the order
+    of INSTALLED_APPS."""
+    found = []
+    for config in app_configs:
+        name = f"{config.name}.roles"
+        try:
+            spec = importlib.util.find_spec(name)
+        except ModuleNotFoundError:
+            spec = None
+        if spec is not None:
+            found.append((name, importlib.import_module(name).PERMISSIONS))
+    return found
+
+
+def collect(app_configs) -> dict[str, list[str]]:
+    """Fill ``ROLES`` from the apps' tables; an unknown role is a mistake in a table."""
+    for role in ROLES:
+        ROLES[role].clear()
+    for module, table in tables(app_configs):
+        for role, codenames in table.items():
+            targets = ROLE_NAMES if role == EVERY_ROLE else [role]
+            if role != EVERY_ROLE and role not in ROLES:
+                raise ValueError(f"{module}.PERMISSIONS names an unknown role: {role!r}.")
+            for target in targets:
+                ROLES[target] += [c for c in codenames if c not in ROLES[target]]
+    return ROLES
 
 
 def sync_roles() -> dict[str, Group]:
