@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "entries.arrangements",
     "results.enquiries",
     "results.postresults",
+    "complaints.helpdesk",
 ]
 
 MIDDLEWARE = [
@@ -554,6 +555,8 @@ SPECTACULAR_SETTINGS = {
         "EnquiryServiceEnum": "results.enquiries.models.Service",
         "PostResultsServiceEnum": "results.postresults.models.Service",
         "CertificateDespatchStatusEnum": "results.postresults.models.CertificateDespatch.Status",
+        "StaffRoleEnum": "portal.accounts.roles.ROLE_CHOICES",
+        "RoleEnum": "portal.centres.models.Membership.Role",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

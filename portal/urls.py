@@ -16,6 +16,7 @@ urlpatterns = [
     path("robots.txt", core_views.robots, name="robots"),
     path("accounts/", include("portal.accounts.urls")),
     path("complaints/", include("complaints.urls")),
+    path("queries/", include("complaints.helpdesk.urls")),
     path("join/", include("centres.registration.urls")),
     path("arrangements/", include("entries.arrangements.urls")),
     path("programmes/", include("centres.registration.programmes.urls")),

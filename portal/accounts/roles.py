@@ -47,6 +47,8 @@ ROLE_NAMES = [
     REGISTRATION_TEAM,
     SECURITY_TEAM,
 ]
+# The roles as choices (a form's, a serializer's).
+ROLE_CHOICES = [(name, name) for name in ROLE_NAMES]
 # A key of an app's table that gives its permissions to every role.
 EVERY_ROLE = "*"
 

@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 
 from centres.registration.applications import CentreApplication
 from centres.registration.programmes.models import ProgrammeRequest
+from complaints.helpdesk.models import Query
 from complaints.models import Complaint
 from entries.arrangements.models import AccessArrangement, Appeal, SpecialConsideration
 from portal.calendar import london_date
@@ -214,6 +215,8 @@ FILL = {
     "qa:detail": lambda a: {"reference": a.case(QaRequest, "requested").reference},
     "qa-request-detail": lambda a: {"reference": a.case(QaRequest, "requested").reference},
     "qa-request-uploads": lambda a: {"reference": a.case(QaRequest, "requested").reference},
+    "queries:detail": lambda a: {"reference": a.case(Query, "received").reference},
+    "query-detail": lambda a: {"reference": a.case(Query, "received").reference},
     "enquiries:detail": lambda a: {"reference": a.case(Enquiry, "received").reference},
     "enquiry-detail": lambda a: {"reference": a.case(Enquiry, "received").reference},
     "postresults:detail": lambda a: {"reference": a.case(ServiceRequest, "received").reference},
@@ -389,6 +392,9 @@ BODIES = {
     "mark_no_result": {"reason": "Absent from every component."},
     "change_grade": {"grade": "A", "reason": "Clerical error."},
     "outcome": {"grade": "A", "note": "Re-marked."},
+    "answer": {"response": "Per entry."},
+    "refer": {"role": "Results team"},
+    "take-as-complaint": {"category": "service"},
     "decide-appeal": {"grade": "A", "note": "Upheld on review."},
     "load": lambda world: {
         "series": world.released.code,

@@ -310,6 +310,7 @@ def _side(*, number, name, country, zone, staff, director, series, released, tag
     side.owned += [case for by_status in others.values() for case in by_status.values()]
     _add_results(side, series=released, tag=tag)
     _add_enquiries(side, series=released, staff=staff, tag=tag)
+    _add_queries(side, staff=staff, tag=tag)
     return side
 
 
@@ -439,6 +440,29 @@ def _add_enquiries(side: Side, *, series, staff, tag: str) -> None:
     by_status = {case.status: Enquiry.objects.get(pk=case.pk) for case in cases}
     assert set(by_status) == set(Enquiry.Status.values), "The world lacks an enquiry status."
     side.cases[Enquiry] = by_status
+    side.owned += list(by_status.values())
+
+
+def _add_queries(side: Side, *, staff, tag: str) -> None:
+    """Queries of the centre at every status."""
+    from complaints.helpdesk import services as helpdesk
+    from complaints.helpdesk.models import Query
+    from portal.accounts.roles import RESULTS_TEAM
+
+    def ask(n):
+        return helpdesk.open_query(
+            centre=side.centre, by=side.officer, subject=f"Query {tag}{n}", body="When?"
+        )
+
+    cases = [
+        ask(1),
+        helpdesk.refer_query(ask(2), by=staff, role=RESULTS_TEAM),
+        helpdesk.answer_query(ask(3), by=staff, response="Then."),
+        helpdesk.take_as_complaint(ask(4), by=staff, category="service"),
+    ]
+    by_status = {case.status: Query.objects.get(pk=case.pk) for case in cases}
+    assert set(by_status) == set(Query.Status.values), "The world lacks a query status."
+    side.cases[Query] = by_status
     side.owned += list(by_status.values())
 
 

@@ -1,0 +1,27 @@
+"""The queue of queries: customer services see every query; a specialist team sees those
+referred to it (next due first, late ones marked; each row opens the query's page)."""
+
+from django.contrib import admin
+
+from complaints.helpdesk.models import Query
+from portal.accounts.roles import CUSTOMER_SERVICES
+from portal.cases.admin import CaseQueueAdmin, DueFilter
+
+
+@admin.register(Query)
+class QueryAdmin(CaseQueueAdmin):
+    list_display = ["case_link", "due", "status", "centre", "subject", "referred_to", "created_at"]
+    list_filter = ["status", DueFilter, "referred_to"]
+    list_select_related = ["centre"]
+    search_fields = ["reference", "centre__number", "subject"]
+
+    def get_queryset(self, request):
+        queries = super().get_queryset(request)
+        user = request.user
+        if user.is_superuser or user.groups.filter(name=CUSTOMER_SERVICES).exists():
+            return queries
+        return queries.filter(referred_to__in=user.groups.values_list("name", flat=True))
+
+    # Everything changes through the query's page (and so through the services).
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]

@@ -1,0 +1,99 @@
+"""A query: a centre's question, by the portal or (on its behalf) through customer services.
+
+The customer commitment: "whenever you get in touch, we aim to answer your query the first
+time; if we cannot, a member of our team will take responsibility, refer it to a specialist
+and make sure you get an answer", within two working days (``query.answer``). A query that
+is a complaint, or an expression of dissatisfaction, is taken as one.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from portal.cases.models import Case, CaseQuerySet
+from portal.workflow import Moves, move
+
+QUERY_ANSWER = "query.answer"
+CHANGE_QUERY = "queries.change_query"
+
+SUBJECT_MAX = 200
+BODY_MAX = 10_000
+
+
+class Query(Case):
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        REFERRED = "referred", "Referred to a specialist team"
+        ANSWERED = "answered", "Answered"
+        TAKEN_AS_COMPLAINT = "taken_as_complaint", "Taken as a complaint"
+
+    MOVES = Moves(
+        [
+            move(
+                "answer",
+                sources=[Status.RECEIVED, Status.REFERRED],
+                to=Status.ANSWERED,
+                permission=CHANGE_QUERY,
+                label="Answer",
+            ),
+            # The clock keeps running: a referral is how the answer is found, not the answer.
+            move(
+                "refer",
+                sources=[Status.RECEIVED, Status.REFERRED],
+                to=Status.REFERRED,
+                permission=CHANGE_QUERY,
+                label="Refer to a specialist team",
+            ),
+            move(
+                "take-as-complaint",
+                sources=[Status.RECEIVED, Status.REFERRED],
+                to=Status.TAKEN_AS_COMPLAINT,
+                permission=CHANGE_QUERY,
+                label="Take as a complaint",
+            ),
+        ]
+    )
+    OPEN_STATUSES = [Status.RECEIVED, Status.REFERRED]
+    REFERENCE_PREFIX = "QRY"
+
+    status = models.CharField(max_length=20, choices=Status, default=Status.RECEIVED)
+    subject = models.CharField(max_length=SUBJECT_MAX)
+    body = models.TextField()
+    syllabus = models.ForeignKey(
+        "entries.Syllabus", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    candidate = models.ForeignKey(
+        "entries.Candidate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    referred_to = models.CharField(
+        max_length=60, blank=True, help_text="The staff role whose queue the query is in."
+    )
+    response = models.TextField(blank=True, help_text="What the centre is told.")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The complaint the query was taken as.",
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "queries"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "referred_to"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.subject}"
+
+    def get_absolute_url(self):
+        return reverse("queries:detail", args=[self.reference])

@@ -1,0 +1,87 @@
+from rest_framework import serializers
+
+from complaints.helpdesk.models import BODY_MAX, SUBJECT_MAX, Query
+from complaints.models import Category
+from portal.accounts.roles import ROLE_CHOICES
+from portal.cases.api import CaseSerializer
+from portal.centres.models import Centre
+from portal.permissions import centres_visible_to
+
+
+class QuerySerializer(CaseSerializer):
+    syllabus_code = serializers.SlugRelatedField(
+        source="syllabus", slug_field="code", read_only=True, allow_null=True
+    )
+    candidate_number = serializers.SlugRelatedField(
+        source="candidate", slug_field="candidate_number", read_only=True, allow_null=True
+    )
+    complaint = serializers.SlugRelatedField(
+        slug_field="reference",
+        read_only=True,
+        allow_null=True,
+        help_text="The complaint the query was taken as.",
+    )
+
+    class Meta:
+        model = Query
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "subject",
+            "body",
+            "syllabus_code",
+            "candidate_number",
+            "referred_to",
+            "response",
+            "answered_at",
+            "complaint",
+        ]
+        read_only_fields = fields
+
+
+class QueryCreateSerializer(serializers.Serializer):
+    centre = serializers.SlugRelatedField(
+        slug_field="number",
+        queryset=Centre.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The centre's number: needed by staff asking on a centre's behalf, and by "
+        "officers of several centres.",
+    )
+    subject = serializers.CharField(max_length=SUBJECT_MAX)
+    body = serializers.CharField(max_length=BODY_MAX)
+    syllabus_code = serializers.RegexField(
+        r"^[0-9]{4}$",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": "A syllabus code is four digits, e.g. 0580."},
+    )
+    candidate_number = serializers.RegexField(
+        r"^[0-9]{4}$",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": "A candidate number is four digits."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Another centre's number is refused exactly like a number that does not exist.
+            self.fields["centre"].queryset = centres_visible_to(request.user)
+
+
+class QueryAnswerSerializer(serializers.Serializer):
+    response = serializers.CharField(max_length=BODY_MAX, help_text="What the centre is told.")
+
+
+class QueryReferSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(
+        choices=ROLE_CHOICES, help_text="The staff role whose queue the query goes to."
+    )
+
+
+class QueryComplaintSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=Category.choices)
+    formal = serializers.BooleanField(
+        default=True, help_text="False: an expression of dissatisfaction, not a formal complaint."
+    )

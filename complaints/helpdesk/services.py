@@ -1,0 +1,235 @@
+"""The rules of queries.
+
+Every status change goes through ``portal.workflow.transition`` (lock, check, save, audit);
+the clock ``query.answer`` and the notices move in the same transaction.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from complaints import services as complaints
+from complaints.helpdesk.models import BODY_MAX, QUERY_ANSWER, SUBJECT_MAX, Query
+from complaints.models import Category, Submitter
+from entries.models import Candidate, Syllabus
+from portal.accounts.models import User
+from portal.accounts.roles import CUSTOMER_SERVICES, ROLES, SECURITY_TEAM
+from portal.cases.services import open_case, tell_centre
+from portal.errors import PortalError
+from portal.notifications import Role, notify
+from portal.sla import services as sla
+from portal.workflow import transition
+
+Status = Query.Status
+
+# The teams a query may be referred to: those whose roles work queries.
+REFERRAL_ROLES = [role for role in ROLES if role not in (CUSTOMER_SERVICES, SECURITY_TEAM)]
+
+
+def _text(value: str, *, field: str, most: int, missing: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise PortalError(missing, field=field)
+    if len(value) > most:
+        raise PortalError(f"Keep this to {most:,} characters (it has {len(value):,}).", field=field)
+    return value
+
+
+def _tell_team(case: Query, role: str, *, step: str, subject: str, body: str, at) -> None:
+    notify(
+        key=f"qry:{case.pk}:{step}:team",
+        kind="received",
+        to=[Role(role)],
+        subject=f"{case.reference}: {subject}",
+        body=body,
+        reference=case.reference,
+        url=case.get_absolute_url(),
+        at=at,
+    )
+
+
+def _about(centre, *, syllabus_code: str, candidate_number: str):
+    """The syllabus and candidate a query names, if any; a code or number that is not the
+    centre's is refused as unknown."""
+    syllabus = candidate = None
+    if syllabus_code:
+        syllabus = Syllabus.objects.filter(code=syllabus_code.strip()).first()
+        if syllabus is None:
+            raise PortalError("No syllabus has that code.", field="syllabus_code")
+    if candidate_number:
+        candidate = (
+            Candidate.objects.filter(centre=centre, candidate_number=candidate_number.strip())
+            .order_by("-series__results_release_at", "-pk")
+            .first()
+        )
+        if candidate is None:
+            raise PortalError(
+                f"{centre.number} has no candidate with that number.", field="candidate_number"
+            )
+    return syllabus, candidate
+
+
+def open_query(
+    *,
+    centre,
+    by: User,
+    subject: str,
+    body: str,
+    syllabus_code: str = "",
+    candidate_number: str = "",
+    at: dt.datetime | None = None,
+) -> Query:
+    """Take a centre's query: check it, open the case with the clock ``query.answer``, tell
+    the centre when to expect the answer and customer services that it is waiting."""
+    at = at or timezone.now()
+    subject = _text(subject, field="subject", most=SUBJECT_MAX, missing="Give a subject.")
+    body = _text(body, field="body", most=BODY_MAX, missing="Say what your query is.")
+    syllabus, candidate = _about(
+        centre, syllabus_code=syllabus_code or "", candidate_number=candidate_number or ""
+    )
+    with transaction.atomic():
+        case = open_case(
+            Query,
+            by=by,
+            at=at,
+            clocks=[QUERY_ANSWER],
+            summary="Query received",
+            centre=centre,
+            subject=subject,
+            body=body,
+            syllabus=syllabus,
+            candidate=candidate,
+            submitted_by=by if by.is_authenticated else None,
+        )
+        tell_centre(
+            case,
+            step="received",
+            kind="query",
+            subject="query received",
+            body=f"We have received your query “{subject}” and aim to answer it "
+            f"{sla.promise(QUERY_ANSWER)}.",
+            at=at,
+        )
+        _tell_team(
+            case,
+            CUSTOMER_SERVICES,
+            step="received",
+            subject="new query",
+            body=f"{centre.number} asks: {subject}",
+            at=at,
+        )
+    return case
+
+
+def answer_query(case: Query, *, by: User, response: str, at: dt.datetime | None = None) -> Query:
+    """Answer: the centre is told the answer, and ``query.answer`` stops."""
+    at = at or timezone.now()
+    response = _text(response, field="response", most=BODY_MAX, missing="Give the answer.")
+    with transaction.atomic():
+        case, moved = transition(
+            case,
+            "answer",
+            by=by,
+            summary="Answered",
+            update=dict(response=response, answered_at=at, answered_by=by),
+            at=at,
+        )
+        if moved:
+            sla.stop_clock(case, code=QUERY_ANSWER, at=at, by=by)
+            tell_centre(
+                case,
+                step="answered",
+                kind="query",
+                subject=f"answer to “{case.subject}”",
+                body=response,
+                at=at,
+            )
+    return case
+
+
+def refer_query(case: Query, *, by: User, role: str, at: dt.datetime | None = None) -> Query:
+    """Refer to a specialist team: the query moves to that team's queue, the clock keeps
+    running, the centre is told who has it and the team that it is theirs now."""
+    at = at or timezone.now()
+    if role not in REFERRAL_ROLES:
+        raise PortalError(f"Refer a query to one of: {', '.join(REFERRAL_ROLES)}.", field="role")
+    if case.referred_to == role and case.status == Status.REFERRED:
+        return case
+    with transaction.atomic():
+        case, _ = transition(
+            case,
+            "refer",
+            by=by,
+            summary=f"Referred to the {role.lower()}",
+            data={"role": role},
+            update=dict(referred_to=role),
+            at=at,
+        )
+        step = f"referred:{role}"
+        tell_centre(
+            case,
+            step=step,
+            kind="query",
+            subject=f"passed to our {role.lower()}",
+            body=f"Your query “{case.subject}” needs our {role.lower()}: they have it now "
+            f"and will answer it. We still aim to answer {sla.promise(QUERY_ANSWER)}.",
+            at=at,
+        )
+        _tell_team(
+            case,
+            role,
+            step=step,
+            subject="query referred to your team",
+            body=f"{case.centre.number} asks: {case.subject}",
+            at=at,
+        )
+    return case
+
+
+def take_as_complaint(
+    case: Query,
+    *,
+    by: User,
+    category: str,
+    formal: bool = True,
+    at: dt.datetime | None = None,
+):
+    """Take a query that is a complaint (or an expression of dissatisfaction) for what it is:
+    a complaint case opens with the query's words, as the centre wrote them; the query closes
+    and its clock stops, and the centre is told the complaint's reference."""
+    at = at or timezone.now()
+    if category not in Category.values:
+        raise PortalError("Choose what the complaint is about.", field="category")
+    with transaction.atomic():
+        locked = Query.objects.select_for_update().get(pk=case.pk)
+        if locked.complaint_id is not None:
+            return locked
+        complaint = complaints.submit_complaint(
+            data={"category": category, "subject": locked.subject, "description": locked.body},
+            centre=locked.centre,
+            submitted_by=locked.submitted_by or by,
+            submitter_type=Submitter.CENTRE,
+            formal=formal,
+            at=at,
+        )
+        case, _ = transition(
+            locked,
+            "take-as-complaint",
+            by=by,
+            summary=f"Taken as {complaint.get_kind_display().lower()} {complaint.reference}",
+            data={"complaint": complaint.reference},
+            update=dict(complaint=complaint),
+            at=at,
+        )
+        sla.stop_clock(case, code=QUERY_ANSWER, at=at, by=by)
+        tell_centre(
+            case,
+            step="complaint",
+            kind="query",
+            subject=f"taken as {complaint.get_kind_display().lower()}",
+            body=f"Your query “{case.subject}” is a {complaint.get_kind_display().lower()}: "
+            f"we are dealing with it as {complaint.reference}, under the complaints procedure.",
+            at=at,
+        )
+    return case

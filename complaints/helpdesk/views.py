@@ -1,0 +1,105 @@
+"""The pages of queries: the centre's list, a form to ask, and a page per query where staff
+answer, refer or take it as a complaint."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.views.generic import FormView, TemplateView
+
+from complaints.helpdesk import services
+from complaints.helpdesk.forms import AnswerForm, ComplaintForm, QueryForm, ReferForm
+from complaints.helpdesk.models import Query
+from portal import audit
+from portal.cases.services import applying_centre
+from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
+from portal.errors import PortalError
+from portal.notifications.models import Notification
+from portal.permissions import centres_visible_to, is_staff_user
+from portal.zones import viewer_zone
+
+
+class QueriesView(LoginRequiredMixin, TemplateView):
+    template_name = "queries/list.html"
+
+    def get(self, request, *args, **kwargs):
+        refuse_other_roles(request.user, Query)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        show_all = self.request.GET.get("show") == "all"
+        cases = (
+            Query.objects.visible_to(self.request.user)
+            .select_related("centre")
+            .prefetch_related("deadlines")
+        )
+        if not show_all:
+            cases = cases.open()
+        return {**super().get_context_data(**kwargs), "queries": cases[:200], "show_all": show_all}
+
+
+class QueryCreateView(LoginRequiredMixin, FormView):
+    template_name = "queries/form.html"
+    form_class = QueryForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            refuse_other_roles(request.user, Query)
+            if is_staff_user(request.user) and not request.user.has_perm("queries.add_query"):
+                raise PermissionDenied("Your role does not take queries on a centre's behalf.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "centres": centres_visible_to(self.request.user)}
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            centre = applying_centre(self.request.user, chosen=data.pop("centre"))
+            case = services.open_query(centre=centre, by=self.request.user, **data)
+        except PortalError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Query {case.reference} received.")
+        return redirect(case)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class QueryDetailView(CaseDetailView):
+    model = Query
+    template_name = "queries/detail.html"
+    select_related = ("centre", "syllabus", "candidate", "complaint")
+    action_forms = {"answer": AnswerForm, "refer": ReferForm, "take-as-complaint": ComplaintForm}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            notices=Notification.objects.for_user(user).filter(reference=self.object.reference),
+            zone=viewer_zone(user, self.object),
+            # A move's name with a hyphen cannot be looked up in a template.
+            complaint_form=context["forms"].get("take-as-complaint"),
+        )
+        if is_staff_user(user):
+            context["history"] = audit.history_of(self.object)
+        return context
+
+
+@case_move(QueryDetailView, "answer")
+def answer(request, case, *, response):
+    services.answer_query(case, by=request.user, response=response)
+    return "Answer sent to the centre."
+
+
+@case_move(QueryDetailView, "refer")
+def refer(request, case, *, role):
+    services.refer_query(case, by=request.user, role=role)
+    return f"Referred to the {role.lower()}; the centre has been told."
+
+
+@case_move(QueryDetailView, "take-as-complaint")
+def take_as_complaint(request, case, *, category, formal):
+    case = services.take_as_complaint(case, by=request.user, category=category, formal=formal)
+    return f"Taken as {case.complaint.reference}; the centre has been told."

@@ -1,0 +1,58 @@
+"""Queries in a real browser, by keyboard at 360 and 1280 px: an exams officer asks a
+question (a refused one first), finds it on the centre's list and reads the answer."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from complaints.helpdesk.demo import seed_queries
+from complaints.helpdesk.models import Query
+from portal.core.demo import DEMO_PASSWORD
+from tests.browser.pages import (
+    check_page,
+    press_button,
+    sign_in_by_keyboard,
+    tab_to,
+    type_into,
+    visit,
+)
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def test_officer_asks_a_question_and_reads_an_answer_by_keyboard(page, live_server):
+    seed_queries()
+    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    tab_to(page, "a", text="Queries")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_page(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Queries")
+    expect(page.get_by_text("Referred to a specialist team: Results team")).to_be_visible()
+
+    tab_to(page, "a.button", text="Ask a question")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_page(page)
+    press_button(page, "Send the question")
+    expect(page).to_have_title(re.compile(r"^Error: Ask a question"))
+    check_page(page)
+
+    type_into(page, "#id_subject", "Candidate transfer")
+    type_into(page, "#id_body", "A candidate moves to us in March: can their entries follow?")
+    press_button(page, "Send the question")
+    check_page(page)
+    asked = Query.objects.get(subject="Candidate transfer")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"{asked.reference}: Candidate transfer"
+    )
+    expect(page.get_by_text("Answer an email or web query")).to_be_visible()
+
+    answered = Query.objects.get(status="answered")
+    visit(page, "/queries/?show=all")
+    tab_to(page, "a", text=answered.reference)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_page(page)
+    expect(page.get_by_role("heading", name="Our answer")).to_be_visible()
