@@ -45,6 +45,29 @@ def _answer_area(page):
     page.get_by_role("button", name="Save and continue").click()
 
 
+def _follow_link_by_keyboard(page, text):
+    tab_to(page, "a", text=text)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_school_finds_the_way_in_from_public_pages(page):
+    # From the sign-in page, at both widths, by keyboard.
+    visit(page, "/accounts/login/")
+    _follow_link_by_keyboard(page, "Register your school's interest in becoming a centre")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Register your school's interest")
+    check_page(page)
+
+    # From the service standards page: its own paragraph, then the footer.
+    visit(page, "/service-standards/")
+    _follow_link_by_keyboard(page, "register your school's interest")
+    expect(page).to_have_url(re.compile(r"/join/$"))
+    visit(page, "/service-standards/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Become a centre").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Register your school's interest")
+    check_page(page)
+
+
 def test_school_becomes_a_centre(new_page, live_server):
     ensure_reference_data()
     school = new_page()
