@@ -252,10 +252,19 @@ def entry_amend(request, pk):
     return entry_detail(request, pk, amend_form=form, status=400)
 
 
-@require_POST
 @login_required
 def entry_withdraw(request, pk):
+    """Asks first (a withdrawal cannot be undone, nor the syllabus entered again), then
+    withdraws on the answer's POST."""
     entry = _entry_or_404(request.user, pk)
+    if request.method != "POST":
+        from portal.workflow import authorize
+
+        authorize(entry, "withdraw", by=request.user)
+        if entry.status == Entry.Status.WITHDRAWN:
+            messages.info(request, "This entry is withdrawn already.")
+            return redirect("entries:entry", entry.pk)
+        return render(request, "entries/withdraw.html", {"entry": entry})
     try:
         services.withdraw_entry(entry, by=request.user)
     except PortalError as error:

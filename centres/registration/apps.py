@@ -36,7 +36,7 @@ class RegistrationConfig(AppConfig):
                 *[f"registration.{a}_applicationfee" for a in ("view", "add", "change", "delete")],
             ],
         )
-        register_home_section(queries.home_section)
+        register_home_section(queries.home_section, without_centre=True)
         register_demo_step(demo_applications.seed_applications)
 
     def ready_programmes(self):
