@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView, ListView
 
-from centres.registration import services
+from centres.registration import queries, services
 from centres.registration.applications import CentreApplication
 from centres.registration.forms import (
     AssessmentForm,
@@ -125,14 +125,17 @@ def _rounds(application):
     return application.rounds.prefetch_related("assessments__files").order_by("-number")
 
 
-def _areas(round_) -> list[dict]:
-    """The areas of a round's standards, each with how many are answered."""
+def _areas(round_, improvements=None) -> list[dict]:
+    """The areas of a round's standards, each with how many are answered and the
+    improvements asked for in it."""
     areas = {}
     for a in round_.assessments.all():
         entry = areas.setdefault(a.area, {"area": a.area, "label": Area(a.area).label, "n": 0})
         entry["n"] += 1
         entry.setdefault("done", 0)
         entry["done"] += bool(a.comment and a.files.all())
+    for entry in areas.values():
+        entry["improvements"] = improvements.of_area(entry["area"]) if improvements else []
     return list(areas.values())
 
 
@@ -169,6 +172,7 @@ class ApplicationDetailView(CaseDetailView):
         rounds = list(_rounds(application))
         current = rounds[0] if rounds else None
         editing = "edit" in context["actions"]
+        improvements = queries.improvements_asked(application) if editing else None
         judging = None
         if set(JUDGING) & context["actions"]:
             refused = context["refused_move"]
@@ -178,7 +182,8 @@ class ApplicationDetailView(CaseDetailView):
             rounds=rounds,
             current=current,
             editing=editing,
-            areas=_areas(current) if current is not None else [],
+            areas=_areas(current, improvements) if current is not None else [],
+            improvements=improvements,
             missing=services.missing_for_submission(application) if editing else [],
             fee=services.fee_for(application.country) if application.fee_amount is None else None,
             judging=judging,
@@ -264,9 +269,11 @@ def area(request, reference, area):
                 return redirect(application)
             return redirect("join:area", reference=reference, area=later[0])
     status = 400 if request.method == "POST" else 200
+    asked = queries.improvements_asked(application).standards
     context = {
         "application": application,
         "form": form,
+        "rows": [(*row, asked.get(row[0].code)) for row in form.rows()],
         "area": Area(area),
         "step": numbers.index(area) + 2,
         "steps": len(numbers) + 2,
