@@ -443,7 +443,7 @@ def schedule_provisional_timetable(series: Series, *, at: dt.datetime | None = N
     if not series.is_june or series.provisional_timetable_published_at is not None:
         return None
     at = at or timezone.now()
-    due = end_of_day(dt.date(series.results_release_at.year, 4, 30))
+    due = end_of_day(series.provisional_timetable_due_on)
     return sla.start_clock(series, code=PROVISIONAL_TIMETABLE, at=at, due_at=due)
 
 

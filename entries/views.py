@@ -104,6 +104,7 @@ def series_entries(request, code):
         "imports": EntryImport.objects.visible_to(request.user).filter(series=series)[:5],
         "centres": [] if is_staff_user(request.user) else _officer_centres(request.user),
         "confirm_promise": services.sla.promise(services.CONFIRM),
+        "timetable_late": series.provisional_timetable_overdue(london_date(timezone.now())),
     }
     return render(request, "entries/series.html", context)
 
@@ -419,8 +420,10 @@ def confirm(request, case):
 @login_required
 def timetable(request, code):
     series = queries.series_or_404(code)
-    papers = series.papers.select_related("component__syllabus").order_by("date", "session")
     officer = not is_staff_user(request.user)
+    papers = series.papers.select_related("component__syllabus").order_by("date", "session")
+    if officer and series.timetable_is_draft:
+        papers = papers.none()
     centres = _officer_centres(request.user) if officer else []
     open_for_comment = (
         officer
@@ -464,6 +467,7 @@ def timetable(request, code):
             "form": form,
             "open_for_comment": open_for_comment,
             "comments": comments[:200],
+            "timetable_late": series.provisional_timetable_overdue(london_date(timezone.now())),
         },
         status=400 if form.errors else 200,
     )
