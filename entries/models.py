@@ -21,6 +21,11 @@ PROVISIONAL_TIMETABLE = "timetable.provisional"
 DESPATCH_DAYS_BEFORE = 10
 
 
+def entries_counted(count: int) -> str:
+    """``1 entry``, ``2 entries``."""
+    return f"{count} {'entry' if count == 1 else 'entries'}"
+
+
 class Series(models.Model):
     """An exam series, such as June 2027, with its entry deadline and results release."""
 
@@ -442,6 +447,7 @@ class PaperDespatch(Case):
 
     class Meta(Case.Meta):
         verbose_name = "question paper despatch"
+        verbose_name_plural = "question paper despatches"
         constraints = [
             models.UniqueConstraint(fields=["centre", "paper"], name="despatch_once_per_paper")
         ]

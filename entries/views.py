@@ -23,7 +23,14 @@ from entries.forms import (
     EntryForm,
     UploadForm,
 )
-from entries.models import Candidate, Entry, EntryImport, EntrySubmission, Series
+from entries.models import (
+    Candidate,
+    Entry,
+    EntryImport,
+    EntrySubmission,
+    Series,
+    entries_counted,
+)
 from entries.statement import statement_pdf, statement_rows
 from portal import audit
 from portal.calendar import london_date
@@ -371,7 +378,7 @@ def submit(request, code):
             return redirect("entries:series", series.code)
         messages.success(
             request,
-            f"{submission.entry_count} entries submitted as {submission.reference}. We "
+            f"{entries_counted(submission.entry_count)} submitted as {submission.reference}. We "
             f"confirm entries {services.sla.promise(services.CONFIRM)}.",
         )
         return redirect(submission)
