@@ -30,6 +30,7 @@ from portal.errors import PortalError
 from portal.notifications.models import Notification
 from portal.permissions import is_staff_user
 from portal.workflow import actions_for
+from portal.zones import viewer_zone
 
 SENT = "join_reference"
 JUDGING = ("judge", "request-improvements", "approve")
@@ -189,7 +190,9 @@ class ApplicationDetailView(CaseDetailView):
             judging=judging,
             schedule_form=context["forms"].get("schedule-visit"),
             notices=Notification.objects.for_user(user).filter(reference=application.reference),
-            zone=application.zone,
+            # One zone for the whole page, the deadlines' too: the school's for the school,
+            # London for staff.
+            zone=viewer_zone(user, application),
         )
         if is_staff_user(user):
             context["history"] = audit.history_of(application)

@@ -1,12 +1,14 @@
 """What a school applying to become a centre sees of the portal: its application and its
 notices, not the menu of an exams officer nor the advice to ask a head of centre."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
 
 from portal.accounts import roles
+from portal.calendar import london_date
 from tests.centres.registration.applications import application_at
 from tests.factories import StaffFactory, UserFactory
 from tests.signing_in import sign_in
@@ -98,3 +100,31 @@ def test_account_without_centre_or_application_is_told_who_can_add_it(client, db
         reverse("api-docs"),
     ]
     assert "Ask your head of centre or the registration team to add you" in content
+
+
+def test_staff_read_the_whole_application_page_in_london_time(client, applicant, team):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC), tick=False):
+        application = application_at("submitted", applicant=applicant, staff=team)
+        sign_in(client, team)
+        content = client.get(application.get_absolute_url()).content.decode()
+
+    # Nairobi is three hours ahead: nothing on the page is in its time.
+    assert "(times in Europe/London)" in content
+    assert "4 Dec 2026 10:00" in content and "13:00" not in content
+
+
+def test_school_reads_its_application_in_its_own_zone_deadlines_as_london_days(
+    client, applicant, team
+):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC), tick=False):
+        application = application_at("submitted", applicant=applicant, staff=team)
+        sign_in(client, applicant)
+        content = client.get(application.get_absolute_url()).content.decode()
+
+    due = london_date(application.deadlines.get().due_at)
+    assert "(times in Africa/Nairobi)" in content
+    assert f"end of {due:%a %-d %b %Y} (UK time)" in content
