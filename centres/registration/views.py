@@ -21,6 +21,7 @@ from centres.registration.forms import (
     JudgementForm,
     ScheduleVisitForm,
     SchoolForm,
+    WithdrawForm,
 )
 from centres.registration.models import Area
 from portal import audit
@@ -147,6 +148,7 @@ class ApplicationDetailView(CaseDetailView):
     action_forms = {
         "submit": ConfirmForm,
         "resubmit": ConfirmForm,
+        "withdraw": WithdrawForm,
         "schedule-visit": ScheduleVisitForm,
         "judge": JudgementForm,
         "request-improvements": JudgementForm,
@@ -298,7 +300,7 @@ def resubmit(request, application, *, confirm):
 
 
 @case_move(ApplicationDetailView, "withdraw")
-def withdraw(request, application):
+def withdraw(request, application, *, confirm):
     services.withdraw_application(application, by=request.user)
     return "The application is withdrawn."
 

@@ -128,3 +128,19 @@ def test_school_reads_its_application_in_its_own_zone_deadlines_as_london_days(
     due = london_date(application.deadlines.get().due_at)
     assert "(times in Africa/Nairobi)" in content
     assert f"end of {due:%a %-d %b %Y} (UK time)" in content
+
+
+def test_withdrawing_the_application_asks_for_confirmation(client, applicant, team):
+    application = application_at("in_progress", applicant=applicant, staff=team)
+    sign_in(client, applicant)
+    url = reverse("join:withdraw", args=[application.reference])
+
+    refused = client.post(url, {})
+    application.refresh_from_db()
+    assert refused.status_code == 400
+    assert "Confirm that you want to withdraw the application." in refused.content.decode()
+    assert application.status == "in_progress"
+
+    client.post(url, {"withdraw-confirm": "on"})
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
