@@ -21,6 +21,11 @@ PROVISIONAL_TIMETABLE = "timetable.provisional"
 DESPATCH_DAYS_BEFORE = 10
 
 
+def entries_counted(count: int) -> str:
+    """``1 entry``, ``2 entries``."""
+    return f"{count} {'entry' if count == 1 else 'entries'}"
+
+
 class Series(models.Model):
     """An exam series, such as June 2027, with its entry deadline and results release."""
 
@@ -76,6 +81,25 @@ class Series(models.Model):
     @property
     def is_june(self) -> bool:
         return self.code.startswith("J")
+
+    @property
+    def provisional_timetable_due_on(self) -> dt.date | None:
+        """The day by which a June series' provisional timetable is due with centres, for
+        comment (``timetable.provisional``: in April); None for a series without that step."""
+        return dt.date(self.results_release_at.year, 4, 30) if self.is_june else None
+
+    @property
+    def timetable_is_draft(self) -> bool:
+        """A June series' timetable is staff's draft until it is sent to centres for
+        comment; centres do not see it before."""
+        return self.is_june and self.provisional_timetable_published_at is None
+
+    def provisional_timetable_overdue(self, today: dt.date) -> bool:
+        return self.timetable_is_draft and today > self.provisional_timetable_due_on
+
+    @property
+    def timetable_is_provisional(self) -> bool:
+        return self.is_june and self.provisional_timetable_published_at is not None
 
 
 class LateEntryPeriod(models.Model):
@@ -423,6 +447,7 @@ class PaperDespatch(Case):
 
     class Meta(Case.Meta):
         verbose_name = "question paper despatch"
+        verbose_name_plural = "question paper despatches"
         constraints = [
             models.UniqueConstraint(fields=["centre", "paper"], name="despatch_once_per_paper")
         ]

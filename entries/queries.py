@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 
-from entries.models import Candidate, Entry, Series
+from entries.models import Candidate, Entry, Series, entries_counted
 from portal.centres.models import Centre
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
@@ -82,10 +82,12 @@ def home_section(user, centres) -> dict | None:
         if not user.has_perm("entries.view_entrysubmission"):
             return None
         waiting = EntrySubmission.objects.visible_to(user).open().count()
+        meta = EntrySubmission._meta
+        noun = meta.verbose_name if waiting == 1 else meta.verbose_name_plural
         return {
             "template": "entries/_home_section.html",
             "title": "Entries",
-            "lines": [f"{waiting} entries submissions waiting to be confirmed."],
+            "lines": [f"{waiting} {noun} waiting to be confirmed."],
             "link": reverse("admin:entries_entrysubmission_changelist"),
             "link_text": "Confirm entries",
         }
@@ -107,7 +109,7 @@ def home_section(user, centres) -> dict | None:
         .values_list("candidate__series", "count")
     )
     lines = [
-        f"{series.name}: {counts.get(series.pk, 0)} entries. {terms.describe(series)}"
+        f"{series.name}: {entries_counted(counts.get(series.pk, 0))}. {terms.describe(series)}"
         for series, terms in taking
     ]
     if not lines:

@@ -24,6 +24,7 @@ from entries.models import (
     Series,
     Syllabus,
     TimetableComment,
+    entries_counted,
 )
 from entries.uci import propose_uci, uci_problem
 from portal import audit
@@ -320,12 +321,13 @@ def submit_entries(
         ids = list(waiting.values_list("pk", flat=True))
         if not ids:
             raise PortalError(f"You have no new entries for {series.name} to submit.")
+        counted = entries_counted(len(ids))
         submission = open_case(
             EntrySubmission,
             by=by,
             at=at,
             clocks=[CONFIRM],
-            summary=f"{len(ids)} entries submitted",
+            summary=f"{counted} submitted",
             centre=centre,
             series=series,
             submitted_by=by,
@@ -337,9 +339,9 @@ def submit_entries(
             key=f"entries:{submission.pk}:submitted",
             kind=NOTICE_KIND,
             to=[Officers(centre), Role(ENTRIES_TEAM)],
-            subject=f"{submission.reference}: {len(ids)} entries for {series.name} submitted",
+            subject=f"{submission.reference}: {counted} for {series.name} submitted",
             body=(
-                f"{centre.number} submitted {len(ids)} entries for {series.name}. We confirm "
+                f"{centre.number} submitted {counted} for {series.name}. We confirm "
                 f"entries {sla.promise(CONFIRM)}.\n\n{_link(submission)}"
             ),
             reference=submission.reference,
@@ -443,7 +445,7 @@ def schedule_provisional_timetable(series: Series, *, at: dt.datetime | None = N
     if not series.is_june or series.provisional_timetable_published_at is not None:
         return None
     at = at or timezone.now()
-    due = end_of_day(dt.date(series.results_release_at.year, 4, 30))
+    due = end_of_day(series.provisional_timetable_due_on)
     return sla.start_clock(series, code=PROVISIONAL_TIMETABLE, at=at, due_at=due)
 
 
@@ -594,7 +596,7 @@ def run_entry_import(job) -> None:
             kind=NOTICE_KIND,
             to=[job.uploaded_by],
             subject=(
-                f"{job.file_name}: {job.created} entries saved"
+                f"{job.file_name}: {entries_counted(job.created)} saved"
                 if outcome.ok
                 else f"{job.file_name}: nothing saved, {len(outcome.errors)} lines to correct"
             ),

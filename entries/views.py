@@ -23,7 +23,14 @@ from entries.forms import (
     EntryForm,
     UploadForm,
 )
-from entries.models import Candidate, Entry, EntryImport, EntrySubmission, Series
+from entries.models import (
+    Candidate,
+    Entry,
+    EntryImport,
+    EntrySubmission,
+    Series,
+    entries_counted,
+)
 from entries.statement import statement_pdf, statement_rows
 from portal import audit
 from portal.calendar import london_date
@@ -104,6 +111,7 @@ def series_entries(request, code):
         "imports": EntryImport.objects.visible_to(request.user).filter(series=series)[:5],
         "centres": [] if is_staff_user(request.user) else _officer_centres(request.user),
         "confirm_promise": services.sla.promise(services.CONFIRM),
+        "timetable_late": series.provisional_timetable_overdue(london_date(timezone.now())),
     }
     return render(request, "entries/series.html", context)
 
@@ -252,10 +260,19 @@ def entry_amend(request, pk):
     return entry_detail(request, pk, amend_form=form, status=400)
 
 
-@require_POST
 @login_required
 def entry_withdraw(request, pk):
+    """Asks first (a withdrawal cannot be undone, nor the syllabus entered again), then
+    withdraws on the answer's POST."""
     entry = _entry_or_404(request.user, pk)
+    if request.method != "POST":
+        from portal.workflow import authorize
+
+        authorize(entry, "withdraw", by=request.user)
+        if entry.status == Entry.Status.WITHDRAWN:
+            messages.info(request, "This entry is withdrawn already.")
+            return redirect("entries:entry", entry.pk)
+        return render(request, "entries/withdraw.html", {"entry": entry})
     try:
         services.withdraw_entry(entry, by=request.user)
     except PortalError as error:
@@ -361,7 +378,7 @@ def submit(request, code):
             return redirect("entries:series", series.code)
         messages.success(
             request,
-            f"{submission.entry_count} entries submitted as {submission.reference}. We "
+            f"{entries_counted(submission.entry_count)} submitted as {submission.reference}. We "
             f"confirm entries {services.sla.promise(services.CONFIRM)}.",
         )
         return redirect(submission)
@@ -410,8 +427,10 @@ def confirm(request, case):
 @login_required
 def timetable(request, code):
     series = queries.series_or_404(code)
-    papers = series.papers.select_related("component__syllabus").order_by("date", "session")
     officer = not is_staff_user(request.user)
+    papers = series.papers.select_related("component__syllabus").order_by("date", "session")
+    if officer and series.timetable_is_draft:
+        papers = papers.none()
     centres = _officer_centres(request.user) if officer else []
     open_for_comment = (
         officer
@@ -455,6 +474,7 @@ def timetable(request, code):
             "form": form,
             "open_for_comment": open_for_comment,
             "comments": comments[:200],
+            "timetable_late": series.provisional_timetable_overdue(london_date(timezone.now())),
         },
         status=400 if form.errors else 200,
     )

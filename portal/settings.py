@@ -143,6 +143,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "portal.core.context_processors.portal",
                 "portal.notifications.context_processors.unread_notices",
+                "centres.registration.context_processors.applicant",
             ],
         },
     },

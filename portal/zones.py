@@ -17,7 +17,8 @@ def viewer_zone(user, case=None) -> ZoneInfo:
     """The zone times are shown to ``user`` in (about ``case``, when there is one).
 
     Their own choice first; staff otherwise read the rules' zone, London; an exams officer
-    reads the zone of the case's centre, else of their first centre.
+    reads the zone of the case's centre, else of their first centre. A case of no centre
+    with a zone of its own (a school's application to become one) is read in that zone.
     """
     if user is not None and getattr(user, "time_zone", ""):
         return ZoneInfo(user.time_zone)
@@ -26,6 +27,9 @@ def viewer_zone(user, case=None) -> ZoneInfo:
     centre = getattr(case, "centre", None)
     if centre is not None:
         return centre.zone
+    own = getattr(case, "zone", None)
+    if isinstance(own, ZoneInfo):
+        return own
     if getattr(user, "is_authenticated", False):
         first = (
             user.memberships.order_by("centre__number")

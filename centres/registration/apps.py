@@ -12,6 +12,6 @@ class RegistrationConfig(AppConfig):
         from portal.core.demo import register_demo_step
         from portal.core.home import register_home_section
 
-        register_home_section(queries.home_section)
+        register_home_section(queries.home_section, without_centre=True)
         register_demo_step(demo_applications.seed_applications)
         register_demo_step(seed_programme_requests)

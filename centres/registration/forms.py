@@ -168,6 +168,14 @@ class ConfirmForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I want to withdraw the application. I understand that it ends here and "
+        "cannot be taken up again.",
+        error_messages={"required": "Confirm that you want to withdraw the application."},
+    )
+
+
 class ScheduleVisitForm(forms.Form):
     date = forms.DateField(
         label="Date of the visit", widget=forms.DateInput(attrs={"type": "date"})

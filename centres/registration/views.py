@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView, ListView
 
-from centres.registration import services
+from centres.registration import queries, services
 from centres.registration.applications import CentreApplication
 from centres.registration.forms import (
     AssessmentForm,
@@ -21,6 +21,7 @@ from centres.registration.forms import (
     JudgementForm,
     ScheduleVisitForm,
     SchoolForm,
+    WithdrawForm,
 )
 from centres.registration.models import Area
 from portal import audit
@@ -30,6 +31,7 @@ from portal.errors import PortalError
 from portal.notifications.models import Notification
 from portal.permissions import is_staff_user
 from portal.workflow import actions_for
+from portal.zones import viewer_zone
 
 SENT = "join_reference"
 JUDGING = ("judge", "request-improvements", "approve")
@@ -125,14 +127,17 @@ def _rounds(application):
     return application.rounds.prefetch_related("assessments__files").order_by("-number")
 
 
-def _areas(round_) -> list[dict]:
-    """The areas of a round's standards, each with how many are answered."""
+def _areas(round_, improvements=None) -> list[dict]:
+    """The areas of a round's standards, each with how many are answered and the
+    improvements asked for in it."""
     areas = {}
     for a in round_.assessments.all():
         entry = areas.setdefault(a.area, {"area": a.area, "label": Area(a.area).label, "n": 0})
         entry["n"] += 1
         entry.setdefault("done", 0)
         entry["done"] += bool(a.comment and a.files.all())
+    for entry in areas.values():
+        entry["improvements"] = improvements.of_area(entry["area"]) if improvements else []
     return list(areas.values())
 
 
@@ -143,6 +148,7 @@ class ApplicationDetailView(CaseDetailView):
     action_forms = {
         "submit": ConfirmForm,
         "resubmit": ConfirmForm,
+        "withdraw": WithdrawForm,
         "schedule-visit": ScheduleVisitForm,
         "judge": JudgementForm,
         "request-improvements": JudgementForm,
@@ -169,6 +175,7 @@ class ApplicationDetailView(CaseDetailView):
         rounds = list(_rounds(application))
         current = rounds[0] if rounds else None
         editing = "edit" in context["actions"]
+        improvements = queries.improvements_asked(application) if editing else None
         judging = None
         if set(JUDGING) & context["actions"]:
             refused = context["refused_move"]
@@ -178,13 +185,16 @@ class ApplicationDetailView(CaseDetailView):
             rounds=rounds,
             current=current,
             editing=editing,
-            areas=_areas(current) if current is not None else [],
+            areas=_areas(current, improvements) if current is not None else [],
+            improvements=improvements,
             missing=services.missing_for_submission(application) if editing else [],
             fee=services.fee_for(application.country) if application.fee_amount is None else None,
             judging=judging,
             schedule_form=context["forms"].get("schedule-visit"),
             notices=Notification.objects.for_user(user).filter(reference=application.reference),
-            zone=application.zone,
+            # One zone for the whole page, the deadlines' too: the school's for the school,
+            # London for staff.
+            zone=viewer_zone(user, application),
         )
         if is_staff_user(user):
             context["history"] = audit.history_of(application)
@@ -264,9 +274,11 @@ def area(request, reference, area):
                 return redirect(application)
             return redirect("join:area", reference=reference, area=later[0])
     status = 400 if request.method == "POST" else 200
+    asked = queries.improvements_asked(application).standards
     context = {
         "application": application,
         "form": form,
+        "rows": [(*row, asked.get(row[0].code)) for row in form.rows()],
         "area": Area(area),
         "step": numbers.index(area) + 2,
         "steps": len(numbers) + 2,
@@ -288,7 +300,7 @@ def resubmit(request, application, *, confirm):
 
 
 @case_move(ApplicationDetailView, "withdraw")
-def withdraw(request, application):
+def withdraw(request, application, *, confirm):
     services.withdraw_application(application, by=request.user)
     return "The application is withdrawn."
 

@@ -61,6 +61,18 @@ def local_time(at: dt.datetime | None, zone: ZoneInfo) -> str:
     return f"{at.astimezone(zone):%a %-d %b %Y, %H:%M}" if at else ""
 
 
+def due_time(at: dt.datetime | None, zone: ZoneInfo) -> str:
+    """A deadline as people in ``zone`` read it. One at the end of a London day reads as
+    the end of that day wherever it is read ("end of Wed 30 Dec 2026 (UK time)"), never as
+    the small hours of the next day in the reader's zone."""
+    if at is None:
+        return ""
+    day = london_date(at)
+    if zone.key != LONDON.key and at == end_of_day(day):
+        return f"end of {day:%a %-d %b %Y} (UK time)"
+    return local_time(at, zone)
+
+
 def long_date(day: dt.date) -> str:
     """A date as a letter writes it: 6 April 2027."""
     return f"{day.day} {day:%B %Y}"

@@ -2,7 +2,9 @@
 
 A section is a callable ``(user, centres) -> dict | None`` registered by an app in its
 ``AppConfig.ready``; the home page lists the sections that answer, so the page grows as
-apps arrive without this module knowing them.
+apps arrive without this module knowing them. A person of no centre (a school applying to
+become one) is shown only the sections registered ``without_centre``: the others offer what
+only a centre can do.
 """
 
 from collections.abc import Callable
@@ -11,16 +13,25 @@ from portal.centres.models import Centre
 from portal.permissions import centres_visible_to
 
 HOME_SECTIONS: list[Callable] = []
+WITHOUT_CENTRE: set[Callable] = set()
 
 
-def register_home_section(section: Callable) -> Callable:
+def register_home_section(section: Callable, *, without_centre: bool = False) -> Callable:
     if section not in HOME_SECTIONS:
         HOME_SECTIONS.append(section)
+    if without_centre:
+        WITHOUT_CENTRE.add(section)
     return section
 
 
 def _sections(user, centres) -> list[dict]:
-    return [s for s in (section(user, centres) for section in HOME_SECTIONS) if s]
+    # ``centres`` is None on the staff home, a list (perhaps empty) on an officer's.
+    shown = (
+        HOME_SECTIONS
+        if centres is None or centres
+        else [s for s in HOME_SECTIONS if s in WITHOUT_CENTRE]
+    )
+    return [s for s in (section(user, centres) for section in shown) if s]
 
 
 def officer_home_context(user) -> dict:

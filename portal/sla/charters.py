@@ -48,6 +48,9 @@ def rule(code, name, case, starts, stops, limit, *, by, tell=(), remind=(24,), s
 
 
 C, P, Q = CAMBRIDGE_COMMITMENT, COMPLAINTS_PROCEDURE, QA_PROCESS
+# The seed's own example date (a series of 2021) is history, not a promise: each series has
+# its date, set by staff and given with every request.
+QA_REVIEW_TEXT = "by a date set for each series, given with every request"
 
 CAMBRIDGE = [
     rule("entries.confirm", "Confirm entries", "entries submission", "entries submitted",
@@ -109,7 +112,7 @@ CAMBRIDGE = [
          remind=(48, 24), source=Q),
     rule("qa.review", "Send the outcome of a QA review", "QA submission", "evidence submitted",
          "outcome sent", None, by=ASSESSMENT_SPECIALIST, remind=(168, 24), source=Q,
-         text="set per series by staff (June 2021: by 14 July)"),
+         text=QA_REVIEW_TEXT),
     rule("newsletter.monthly", "Send the monthly newsletter", "newsletter", "", "sent", None,
          by=CUSTOMER_SERVICES, source=C, text="first working day of each month"),
 ]  # fmt: skip

@@ -4,7 +4,7 @@ centres, nearest first; staff how many fall due today or are overdue, per servic
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from portal.calendar import local_time, working_calendar
+from portal.calendar import due_time, working_calendar
 from portal.sla.models import OPEN, Clock, ServiceLevel, due_today, overdue
 from portal.sla.templatetags.sla import plain_words
 
@@ -41,7 +41,7 @@ def next_deadlines(user, centres) -> dict | None:
         {
             "clock": clock,
             "url": _case_url(clock),
-            "due": local_time(clock.due_at, clock.centre.zone),
+            "due": due_time(clock.due_at, clock.centre.zone),
             "zone": clock.centre.zone.key,
             "words": plain_words(clock, now=now, zone=clock.centre.zone, cal=cal),
         }

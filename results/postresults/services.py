@@ -7,6 +7,7 @@ with issued results, the despatch of its certificates, which the results team re
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -460,6 +461,25 @@ def count_certificates(*, centre: Centre, series: Series) -> tuple[int, int]:
         .count()
     )
     return covered, held
+
+
+@dataclass(frozen=True)
+class CertificateCounts:
+    covered: int
+    held: int
+    counted_at: dt.datetime | None
+
+
+def certificate_counts(
+    case: CertificateDespatch, *, now: dt.datetime | None = None
+) -> CertificateCounts:
+    """What a despatch's pages say it covers: once despatched, what was counted when the
+    certificates went; until then, the results as they stand now, so that a result held or
+    withheld since the case opened is counted as the results page shows it."""
+    if case.status == CertificateDespatch.Status.DESPATCHED:
+        return CertificateCounts(case.candidates_covered, case.candidates_held, case.counted_at)
+    covered, held = count_certificates(centre=case.centre, series=case.series)
+    return CertificateCounts(covered, held, now or timezone.now())
 
 
 def _open_despatch(

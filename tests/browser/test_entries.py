@@ -77,6 +77,8 @@ def test_officer_adds_a_candidate_and_an_entry_by_keyboard(page, live_server):
     visit(page, f"/entries/entry/{entry.pk}/")
     press_button(page, "Withdraw the entry")
     check_page(page)
+    press_button(page, "Yes, withdraw the entry")
+    check_page(page)
     expect(page.get_by_role("listitem").filter(has_text="Withdrawn by")).to_have_count(1)
 
     visit(page, f"/entries/{series.code}/candidates/")

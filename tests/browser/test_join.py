@@ -45,6 +45,29 @@ def _answer_area(page):
     page.get_by_role("button", name="Save and continue").click()
 
 
+def _follow_link_by_keyboard(page, text):
+    tab_to(page, "a", text=text)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_school_finds_the_way_in_from_public_pages(page):
+    # From the sign-in page, at both widths, by keyboard.
+    visit(page, "/accounts/login/")
+    _follow_link_by_keyboard(page, "Register your school's interest in becoming a centre")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Register your school's interest")
+    check_page(page)
+
+    # From the service standards page: its own paragraph, then the footer.
+    visit(page, "/service-standards/")
+    _follow_link_by_keyboard(page, "register your school's interest")
+    expect(page).to_have_url(re.compile(r"/join/$"))
+    visit(page, "/service-standards/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Become a centre").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Register your school's interest")
+    check_page(page)
+
+
 def test_school_becomes_a_centre(new_page, live_server):
     ensure_reference_data()
     school = new_page()
@@ -129,7 +152,18 @@ def test_school_becomes_a_centre(new_page, live_server):
     # The school sees what to do, revises and resubmits; both rounds are shown.
     visit(school, application.get_absolute_url())
     expect(school.locator("#round-1 ~ div table")).to_contain_text("Publish the mission statement.")
+    # Each improvement next to its standard: in the checklist, then in the area's step.
+    mission = school.locator("ol.task-list > li").filter(
+        has=school.get_by_role("link", name="The school’s mission and educational values")
+    )
+    expect(mission).to_contain_text("1 improvement asked for")
+    expect(mission.get_by_role("listitem")).to_have_text("MV1 Publish the mission statement.")
     school.get_by_role("link", name="The school’s mission and educational values").click()
+    expect(school.locator("section[aria-labelledby=standard-MV1] .notice")).to_contain_text(
+        "Publish the mission statement."
+    )
+    expect(school.locator("section[aria-labelledby=standard-MV2] .notice")).to_have_count(0)
+    check_page(school)
     school.locator("#id_comment_MV1").fill("The mission statement is on our website now.")
     school.get_by_role("button", name="Save and come back later").click()
     school.get_by_label(re.compile("I confirm")).check()

@@ -98,3 +98,14 @@ def test_restrict_from_the_case_page(client, investigator):
         },
     )
     assert complaint.restrictions.get().email == "sam@example.org"
+
+
+def test_public_page_of_a_held_submission_promises_review_not_acknowledgement(client, investigator):
+    _restrict(investigator, email="sam@example.org")
+    form = {**LEARNER, "submitter_type": "learner", "direct_service": "certifying_statement"}
+
+    page = client.post("/complaints/public/", form, follow=True).content.decode()
+
+    assert Complaint.objects.get().status == "held"
+    assert "acknowledge" not in page and "working days" not in page
+    assert "reviewed by a member of staff before it is taken further" in page

@@ -125,12 +125,41 @@ def test_entry_page_withdraw_keeps_entry_with_history(officer_client, grace, off
     assert "Withdrawn by officer1" in page
 
 
+def test_entry_page_asks_before_withdrawing(officer_client, grace, officer_gb):
+    entry = services.make_entry(grace, syllabus_code="0580", option_code="42", by=officer_gb)
+    confirm = f"/entries/entry/{entry.pk}/withdraw/"
+
+    entry_page = officer_client.get(f"/entries/entry/{entry.pk}/").content.decode()
+    asked = officer_client.get(confirm)
+
+    # The entry page leads to the question; nothing on it withdraws the entry at once.
+    assert f'<a class="button warning" href="{confirm}">Withdraw the entry</a>' in entry_page
+    assert f'action="{confirm}"' not in entry_page
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert f"<h1>Withdraw candidate 0001 {grace.forenames} Adams from 0580?</h1>" in page
+    assert "cannot be entered for 0580 again in this series" in page
+    assert '<button type="submit" class="button warning">Yes, withdraw the entry</button>' in page
+    assert Entry.objects.get().status == "provisional"
+
+
+def test_withdraw_question_for_a_withdrawn_entry_leads_back_to_it(officer_client, grace):
+    entry = services.make_entry(grace, syllabus_code="0580", option_code="42", by=None)
+    services.withdraw_entry(entry, by=None)
+
+    response = officer_client.get(f"/entries/entry/{entry.pk}/withdraw/", follow=True)
+
+    assert response.redirect_chain == [(f"/entries/entry/{entry.pk}/", 302)]
+    assert "This entry is withdrawn already." in response.content.decode()
+
+
 def test_entry_page_of_another_centre_404(client, officer_pk, grace):
     entry = services.make_entry(grace, syllabus_code="0580", option_code="42", by=None)
 
     sign_in(client, officer_pk)
 
     assert client.get(f"/entries/entry/{entry.pk}/").status_code == 404
+    assert client.get(f"/entries/entry/{entry.pk}/withdraw/").status_code == 404
     assert client.post(f"/entries/entry/{entry.pk}/withdraw/").status_code == 404
 
 

@@ -85,3 +85,32 @@ def test_public_page_without_an_outcome_yet_says_so(client, centre_gb):
     content = " ".join(response.content.decode().split())
     assert "None finished or past the deadline yet" in content
     assert "0 met on time, 0 finished late, 1 still open." in content
+
+
+def test_public_page_quotes_no_example_date_of_a_past_series(client, db):
+    response, standing = standing_of(client, NOW)
+
+    assert "2021" not in response.content.decode()
+    assert standing["qa.review"].rule.limit_text == (
+        "by a date set for each series, given with every request"
+    )
+
+
+def test_migration_replaces_the_2021_example_but_not_staffs_own_words(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("portal.sla.migrations.0006_qa_review_text_without_2021_example")
+    review = ServiceLevel.objects.get(code="qa.review")
+    review.limit_text = migration.OLD
+    review.save(update_fields=["limit_text"])
+
+    migration.drop_the_2021_example(apps, None)
+    review.refresh_from_db()
+    assert review.limit_text == "by a date set for each series, given with every request"
+
+    ServiceLevel.objects.filter(pk=review.pk).update(limit_text="By 14 July")
+    migration.drop_the_2021_example(apps, None)
+    review.refresh_from_db()
+    assert review.limit_text == "By 14 July"

@@ -14,7 +14,7 @@ import math
 from django import template
 from django.utils import timezone
 
-from portal.calendar import Unit, local_time, london_date, working_calendar
+from portal.calendar import Unit, due_time, london_date, working_calendar
 from portal.sla.models import Clock
 from portal.sla.names import deadline_name, deadline_promise
 from portal.sla.serializers import clocks_of
@@ -73,7 +73,7 @@ def deadlines(context, case):
             {
                 "clock": clock,
                 "name": deadline_name(clock),
-                "due": local_time(clock.due_at, zone),
+                "due": due_time(clock.due_at, zone),
                 "words": plain_words(clock, now=now, zone=zone, cal=cal),
             }
             for clock in clocks

@@ -31,6 +31,9 @@ class CertificateDespatchListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["promise"] = sla.promise(CERTIFICATES_CLOCK)
+        context["rows"] = [
+            (case, services.certificate_counts(case)) for case in context["object_list"]
+        ]
         return context
 
 
@@ -44,6 +47,7 @@ class CertificateDespatchDetailView(CaseDetailView):
         context = super().get_context_data(**kwargs)
         context["zone"] = viewer_zone(self.request.user, self.object)
         context["promise"] = sla.promise(CERTIFICATES_CLOCK)
+        context["counts"] = services.certificate_counts(self.object)
         if is_staff_user(self.request.user):
             context["history"] = audit.history_of(self.object)
         return context

@@ -3,7 +3,10 @@ centre's), the results team acts from the case page and works the queue in the a
 
 from django.urls import reverse
 
+from results.models import Result
+from results.postresults import services
 from results.postresults.models import CertificateDespatch
+from tests.results.postresults.conftest import add_result
 from tests.signing_in import sign_in
 
 Status = CertificateDespatch.Status
@@ -127,3 +130,33 @@ def test_staff_whose_role_does_not_work_with_certificates_are_refused(client, ce
     assert client.get(reverse("postresults:certificates:list")).status_code == 403
     assert client.get(certificates_gb.get_absolute_url()).status_code == 403
     assert api_as(specialist).get("/api/v1/certificate-despatches/").status_code == 403
+
+
+def test_pages_count_what_is_held_now_until_the_certificates_go(
+    client, certificates_gb, officer_gb, results_team, centre_gb, june
+):
+    # After the certificates fell due, 0004's pending result is withheld: the certificate
+    # pages count it, as the results page does.
+    Result.objects.filter(candidate__candidate_number="0004").update(status="withheld")
+    sign_in(client, officer_gb)
+
+    listed = client.get(reverse("postresults:certificates:list")).content.decode()
+    page = client.get(certificates_gb.get_absolute_url()).content.decode()
+
+    assert "(3 candidates with results held or withheld)" in listed
+    assert "3 candidates with results held by quality assurance or withheld" in page
+    assert "2 candidates with issued results" in page
+
+
+def test_pages_keep_the_counts_of_what_went_out(
+    client, certificates_gb, officer_gb, results_team, centre_gb, june
+):
+    services.despatch_certificates(certificates_gb, by=results_team, courier="DHL")
+    add_result(centre_gb, june, "0005", "0580", status="withheld", grade="")
+    sign_in(client, officer_gb)
+
+    listed = client.get(reverse("postresults:certificates:list")).content.decode()
+    page = client.get(certificates_gb.get_absolute_url()).content.decode()
+
+    assert "(2 candidates with results held or withheld)" in listed
+    assert "2 candidates with results held by quality assurance or withheld" in page
