@@ -12,6 +12,7 @@ by content where they are kept. Bodies of other types (upload parts) are streame
 views and not read either.
 """
 
+import codecs
 import re
 
 from django.core.exceptions import (
@@ -43,6 +44,40 @@ TOO_MANY_FIELDS = "The request has more fields than the portal accepts."
 TOO_MANY_FILES = "The request has more files than the portal accepts."
 NOT_UNDERSTOOD = "The request was not understood."
 NOT_UTF8 = "A JSON body must be encoded in UTF-8."
+NOT_TEXT_CHARSET = "The Content-Type names a charset that is not a text encoding: {}."
+
+
+# Where ``set_aside_charset`` leaves the charset it took out of a request's Content-Type.
+CHARSET_SET_ASIDE = "portal.charset_not_text"
+
+
+def _not_text_encoding(charset: str) -> bool:
+    try:
+        return not codecs.lookup(charset)._is_text_encoding
+    except LookupError:
+        return False  # an unknown charset: Django ignores it and reads the default
+
+
+def set_aside_charset(sender, environ, **kwargs) -> None:
+    """Before Django builds a request (``request_started`` carries the WSGI environ): a
+    Content-Type whose charset Python knows as a codec that is not a text encoding
+    (``rot13``, ``base64``, ``zlib``, ``hex``) would make building the request decode the
+    query string with it and fail. The charset is taken out and kept aside, so that the
+    request is built, and the guard below answers 400 naming it."""
+    content_type = environ.get("CONTENT_TYPE", "")
+    if "charset" not in content_type.lower():
+        return
+    kept, dropped = [], ""
+    for part in content_type.split(";"):
+        name, _, value = part.strip().partition("=")
+        charset = value.strip().strip('"')
+        if name.strip().lower() == "charset" and _not_text_encoding(charset):
+            dropped = charset
+        else:
+            kept.append(part)
+    if dropped:
+        environ["CONTENT_TYPE"] = ";".join(kept)
+        environ[CHARSET_SET_ASIDE] = dropped
 
 
 class HostileInput(Exception):
@@ -89,6 +124,8 @@ def is_json(content_type: str) -> bool:
 
 def check_request(request) -> None:
     """Raise ``HostileInput`` for input the portal refuses, reading at most the bounded body."""
+    if charset := request.META.get(CHARSET_SET_ASIDE):
+        raise HostileInput(NOT_TEXT_CHARSET.format(charset[:40]))
     if NUL in request.path_info:
         raise HostileInput(NUL_IN_PATH)
     # Cookies and the Authorization header reach the database too (session and token keys).

@@ -142,3 +142,32 @@ def test_json_in_another_charset_is_refused_before_any_parser(officer_api):
 
     assert response.status_code == 415
     assert response.json() == {"detail": "A JSON body must be encoded in UTF-8."}
+
+
+@pytest.mark.parametrize("charset", ["rot13", "base64", "zlib", "hex"])
+@pytest.mark.parametrize(
+    "method, path, data",
+    [
+        ("GET", "/?page=2", b""),
+        ("POST", "/accounts/login/?next=/", b"username=a&password=b"),
+        ("POST", "/api/v1/auth/token/?x=1", b"username=a"),
+        ("GET", "/complaints/?show=all", b""),
+    ],
+)
+def test_a_charset_that_is_not_a_text_encoding_is_refused_with_400(
+    client, db, charset, method, path, data
+):
+    content_type = f"text/plain; charset={charset}"
+    # The test client sends a Content-Type only with a body; a browser or a script may not.
+    response = client.generic(
+        method, path, data=data, content_type=content_type, CONTENT_TYPE=content_type
+    )
+    assert response.status_code == 400
+    assert "not a text encoding" in response.content.decode()
+
+
+def test_an_unknown_charset_is_still_read_as_the_default(client, db):
+    response = client.generic(
+        "GET", "/accounts/login/?next=/", content_type="text/plain; charset=no-such-thing"
+    )
+    assert response.status_code == 200
