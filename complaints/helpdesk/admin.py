@@ -3,7 +3,7 @@ referred to it (next due first, late ones marked; each row opens the query's pag
 
 from django.contrib import admin
 
-from complaints.helpdesk.models import Query
+from complaints.helpdesk.models import HelpAnswer, Query
 from portal.accounts.roles import CUSTOMER_SERVICES
 from portal.cases.admin import CaseQueueAdmin, DueFilter
 
@@ -25,3 +25,14 @@ class QueryAdmin(CaseQueueAdmin):
     # Everything changes through the query's page (and so through the services).
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(HelpAnswer)
+class HelpAnswerAdmin(admin.ModelAdmin):
+    """The help centre's answers, kept by customer services: only published ones show."""
+
+    list_display = ["question", "topic", "published", "updated_at"]
+    list_filter = ["published", "topic"]
+    search_fields = ["question", "answer"]
+    list_editable = ["published"]
+    list_display_links = ["question"]

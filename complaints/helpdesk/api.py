@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 
 from complaints.helpdesk import services
@@ -37,6 +38,7 @@ class QueryViewSet(mixins.CreateModelMixin, CaseViewSet):
             return QueryCreateSerializer
         return super().get_serializer_class()
 
+    @extend_schema(request=QueryCreateSerializer, responses={201: QuerySerializer})
     def create(self, request, *args, **kwargs):
         if is_staff_user(request.user) and not request.user.has_perm("queries.add_query"):
             raise PermissionDenied("Your role does not take queries on a centre's behalf.")

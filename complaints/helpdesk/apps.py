@@ -14,4 +14,5 @@ class QueriesConfig(AppConfig):
         from portal.notifications import register_kind
 
         register_kind("query", "Your queries")
+        register_demo_step(demo.seed_help)
         register_demo_step(demo.seed_queries)

@@ -7,8 +7,54 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from complaints.helpdesk import services
-from complaints.helpdesk.models import Query
+from complaints.helpdesk.models import HelpAnswer, Query, Topic
 from portal.accounts.roles import RESULTS_TEAM
+
+HELP = [
+    (
+        Topic.ENTRIES,
+        "Do late entry fees apply per candidate or per entry?",
+        "Per entry: each syllabus entry made after the entry deadline carries the late fee of the "
+        "period it falls in.\n\nEntries made after the last late-entry period are refused.",
+    ),
+    (
+        Topic.ENTRIES,
+        "What do we do about a timetable clash?",
+        "Candidates with a clash sit both papers on the same day, one after the other, under full "
+        "supervision between them. No application is needed.",
+    ),
+    (
+        Topic.ARRANGEMENTS,
+        "When can we apply for special consideration?",
+        "After the candidate has sat (or missed) the first paper of the syllabus, within "
+        "seven days of the last paper. We decide within two working days.",
+    ),
+    (
+        Topic.RESULTS,
+        "When will our certificates arrive?",
+        "Certificates are despatched within two months of results being published. Results held "
+        "for quality assurance are certificated once they are released.",
+    ),
+    (
+        Topic.RESULTS,
+        "How do we ask for a clerical re-check?",
+        "From the released result, choose Make an enquiry and pick Clerical re-check. The fee is "
+        "waived if the grade changes.",
+    ),
+    (
+        Topic.PORTAL,
+        "How do we connect our MIS to the portal?",
+        "Ask for an API token on the API tokens page of your account menu and use the API "
+        "documentation linked in every page's footer.",
+    ),
+]
+
+
+def seed_help() -> None:
+    for topic, question, answer in HELP:
+        HelpAnswer.objects.get_or_create(
+            question=question, defaults={"topic": topic, "answer": answer, "published": True}
+        )
 
 
 def seed_queries() -> None:

@@ -97,3 +97,42 @@ class Query(Case):
 
     def get_absolute_url(self):
         return reverse("queries:detail", args=[self.reference])
+
+
+class Topic(models.TextChoices):
+    ENTRIES = "entries", "Entries and timetables"
+    ARRANGEMENTS = "arrangements", "Access arrangements and special consideration"
+    QA = "qa", "School-assessed grades and QA"
+    RESULTS = "results", "Results, enquiries and certificates"
+    CENTRES = "centres", "Becoming and running a centre"
+    PORTAL = "portal", "Using the portal"
+
+
+class HelpAnswerQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class HelpAnswer(models.Model):
+    """One question and its answer in the help centre, kept by customer services: "an online
+    bank of answers to frequently asked questions", offered as an officer types a query."""
+
+    topic = models.CharField(max_length=20, choices=Topic)
+    question = models.CharField(max_length=SUBJECT_MAX)
+    answer = models.TextField(help_text="Plain text; blank lines separate paragraphs.")
+    published = models.BooleanField(
+        default=False, help_text="Only published answers are shown to centres and the public."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HelpAnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "question"]
+        indexes = [models.Index(fields=["published", "topic"])]
+
+    def __str__(self):
+        return self.question
+
+    def get_absolute_url(self):
+        return reverse("help:answer", args=[self.pk])

@@ -13,7 +13,12 @@ WORKING = ["queries.view_query", "queries.change_query"]
 PERMISSIONS = {
     # Customer services answer queries the first time where they can, refer the rest to the
     # team that knows, and take a complaint for what it is.
-    CUSTOMER_SERVICES: [*WORKING, "queries.add_query"],
+    CUSTOMER_SERVICES: [
+        *WORKING,
+        "queries.add_query",
+        # They keep the help centre's answers, so that more queries are answered first time.
+        *[f"queries.{a}_helpanswer" for a in ("view", "add", "change", "delete")],
+    ],
     # The specialist teams a query may be referred to answer it from their own queue.
     ASSESSMENT_SPECIALIST: WORKING,
     ENTRIES_TEAM: WORKING,

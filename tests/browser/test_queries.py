@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from complaints.helpdesk.demo import seed_queries
+from complaints.helpdesk.demo import seed_help, seed_queries
 from complaints.helpdesk.models import Query
 from portal.core.demo import DEMO_PASSWORD
 from tests.browser.pages import (
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.usefixtures("demo")
 
 
 def test_officer_asks_a_question_and_reads_an_answer_by_keyboard(page, live_server):
+    seed_help()
     seed_queries()
     sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
     tab_to(page, "a", text="Queries")
@@ -39,6 +40,15 @@ def test_officer_asks_a_question_and_reads_an_answer_by_keyboard(page, live_serv
     expect(page).to_have_title(re.compile(r"^Error: Ask a question"))
     check_page(page)
 
+    # What the officer types brings up the help centre's answers that may already answer it.
+    type_into(page, "#id_subject", "Timetable clash")
+    suggestions = page.locator("#help-suggestions")
+    expect(suggestions).to_be_visible()
+    expect(suggestions.get_by_role("link")).to_have_text(
+        ["What do we do about a timetable clash? (opens in a new tab)"]
+    )
+    check_page(page)
+    page.fill("#id_subject", "")
     type_into(page, "#id_subject", "Candidate transfer")
     type_into(page, "#id_body", "A candidate moves to us in March: can their entries follow?")
     press_button(page, "Send the question")
