@@ -63,3 +63,11 @@ def test_hostile_input_guard_and_error_views_share_error_pages_without_a_circle(
     graph = _graph()
     assert _reaches(graph, "portal.core.views", "portal.guards")
     assert not _reaches(graph, "portal.guards", "portal.core.views")
+
+
+def test_entries_import_and_entry_rules_without_a_circle():
+    import grimp
+
+    graph = grimp.build_graph("entries", cache_dir=None)
+    assert _reaches(graph, "entries.services", "entries.imports")
+    assert not _reaches(graph, "entries.imports", "entries.services")
