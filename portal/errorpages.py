@@ -6,9 +6,11 @@ portal's layout, in plain words and without internal details. The error views
 through ``error_response``.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
@@ -23,11 +25,17 @@ API_DETAILS = {
 ERROR_PAGES = {400: "400.html", 403: "403.html", 404: "404.html", 413: "400.html"}
 
 
-def is_api_request(request) -> bool:
+def is_api_request(request: HttpRequest) -> bool:
     return request.path_info.startswith("/api/")
 
 
-def error_response(request, status: int, *, detail: str | None = None, errors=None):
+def error_response(
+    request: HttpRequest,
+    status: int,
+    *,
+    detail: str | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
     """The answer to a refused or failed request: JSON under /api/, a page elsewhere."""
     if is_api_request(request):
         body = {"errors": errors} if errors else {"detail": detail or API_DETAILS[status]}
@@ -44,7 +52,7 @@ def error_response(request, status: int, *, detail: str | None = None, errors=No
         return bare_error_page(status, template=ERROR_PAGES.get(status, "400.html"), **context)
 
 
-def bare_error_page(status: int, *, template: str | None = None, **context):
+def bare_error_page(status: int, *, template: str | None = None, **context: Any) -> HttpResponse:
     """An error page that needs no request, session or database (after a server error)."""
     template = template or ("503.html" if status == 503 else "500.html")
     content = loader.render_to_string(template, {"PORTAL_NAME": settings.PORTAL_NAME, **context})

@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "People and roles"
 
-    def ready(self):
+    def ready(self) -> None:
         from portal.accounts.roles import sync_roles_after_migrate
 
         # Every app's permissions exist only after its own migrations, so the staff roles

@@ -92,7 +92,7 @@ def sync_roles() -> dict[str, Group]:
     return groups
 
 
-def sync_roles_after_migrate(sender, **kwargs):
+def sync_roles_after_migrate(sender: object, **kwargs: object) -> None:
     from django.apps import apps
 
     # post_migrate is sent once per app, in INSTALLED_APPS order; permissions of every app

@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Portal"
 
-    def ready(self):
+    def ready(self) -> None:
         # Registers the OpenAPI description of the portal's own authentication.
         from portal.api import schema  # noqa: F401
         from portal.core import checks  # noqa: F401
