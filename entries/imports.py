@@ -12,7 +12,7 @@ import re
 from django.db import connection
 
 from entries.models import Candidate, Entry, EntryOption, Syllabus
-from entries.services import entry_terms
+from entries.terms import entry_terms
 from entries.uci import check_character, uci_problem
 from portal.calendar import london_date
 from portal.spreadsheets import CsvImport, RowError

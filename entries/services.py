@@ -3,7 +3,6 @@ making, amending and withdrawing entries (one at a time or a whole CSV file), su
 them for confirmation, question papers' despatch and the provisional timetable."""
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from entries.models import (
     TimetableComment,
     entries_counted,
 )
+from entries.terms import entry_terms
 from entries.uci import propose_uci, uci_problem
 from portal import audit
 from portal.calendar import LONDON, end_of_day, london_date
@@ -45,40 +45,6 @@ class EntriesRefused(PortalError):
 
 
 # Deadlines and late fees ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EntryTerms:
-    """On what terms a series takes entries on a day: ``open`` (no fee), ``late`` (``fee``
-    per entry, until ``until``) or ``closed``."""
-
-    state: str
-    fee: Decimal = Decimal("0")
-    until: dt.date | None = None
-    period: str = ""
-
-    def describe(self, series: Series) -> str:
-        if self.state == "open":
-            return f"Entries for {series.name} close on {self.until:%d %B %Y}."
-        if self.state == "late":
-            return (
-                f"The final entry deadline for {series.name} has passed: entries made now "
-                f"carry a late fee of £{self.fee} each ({self.period}, to {self.until:%d %B %Y})."
-            )
-        return f"Entries for {series.name} are closed."
-
-
-def entry_terms(series: Series, *, on: dt.date | None = None) -> EntryTerms:
-    """The terms of ``series`` on the London day ``on`` (today): the final deadline, then its
-    late-entry periods in order, each with its fee; after the last, closed."""
-    on = on or london_date(timezone.now())
-    if on <= series.entry_deadline:
-        return EntryTerms("open", until=series.entry_deadline)
-    # Sorted here, not by the database, so that a prefetched list serves many series.
-    for period in sorted(series.late_periods.all(), key=lambda p: p.ends_on):
-        if on <= period.ends_on:
-            return EntryTerms("late", fee=period.fee, until=period.ends_on, period=period.name)
-    return EntryTerms("closed")
 
 
 def late_fee_for(series: Series, *, on: dt.date | None = None, accept_late_fee: bool) -> Decimal:

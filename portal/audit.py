@@ -1,5 +1,8 @@
 """The audit trail: ``record(subject, action, by=..., ...)`` and ``history_of(subject)``."""
 
+import datetime as dt
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -11,10 +14,10 @@ def record(
     subject: models.Model,
     action: str,
     *,
-    by=None,
+    by: Any = None,
     summary: str = "",
-    data: dict | None = None,
-    at=None,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> AuditEvent:
     actor = by if by is not None and getattr(by, "is_authenticated", False) else None
     return AuditEvent.objects.create(
@@ -28,7 +31,7 @@ def record(
     )
 
 
-def history_of(subject: models.Model):
+def history_of(subject: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(subject, for_concrete_model=False),
         object_id=str(subject.pk),

@@ -13,7 +13,7 @@ app.autodiscover_tasks()
 
 @worker_init.connect
 @beat_init.connect
-def _refuse_to_run_as_demo(**kwargs):
+def _refuse_to_run_as_demo(**kwargs: object) -> None:
     # With DEBUG off a worker or beat does not start on the embedded default unless told to.
     # Celery logs an exception raised by a signal's receiver and carries on: exit instead.
     from django.core.exceptions import ImproperlyConfigured

@@ -22,6 +22,8 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 
+from portal.errorpages import error_response
+
 NUL = "\x00"
 # A JSON string escape for NUL: ``\u0000`` preceded by an even number of backslashes (an
 # odd number would make the first backslash part of an escaped backslash, plain text).
@@ -88,10 +90,6 @@ class HostileInput(Exception):
         self.detail = detail
         self.errors = errors
         self.status = status
-
-
-def is_api_request(request) -> bool:
-    return request.path_info.startswith("/api/")
 
 
 def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
@@ -193,6 +191,4 @@ class HostileInputMiddleware:
 
 
 def refuse(request, exc: HostileInput):
-    from portal.core.views import error_response
-
     return error_response(request, exc.status, detail=exc.detail, errors=exc.errors)

@@ -1,9 +1,10 @@
 """Small helpers for answering requests safely."""
 
+from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
-def safe_next(request, candidate: str | None, default: str) -> str:
+def safe_next(request: HttpRequest, candidate: str | None, default: str) -> str:
     """``candidate`` when it is a page of this site, else ``default``: a "next" or "back"
     parameter never sends anyone to another site."""
     if candidate and url_has_allowed_host_and_scheme(

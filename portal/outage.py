@@ -38,9 +38,10 @@ class Outage:
         with self._lock:
             self._skip_until = now + self.retry_after
             self._failures += 1
-            first = self._down_since is None
-            if first:
-                self._down_since = now
+            down_since = self._down_since
+            first = down_since is None
+            if down_since is None:
+                down_since = self._down_since = now
             speak = first or now - self._last_said >= REMIND_EVERY
             if speak:
                 self._last_said = now
@@ -55,7 +56,7 @@ class Outage:
         else:
             self.logger.warning(
                 "%s still unreachable after %.0fs (%d failures since the last report; %s: %s)",
-                self.name, now - self._down_since, failures, type(error).__name__, error,
+                self.name, now - down_since, failures, type(error).__name__, error,
             )  # fmt: skip
 
     def succeeded(self) -> None:

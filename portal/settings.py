@@ -178,7 +178,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "portal.sqlite3",
+            "NAME": str(DATA_DIR / "portal.sqlite3"),
             "OPTIONS": {
                 # WAL lets the web process read while the worker writes; IMMEDIATE takes
                 # the write lock at BEGIN so two writers queue instead of failing mid-way.

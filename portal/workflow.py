@@ -132,9 +132,9 @@ def centre_ids_of(user) -> frozenset[int]:
     """The centres ``user`` is an officer of, read once per user object (a request's)."""
     cached = getattr(user, "_portal_centre_ids", None)
     if cached is None:
-        from portal.centres.models import Membership
-
-        cached = frozenset(Membership.objects.filter(user=user).values_list("centre_id", flat=True))
+        # Through the user's side of ``portal.centres.models.Membership``, so that the workflow
+        # kit, which the centre's own model builds on, imports no model.
+        cached = frozenset(user.memberships.values_list("centre_id", flat=True))
         user._portal_centre_ids = cached
     return cached
 

@@ -28,7 +28,7 @@ class QueryViewSet(mixins.CreateModelMixin, CaseViewSet):
     ``due``, ``open``, ``referred_to``.
     """
 
-    model = Query
+    model = Query  # type: ignore[assignment]  # the base names none
     serializer_class = QuerySerializer
     select_related = ("centre", "syllabus", "candidate", "complaint")
     filters = {"referred_to": "referred_to"}

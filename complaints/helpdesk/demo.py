@@ -63,7 +63,10 @@ def seed_queries() -> None:
     staff = users.filter(username="staff").first()
     if officer is None or staff is None or Query.objects.exists():
         return
-    centre = officer.memberships.first().centre
+    membership = officer.memberships.first()
+    if membership is None:
+        return
+    centre = membership.centre
     now = timezone.now()
 
     def ask(subject, body, hours_ago):

@@ -6,7 +6,9 @@ from complaints.models import Category
 
 
 class QueryForm(forms.Form):
-    centre = forms.ModelChoiceField(queryset=None, empty_label=None, label="Centre")
+    centre: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, empty_label=None, label="Centre"
+    )
     subject = forms.CharField(
         label="Subject",
         max_length=SUBJECT_MAX,

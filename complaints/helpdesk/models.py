@@ -85,7 +85,7 @@ class Query(Case):
         help_text="The complaint the query was taken as.",
     )
 
-    objects = CaseQuerySet.as_manager()
+    objects = CaseQuerySet.as_manager()  # type: ignore[misc]  # the base declares it too
 
     class Meta:
         verbose_name_plural = "queries"

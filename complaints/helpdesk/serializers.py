@@ -9,13 +9,13 @@ from portal.permissions import centres_visible_to
 
 
 class QuerySerializer(CaseSerializer):
-    syllabus_code = serializers.SlugRelatedField(
+    syllabus_code: serializers.SlugRelatedField = serializers.SlugRelatedField(
         source="syllabus", slug_field="code", read_only=True, allow_null=True
     )
-    candidate_number = serializers.SlugRelatedField(
+    candidate_number: serializers.SlugRelatedField = serializers.SlugRelatedField(
         source="candidate", slug_field="candidate_number", read_only=True, allow_null=True
     )
-    complaint = serializers.SlugRelatedField(
+    complaint: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="reference",
         read_only=True,
         allow_null=True,

@@ -181,7 +181,7 @@ def refer_query(case: Query, *, by: User, role: str, at: dt.datetime | None = No
             role,
             step=step,
             subject="query referred to your team",
-            body=f"{case.centre.number} asks: {case.subject}",
+            body=f"{case.centre.number if case.centre else 'A centre'} asks: {case.subject}",
             at=at,
         )
     return case

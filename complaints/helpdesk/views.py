@@ -70,7 +70,7 @@ class QueryCreateView(LoginRequiredMixin, FormView):
 class QueryDetailView(CaseDetailView):
     model = Query
     template_name = "queries/detail.html"
-    select_related = ("centre", "syllabus", "candidate", "complaint")
+    select_related: tuple[str, ...] = ("centre", "syllabus", "candidate", "complaint")
     action_forms = {"answer": AnswerForm, "refer": ReferForm, "take-as-complaint": ComplaintForm}
 
     def get_context_data(self, **kwargs):

@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "People and roles"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.apps import apps
 
         from portal.accounts.roles import collect, sync_roles_after_migrate

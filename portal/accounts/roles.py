@@ -14,7 +14,9 @@ app has not been migrated).
 
 import importlib
 import importlib.util
+from collections.abc import Iterable
 
+from django.apps import AppConfig
 from django.contrib.auth.models import Group, Permission
 
 CUSTOMER_SERVICES = "Customer services"
@@ -76,10 +78,10 @@ PERMISSIONS: dict[str, list[str]] = {
 ROLES: dict[str, list[str]] = {role: [] for role in ROLE_NAMES}
 
 
-def tables(app_configs) -> list[tuple[str, dict[str, list[str]]]]:
+def tables(app_configs: Iterable[AppConfig]) -> list[tuple[str, dict[str, list[str]]]]:
     """``(module, PERMISSIONS)`` of every app that declares a ``roles`` module, in the order
     of INSTALLED_APPS."""
-    found = []
+    found: list[tuple[str, dict[str, list[str]]]] = []
     for config in app_configs:
         name = f"{config.name}.roles"
         try:
@@ -91,7 +93,7 @@ def tables(app_configs) -> list[tuple[str, dict[str, list[str]]]]:
     return found
 
 
-def collect(app_configs) -> dict[str, list[str]]:
+def collect(app_configs: Iterable[AppConfig]) -> dict[str, list[str]]:
     """Fill ``ROLES`` from the apps' tables; an unknown role is a mistake in a table."""
     for role in ROLES:
         ROLES[role].clear()
@@ -121,7 +123,7 @@ def sync_roles() -> dict[str, Group]:
     return groups
 
 
-def sync_roles_after_migrate(sender, **kwargs):
+def sync_roles_after_migrate(sender: object, **kwargs: object) -> None:
     from django.apps import apps
 
     # post_migrate is sent once per app, in INSTALLED_APPS order; permissions of every app

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from portal.core.views import API_DETAILS, is_database_outage
+from portal.errorpages import API_DETAILS, is_database_outage
 from portal.errors import PortalError, TransitionNotAllowed, UploadRefused
 from portal.guards import refusal_for
 

@@ -194,7 +194,7 @@ class WorkingCalendar:
 def closure_days() -> frozenset[dt.date]:
     from portal.calendar.models import ClosureDay
 
-    closures = cache.get(CLOSURES_CACHE_KEY)
+    closures: frozenset[dt.date] | None = cache.get(CLOSURES_CACHE_KEY)
     if closures is None:
         closures = frozenset(ClosureDay.objects.values_list("day", flat=True))
         # Every change of a closure day goes through a service that forgets it; the expiry

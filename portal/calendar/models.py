@@ -10,5 +10,5 @@ class ClosureDay(models.Model):
     class Meta:
         ordering = ["day"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.day:%a %d %b %Y}: {self.reason}"

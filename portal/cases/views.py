@@ -45,7 +45,7 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
 
     context_object_name = "case"
     action_forms: dict = {}
-    select_related = ("centre",)
+    select_related: tuple[str, ...] = ("centre",)
 
     def get_object(self, queryset=None):
         return get_case_or_404(

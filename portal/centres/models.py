@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from portal.centres.numbers import validate_centre_number
+from portal.centres.number_format import validate_centre_number
 from portal.workflow import Moves, RecordsMoves, move
 from portal.zones import validate_time_zone
 

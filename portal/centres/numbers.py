@@ -10,21 +10,17 @@ check constraint for it, because SQLite (the embedded default) has no regular ex
 of its own and the unique index already guards what matters most.
 """
 
-import re
-
-from django.core.validators import RegexValidator
 from django.db import transaction
 
-from portal.errors import PortalError
-
-CENTRE_NUMBER = r"^[A-Z]{2}[0-9]{3}$"
-CENTRE_NUMBER_MESSAGE = (
-    "A centre number is the two capital letters of its country and three digits, e.g. GB001."
+from portal.centres.models import Centre, CentreNumberCounter
+from portal.centres.number_format import (
+    CENTRE_NUMBER,
+    CENTRE_NUMBER_MESSAGE,
+    COUNTRY_CODE,
+    LAST_NUMBER,
+    validate_centre_number,
 )
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
-LAST_NUMBER = 999
-
-validate_centre_number = RegexValidator(CENTRE_NUMBER, CENTRE_NUMBER_MESSAGE)
+from portal.errors import PortalError
 
 
 class NoNumbersLeft(PortalError):
@@ -39,8 +35,6 @@ def allocate_centre_number(country: str) -> str:
     highest number its centres already carry; lock it; step past any number already taken
     (a centre typed in by hand); save the counter. Raises ``NoNumbersLeft`` past 999.
     """
-    from portal.centres.models import Centre, CentreNumberCounter
-
     if not COUNTRY_CODE.match(country or ""):
         raise ValueError(f"A country is two capital letters, not {country!r}.")
     with transaction.atomic():
@@ -67,8 +61,6 @@ def allocate_centre_number(country: str) -> str:
 
 
 def _highest_in_use(country: str) -> int:
-    from portal.centres.models import Centre
-
     numbers = Centre.objects.filter(number__regex=rf"^{country}[0-9]{{3}}$").values_list(
         "number", flat=True
     )

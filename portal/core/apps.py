@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Portal"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.core.signals import request_started
 
         # Registers the OpenAPI description of the portal's own authentication.

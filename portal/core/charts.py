@@ -19,7 +19,7 @@ class Series:
     label: str
     tone: str = "brand"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.tone not in TONES:
             raise ValueError(f"A series tone is one of {', '.join(TONES)}, not {self.tone!r}.")
 
@@ -54,7 +54,7 @@ class BarChart:
     series: tuple[Series, ...]
     rows: tuple[tuple[str, tuple[int, ...]], ...]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.series:
             raise ValueError("A chart needs at least one series.")
         for label, values in self.rows:

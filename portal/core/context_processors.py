@@ -1,13 +1,16 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from portal.centres.models import Membership
 
 
-def portal(request):
+def portal(request: HttpRequest) -> dict[str, Any]:
     """The portal's name; for a signed-in person who is not staff, whether they belong to a
     centre (the officer's menu is theirs only then), asked only on pages that show it."""
-    context = {"PORTAL_NAME": settings.PORTAL_NAME}
+    context: dict[str, Any] = {"PORTAL_NAME": settings.PORTAL_NAME}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and not user.is_staff:
         context["centre_member"] = SimpleLazyObject(

@@ -1,19 +1,18 @@
 import sys
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousOperation
-from django.db import DataError, InterfaceError, OperationalError
+from django.db import DataError
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template import loader
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from portal.core import health
 from portal.core.home import officer_home_context, staff_home_context
-from portal.guards import is_api_request, refusal_for
+from portal.errorpages import error_response, is_api_request, is_database_outage
+from portal.guards import refusal_for
 from portal.observability import metrics
 from portal.permissions import is_staff_user
 
@@ -49,42 +48,7 @@ def home(request):
     return render(request, "core/officer_home.html", officer_home_context(request.user))
 
 
-# Errors. Under /api/ every error is JSON in the contract's shapes; elsewhere it is a page in
-# the portal's layout, in plain words and without internal details.
-
-API_DETAILS = {
-    400: "The request was not understood.",
-    403: "You do not have permission to perform this action.",
-    404: "Not found.",
-    413: "The request body is larger than the portal accepts.",
-    500: "Something went wrong on our side. It has been recorded; please try again later.",
-    503: "The service is unavailable for a moment. Please try again shortly.",
-}
-ERROR_PAGES = {400: "400.html", 403: "403.html", 404: "404.html", 413: "400.html"}
-
-
-def error_response(request, status: int, *, detail: str | None = None, errors=None):
-    """The answer to a refused or failed request: JSON under /api/, a page elsewhere."""
-    if is_api_request(request):
-        body = {"errors": errors} if errors else {"detail": detail or API_DETAILS[status]}
-        return JsonResponse(body, status=status)
-    if status >= 500:
-        return bare_error_page(status)
-    message = detail or (next(iter(errors.values()))[0] if errors else API_DETAILS[status])
-    context = {"message": message}
-    try:
-        return render(request, ERROR_PAGES.get(status, "400.html"), context, status=status)
-    except Exception:
-        # An error page must never fail in turn: the page with the signed-in user needs the
-        # session, and so the database. Without them the layout still renders.
-        return bare_error_page(status, template=ERROR_PAGES.get(status, "400.html"), **context)
-
-
-def bare_error_page(status: int, *, template: str | None = None, **context):
-    """An error page that needs no request, session or database (after a server error)."""
-    template = template or ("503.html" if status == 503 else "500.html")
-    content = loader.render_to_string(template, {"PORTAL_NAME": settings.PORTAL_NAME, **context})
-    return HttpResponse(content, status=status)
+# Errors: the answers themselves are in portal/errorpages.py.
 
 
 def bad_request(request, exception=None):
@@ -113,10 +77,6 @@ def server_error(request):
     if is_database_outage(exc):
         return error_response(request, 503)
     return error_response(request, 500)
-
-
-def is_database_outage(exc: BaseException | None) -> bool:
-    return isinstance(exc, OperationalError | InterfaceError)
 
 
 def csrf_failure(request, reason: str = ""):

@@ -8,6 +8,7 @@ app registry is ready.
 """
 
 from importlib import import_module
+from typing import Any
 
 _EXPORTS = {
     "notify": "portal.notifications.services",
@@ -23,7 +24,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
         raise AttributeError(f"module 'portal.notifications' has no attribute {name!r}")
     return getattr(import_module(_EXPORTS[name]), name)

@@ -25,7 +25,7 @@ class Role:
 
     name: str
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             raise ValueError("A role recipient needs the role's name.")
 
@@ -49,7 +49,7 @@ class Address:
     email: str
     name: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         email = (self.email or "").strip() if isinstance(self.email, str) else ""
         try:
             validate_email(email)
@@ -102,10 +102,10 @@ def resolve_many(lists: list[Iterable[Recipient]]) -> list[Resolved]:
             in_role.setdefault(role, []).append(Person(pk, email))
     at_centre: dict[int, list[Person]] = {}
     if centres:
-        rows = Membership.objects.filter(centre_id__in=centres, user__is_active=True).values_list(
-            "centre_id", "user_id", "user__email"
-        )
-        for centre_id, pk, email in rows:
+        members = Membership.objects.filter(
+            centre_id__in=centres, user__is_active=True
+        ).values_list("centre_id", "user_id", "user__email")
+        for centre_id, pk, email in members:
             at_centre.setdefault(centre_id, []).append(Person(pk, email))
     resolved = []
     for named, role_names, centre_ids, addresses in wanted:
@@ -115,7 +115,7 @@ def resolve_many(lists: list[Iterable[Recipient]]) -> list[Resolved]:
             for person in group:
                 people.setdefault(person.id, person)
         emails = {person.email.lower() for person in people.values() if person.email}
-        bare = {}
+        bare: dict[str, Address] = {}
         for address in addresses:
             if address.email.lower() not in emails:
                 bare.setdefault(address.email.lower(), address)

@@ -1,8 +1,13 @@
 """Error tracking with Sentry's SDK (Sentry itself, or GlitchTip and others that speak its
 protocol), started from settings when SENTRY_DSN is set."""
 
+from typing import TYPE_CHECKING
 
-def _with_request_id(event, hint):
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event, Hint
+
+
+def _with_request_id(event: "Event", hint: "Hint") -> "Event":
     from portal.observability.requestid import current_request_id
 
     request_id = current_request_id.get()
@@ -11,7 +16,9 @@ def _with_request_id(event, hint):
     return event
 
 
-def start_sentry(dsn: str, *, environment: str, release: str | None, traces_sample_rate: float):
+def start_sentry(
+    dsn: str, *, environment: str, release: str | None, traces_sample_rate: float
+) -> None:
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration

@@ -9,7 +9,7 @@ the task logs under it, so one search finds a request and everything it set goin
 import logging
 import re
 import uuid
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.core.signals import request_finished, request_started
@@ -72,7 +72,7 @@ def _carry_into_message(headers=None, **kwargs):
         headers.setdefault(MESSAGE_HEADER, request_id)
 
 
-_task_tokens = {}
+_task_tokens: dict[str, Token[str]] = {}
 
 
 @task_prerun.connect

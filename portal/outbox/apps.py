@@ -6,7 +6,7 @@ class OutboxConfig(AppConfig):
     label = "outbox"
     verbose_name = "Outbox"
 
-    def ready(self):
+    def ready(self) -> None:
         # The task that runs queued rows must be known wherever rows are published (web
         # processes, and tests where tasks run eagerly), not only in workers.
         from portal.outbox import tasks  # noqa: F401

@@ -10,7 +10,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("core/_bar_chart.html")
-def bar_chart(chart: BarChart, id: str = ""):
+def bar_chart(chart: BarChart, id: str = "") -> dict[str, object]:
     # The id ties the figure to its title and description; two charts of one page have
     # different titles, or the page gives ids of its own.
     return {

@@ -5,8 +5,10 @@ each case type (its ``MOVES`` table) those permissions allow; then the moves an 
 makes on their own centre's cases and those a case's owner makes. ``--role`` prints one.
 """
 
+from typing import Any
+
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.accounts.roles import ROLES
 
@@ -41,10 +43,10 @@ def moves_of_people() -> dict[str, list[str]]:
 class Command(BaseCommand):
     help = "Print each staff role's permissions and the case moves it may make."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--role", help="Only this role (its name as in the admin).")
 
-    def handle(self, *args, role=None, **options):
+    def handle(self, *args: Any, role: str | None = None, **options: Any) -> None:
         if role is not None and role not in ROLES:
             raise CommandError(f"No role is called {role!r}. Roles: {', '.join(ROLES)}.")
         by_permission = moves_by_permission()
