@@ -3,6 +3,8 @@ from django.contrib.admin.apps import AdminConfig
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from portal.core.changelists import EstimatedCountPaginator
+
 
 class PortalAdminSite(admin.AdminSite):
     """The staff back office: opens only to staff who have passed two-factor sign-in."""
@@ -10,6 +12,17 @@ class PortalAdminSite(admin.AdminSite):
     site_header = "Exams Portal: staff"
     site_title = "Exams Portal staff"
     index_title = "Review queues"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every list of the staff area is counted without a full ``count(*)`` where an
+        estimate serves (``portal.core.changelists``): no "N total" link that counts the
+        whole table beside a filtered list, and the estimate for an unfiltered one. A
+        ModelAdmin that sets its own ``paginator`` keeps it."""
+        admin_class = admin_class or admin.ModelAdmin
+        options.setdefault("show_full_result_count", False)
+        if admin_class.paginator is admin.ModelAdmin.paginator:
+            options.setdefault("paginator", EstimatedCountPaginator)
+        return super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         return super().has_permission(request) and request.user.is_verified()
