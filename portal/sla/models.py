@@ -193,6 +193,13 @@ class Clock(models.Model):
                 condition=Q(state="running", remind_at__isnull=False),
                 name="clock_running_remind",
             ),
+            # The clocks someone must still meet (WAITING), by due instant: the staff home
+            # reads those due by tonight, the missed ones among them, and no other.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(state__in=["running", "breached"], stopped_at__isnull=True),
+                name="clock_waiting_due",
+            ),
             models.Index(fields=["content_type", "object_id"], name="clock_case"),
             models.Index(fields=["centre", "state", "due_at"], name="clock_centre_state_due"),
             # The dashboard and the public page choose clocks by the month they started.
