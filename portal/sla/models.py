@@ -169,6 +169,13 @@ class Clock(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
     breached_at = models.DateTimeField(null=True, blank=True)
+    # How long the clock took to its outcome, stored when it stops (a cancelled clock took
+    # nothing), so that the dashboard's medians are computed in the database: in the unit
+    # of its rule as the rule counts its limit (``portal.sla.dashboard.time_taken``), and
+    # in hours.
+    time_taken = models.FloatField(null=True, blank=True)
+    time_taken_unit = models.CharField(max_length=20, choices=Unit, blank=True)
+    hours_taken = models.FloatField(null=True, blank=True)
 
     objects = ClockQuerySet.as_manager()
 

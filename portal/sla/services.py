@@ -121,6 +121,24 @@ def store_next_due(clock: Clock) -> None:
     model._base_manager.filter(pk=clock.object_id).update(next_due=Subquery(earliest))
 
 
+def _record_time_taken(clock: Clock) -> list[str]:
+    """Store how long a clock that has just stopped took (``Clock.time_taken``)."""
+    from portal.sla.dashboard import ONE_HOUR, forget_medians, time_taken
+
+    spent = time_taken(
+        london_date(clock.started_at),
+        london_date(clock.stopped_at),
+        paused_days=clock.paused_days,
+        unit=clock.service_level.limit_unit,
+        cal=working_calendar(),
+    )
+    clock.time_taken, clock.time_taken_unit = spent.value, spent.unit
+    clock.hours_taken = (clock.stopped_at - clock.started_at) / ONE_HOUR
+    started_at = clock.started_at
+    transaction.on_commit(lambda: forget_medians(started_at))
+    return ["time_taken", "time_taken_unit", "hours_taken"]
+
+
 def _save(clock: Clock, fields: list[str]) -> None:
     clock.save(update_fields=fields)
     if DUE_FIELDS & set(fields):
@@ -242,11 +260,12 @@ def stop_clock(case, *, code: str, at: dt.datetime | None = None, by=None) -> Cl
         _settle(clock, at=at)
         clock.stopped_at = at
         clock.remind_at = None
+        fields = ["stopped_at", "remind_at", *_record_time_taken(clock)]
         if clock.state == State.BREACHED:
-            _save(clock, ["stopped_at", "remind_at"])
+            _save(clock, fields)
             audit.record(clock, "stop", by=by, at=at, summary=f"{code}: stopped late")
             return clock
-        return _move(clock, State.MET, by=by, at=at, fields=["stopped_at", "remind_at"])
+        return _move(clock, State.MET, by=by, at=at, fields=fields)
 
 
 def pause_clock(case, *, code: str, at=None, by=None, reason: str = "") -> Clock:
@@ -310,7 +329,7 @@ def cancel_clocks(case, *, at=None, by=None) -> int:
             clock.stopped_at, clock.remind_at = at, None
             if clock.state == State.BREACHED:
                 # A missed deadline stays on record; the withdrawal only closes it.
-                _save(clock, ["stopped_at", "remind_at"])
+                _save(clock, ["stopped_at", "remind_at", *_record_time_taken(clock)])
                 continue
             _move(clock, State.CANCELLED, by=by, at=at, fields=["stopped_at", "remind_at"])
             cancelled += 1
