@@ -2,6 +2,7 @@
 reads the whole table or grows with the number of centres, no date drill-down over a large
 table, no full count where PostgreSQL's estimate serves, and an order an index serves."""
 
+import copy
 import re
 
 import pytest
@@ -16,6 +17,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from complaints import services
+from complaints.admin import ComplaintAdmin
 from complaints.models import Complaint
 from entries.models import Candidate, Entry, Paper
 from portal.calendar.models import ClosureDay
@@ -126,3 +128,27 @@ def test_large_lists_read_their_first_page_in_index_order(staff_request):
         if re.search(r"(?<!Incremental )Sort  \(cost", plan):
             unserved.append(f"{model.__name__}:\n{plan}")
     assert unserved == [], "\n\n".join(unserved)
+
+
+def test_case_queue_reads_one_page_whatever_the_number_of_cases(
+    staff_client, charter, centre_gb, officer_gb
+):
+    def queue() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get("/admin/complaints/complaint/", {"o": "2"})
+        assert response.status_code == 200
+        return [q["sql"] for q in queries.captured_queries]
+
+    first = services.submit_complaint(data=dict(SERVICE), centre=centre_gb, submitted_by=officer_gb)
+    few = queue()
+    # More than a page of them, copies of the first under references of their own.
+    copies = []
+    for number in range(ComplaintAdmin.list_per_page + 5):
+        first.pk, first.reference = None, f"CMP-2026-9{number:05d}"
+        copies.append(copy.copy(first))
+    Complaint.objects.bulk_create(copies)
+    many = queue()
+    assert len(many) == len(few)
+    listed = [sql for sql in many if 'FROM "complaints_complaint"' in sql]
+    # The page (LIMIT) and its count; nothing that reads every complaint for a filter.
+    assert listed and all("LIMIT" in sql or "COUNT(" in sql for sql in listed), listed
