@@ -20,7 +20,7 @@ def fill_next_due(*labels: str):
             kinds = ContentType.objects.filter(
                 app_label=model._meta.app_label, model=model._meta.model_name
             )
-            waiting = Clock.objects.filter(WAITING, content_type__in=kinds)
+            waiting = Clock.objects.filter(WAITING, content_type__in=kinds, due_at__isnull=False)
             earliest = (
                 waiting.filter(object_id=OuterRef("pk")).order_by("due_at").values("due_at")[:1]
             )

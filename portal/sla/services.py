@@ -115,6 +115,9 @@ def store_next_due(clock: Clock) -> None:
         Clock.objects.filter(
             WAITING, content_type_id=clock.content_type_id, object_id=OuterRef("pk")
         )
+        # A clock without a date yet (staff set it later) is no deadline; SQLite would
+        # sort it first.
+        .filter(due_at__isnull=False)
         .order_by("due_at")
         .values("due_at")[:1]
     )

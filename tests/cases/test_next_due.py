@@ -119,3 +119,10 @@ def test_staff_queue_sorts_by_the_stored_column_without_a_subquery(
     )
     # Not a query of the page reads the clocks: the order is the case's own column.
     assert not [q["sql"] for q in queries.captured_queries if "sla_clock" in q["sql"]]
+
+
+def test_next_due_passes_over_a_clock_without_a_date(complaint):
+    dated = _stored(complaint)
+    undated = clocks.start_clock(complaint, code="qa.review")
+    assert undated.due_at is None and undated.state == Clock.State.RUNNING
+    assert _stored(complaint) == dated is not None
