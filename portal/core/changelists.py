@@ -6,6 +6,8 @@ centres, millions of results, clocks and notifications).
 * ``choices_filter``: a filter whose links come from a short list known without reading
   the table (the service levels' codes, the kinds of notice), where Django's own filter on
   a plain field reads every row to find its distinct values.
+* ``indexed_columns``: the columns a list may be sorted by, those an index serves; a click
+  on any other column header would sort the whole table.
 * ``recent_filter``: a filter by how recent a row is (today, 7 days, 30 days, a year), a
   range an index serves, where a date drill-down finds its years, months and days by
   reading every row.
@@ -18,8 +20,11 @@ import datetime as dt
 from functools import cached_property
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import F
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
 
@@ -106,3 +111,53 @@ def recent_filter(field: str, *, title: str):
     RecentFilter.title = title
     RecentFilter.__name__ = f"{field.title().replace('_', '')}RecentFilter"
     return RecentFilter
+
+
+def indexed_columns(model, model_admin) -> list[str]:
+    """The names in ``model_admin.list_display`` whose order an index of ``model`` serves:
+    the primary key, a unique or indexed field, the first field of an index or unique
+    constraint, or a foreign key to a model without an order of its own (a foreign key to
+    an ordered model sorts by that model's columns, through a join)."""
+    leading = {f.name for f in model._meta.fields if f.primary_key or f.unique or f.db_index}
+    for index in model._meta.indexes:
+        if index.fields and not index.condition:
+            leading.add(index.fields[0].lstrip("-"))
+    for constraint in model._meta.constraints:
+        fields = getattr(constraint, "fields", ())
+        if fields and getattr(constraint, "condition", None) is None:
+            leading.add(fields[0])
+    for fields in model._meta.unique_together:
+        leading.add(fields[0])
+    sortable = []
+    for name in model_admin.list_display:
+        column = _ordering_of(model, model_admin, name)
+        if column is None:
+            continue
+        column = column.lstrip("-")
+        try:
+            field = model._meta.get_field(column)
+        except FieldDoesNotExist:
+            continue
+        if field.is_relation and field.related_model._meta.ordering:
+            continue
+        if field.name in leading or (field.is_relation and field.many_to_one):
+            sortable.append(name)
+    return sortable
+
+
+def _ordering_of(model, model_admin, name) -> str | None:
+    """What sorting by the column ``name`` orders by: the field itself, or the ordering a
+    display method declares (``@admin.display(ordering=...)``)."""
+    if not callable(name):
+        try:
+            model._meta.get_field(name)
+            return name
+        except FieldDoesNotExist:
+            pass
+    method = name if callable(name) else getattr(model_admin, name, getattr(model, name, None))
+    ordering = getattr(method, "admin_order_field", None)
+    if isinstance(ordering, OrderBy):
+        ordering = ordering.expression
+    if isinstance(ordering, F):
+        ordering = ordering.name
+    return ordering if isinstance(ordering, str) else None
