@@ -281,13 +281,13 @@ class Complaint(Case):
     # Inside the awarding body: who investigates and what the case taught us.
     STAFF_FIELDS = ["assigned_to", "root_cause", "improvement_action"]
 
-    class Meta:
+    class Meta(Case.Meta):
         ordering = ["-created_at"]
         permissions = [
             ("decide_escalation", "Can give the Director's final decision"),
             ("record_restriction", "Can record unacceptable behaviour of a contact"),
         ]
-        indexes = [models.Index(fields=["status", "centre"])]
+        indexes = [*Case.Meta.indexes, models.Index(fields=["status", "centre"])]
 
     def __str__(self):
         return f"{self.reference} {self.subject}"

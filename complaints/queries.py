@@ -21,7 +21,7 @@ def home_section(user, centres) -> dict | None:
         .prefetch_related("deadlines__service_level")
     )
     # Whatever is due soonest comes first; cases without a running deadline come last.
-    cases = cases.with_next_due().order_by(next_due_first(), "created_at")
+    cases = cases.order_by(next_due_first(), "created_at")
     if not user.is_staff:
         cases = cases.filter(centre__in=centres)
     cases = list(cases[:HOME_SHOWN])

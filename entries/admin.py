@@ -159,7 +159,7 @@ class PaperAdmin(admin.ModelAdmin):
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
     list_display = ["candidate_number", "surname", "forenames", "centre", "series", "uci"]
-    list_filter = ["series", "centre"]
+    list_filter = ["series"]
     search_fields = ["candidate_number", "surname", "uci", "centre__number"]
     list_select_related = ["centre", "series"]
 
@@ -175,6 +175,8 @@ class EntryAdmin(admin.ModelAdmin):
         "late_fee",
     ]
     list_filter = ["candidate__series", "status"]
+    # Newest first through the primary key, not a sort of every entry.
+    ordering = ["-pk"]
     search_fields = ["candidate__candidate_number", "candidate__surname", "syllabus__code"]
     list_select_related = ["candidate__series", "syllabus"]
     raw_id_fields = ["candidate", "submission"]

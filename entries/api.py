@@ -23,6 +23,7 @@ from entries.serializers import (
     SeriesSerializer,
     SubmitSerializer,
 )
+from portal.api.pagination import KeysetPagination
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.api.router import register
 from portal.cases.api import CaseViewSet, case_action
@@ -81,13 +82,14 @@ class EntryViewSet(SeriesFiltered, mixins.CreateModelMixin, viewsets.ReadOnlyMod
     queryset = Entry.objects.all()
     permission_classes = [IsAuthenticated, StaffMayRead]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Entry.objects.none()
-        return queries.entries_of(self.request.user, series=self.series_filter()).order_by(
-            "candidate__series", "candidate__centre", "candidate__candidate_number", "syllabus"
-        )
+        # In the order they were made, page after page through the primary key
+        # (``KeysetPagination``): a million entries are never sorted or skipped.
+        return queries.entries_of(self.request.user, series=self.series_filter())
 
     def get_serializer_class(self):
         if self.action == "create":

@@ -164,6 +164,13 @@ if DATABASE_URL:
             conn_health_checks=not DATABASE_POOL,
         )
     }
+    # The longest one statement may run, in milliseconds: web processes get one just under
+    # gunicorn's timeout (gunicorn.conf.py), so that no request waits on a query past it.
+    statement_timeout_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 0)
+    if statement_timeout_ms and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={statement_timeout_ms}"
+        )
     if DATABASE_POOL:
         if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
             raise ImproperlyConfigured("DATABASE_POOL needs a PostgreSQL DATABASE_URL.")

@@ -23,9 +23,8 @@ class QaRequestAdmin(CaseQueueAdmin):
     list_filter = [
         "status",
         DueFilter,
-        ("centre", admin.RelatedOnlyFieldListFilter),
-        ("series", admin.RelatedOnlyFieldListFilter),
-        ("syllabus", admin.RelatedOnlyFieldListFilter),
+        "series",
+        "syllabus",
     ]
     list_select_related = ["centre", "series", "syllabus"]
     search_fields = ["reference", "centre__number", "centre__name", "syllabus__code"]
@@ -73,7 +72,7 @@ class QaSeriesAdmin(admin.ModelAdmin):
 @admin.register(Grade)
 class GradeAdmin(admin.ModelAdmin):
     list_display = ["candidate", "centre", "series", "syllabus", "grade", "round", "submitted_at"]
-    list_filter = ["series", "round", ("centre", admin.RelatedOnlyFieldListFilter), "syllabus"]
+    list_filter = ["series", "syllabus"]
     list_select_related = ["candidate", "centre", "series", "syllabus"]
     search_fields = ["candidate__candidate_number", "candidate__surname", "centre__number"]
 

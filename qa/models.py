@@ -187,7 +187,10 @@ class QaRequest(Case):
     class Meta(Case.Meta):
         verbose_name = "QA evidence request"
         permissions = [("review_qarequest", "Can judge QA evidence and decide the outcome")]
-        indexes = [models.Index(fields=["centre", "series", "syllabus"], name="qa_request_scope")]
+        indexes = [
+            *Case.Meta.indexes,
+            models.Index(fields=["centre", "series", "syllabus"], name="qa_request_scope"),
+        ]
 
     def get_absolute_url(self):
         return reverse("qa:detail", args=[self.reference])

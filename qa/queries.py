@@ -16,7 +16,6 @@ def home_section(user, centres) -> dict | None:
         .open()
         .select_related("centre", "syllabus", "series")
         .prefetch_related("deadlines__service_level")
-        .with_next_due()
         .order_by(next_due_first(), "created_at")
     )
     if not user.is_staff:

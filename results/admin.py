@@ -38,6 +38,9 @@ class ResultAdmin(ReadOnly, admin.ModelAdmin):
 
     list_display = ["candidate", "centre", "series", "syllabus", "grade", "status", "amended_at"]
     list_filter = ["series", "status", "syllabus"]
+    # Newest first through the primary key: the model's own order joins candidates and
+    # syllabuses and sorts every result of the table.
+    ordering = ["-pk"]
     search_fields = ["centre__number", "candidate__candidate_number", "candidate__surname"]
     list_select_related = ["candidate", "centre", "series", "syllabus"]
     readonly_fields = [

@@ -2,8 +2,12 @@
 
 from django.contrib import admin
 
-from centres.registration.applications import ApplicationFee, CentreApplication
+from centres.registration.applications import ApplicationFee, CentreApplication, country_choices
 from portal.cases.admin import CaseQueueAdmin, DueFilter
+from portal.changelists import choices_filter
+
+# The countries from the list applicants choose from, not from every application.
+COUNTRY = choices_filter("country", title="country", choices=country_choices)
 
 
 class ConfirmedFilter(admin.SimpleListFilter):
@@ -36,7 +40,7 @@ class CentreApplicationAdmin(CaseQueueAdmin):
         "centre",
         "created_at",
     ]
-    list_filter = ["status", DueFilter, ConfirmedFilter, "country", "teaches_online"]
+    list_filter = ["status", DueFilter, ConfirmedFilter, COUNTRY, "teaches_online"]
     list_select_related = ["centre", "visitor"]
     search_fields = ["reference", "school_name", "contact_email", "centre__number"]
     fields = [

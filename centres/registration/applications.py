@@ -242,10 +242,10 @@ class CentreApplication(Case):
     SCHOOL_FIELDS = ["address", "website", "principal_name", "student_count", "age_range"]
     REQUIRED_SCHOOL_FIELDS = ["address", "principal_name", "student_count", "age_range"]
 
-    class Meta:
+    class Meta(Case.Meta):
         ordering = ["-created_at"]
         verbose_name = "centre application"
-        indexes = [models.Index(fields=["status"])]
+        indexes = [*Case.Meta.indexes, models.Index(fields=["status"])]
 
     def __str__(self):
         return f"{self.reference} {self.school_name}"

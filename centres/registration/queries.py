@@ -18,7 +18,7 @@ def home_section(user, centres) -> dict | None:
         return None
     cases = CentreApplication.objects.visible_to(user).select_related("centre")
     if user.is_staff:
-        cases = cases.open().with_next_due().order_by("next_due", "created_at")
+        cases = cases.open().order_by("next_due", "created_at")
     else:
         cases = cases.filter(applicant=user).order_by("-created_at")
     cases = list(cases[:HOME_SHOWN])

@@ -87,10 +87,10 @@ class Query(Case):
 
     objects = CaseQuerySet.as_manager()  # type: ignore[misc]  # the base declares it too
 
-    class Meta:
+    class Meta(Case.Meta):
         verbose_name_plural = "queries"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "referred_to"])]
+        indexes = [*Case.Meta.indexes, models.Index(fields=["status", "referred_to"])]
 
     def __str__(self):
         return f"{self.reference} {self.subject}"

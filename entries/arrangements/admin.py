@@ -30,8 +30,7 @@ class AccessArrangementAdmin(_ReadOnlyQueue):
         "status",
         DueFilter,
         "arrangement",
-        ("series", admin.RelatedOnlyFieldListFilter),
-        ("centre", admin.RelatedOnlyFieldListFilter),
+        "series",
     ]
     list_select_related = ["centre", "series", "candidate"]
     search_fields = ["reference", "centre__number", "candidate__candidate_number"]
@@ -62,8 +61,7 @@ class SpecialConsiderationAdmin(_ReadOnlyQueue):
         "status",
         DueFilter,
         "category",
-        ("series", admin.RelatedOnlyFieldListFilter),
-        ("centre", admin.RelatedOnlyFieldListFilter),
+        "series",
     ]
     list_select_related = ["centre", "series", "syllabus", "candidate"]
     search_fields = [
@@ -77,7 +75,7 @@ class SpecialConsiderationAdmin(_ReadOnlyQueue):
 @admin.register(Appeal)
 class AppealAdmin(_ReadOnlyQueue):
     list_display = ["case_link", "due", "status", "stage", "against", "centre", "created_at"]
-    list_filter = ["status", DueFilter, "stage", ("centre", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", DueFilter, "stage"]
     list_select_related = ["centre", "access_arrangement", "special_consideration"]
     search_fields = [
         "reference",

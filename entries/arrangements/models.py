@@ -116,9 +116,9 @@ class AccessArrangement(Case):
 
     objects = CaseQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Case.Meta):
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "centre"])]
+        indexes = [*Case.Meta.indexes, models.Index(fields=["status", "centre"])]
 
     def __str__(self):
         return f"{self.reference} {self.get_arrangement_display()}"
@@ -222,9 +222,9 @@ class SpecialConsideration(Case):
 
     objects = CaseQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Case.Meta):
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "centre"])]
+        indexes = [*Case.Meta.indexes, models.Index(fields=["status", "centre"])]
 
     def __str__(self):
         return f"{self.reference} {self.syllabus.code} {self.get_category_display()}"
@@ -301,7 +301,7 @@ class Appeal(Case):
 
     objects = CaseQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Case.Meta):
         ordering = ["-created_at"]
         permissions = [("decide_appeal", "Can decide an appeal")]
         constraints = [

@@ -102,7 +102,6 @@ def home_section(user, centres) -> dict | None:
             .open()
             .select_related("centre")
             .prefetch_related("deadlines__service_level")
-            .with_next_due()
             .order_by(next_due_first(), "created_at")
         )
         if not user.is_staff:

@@ -1,7 +1,64 @@
-from rest_framework.pagination import PageNumberPagination
+import json
+
+from django.db import connections
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.response import Response
 
 
 class PortalPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class KeysetPagination(CursorPagination):
+    """The contract's page, ``{"count", "next", "previous", "results"}``, for lists that
+    reach a million rows: each page is read through an index from where the last one
+    ended (the opaque ``cursor`` in ``next`` and ``previous``), never by skipping the rows
+    before it, so a later page costs what the first does.
+
+    ``count`` is exact up to ``exact_count_up_to`` rows, read through a bounded count;
+    beyond that, on PostgreSQL, it is the planner's estimate of the filtered list (a
+    figure to show, not to reconcile).
+    """
+
+    page_size = PortalPagination.page_size
+    page_size_query_param = PortalPagination.page_size_query_param
+    max_page_size = PortalPagination.max_page_size
+    # The primary key: unique, so that a cursor is a single position in its index.
+    ordering = "pk"
+    exact_count_up_to = 10_000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.count = self.bounded_count(queryset)
+        return super().paginate_queryset(queryset, request, view)
+
+    def bounded_count(self, queryset) -> int:
+        # COUNT(*) over a subquery with a LIMIT: at most that many rows are read.
+        counted = queryset.order_by()[: self.exact_count_up_to + 1].count()
+        if counted <= self.exact_count_up_to:
+            return counted
+        connection = connections[queryset.db]
+        if connection.vendor != "postgresql":
+            return queryset.count()
+        plan = json.loads(queryset.order_by().explain(format="json"))
+        return max(int(plan[0]["Plan"]["Plan Rows"]), counted)
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        answer = super().get_paginated_response_schema(schema)
+        answer["properties"] = {
+            "count": {"type": "integer", "example": 123},
+            **answer["properties"],
+        }
+        answer["required"] = ["count", *answer.get("required", [])]
+        return answer

@@ -37,9 +37,6 @@ class CaseQueueAdmin(admin.ModelAdmin):
     bulk_moves: dict = {}
     list_display_links = None
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_next_due()
-
     def get_ordering(self, request):
         return [next_due_first(), "created_at"]
 

@@ -3,13 +3,11 @@
 import datetime as dt
 
 from django.contrib.contenttypes.fields import GenericRelation
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
 from portal.calendar import end_of_day, london_date
 from portal.permissions import CentreScopedQuerySet, centre_ids_visible_to, is_staff_user
-from portal.sla.models import WAITING, Clock, due_today, overdue
 from portal.uploads.models import AttachmentsRelation
 from portal.workflow import RecordsMoves
 
@@ -46,36 +44,27 @@ class CaseQuerySet(CentreScopedQuerySet):
     def open(self):
         return self.filter(status__in=self.model.OPEN_STATUSES)
 
-    def _clocks(self):
-        content_type = ContentType.objects.get_for_model(self.model, for_concrete_model=False)
-        return Clock.objects.filter(content_type=content_type, object_id=models.OuterRef("pk"))
-
-    def with_next_due(self):
-        """Annotate ``next_due``: the earliest due instant among the clocks still waiting for
-        someone to act (see ``portal.sla.models.WAITING``)."""
-        earliest = self._clocks().filter(WAITING).order_by("due_at").values("due_at")[:1]
-        return self.annotate(next_due=models.Subquery(earliest))
-
     def due_within(self, window: str, *, now: dt.datetime | None = None):
         """Cases with a deadline that is ``overdue``, due ``today`` (by the end of today in
-        London) or within a ``week``, the last two not yet overdue; ``next_due`` annotated,
-        nearest first."""
+        London) or within a ``week``, the last two not yet overdue; nearest first.
+
+        Read from the stored ``next_due`` through its index: a waiting clock past its due
+        instant is overdue (running past due, or breached at its due instant and not yet
+        stopped), so a case is overdue exactly when its earliest waiting deadline has passed,
+        and due in a window when that earliest deadline falls inside it.
+        """
         now = now or timezone.now()
-        late = models.Exists(self._clocks().filter(overdue(now)))
         if window == "overdue":
-            cases = self.filter(late)
+            cases = self.filter(next_due__lt=now)
         elif window == "today":
-            cases = self.filter(models.Exists(self._clocks().filter(due_today(now)))).exclude(late)
+            cases = self.filter(next_due__gte=now, next_due__lte=end_of_day(london_date(now)))
         elif window == "week":
             # To the end of the seventh London day: clocks fall due at the end of a day.
             week = end_of_day(london_date(now) + dt.timedelta(days=7))
-            soon = self._clocks().filter(
-                state=Clock.State.RUNNING, due_at__gte=now, due_at__lte=week
-            )
-            cases = self.filter(models.Exists(soon)).exclude(late)
+            cases = self.filter(next_due__gte=now, next_due__lte=week)
         else:
             raise ValueError(f"Unknown due window {window!r}.")
-        return cases.with_next_due().order_by(next_due_first(), "pk")
+        return cases.order_by(next_due_first(), "pk")
 
     def overdue(self, now: dt.datetime | None = None):
         return self.due_within("overdue", now=now)
@@ -110,6 +99,10 @@ class Case(RecordsMoves):
         "centres.Centre", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The earliest due instant among the case's clocks still waiting for someone to act
+    # (``portal.sla.models.WAITING``), kept by the clocks (``portal.sla.services``) so that
+    # queues sort and filter by next deadline through an index, not a subquery per row.
+    next_due = models.DateTimeField(null=True, blank=True, editable=False)
     # The engine's clocks of this case, so that a list prefetches them in one query.
     deadlines = GenericRelation("sla.Clock", for_concrete_model=False)
     # Files attached to the case (portal.uploads), checked against the case type's policy.
@@ -120,6 +113,10 @@ class Case(RecordsMoves):
     class Meta:
         abstract = True
         ordering = ["-created_at"]
+        # The queues' order, next due first and undated cases last (a B-tree keeps nulls
+        # last), read from this index: a case type whose Meta declares its own ``indexes``
+        # keeps this one with ``[*Case.Meta.indexes, ...]``.
+        indexes = [models.Index(fields=["next_due", "created_at"], name="%(class)s_next_due")]
 
     def __str__(self):
         return self.reference

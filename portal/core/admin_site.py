@@ -1,7 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
+from django.db.models.base import ModelBase
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from portal.changelists import EstimatedCountPaginator, indexed_columns
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -10,6 +13,24 @@ class PortalAdminSite(admin.AdminSite):
     site_header = "Exams Portal: staff"
     site_title = "Exams Portal staff"
     index_title = "Review queues"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every list of the staff area is counted without a full ``count(*)`` where an
+        estimate serves (``portal.changelists``): no "N total" link that counts the
+        whole table beside a filtered list, and the estimate for an unfiltered one; and it
+        is sorted only by the columns an index serves. A ModelAdmin that sets its own
+        ``paginator`` or ``sortable_by`` keeps it."""
+        admin_class = admin_class or admin.ModelAdmin
+        options.setdefault("show_full_result_count", False)
+        if admin_class.paginator is admin.ModelAdmin.paginator:
+            options.setdefault("paginator", EstimatedCountPaginator)
+        if isinstance(model_or_iterable, ModelBase):
+            model_or_iterable = [model_or_iterable]
+        for model in model_or_iterable:
+            sortable = {}
+            if admin_class.sortable_by is None and "sortable_by" not in options:
+                sortable["sortable_by"] = indexed_columns(model, admin_class)
+            super().register(model, admin_class, **options, **sortable)
 
     def has_permission(self, request):
         return super().has_permission(request) and request.user.is_verified()

@@ -44,6 +44,8 @@ class QueuedTask(models.Model):
             # The relay reads only the pending rows: what ran or was given up never enters
             # this index, however large the table grows.
             models.Index(fields=["due_at"], condition=PENDING, name="outbox_pending_due"),
+            # The staff list's order and its "how recent" filter.
+            models.Index(fields=["queued_at"], name="outbox_queued"),
         ]
 
     def __str__(self):

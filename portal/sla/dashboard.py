@@ -6,22 +6,27 @@ started in, in the database (one grouped query). Every clock falls in exactly on
 outcomes: met on time, finished late, still open, or withdrawn; the share on time is of the
 clocks whose outcome against their deadline is known (met, late, or open past the date).
 
-The median time taken is the one figure SQLite cannot compute, so it is taken here over the
-stopped clocks of the same filtered set, in the unit of the clock's own rule (working days
-counted on the portal's calendar, else days, weeks or months), so that it reads beside the
-limit; the window of at most ``MAX_MONTHS`` months bounds how many clocks that is.
+The median time taken is stored on each clock when it stops (``Clock.time_taken``, in the
+unit of the clock's own rule: working days counted on the portal's calendar, else days,
+weeks or months, so that it reads beside the limit). PostgreSQL takes the medians
+(``percentile_cont``); on the embedded SQLite they are taken here from the same stored values.
+The medians of a closed month are cached until a clock started in it stops.
 """
 
 import datetime as dt
+import hashlib
 import statistics
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.dateformat import format as date_format
 
-from portal.calendar import LONDON, Unit, WorkingCalendar, add_months, working_calendar
+from portal.calendar import LONDON, Unit, WorkingCalendar, add_months, london_date
 from portal.core.charts import BarChart, Series
 from portal.sla.models import OPEN, Clock, ServiceLevel, overdue
 
@@ -192,7 +197,7 @@ def summary(filters: Filters, *, now: dt.datetime) -> list[Row]:
         .order_by("code", "month", "service_level")
     )
     rules = ServiceLevel.objects.in_bulk({figures["service_level"] for figures in grouped})
-    medians = _medians(clocks)
+    medians = _medians(clocks, filters.months, now=now)
     rows = []
     for figures in grouped:
         rule = rules[figures.pop("service_level")]
@@ -205,35 +210,114 @@ def summary(filters: Filters, *, now: dt.datetime) -> list[Row]:
 Key = tuple[str, int, dt.date]
 
 
-def _medians(clocks: QuerySet) -> dict[Key, tuple[TimeTaken, float]]:
+class Median(Aggregate):
+    """The median of a column, computed by PostgreSQL: halfway between the two middle values
+    of an even count, as ``statistics.median`` takes it."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+# Each row: code, rule, start month, unit, median time taken, median hours.
+MedianRow = tuple[str, int, dt.date, str, float, float]
+
+
+def _medians(
+    clocks: QuerySet, months: list[dt.date], *, now: dt.datetime
+) -> dict[Key, tuple[TimeTaken, float]]:
     """Per code, rule and start month, the median time taken in the rule's unit and in
-    hours."""
-    cal = working_calendar()
-    taken: dict[Key, list[float]] = defaultdict(list)
-    hours: dict[Key, list[float]] = defaultdict(list)
-    units: dict[Key, str] = {}
-    finished = _by_month(clocks.filter(FINISHED)).values_list(
-        "code", "service_level", "service_level__limit_unit", "month", "started_at",
-        "stopped_at", "paused_days",
-    )  # fmt: skip
-    for code, rule, unit, month, started_at, stopped_at, paused in finished.iterator(
-        chunk_size=2000
-    ):
-        key = (code, rule, _month_of(month))
-        spent = time_taken(
-            started_at.astimezone(LONDON).date(),
-            stopped_at.astimezone(LONDON).date(),
-            paused_days=paused,
-            unit=unit,
-            cal=cal,
-        )
-        units[key] = spent.unit
-        taken[key].append(spent.value)
-        hours[key].append((stopped_at - started_at) / ONE_HOUR)
+    hours, over the time taken stored on each stopped clock (``Clock.time_taken``).
+
+    A closed month (before the current London month) is read from the cache while no
+    clock started in it has stopped since (``forget_medians``); the others are computed in
+    one query.
+    """
+    current = first_of_month(london_date(now))
+    found: list[MedianRow] = []
+    missing = []
+    for month in months:
+        cached = cache.get(_medians_key(clocks, month)) if month < current else None
+        if cached is None:
+            missing.append(month)
+        else:
+            found += cached
+    if missing:
+        started = Q()
+        for month in missing:
+            started |= Q(
+                started_at__gte=london_midnight(month),
+                started_at__lt=london_midnight(add_months(month, 1)),
+            )
+        computed = _medians_of(_by_month(clocks.filter(started)))
+        for month in missing:
+            of_month = [row for row in computed if row[2] == month]
+            if month < current:
+                cache.set(_medians_key(clocks, month), of_month, MEDIANS_CACHE_SECONDS)
+            found += of_month
     return {
-        key: (TimeTaken(statistics.median(values), units[key]), statistics.median(hours[key]))
-        for key, values in taken.items()
+        (code, rule, month): (TimeTaken(median, unit), hours)
+        for code, rule, month, unit, median, hours in found
     }
+
+
+def _medians_of(clocks: QuerySet, *, in_database: bool | None = None) -> list[MedianRow]:
+    """The medians of the finished ``clocks`` (annotated with their start ``month``):
+    PostgreSQL computes them (``percentile_cont``); the embedded SQLite has no such
+    function, so they are taken here from the same stored values. ``in_database`` chooses
+    (the default: in the database on PostgreSQL)."""
+    finished = clocks.filter(FINISHED)
+    if in_database is None:
+        in_database = connections[clocks.db].vendor == "postgresql"
+    if in_database:
+        rows = (
+            finished.values("code", "service_level", "month", "time_taken_unit")
+            .annotate(median=Median("time_taken"), hours=Median("hours_taken"))
+            .values_list("code", "service_level", "month", "time_taken_unit", "median", "hours")
+            .order_by()
+        )
+        return [(c, r, _month_of(m), u, median, hours) for c, r, m, u, median, hours in rows]
+    taken: dict[tuple, list[float]] = defaultdict(list)
+    hours: dict[tuple, list[float]] = defaultdict(list)
+    values = finished.values_list(
+        "code", "service_level", "month", "time_taken_unit", "time_taken", "hours_taken"
+    )
+    for code, rule, month, unit, spent, spent_hours in values.iterator(chunk_size=2000):
+        key = (code, rule, _month_of(month), unit)
+        taken[key].append(spent)
+        hours[key].append(spent_hours)
+    return [
+        (*key, statistics.median(values), statistics.median(hours[key]))
+        for key, values in taken.items()
+    ]
+
+
+# How long a closed month's medians are kept; a clock of that month stopping forgets them.
+MEDIANS_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _medians_key(clocks: QuerySet, month: dt.date) -> str:
+    # The filters' SQL names the series, centre and service level chosen, if any.
+    sql, params = clocks.query.sql_with_params()
+    chosen = hashlib.sha256(f"{sql}{params}".encode()).hexdigest()[:16]
+    return f"sla:medians:v1:{month:%Y-%m}:{_month_version(month)}:{chosen}"
+
+
+def _month_version(month: dt.date) -> str:
+    key = f"sla:medians-version:{month:%Y-%m}"
+    version = cache.get(key)
+    if version is None:
+        # A fresh token, never a counter from zero: a version the cache forgot must not
+        # bring back figures cached under it.
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key) or "none"
+    return version
+
+
+def forget_medians(started_at: dt.datetime) -> None:
+    """A clock started at ``started_at`` stopped: its month's cached medians are stale."""
+    month = first_of_month(london_date(started_at))
+    cache.set(f"sla:medians-version:{month:%Y-%m}", uuid.uuid4().hex, None)
 
 
 @dataclass

@@ -169,6 +169,13 @@ class Clock(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
     breached_at = models.DateTimeField(null=True, blank=True)
+    # How long the clock took to its outcome, stored when it stops (a cancelled clock took
+    # nothing), so that the dashboard's medians are computed in the database: in the unit
+    # of its rule as the rule counts its limit (``portal.sla.dashboard.time_taken``), and
+    # in hours.
+    time_taken = models.FloatField(null=True, blank=True)
+    time_taken_unit = models.CharField(max_length=20, choices=Unit, blank=True)
+    hours_taken = models.FloatField(null=True, blank=True)
 
     objects = ClockQuerySet.as_manager()
 
@@ -192,6 +199,13 @@ class Clock(models.Model):
                 fields=["remind_at"],
                 condition=Q(state="running", remind_at__isnull=False),
                 name="clock_running_remind",
+            ),
+            # The clocks someone must still meet (WAITING), by due instant: the staff home
+            # reads those due by tonight, the missed ones among them, and no other.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(state__in=["running", "breached"], stopped_at__isnull=True),
+                name="clock_waiting_due",
             ),
             models.Index(fields=["content_type", "object_id"], name="clock_case"),
             models.Index(fields=["centre", "state", "due_at"], name="clock_centre_state_due"),

@@ -9,6 +9,7 @@ a move ``Clock.ALLOWED`` does not allow, and writes an audit row.
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from portal import audit
@@ -23,7 +24,7 @@ from portal.calendar import (
 )
 from portal.calendar.models import ClosureDay
 from portal.errors import PortalError, TransitionNotAllowed
-from portal.sla.models import Clock, Notice, ServiceLevel
+from portal.sla.models import WAITING, Clock, Notice, ServiceLevel
 from portal.sla.names import deadline_called
 
 State = Clock.State
@@ -97,6 +98,56 @@ def _reschedule(clock: Clock, rule: ServiceLevel, cal: WorkingCalendar, *, now) 
     return ["due_at", "remind_at"]
 
 
+# The case's next deadline -----------------------------------------------------------------
+
+# A clock change that may move its case's earliest waiting deadline.
+DUE_FIELDS = {"state", "due_at", "stopped_at"}
+
+
+def store_next_due(clock: Clock) -> None:
+    """Store on the clock's case (a ``portal.cases`` case; other models have no such column)
+    the earliest due instant among its clocks still waiting for someone to act, in one
+    UPDATE: the queues then sort and filter by an indexed column."""
+    model = clock.content_type.model_class()
+    if model is None or "next_due" not in {f.name for f in model._meta.concrete_fields}:
+        return
+    earliest = (
+        Clock.objects.filter(
+            WAITING, content_type_id=clock.content_type_id, object_id=OuterRef("pk")
+        )
+        # A clock without a date yet (staff set it later) is no deadline; SQLite would
+        # sort it first.
+        .filter(due_at__isnull=False)
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
+    model._base_manager.filter(pk=clock.object_id).update(next_due=Subquery(earliest))
+
+
+def _record_time_taken(clock: Clock) -> list[str]:
+    """Store how long a clock that has just stopped took (``Clock.time_taken``)."""
+    from portal.sla.dashboard import ONE_HOUR, forget_medians, time_taken
+
+    spent = time_taken(
+        london_date(clock.started_at),
+        london_date(clock.stopped_at),
+        paused_days=clock.paused_days,
+        unit=clock.service_level.limit_unit,
+        cal=working_calendar(),
+    )
+    clock.time_taken, clock.time_taken_unit = spent.value, spent.unit
+    clock.hours_taken = (clock.stopped_at - clock.started_at) / ONE_HOUR
+    started_at = clock.started_at
+    transaction.on_commit(lambda: forget_medians(started_at))
+    return ["time_taken", "time_taken_unit", "hours_taken"]
+
+
+def _save(clock: Clock, fields: list[str]) -> None:
+    clock.save(update_fields=fields)
+    if DUE_FIELDS & set(fields):
+        store_next_due(clock)
+
+
 # Moves ----------------------------------------------------------------------------------
 
 
@@ -107,7 +158,7 @@ def _move(clock: Clock, to: str, *, by, at, fields: list[str], data: dict | None
             f"it cannot become {to}."
         )
     before, clock.state = clock.state, to
-    clock.save(update_fields=["state", *fields])
+    _save(clock, ["state", *fields])
     audit.record(
         clock,
         "status",
@@ -187,6 +238,7 @@ def start_clock(
     try:
         with transaction.atomic():
             clock.save()
+            store_next_due(clock)
     except IntegrityError:
         existing = Clock.objects.for_case(case).filter(code=code).open().first()
         if existing is None:
@@ -211,11 +263,12 @@ def stop_clock(case, *, code: str, at: dt.datetime | None = None, by=None) -> Cl
         _settle(clock, at=at)
         clock.stopped_at = at
         clock.remind_at = None
+        fields = ["stopped_at", "remind_at", *_record_time_taken(clock)]
         if clock.state == State.BREACHED:
-            clock.save(update_fields=["stopped_at", "remind_at"])
+            _save(clock, fields)
             audit.record(clock, "stop", by=by, at=at, summary=f"{code}: stopped late")
             return clock
-        return _move(clock, State.MET, by=by, at=at, fields=["stopped_at", "remind_at"])
+        return _move(clock, State.MET, by=by, at=at, fields=fields)
 
 
 def pause_clock(case, *, code: str, at=None, by=None, reason: str = "") -> Clock:
@@ -279,7 +332,7 @@ def cancel_clocks(case, *, at=None, by=None) -> int:
             clock.stopped_at, clock.remind_at = at, None
             if clock.state == State.BREACHED:
                 # A missed deadline stays on record; the withdrawal only closes it.
-                clock.save(update_fields=["stopped_at", "remind_at"])
+                _save(clock, ["stopped_at", "remind_at", *_record_time_taken(clock)])
                 continue
             _move(clock, State.CANCELLED, by=by, at=at, fields=["stopped_at", "remind_at"])
             cancelled += 1
@@ -324,7 +377,7 @@ def extend_clock(
         if clock.state == State.BREACHED:
             _move(clock, State.RUNNING, by=by, at=now, fields=fields, data=data)
         else:
-            clock.save(update_fields=fields)
+            _save(clock, fields)
         audit.record(clock, "extend", by=by, at=now, summary=reason, data=data)
         return clock
 
@@ -349,7 +402,7 @@ def set_due_date(case, *, code: str, due_at: dt.datetime | None, by, at=None) ->
             "fixed_due_at",
             *_reschedule(clock, clock.service_level, working_calendar(), now=now),
         ]
-        clock.save(update_fields=fields)
+        _save(clock, fields)
         data = {"from": _iso(old_due), "to": _iso(clock.due_at)}
         audit.record(
             clock, "due date", by=by, at=now, summary=f"{code} due {_when(clock.due_at)}", data=data
@@ -377,7 +430,7 @@ def recompute_clocks(clocks, *, now: dt.datetime | None = None, cal=None) -> int
             before = (clock.due_at, clock.remind_at)
             fields = _reschedule(clock, clock.service_level, cal, now=now)
             if (clock.due_at, clock.remind_at) != before:
-                clock.save(update_fields=fields)
+                _save(clock, fields)
                 moved += 1
     return moved
 

@@ -1,13 +1,13 @@
 import csv
 
 from django.contrib import admin
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portal.calendar import add_months, london_date
+from portal.singleflight import single_flight
 from portal.sla import dashboard as figures
 from portal.sla.forms import DashboardFilterForm
 from portal.spreadsheets import spreadsheet_safe
@@ -85,9 +85,11 @@ def charter(request):
     last_month = add_months(london_date(now).replace(day=1), -1)
     # Figures change slowly and the page is public: a few minutes old is fine. The key names
     # the shape of the cached figures, so that a deploy never reads the old shape.
-    standing = cache.get_or_set(
-        f"sla:charter-standing:v2:{last_month:%Y-%m}",
+    # Computed again by one request when stale, the others serving the stale figures
+    # meanwhile: never by every request that arrives while it is computed.
+    standing = single_flight(
+        f"sla:charter-standing:v3:{last_month:%Y-%m}",
         lambda: figures.charter_standing(last_month, now=now),
-        CHARTER_CACHE_SECONDS,
+        fresh_for=CHARTER_CACHE_SECONDS,
     )
     return render(request, "sla/charter.html", {"standing": standing, "month": last_month})

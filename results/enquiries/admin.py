@@ -29,8 +29,7 @@ class EnquiryAdmin(CaseQueueAdmin):
         DueFilter,
         "service",
         "fee_waived",
-        ("series", admin.RelatedOnlyFieldListFilter),
-        ("centre", admin.RelatedOnlyFieldListFilter),
+        "series",
     ]
     list_select_related = ["centre", "series", "syllabus", "candidate"]
     search_fields = ["reference", "centre__number", "candidate__candidate_number", "syllabus__code"]
@@ -50,5 +49,5 @@ class EnquiryAdmin(CaseQueueAdmin):
 @admin.register(ServiceTerms)
 class ServiceTermsAdmin(admin.ModelAdmin):
     list_display = ["series", "service", "fee", "currency", "closes_at"]
-    list_filter = ["service", ("series", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["service", "series"]
     ordering = ["-series__results_release_at", "service"]

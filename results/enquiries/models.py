@@ -134,10 +134,10 @@ class Enquiry(Case):
 
     objects = CaseQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Case.Meta):
         verbose_name_plural = "enquiries"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "centre"])]
+        indexes = [*Case.Meta.indexes, models.Index(fields=["status", "centre"])]
 
     def __str__(self):
         return f"{self.reference} {self.syllabus.code} {self.get_service_display()}"

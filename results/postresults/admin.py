@@ -20,7 +20,7 @@ class ServiceRequestAdmin(CaseQueueAdmin):
         "candidate_name",
         "created_at",
     ]
-    list_filter = ["status", "service", DueFilter, ("series", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", "service", DueFilter, "series"]
     list_select_related = ["centre", "series"]
     search_fields = ["reference", "centre__number", "candidate_name", "candidate_number", "uci"]
     fields = [
@@ -62,7 +62,7 @@ class CertificateDespatchAdmin(CaseQueueAdmin):
         "despatched_on",
         "created_at",
     ]
-    list_filter = ["status", DueFilter, ("series", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", DueFilter, "series"]
     list_select_related = ["centre", "series"]
     search_fields = ["reference", "centre__number", "centre__name", "tracking_reference"]
     fields = [

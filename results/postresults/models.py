@@ -134,6 +134,7 @@ class ServiceRequest(Case):
     class Meta(Case.Meta):
         verbose_name = "post-results service request"
         indexes = [
+            *Case.Meta.indexes,
             models.Index(fields=["status", "centre"], name="srv_status_centre"),
             # The results-day sweep: scheduled requests, by series.
             models.Index(fields=["status", "series"], name="srv_status_series"),
@@ -228,7 +229,10 @@ class CertificateDespatch(Case):
                 fields=["centre", "series"], name="certificates_once_per_series"
             )
         ]
-        indexes = [models.Index(fields=["status", "centre"], name="crt_status_centre")]
+        indexes = [
+            *Case.Meta.indexes,
+            models.Index(fields=["status", "centre"], name="crt_status_centre"),
+        ]
 
     def get_absolute_url(self):
         return reverse("postresults:certificates:detail", args=[self.reference])

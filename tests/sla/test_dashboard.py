@@ -1,5 +1,6 @@
 import csv
 import datetime as dt
+import importlib
 import io
 
 import pytest
@@ -9,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from portal.calendar import WorkingCalendar
+from portal.calendar import LONDON, WorkingCalendar
+from portal.sla import dashboard
 from portal.sla.dashboard import Filters, bar_chart, chart, summary, time_taken
 from portal.sla.models import Clock, ServiceLevel
 from portal.spreadsheets import spreadsheet_safe
@@ -290,3 +292,74 @@ def test_dashboard_shows_medians_beside_the_limit_in_its_unit(staff_client, cloc
     assert "within 1 week" in content
     assert '<td data-label="Median time taken">0.3 weeks</td>' in content
     assert "hours</td>" not in content
+
+
+def test_stopped_clock_stores_the_time_it_took(clocks):
+    for made in Clock.objects.filter(stopped_at__isnull=False).exclude(state="cancelled"):
+        spent = time_taken(
+            made.started_at.astimezone(LONDON).date(),
+            made.stopped_at.astimezone(LONDON).date(),
+            paused_days=made.paused_days,
+            unit=made.service_level.limit_unit,
+            cal=WorkingCalendar(),
+        )
+        assert (made.time_taken, made.time_taken_unit) == (spent.value, spent.unit)
+        assert made.hours_taken == (made.stopped_at - made.started_at) / HOURS
+    assert Clock.objects.get(pk=clocks["f"].pk).time_taken is None  # cancelled: took nothing
+
+
+def test_time_taken_filled_for_clocks_stopped_before_the_column(clocks):
+    from django.apps import apps
+
+    migration = importlib.import_module("portal.sla.migrations.0008_clock_time_taken")
+    stored = dict(Clock.objects.values_list("pk", "time_taken"))
+    Clock.objects.update(time_taken=None, time_taken_unit="", hours_taken=None)
+
+    migration.fill_time_taken(apps, None)
+
+    assert dict(Clock.objects.values_list("pk", "time_taken")) == stored
+
+
+def _medians(in_database):
+    clocks = dashboard._by_month(Filters(OCT, NOV).clocks())
+    return sorted(dashboard._medians_of(clocks, in_database=in_database))
+
+
+def test_medians_taken_from_the_stored_time_taken(clocks):
+    assert _medians(False) == [
+        (ACK, clocks["a"].service_level_id, OCT, "working_days", 1, 30),
+        (ACK, clocks["g"].service_level_id, NOV, "working_days", 0, 4),
+        (EAR, clocks["h"].service_level_id, OCT, "weeks", 2 / 7, 48),
+    ]
+
+
+@pytest.mark.postgres
+def test_medians_the_same_from_postgresql_and_in_python(clocks, centre_gb):
+    # An even count in one month: the median is halfway between the two middle values.
+    clock(centre_gb, ACK, london(2026, 10, 12, 10), london(2026, 10, 19, 10))
+    in_python, in_database = _medians(False), _medians(True)
+    assert [row[:4] for row in in_database] == [row[:4] for row in in_python]
+    assert [row[4:] for row in in_database] == [pytest.approx(row[4:]) for row in in_python]
+
+
+def test_closed_month_medians_come_from_the_cache_until_one_of_its_clocks_stops(
+    clocks, centre_gb, django_capture_on_commit_callbacks
+):
+    def october():
+        with CaptureQueriesContext(connection) as queries:
+            rows = summary(Filters(OCT, OCT, code=ACK), now=NOW)
+        return rows[0].median_hours, len(queries)
+
+    first_hours, first_queries = october()
+    again_hours, again_queries = october()
+    assert again_hours == first_hours == 30
+    assert again_queries == first_queries - 1
+
+    late = clock(centre_gb, ACK, london(2026, 10, 20, 10))
+    with time_machine.travel(NOW, tick=False):
+        from portal.sla.services import stop_clock
+
+        with django_capture_on_commit_callbacks(execute=True):
+            stop_clock(late.case, code=ACK)
+    # 24, 30, 120 and now 816 hours: halfway between the middle two.
+    assert october()[0] == 75

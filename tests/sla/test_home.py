@@ -76,3 +76,39 @@ def test_staff_home_counts_due_today_and_overdue(client, staff_user, clocks, cen
     found = section(response, "sla/_home_at_risk.html")
     assert [(r["code"], r["due_today"], r["overdue"]) for r in found["rows"]] == [(ACK, 1, 1)]
     assert reverse("sla:dashboard") in response.content.decode()
+
+
+def test_staff_home_reads_only_clocks_due_by_tonight(client, staff_user, centre_gb, time_machine):
+    from portal.sla.home import at_risk
+    from portal.sla.sweeps import sweep
+
+    time_machine.move_to(london(2026, 11, 19, 10))
+    clock(centre_gb, ACK, london(2026, 11, 19, 10))  # due end of Monday 23rd: today at NOW
+    late = clock(centre_gb, ACK, london(2026, 11, 2, 10))
+    sweep()  # breached, never stopped: overdue
+    for day in range(16, 21):  # running, due after today: not read
+        clock(centre_gb, "complaint.respond", london(2026, 11, day, 10))
+    time_machine.move_to(NOW)
+    assert sorted(at_risk(NOW).values_list("code", "state")) == [
+        (ACK, "breached"),
+        (ACK, "running"),
+    ]
+    assert late.pk in at_risk(NOW).values_list("pk", flat=True)
+    found = section(home_of(client, staff_user), "sla/_home_at_risk.html")
+    assert (found["due_today"], found["overdue"]) == (1, 1)
+
+
+@pytest.mark.postgres
+def test_staff_home_clocks_come_from_the_waiting_index_bounded_by_tonight(centre_gb):
+    from django.db import connection
+
+    from portal.sla.home import at_risk
+
+    for day in range(16, 24):
+        clock(centre_gb, "complaint.respond", london(2026, 11, day, 10))
+    clock(centre_gb, ACK, london(2026, 11, 19, 10))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = at_risk(NOW).values("code").explain()
+    assert "clock_waiting_due" in plan, plan
+    assert "Index Cond: (due_at <=" in plan, plan

@@ -66,10 +66,10 @@ class ProgrammeRequest(Case):
 
     objects = CaseQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Case.Meta):
         ordering = ["-created_at"]
         verbose_name = "programme request"
-        indexes = [models.Index(fields=["status", "centre"])]
+        indexes = [*Case.Meta.indexes, models.Index(fields=["status", "centre"])]
 
     def get_absolute_url(self):
         return reverse("programmes:detail", args=[self.reference])

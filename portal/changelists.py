@@ -1,0 +1,163 @@
+"""What keeps every staff list in the admin bounded at an awarding body's size (10,000
+centres, millions of results, clocks and notifications).
+
+* ``EstimatedCountPaginator``: an unfiltered list of a large table is counted from
+  PostgreSQL's own estimate (``pg_class.reltuples``), not by a ``count(*)`` over every row.
+* ``choices_filter``: a filter whose links come from a short list known without reading
+  the table (the service levels' codes, the kinds of notice), where Django's own filter on
+  a plain field reads every row to find its distinct values.
+* ``indexed_columns``: the columns a list may be sorted by, those an index serves; a click
+  on any other column header would sort the whole table.
+* ``recent_filter``: a filter by how recent a row is (today, 7 days, 30 days, a year), a
+  range an index serves, where a date drill-down finds its years, months and days by
+  reading every row.
+
+A filter whose links would grow with the number of centres (a link per centre, per
+candidate, per officer) has no place in a list: the centre is found by the search box.
+"""
+
+import datetime as dt
+from functools import cached_property
+
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import F
+from django.db.models.expressions import OrderBy
+from django.utils import timezone
+
+
+class EstimatedCountPaginator(Paginator):
+    """A ``Paginator`` that counts an unfiltered list of a large table from PostgreSQL's
+    estimate of its rows (kept by autovacuum's ANALYZE), and every other list exactly.
+
+    Below ``estimate_from`` rows the estimate is not used: counting is cheap there, and
+    exact counts of small tables are what people check.
+    """
+
+    estimate_from = 100_000
+
+    def __init__(self, *args, estimate_from: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if estimate_from is not None:
+            self.estimate_from = estimate_from
+
+    @cached_property
+    def count(self) -> int:
+        estimate = self._estimate()
+        if estimate is not None and estimate >= self.estimate_from:
+            return estimate
+        return super().count
+
+    def _estimate(self) -> int | None:
+        query = getattr(self.object_list, "query", None)
+        if query is None or query.where or query.distinct or query.combinator:
+            return None
+        connection = connections[self.object_list.db]
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [self.object_list.model._meta.db_table],
+            )
+            row = cursor.fetchone()
+        # -1: never analysed yet; the exact count answers then.
+        return row[0] if row and row[0] >= 0 else None
+
+
+def choices_filter(field: str, *, title: str, choices):
+    """A list filter on ``field`` whose links are ``choices()`` (value, label pairs), read
+    from somewhere small, never from the list's own table."""
+
+    class ChoicesFilter(admin.SimpleListFilter):
+        parameter_name = field
+
+        def lookups(self, request, model_admin):
+            return list(choices())
+
+        def queryset(self, request, queryset):
+            if self.value() is None:
+                return queryset
+            return queryset.filter(**{field: self.value()})
+
+    ChoicesFilter.title = title
+    ChoicesFilter.__name__ = f"{field.title().replace('_', '')}Filter"
+    return ChoicesFilter
+
+
+RECENT = {"today": ("Today", 0), "7": ("Past 7 days", 7), "30": ("Past 30 days", 30),
+          "365": ("Past year", 365)}  # fmt: skip
+
+
+def recent_filter(field: str, *, title: str):
+    """A list filter by how recent ``field`` is; pair it with an index on ``field``."""
+
+    class RecentFilter(admin.SimpleListFilter):
+        parameter_name = f"{field}_within"
+
+        def lookups(self, request, model_admin):
+            return [(key, label) for key, (label, _) in RECENT.items()]
+
+        def queryset(self, request, queryset):
+            if self.value() not in RECENT:
+                return queryset
+            days = RECENT[self.value()][1]
+            now = timezone.localtime()
+            since = now.replace(hour=0, minute=0, second=0, microsecond=0) - dt.timedelta(days)
+            return queryset.filter(**{f"{field}__gte": since})
+
+    RecentFilter.title = title
+    RecentFilter.__name__ = f"{field.title().replace('_', '')}RecentFilter"
+    return RecentFilter
+
+
+def indexed_columns(model, model_admin) -> list[str]:
+    """The names in ``model_admin.list_display`` whose order an index of ``model`` serves:
+    the primary key, a unique or indexed field, the first field of an index or unique
+    constraint, or a foreign key to a model without an order of its own (a foreign key to
+    an ordered model sorts by that model's columns, through a join)."""
+    leading = {f.name for f in model._meta.fields if f.primary_key or f.unique or f.db_index}
+    for index in model._meta.indexes:
+        if index.fields and not index.condition:
+            leading.add(index.fields[0].lstrip("-"))
+    for constraint in model._meta.constraints:
+        fields = getattr(constraint, "fields", ())
+        if fields and getattr(constraint, "condition", None) is None:
+            leading.add(fields[0])
+    for fields in model._meta.unique_together:
+        leading.add(fields[0])
+    sortable = []
+    for name in model_admin.list_display:
+        column = _ordering_of(model, model_admin, name)
+        if column is None:
+            continue
+        column = column.lstrip("-")
+        try:
+            field = model._meta.get_field(column)
+        except FieldDoesNotExist:
+            continue
+        if field.is_relation and field.related_model._meta.ordering:
+            continue
+        if field.name in leading or (field.is_relation and field.many_to_one):
+            sortable.append(name)
+    return sortable
+
+
+def _ordering_of(model, model_admin, name) -> str | None:
+    """What sorting by the column ``name`` orders by: the field itself, or the ordering a
+    display method declares (``@admin.display(ordering=...)``)."""
+    if not callable(name):
+        try:
+            model._meta.get_field(name)
+            return name
+        except FieldDoesNotExist:
+            pass
+    method = name if callable(name) else getattr(model_admin, name, getattr(model, name, None))
+    ordering = getattr(method, "admin_order_field", None)
+    if isinstance(ordering, OrderBy):
+        ordering = ordering.expression
+    if isinstance(ordering, F):
+        ordering = ordering.name
+    return ordering if isinstance(ordering, str) else None

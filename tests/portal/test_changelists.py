@@ -1,0 +1,170 @@
+"""Every staff list in the admin stays bounded at an awarding body's size: no filter that
+reads the whole table or grows with the number of centres, no date drill-down over a large
+table, no full count where PostgreSQL's estimate serves, and an order an index serves."""
+
+import copy
+import re
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.filters import (
+    AllValuesFieldListFilter,
+    RelatedFieldListFilter,
+    RelatedOnlyFieldListFilter,
+)
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from complaints import services
+from complaints.admin import ComplaintAdmin
+from complaints.models import Complaint
+from entries.models import Candidate, Entry, Paper
+from portal.calendar.models import ClosureDay
+from portal.cases.models import Case
+from portal.centres.models import Centre
+from portal.changelists import EstimatedCountPaginator
+from portal.notifications.models import Email, Notification
+from portal.outbox.models import QueuedTask
+from portal.sla.models import Clock, ServiceLevel
+from results.models import Result
+from tests.complaints.conftest import SERVICE
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+# Tables of settings that staff keep by hand: a handful of rows whatever the size.
+SETTINGS_TABLES = {ServiceLevel}
+# Tables that grow with the number of centres: never a filter link per row.
+GROWING = {Centre, Candidate, Entry, Result, Clock, Notification}
+# Calendars: a date drill-down over them reads a few hundred rows.
+CALENDARS = {ClosureDay, Paper}
+LARGE = {Candidate, Entry, Result, Clock, Notification, Email, QueuedTask}
+
+
+def _project_admins():
+    for model, model_admin in admin.site._registry.items():
+        # The project's own lists; those of installed packages (sign-in attempts) are theirs.
+        if model_admin.__class__.__mro__[1].__module__.split(".")[0] in {"axes", "django"}:
+            continue
+        yield model, model_admin
+
+
+@pytest.fixture
+def complaint(charter, centre_gb, officer_gb):
+    return services.submit_complaint(data=dict(SERVICE), centre=centre_gb, submitted_by=officer_gb)
+
+
+@pytest.fixture
+def staff_request():
+    request = RequestFactory().get("/admin/")
+    request.user = StaffFactory(username="lists", is_superuser=True)
+    return request
+
+
+def test_no_list_filter_reads_the_table_or_grows_with_the_centres(staff_request):
+    found = []
+    for model, model_admin in _project_admins():
+        changelist = model_admin.get_changelist_instance(staff_request)
+        for spec in changelist.filter_specs:
+            reads_table = isinstance(spec, (AllValuesFieldListFilter, RelatedOnlyFieldListFilter))
+            if reads_table and model not in SETTINGS_TABLES:
+                found.append(f"{model.__name__}: {spec.title} reads every row for its links")
+            if isinstance(spec, RelatedFieldListFilter) and spec.field.related_model in GROWING:
+                found.append(f"{model.__name__}: a link per {spec.field.related_model.__name__}")
+    assert found == []
+
+
+def test_date_drill_downs_only_over_calendars():
+    drilled = {model for model, model_admin in _project_admins() if model_admin.date_hierarchy}
+    assert drilled <= CALENDARS
+
+
+def test_every_list_shows_no_full_count_beside_a_filtered_one():
+    for _, model_admin in _project_admins():
+        assert model_admin.show_full_result_count is False
+        assert issubclass(model_admin.paginator, EstimatedCountPaginator)
+
+
+def test_large_lists_sort_only_by_indexed_columns(staff_request):
+    complaints = admin.site._registry[Complaint]
+    assert complaints.get_sortable_by(staff_request) == ["case_link", "due", "status", "created_at"]
+    notifications = admin.site._registry[Notification]
+    assert notifications.get_sortable_by(staff_request) == ["created_at"]
+
+
+def test_case_queue_filtered_by_centre_through_the_search_box(staff_client, complaint):
+    response = staff_client.get("/admin/complaints/complaint/", {"q": complaint.centre.number})
+    assert [c.pk for c in response.context["cl"].result_list] == [complaint.pk]
+    assert b"By centre" not in response.content
+
+
+def test_estimate_not_used_for_filtered_lists_or_off_postgresql(complaint):
+    paginator = EstimatedCountPaginator(Complaint.objects.filter(pk=complaint.pk), 100)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 1
+    assert any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+
+
+@pytest.mark.postgres
+def test_unfiltered_list_of_a_large_table_counted_from_the_estimate(complaint):
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Complaint._meta.db_table}")
+    paginator = EstimatedCountPaginator(Complaint.objects.all(), 100, estimate_from=1)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 1
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    # A small table is counted exactly.
+    assert EstimatedCountPaginator(Complaint.objects.all(), 100).count == 1
+
+
+@pytest.mark.postgres
+def test_large_lists_read_their_first_page_in_index_order(staff_request):
+    """With sequential scans and sorts priced out, a plan that still sorts the whole table
+    has no index to serve it ("Incremental Sort" only orders rows that tie on the index)."""
+    large = {m for m in LARGE} | {m for m, _ in _project_admins() if issubclass(m, Case)}
+    unserved = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+    for model, model_admin in _project_admins():
+        if model not in large:
+            continue
+        # The list's own order, then each column a click on its header sorts by.
+        # Numbered as the list shows them (the checkbox of the actions first, if any).
+        shown = model_admin.get_changelist_instance(staff_request).list_display
+        columns = [None] + [
+            str(shown.index(name)) for name in model_admin.get_sortable_by(staff_request)
+        ]
+        for column in columns:
+            request = RequestFactory().get("/admin/", {"o": column} if column else {})
+            request.user = staff_request.user
+            changelist = model_admin.get_changelist_instance(request)
+            plan = changelist.queryset[: model_admin.list_per_page].explain()
+            if re.search(r"(?<!Incremental )Sort  \(cost", plan):
+                unserved.append(f"{model.__name__} sorted by column {column}:\n{plan}")
+    assert unserved == [], "\n\n".join(unserved)
+
+
+def test_case_queue_reads_one_page_whatever_the_number_of_cases(
+    staff_client, charter, centre_gb, officer_gb
+):
+    def queue() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get("/admin/complaints/complaint/", {"o": "2"})
+        assert response.status_code == 200
+        return [q["sql"] for q in queries.captured_queries]
+
+    first = services.submit_complaint(data=dict(SERVICE), centre=centre_gb, submitted_by=officer_gb)
+    few = queue()
+    # More than a page of them, copies of the first under references of their own.
+    copies = []
+    for number in range(ComplaintAdmin.list_per_page + 5):
+        first.pk, first.reference = None, f"CMP-2026-9{number:05d}"
+        copies.append(copy.copy(first))
+    Complaint.objects.bulk_create(copies)
+    many = queue()
+    assert len(many) == len(few)
+    listed = [sql for sql in many if 'FROM "complaints_complaint"' in sql]
+    # The page (LIMIT) and its count; nothing that reads every complaint for a filter.
+    assert listed and all("LIMIT" in sql or "COUNT(" in sql for sql in listed), listed
