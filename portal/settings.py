@@ -502,6 +502,8 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)
 OUTBOX_RELAY_BATCH = env_int("OUTBOX_RELAY_BATCH", 100)
 
 REST_FRAMEWORK = {
+    # OPTIONS describes list routes that take PUT without asking them for an object.
+    "DEFAULT_METADATA_CLASS": "portal.api.metadata.PortalMetadata",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated request then answers 401 with WWW-Authenticate.
         "portal.api.authentication.ApiTokenAuthentication",
