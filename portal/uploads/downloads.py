@@ -23,6 +23,14 @@ QUARANTINED = (
 )
 
 
+class Quarantined(PermissionDenied):
+    """The file was found infected: the page that refuses it says so (not a bare 403)."""
+
+    def __init__(self, attachment: Attachment):
+        super().__init__(QUARANTINED)
+        self.attachment = attachment
+
+
 def downloadable_or_404(user, *, public_id) -> Attachment:
     """The attachment ``user`` may download: one of a case they see (404 otherwise), unless
     the malware scan found it infected (403), which only the security team may fetch, from
@@ -32,7 +40,7 @@ def downloadable_or_404(user, *, public_id) -> Attachment:
         return found
     attachment = Attachment.objects.get_visible_or_404(user, public_id=public_id)
     if attachment.quarantined:
-        raise PermissionDenied(QUARANTINED)
+        raise Quarantined(attachment)
     return attachment
 
 

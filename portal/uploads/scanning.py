@@ -43,6 +43,8 @@ class ScannerUnavailable(Exception):
 class Verdict:
     scan: str
     detail: str = ""
+    # False for a file clamd would not take (too large): nothing was read, so nothing failed.
+    taken: bool = True
 
 
 def _connect(url: str, timeout: float) -> socket.socket:
@@ -82,7 +84,7 @@ def scan_stream(file, *, url: str | None = None) -> Verdict:
             answer = _read_answer(sock)
         except (BrokenPipeError, ConnectionResetError):
             # clamd hangs up on a stream longer than its StreamMaxLength.
-            return Verdict(Scan.NOT_SCANNED, "Too large for the malware scanner.")
+            return Verdict(Scan.NOT_SCANNED, "Too large for the malware scanner.", taken=False)
         except OSError as error:
             raise ScannerUnavailable(f"clamd stopped answering: {error}") from error
     return _verdict(answer)
@@ -105,7 +107,7 @@ def _verdict(answer: str) -> Verdict:
     if answer.endswith(": OK"):
         return Verdict(Scan.CLEAN)
     if "size limit" in answer.lower() or "exceeded" in answer.lower():
-        return Verdict(Scan.NOT_SCANNED, "Too large for the malware scanner.")
+        return Verdict(Scan.NOT_SCANNED, "Too large for the malware scanner.", taken=False)
     raise ScannerUnavailable(f"clamd answered {answer!r}.")
 
 
@@ -124,13 +126,16 @@ def scan_attachment(attachment_id: int) -> str:
             Scan.NOT_SCANNED,
             f"Larger than the malware scanner takes "
             f"({format_size(settings.CLAMD_STREAM_MAX_BYTES)}).",
+            taken=False,
         )
     else:
         with open_stored(attachment.file.name) as stored:
             verdict = scan_stream(stored)
     with transaction.atomic():
         changed = Attachment.objects.filter(pk=attachment.pk, scan=Scan.PENDING).update(
-            scan=verdict.scan, scan_detail=verdict.detail[:200], scanned_at=timezone.now()
+            scan=verdict.scan,
+            scan_detail=verdict.detail[:200],
+            scanned_at=timezone.now() if verdict.taken else None,
         )
         if not changed:
             return "skipped"
