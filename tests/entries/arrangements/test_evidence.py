@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from entries.arrangements.models import AccessArrangement
 from portal.errors import UploadRefused
-from tests.entries.arrangements.conftest import apply_aa, apply_sc
+from tests.entries.arrangements.conftest import SC_URL, apply_aa, apply_sc
 from tests.signing_in import sign_in
 from tests.uploads.samples import EXE, PDF
 
@@ -100,3 +100,11 @@ def test_specialist_sees_the_evidence_in_the_admin(
 
     assert case.files.get().get_absolute_url() in page
     assert "Not scanned for malware" in page
+
+
+def test_api_case_lists_its_evidence_with_the_scan(officer_gb, officer_api, candidate, syllabus):
+    case = apply_sc(officer_gb, candidate, syllabus, evidence=[pdf("letter.pdf")])
+
+    data = officer_api.get(f"{SC_URL}{case.reference}/").json()
+
+    assert [(f["name"], f["scan"]) for f in data["files"]] == [("letter.pdf", "not_scanned")]
