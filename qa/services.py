@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from entries.models import Candidate, Entry, Series, Syllabus
@@ -28,7 +29,7 @@ from portal.errors import PortalError, TransitionNotAllowed
 from portal.notifications import Officers, Role, notify
 from portal.sla import services as sla
 from portal.storage import files_discarded_on_failure
-from portal.uploads.models import Attachment
+from portal.uploads.models import Attachment, Scan
 from portal.uploads.services import attach_files, check_files
 from portal.workflow import transition
 from qa.models import (
@@ -433,10 +434,11 @@ def missing_items(request: QaRequest) -> list[Missing]:
     """What the centre has still to send for ``request``: the Rationale Document and each
     sampled candidate's evidence (submitting waits for these), the tasks and each
     candidate's marks (asked for; submitting does not wait), and in a later round the
-    revised grade of every candidate of the syllabus."""
+    revised grade of every candidate of the syllabus. A file found infected, or one the
+    malware scanner could not read whole, is not evidence: what it was sent for is missing."""
     have = {
         (f.labels.get("kind"), f.labels.get("candidate_number", ""))
-        for f in request_files(request).only("labels")
+        for f in request_files(request).delivered().only("labels")
     }
     kinds = {kind for kind, _ in have}
     found = []
@@ -511,6 +513,15 @@ def add_evidence(
         return attach_files(request, checked, policy=QA_EVIDENCE, by=by, labels=labels)
 
 
+def _files_to_replace(request: QaRequest) -> str:
+    """Which files the centre is to send again, and why: a sentence, or nothing."""
+    names = [
+        f"{f.name} ({'malware found' if f.quarantined else 'the malware scan could not finish'})"
+        for f in request_files(request).undelivered()
+    ]
+    return f" Send a clean copy of: {'; '.join(names)}." if names else ""
+
+
 def submit_evidence(request: QaRequest, *, by, at: dt.datetime | None = None) -> QaRequest:
     """The centre sends its evidence for review.
 
@@ -526,7 +537,14 @@ def submit_evidence(request: QaRequest, *, by, at: dt.datetime | None = None) ->
         blocking = [m.label for m in missing_items(locked) if m.blocking]
         if blocking:
             raise TransitionNotAllowed(
-                f"{locked.reference} cannot be submitted yet; still missing: {'; '.join(blocking)}."
+                f"{locked.reference} cannot be submitted yet; still missing: "
+                f"{'; '.join(blocking)}.{_files_to_replace(locked)}"
+            )
+        waiting = request_files(locked).filter(scan=Scan.PENDING).count()
+        if waiting:
+            raise TransitionNotAllowed(
+                f"{locked.reference} cannot be submitted until the malware scan of "
+                f"{waiting} file{pluralize(waiting)} is finished; try again in a minute."
             )
         return []
 

@@ -2,6 +2,9 @@
 opens the case page, where its decisions are made."""
 
 from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from entries.arrangements import services
 from entries.arrangements.models import AccessArrangement, Appeal, SpecialConsideration
@@ -11,11 +14,28 @@ from portal.cases.admin import CaseQueueAdmin, DueFilter
 class _ReadOnlyQueue(CaseQueueAdmin):
     # Everything changes through the case page's moves (and so through the services).
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+        return [f.name for f in self.model._meta.fields] + self.extra_readonly
+
+    extra_readonly = []
+
+
+class _WithEvidence(_ReadOnlyQueue):
+    extra_readonly = ["evidence"]
+
+    @admin.display(description="evidence")
+    def evidence(self, case):
+        files = list(case.files.all())
+        if not files:
+            return "None sent"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}",
+            ((render_to_string("uploads/_file.html", {"f": f, "staff": True}),) for f in files),
+        )
 
 
 @admin.register(AccessArrangement)
-class AccessArrangementAdmin(_ReadOnlyQueue):
+class AccessArrangementAdmin(_WithEvidence):
     list_display = [
         "case_link",
         "due",
@@ -44,7 +64,7 @@ class AccessArrangementAdmin(_ReadOnlyQueue):
 
 
 @admin.register(SpecialConsideration)
-class SpecialConsiderationAdmin(_ReadOnlyQueue):
+class SpecialConsiderationAdmin(_WithEvidence):
     list_display = [
         "case_link",
         "due",

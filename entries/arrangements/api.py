@@ -26,7 +26,7 @@ class _ApplicationViewSet(mixins.CreateModelMixin, CaseViewSet):
     create_serializer_class = None
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("appeals")
+        return super().get_queryset().prefetch_related("appeals", "files")
 
     def get_serializer_class(self):
         if self.action == "create":

@@ -1,7 +1,9 @@
 from django import forms
 
 from entries.arrangements.models import SELF_GRANTED, Arrangement, Category
+from entries.arrangements.policies import EVIDENCE
 from entries.models import Series, Syllabus
+from portal.uploads.forms import FilesField
 
 CANDIDATE_NUMBER = forms.RegexField(
     regex=r"^[0-9]{4}$",
@@ -55,6 +57,11 @@ class AccessArrangementForm(_ApplicationForm):
         max_length=5000,
         error_messages={"required": "Say why the candidate needs it."},
     )
+    evidence = FilesField(
+        policy=EVIDENCE,
+        label="Evidence (optional)",
+        help_text=f"The assessor's report or a supporting letter. {EVIDENCE.describe()}.",
+    )
 
 
 class SpecialConsiderationForm(_ApplicationForm):
@@ -80,6 +87,11 @@ class SpecialConsiderationForm(_ApplicationForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
         error_messages={"required": "Say what happened to the candidate."},
+    )
+    evidence = FilesField(
+        policy=EVIDENCE,
+        label="Evidence (optional)",
+        help_text=f"A supporting letter or report. {EVIDENCE.describe()}.",
     )
 
 

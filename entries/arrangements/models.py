@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from portal.cases.models import Case, CaseQuerySet
+from portal.uploads.models import AttachmentsRelation
 from portal.workflow import Moves, move
 
 # Service levels of the customer commitment (portal.sla).
@@ -113,6 +114,8 @@ class AccessArrangement(Case):
         related_name="access_arrangements_decided",
     )
     decision_note = models.TextField(blank=True, help_text="What the centre is told.")
+    # The evidence the centre sent with its application (entries.arrangements.policies).
+    files = AttachmentsRelation()
 
     objects = CaseQuerySet.as_manager()
 
@@ -219,6 +222,8 @@ class SpecialConsideration(Case):
         related_name="special_considerations_decided",
     )
     decision_note = models.TextField(blank=True, help_text="What the centre is told.")
+    # The evidence the centre sent with its application (entries.arrangements.policies).
+    files = AttachmentsRelation()
 
     objects = CaseQuerySet.as_manager()
 

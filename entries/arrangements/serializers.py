@@ -7,6 +7,7 @@ from entries.models import Series
 from portal.cases.api import CaseSerializer
 from portal.centres.models import Centre
 from portal.permissions import centres_visible_to
+from portal.uploads.serializers import AttachmentSerializer
 
 CANDIDATE_NUMBER = r"^[0-9]{4}$"
 
@@ -23,6 +24,9 @@ class AccessArrangementSerializer(CaseSerializer):
     candidate_number = serializers.CharField(source="candidate.candidate_number", read_only=True)
     candidate_name = serializers.SerializerMethodField()
     appeals = serializers.SerializerMethodField(help_text="Its appeals, stage 1 first.")
+    files = AttachmentSerializer(
+        many=True, read_only=True, help_text="The evidence sent with the application."
+    )
 
     class Meta:
         model = AccessArrangement
@@ -37,6 +41,7 @@ class AccessArrangementSerializer(CaseSerializer):
             "decided_at",
             "decision_note",
             "appeals",
+            "files",
         ]
         read_only_fields = fields
 
@@ -68,6 +73,7 @@ class SpecialConsiderationSerializer(AccessArrangementSerializer):
             "decided_at",
             "decision_note",
             "appeals",
+            "files",
         ]
         read_only_fields = fields
 

@@ -21,12 +21,15 @@ from entries.arrangements.models import (
     Category,
     SpecialConsideration,
 )
+from entries.arrangements.policies import EVIDENCE
 from entries.models import Candidate, Entry, Series, Syllabus, last_paper_date
 from portal.accounts.models import User
 from portal.calendar import end_of_day, london_date, long_date
 from portal.cases.services import open_case, tell_centre
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.sla import services as sla
+from portal.storage import files_discarded_on_failure
+from portal.uploads.services import attach_files, check_files
 from portal.workflow import authorize, transition
 
 AAStatus = AccessArrangement.Status
@@ -79,6 +82,7 @@ def apply_for_access_arrangement(
     arrangement: str,
     reason: str,
     by: User,
+    evidence=(),
     at: dt.datetime | None = None,
 ) -> AccessArrangement:
     """Apply for an access arrangement for one of the centre's candidates.
@@ -86,7 +90,8 @@ def apply_for_access_arrangement(
     Steps: check the reason, the arrangement and the candidate; refuse one needing approval
     after the series' deadline, and one the candidate already has or awaits; open the case,
     approved at once (no clock) when the centre grants it itself, else received with the
-    ``aa.acknowledge`` clock; tell the centre's officers.
+    ``aa.acknowledge`` clock; attach the ``evidence`` files (checked first, against
+    ``EVIDENCE``); tell the centre's officers.
     """
     at = at or timezone.now()
     reason = _require(reason, field="reason", message="Say why the candidate needs it.")
@@ -102,7 +107,8 @@ def apply_for_access_arrangement(
             "extra time of up to 25%, a word processor or rest breaks itself.",
             field="arrangement",
         )
-    with transaction.atomic():
+    checked = check_files(evidence, policy=EVIDENCE)
+    with files_discarded_on_failure(), transaction.atomic():
         # Two officers sending the same application at once: one waits for the other here.
         Candidate.objects.select_for_update().get(pk=candidate.pk)
         existing = (
@@ -135,6 +141,7 @@ def apply_for_access_arrangement(
             submitted_by=by if by.is_authenticated else None,
             decided_at=at if self_granted else None,
         )
+        attach_files(case, checked, policy=EVIDENCE, by=by, labels={"kind": "evidence"})
         label = case.get_arrangement_display().lower()
         if self_granted:
             tell_centre(
@@ -269,6 +276,7 @@ def apply_for_special_consideration(
     by: User,
     category: str = Category.PRESENT_DISADVANTAGED,
     half_completed: bool = False,
+    evidence=(),
     at: dt.datetime | None = None,
 ) -> SpecialConsideration:
     """Apply for special consideration for one candidate in one syllabus.
@@ -277,7 +285,8 @@ def apply_for_special_consideration(
     syllabus; an absence counts only when at least half of the assessment was completed;
     refuse an application after the window closes (7 days after the syllabus's last paper)
     and one while another for the same candidate and syllabus waits; open the case with the
-    ``sc.process`` clock; tell the centre's officers.
+    ``sc.process`` clock; attach the ``evidence`` files (checked first, against
+    ``EVIDENCE``); tell the centre's officers.
     """
     at = at or timezone.now()
     reason = _require(reason, field="reason", message="Say what happened to the candidate.")
@@ -306,7 +315,8 @@ def apply_for_special_consideration(
             f"{long_date(london_date(closes))}, {CONSIDERATION_DAYS} days after its last paper.",
             field="syllabus_code",
         )
-    with transaction.atomic():
+    checked = check_files(evidence, policy=EVIDENCE)
+    with files_discarded_on_failure(), transaction.atomic():
         Candidate.objects.select_for_update().get(pk=candidate.pk)
         waiting = SpecialConsideration.objects.filter(
             candidate=candidate, syllabus=syllabus, status=SCStatus.RECEIVED
@@ -332,6 +342,7 @@ def apply_for_special_consideration(
             half_completed=bool(half_completed) if category == Category.ABSENT else False,
             submitted_by=by if by.is_authenticated else None,
         )
+        attach_files(case, checked, policy=EVIDENCE, by=by, labels={"kind": "evidence"})
         tell_centre(
             case,
             step="received",

@@ -41,7 +41,10 @@ class FileDownloadView(APIView):
                 OpenApiTypes.BINARY, description="The file, as an attachment."
             ),
             302: OpenApiResponse(description="On S3 storage: a short-lived presigned URL."),
-            403: OpenApiResponse(description="Quarantined: the malware scan found it infected."),
+            403: OpenApiResponse(
+                description="Withheld: the malware scan found it infected, or could not read "
+                "it whole."
+            ),
             404: OpenApiResponse(description="No such file, or its case is not yours."),
         },
     )

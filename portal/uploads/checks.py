@@ -8,10 +8,19 @@ named ``letter.exe``), and the size within that type's limit.
 
 Images are never decoded here, so Pillow's decompression bombs do not arise; whoever makes
 thumbnails later must lower ``Image.MAX_IMAGE_PIXELS`` and turn its warning into an error.
+
+Zip archives (``.pages``, ``.zip``, Office documents) are refused when they would unpack to
+more than the malware scanner reads (``ARCHIVE_MAX_BYTES``), far more than their size
+(``ARCHIVE_MAX_RATIO``), into too many files, or through archives nested too deep: a "zip
+bomb" of a few kilobytes that unpacks to 100 GB would make clamd stop at its limits, and
+what it did not read it cannot call clean. Only the archives' directories are read, and a
+nested archive is opened only when small.
 """
 
+import io
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from xml.etree import ElementTree
@@ -27,6 +36,19 @@ SNIFF_BYTES = 1024 * 1024
 # Only the small manifest of an Office archive is read, and never more than this of it.
 MANIFEST_BYTES = 256 * 1024
 NAME_LENGTH = 255
+
+# What clamd reads of one file at most (MaxScanSize in .ci/clamav/clamd.conf.in and
+# docker-compose.yml): an archive that unpacks to more could not be scanned whole.
+ARCHIVE_MAX_BYTES = 2000 * 1024 * 1024
+# Documents compress a few times, text at most some tens; deflate tops out near 1,000.
+ARCHIVE_MAX_RATIO = 200
+# Small archives may compress more (a page of spaces): the ratio counts past this size.
+ARCHIVE_RATIO_FROM_BYTES = 10 * 1024 * 1024
+# clamd's MaxFiles, and a depth of nesting no real document has (clamd's MaxRecursion is 17).
+ARCHIVE_MAX_FILES = 10_000
+ARCHIVE_MAX_DEPTH = 3
+# A nested archive larger than this is not opened here: clamd reads it (within its limits).
+NESTED_READ_BYTES = 16 * 1024 * 1024
 
 # Names that differ between libmagic versions for the same thing: policies use the right.
 ALIASES = {
@@ -170,7 +192,91 @@ def check_file(
             field=policy.field,
         )
     _check_size(name, size, rule, field=policy.field)
+    _check_archive(file, name=name, size=size, field=policy.field)
     return CheckedFile(file=file, name=name, content_type=detected, size=size, policy=policy)
+
+
+def _check_archive(file, *, name: str, size: int, field: str) -> None:
+    """Refuse a zip archive that unpacks to an absurd size (see the module's docstring)."""
+    file.seek(0)
+    is_zip = file.read(4) == ZIP
+    file.seek(0)
+    if not is_zip:
+        return
+    try:
+        expanded, files = _unpacked(file, size=size, depth=0)
+    except _ArchiveRefused as refused:
+        raise UploadRefused(f"{name} cannot be accepted: {refused}", field=field) from None
+    finally:
+        file.seek(0)
+    if expanded > ARCHIVE_MAX_BYTES:
+        raise UploadTooLarge(
+            f"{name} cannot be accepted: it is an archive that unpacks to more than the "
+            f"{format_size(ARCHIVE_MAX_BYTES)} the malware scanner can read. Send its "
+            f"contents in smaller files.",
+            field=field,
+        )
+    if files > ARCHIVE_MAX_FILES:
+        raise UploadRefused(
+            f"{name} cannot be accepted: it is an archive of more than "
+            f"{ARCHIVE_MAX_FILES:,} files. Send fewer files in each archive.",
+            field=field,
+        )
+
+
+ZIP = b"PK\x03\x04"
+
+
+class _ArchiveRefused(Exception):
+    pass
+
+
+def _unpacked(file, *, size: int, depth: int) -> tuple[int, int]:
+    """What a zip archive of ``size`` bytes unpacks to, nested archives included:
+    ``(bytes, files)``, as its directories declare (no member is read past its declared
+    size). Stops counting once over a limit; refuses one that unpacks far beyond its size."""
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        # Only starts like an archive: clamd reads it as it is.
+        return 0, 0
+    expanded, files = 0, 0
+    with archive:
+        for member in archive.infolist():
+            expanded += member.file_size
+            files += 1
+            if expanded > ARCHIVE_MAX_BYTES or files > ARCHIVE_MAX_FILES:
+                return expanded, files
+            nested = _nested_archive(archive, member)
+            if nested is None:
+                continue
+            if depth + 1 > ARCHIVE_MAX_DEPTH:
+                raise _ArchiveRefused(
+                    f"it holds archives inside archives more than {ARCHIVE_MAX_DEPTH} deep. "
+                    f"Send the files themselves."
+                )
+            inner_bytes, inner_files = _unpacked(nested, size=member.file_size, depth=depth + 1)
+            expanded += inner_bytes
+            files += inner_files
+    if expanded > ARCHIVE_RATIO_FROM_BYTES and expanded > size * ARCHIVE_MAX_RATIO:
+        raise _ArchiveRefused(
+            f"{'it holds' if depth else 'it is'} an archive of {format_size(size)} that "
+            f"unpacks to {format_size(expanded)}, far more than any document does."
+        )
+    return expanded, files
+
+
+def _nested_archive(archive: zipfile.ZipFile, member: zipfile.ZipInfo):
+    """The member as an open archive, if it is a zip small enough to open here."""
+    if member.is_dir() or member.flag_bits & 0x1 or member.file_size > NESTED_READ_BYTES:
+        return None  # a folder, an encrypted file, or one clamd opens within its limits
+    try:
+        with archive.open(member) as opened:
+            if opened.read(4) != ZIP:
+                return None
+            return io.BytesIO(ZIP + opened.read(NESTED_READ_BYTES))
+    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError):
+        return None
 
 
 def check_announced(name: str, size: int, *, policy: UploadPolicy) -> list[FileRule]:

@@ -23,16 +23,31 @@ QUARANTINED = (
 )
 
 
+NOT_SCANNED_WHOLE = (
+    "This file could not be scanned whole for malware and is withheld: only the security "
+    "team can download it."
+)
+
+
+class Quarantined(PermissionDenied):
+    """The file is not delivered (found infected, or not scanned whole): the page that
+    refuses it says why (not a bare 403)."""
+
+    def __init__(self, attachment: Attachment):
+        super().__init__(QUARANTINED if attachment.quarantined else NOT_SCANNED_WHOLE)
+        self.attachment = attachment
+
+
 def downloadable_or_404(user, *, public_id) -> Attachment:
     """The attachment ``user`` may download: one of a case they see (404 otherwise), unless
-    the malware scan found it infected (403), which only the security team may fetch, from
-    any case."""
-    found = Attachment.objects.filter(public_id=public_id, scan="infected").first()
+    it is not delivered (403: the malware scan found it infected, or could not read it
+    whole), which only the security team may fetch, from any case."""
+    found = Attachment.objects.undelivered().filter(public_id=public_id).first()
     if found is not None and user.is_staff and user.has_perm("uploads.fetch_quarantined"):
         return found
     attachment = Attachment.objects.get_visible_or_404(user, public_id=public_id)
-    if attachment.quarantined:
-        raise PermissionDenied(QUARANTINED)
+    if not attachment.delivered:
+        raise Quarantined(attachment)
     return attachment
 
 

@@ -42,12 +42,30 @@ class Scan(models.TextChoices):
     NOT_SCANNED = "not_scanned", "Not scanned for malware"
 
 
+# Not scanned, yet handed to the scanner (``scanned_at`` is set only when clamd answered):
+# it stopped short of the end, at one of its limits.
+_FAILED_SCAN = Q(scan=Scan.NOT_SCANNED, scanned_at__isnull=False)
+
+
 class AttachmentQuerySet(models.QuerySet):
     def for_case(self, case):
         return self.filter(
             case_type=ContentType.objects.get_for_model(case, for_concrete_model=False),
             case_id=case.pk,
         )
+
+    def delivered(self):
+        """Files that count as sent: not those found infected, nor those the scanner was
+        given but could not read whole (``failed_scan``): either may hide anything.
+
+        A file that waits for its scan counts (the case type decides whether to wait for it:
+        see ``pending_scan``); one never given to a scanner (none configured, or larger than
+        it takes) counts too, as the deployment chose."""
+        return self.exclude(scan=Scan.INFECTED).exclude(_FAILED_SCAN)
+
+    def undelivered(self):
+        """The files ``delivered`` leaves out: the centre is to replace them."""
+        return self.filter(Q(scan=Scan.INFECTED) | _FAILED_SCAN)
 
     def labelled(self, **labels):
         """Files whose ``labels`` hold these values (``labelled(kind="rationale")``)."""
@@ -85,6 +103,8 @@ class Attachment(models.Model):
     scan_detail = models.CharField(
         max_length=200, blank=True, help_text="What was found, or why it was not scanned."
     )
+    # When clamd answered about the file; empty while pending, and for a file never sent to
+    # it (no scanner configured, or larger than it takes).
     scanned_at = models.DateTimeField(null=True, blank=True)
 
     objects = AttachmentQuerySet.as_manager()
@@ -112,6 +132,19 @@ class Attachment(models.Model):
     @property
     def quarantined(self) -> bool:
         return self.scan == Scan.INFECTED
+
+    @property
+    def failed_scan(self) -> bool:
+        return self.scan == Scan.NOT_SCANNED and self.scanned_at is not None
+
+    @property
+    def delivered(self) -> bool:
+        """Counts as sent (``AttachmentQuerySet.delivered``, for one file)."""
+        return not (self.quarantined or self.failed_scan)
+
+    @property
+    def scan_pending(self) -> bool:
+        return self.scan == Scan.PENDING
 
 
 class AttachmentsRelation(GenericRelation):

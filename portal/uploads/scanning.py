@@ -8,7 +8,11 @@ storage (a file of gigabytes is never held). The answer is one of:
 * ``infected``: it found a signature (named in ``scan_detail``); the file is quarantined
   (only the security team may fetch it) and the case's centre is told;
 * ``not_scanned``: it could not read the whole file (over ``CLAMD_STREAM_MAX_BYTES``, over
-  clamd's own limits, or no scanner is configured). Never ``clean``.
+  clamd's own limits, or no scanner is configured). Never ``clean``. clamd stops inside an
+  archive at its limits (MaxScanSize, MaxFiles, MaxRecursion) and then answers OK unless
+  ``AlertExceedsMax`` is on: it must be (.ci/clamav/clamd.conf.in, docker-compose.yml).
+  A file it stopped inside is a failed scan (``Attachment.failed_scan``): not delivered,
+  and the centre is asked for it again.
 
 A daemon that cannot be reached raises, so that the queued scan is tried again later; the
 file stays ``pending`` meanwhile.
@@ -33,6 +37,9 @@ from portal.uploads.policies import format_size
 logger = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
+# What clamd answers, with AlertExceedsMax, for a file it stopped reading at a limit
+# (MaxScanSize, MaxFileSize, MaxFiles, MaxRecursion …): without it, clamd answers OK.
+LIMITS_EXCEEDED = "Heuristics.Limits.Exceeded"
 
 
 class ScannerUnavailable(Exception):
@@ -43,6 +50,8 @@ class ScannerUnavailable(Exception):
 class Verdict:
     scan: str
     detail: str = ""
+    # False for a file clamd would not take (too large): nothing was read, so nothing failed.
+    taken: bool = True
 
 
 def _connect(url: str, timeout: float) -> socket.socket:
@@ -82,7 +91,7 @@ def scan_stream(file, *, url: str | None = None) -> Verdict:
             answer = _read_answer(sock)
         except (BrokenPipeError, ConnectionResetError):
             # clamd hangs up on a stream longer than its StreamMaxLength.
-            return Verdict(Scan.NOT_SCANNED, "Too large for the malware scanner.")
+            return Verdict(Scan.NOT_SCANNED, "Too large for the malware scanner.", taken=False)
         except OSError as error:
             raise ScannerUnavailable(f"clamd stopped answering: {error}") from error
     return _verdict(answer)
@@ -101,11 +110,19 @@ def _read_answer(sock) -> str:
 def _verdict(answer: str) -> Verdict:
     # "stream: OK", "stream: Eicar-Test-Signature FOUND", "INSTREAM size limit exceeded. ERROR"
     if answer.endswith(" FOUND"):
-        return Verdict(Scan.INFECTED, answer.removeprefix("stream:").removesuffix("FOUND").strip())
+        found = answer.removeprefix("stream:").removesuffix("FOUND").strip()
+        if found.startswith(LIMITS_EXCEEDED):
+            # clamd stopped at one of its limits (AlertExceedsMax): it read only part.
+            limit = found.removeprefix(LIMITS_EXCEEDED).strip(".") or "a limit"
+            return Verdict(
+                Scan.NOT_SCANNED,
+                f"Could not be scanned whole: the malware scanner stopped at its {limit}.",
+            )
+        return Verdict(Scan.INFECTED, found)
     if answer.endswith(": OK"):
         return Verdict(Scan.CLEAN)
     if "size limit" in answer.lower() or "exceeded" in answer.lower():
-        return Verdict(Scan.NOT_SCANNED, "Too large for the malware scanner.")
+        return Verdict(Scan.NOT_SCANNED, "Too large for the malware scanner.", taken=False)
     raise ScannerUnavailable(f"clamd answered {answer!r}.")
 
 
@@ -124,13 +141,16 @@ def scan_attachment(attachment_id: int) -> str:
             Scan.NOT_SCANNED,
             f"Larger than the malware scanner takes "
             f"({format_size(settings.CLAMD_STREAM_MAX_BYTES)}).",
+            taken=False,
         )
     else:
         with open_stored(attachment.file.name) as stored:
             verdict = scan_stream(stored)
     with transaction.atomic():
         changed = Attachment.objects.filter(pk=attachment.pk, scan=Scan.PENDING).update(
-            scan=verdict.scan, scan_detail=verdict.detail[:200], scanned_at=timezone.now()
+            scan=verdict.scan,
+            scan_detail=verdict.detail[:200],
+            scanned_at=timezone.now() if verdict.taken else None,
         )
         if not changed:
             return "skipped"
@@ -139,10 +159,46 @@ def scan_attachment(attachment_id: int) -> str:
                      data={"scan": verdict.scan, "detail": verdict.detail})  # fmt: skip
         if verdict.scan == Scan.INFECTED:
             _tell_about_malware(attachment)
+        elif attachment.failed_scan:
+            _tell_about_failed_scan(attachment)
     return verdict.scan
 
 
 def _tell_about_malware(attachment: Attachment) -> None:
+    where = _where(attachment)
+    _tell(
+        attachment,
+        key="infected",
+        subject=f"Malware found in {attachment.name}{where}",
+        body=(
+            f"The file {attachment.name}{where} contains malware ({attachment.scan_detail}). "
+            f"It has been quarantined: nobody can download it, and it plays no part in the "
+            f"case. Check the computer it came from, then upload a clean copy."
+        ),
+    )
+
+
+def _tell_about_failed_scan(attachment: Attachment) -> None:
+    where = _where(attachment)
+    _tell(
+        attachment,
+        key="not-scanned",
+        subject=f"{attachment.name}{where} could not be scanned for malware",
+        body=(
+            f"The file {attachment.name}{where} could not be scanned whole "
+            f"({attachment.scan_detail}). Nobody can download it, and it plays no part in the "
+            f"case. Upload the files it holds again, not inside archives, or in smaller ones."
+        ),
+    )
+
+
+def _where(attachment: Attachment) -> str:
+    reference = getattr(attachment.case, "reference", "")
+    return f" on {reference}" if reference else ""
+
+
+def _tell(attachment: Attachment, *, key: str, subject: str, body: str) -> None:
+    """Tell the case's centre (to replace the file) and the security team."""
     from portal.notifications import Officers, Role, notify
 
     case = attachment.case
@@ -151,18 +207,12 @@ def _tell_about_malware(attachment: Attachment) -> None:
     to = [Role(SECURITY_TEAM)]
     if getattr(case, "centre_id", None):
         to.append(Officers(case.centre_id))
-    where = f" on {reference}" if reference else ""
     notify(
-        key=f"file:{attachment.pk}:infected",
+        key=f"file:{attachment.pk}:{key}",
         kind="file",
         to=to,
-        subject=f"Malware found in {attachment.name}{where}",
-        body=(
-            f"The file {attachment.name}{where} contains malware ({attachment.scan_detail}). "
-            f"It has been quarantined: nobody can download it, and it plays no part in the "
-            f"case. Check the computer it came from, then upload a clean copy.\n\n"
-            f"{settings.PORTAL_BASE_URL}{url}"
-        ),
+        subject=subject,
+        body=f"{body}\n\n{settings.PORTAL_BASE_URL}{url}",
         reference=reference,
         url=url,
     )

@@ -14,7 +14,8 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Attachment
-        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_at", "url"]
+        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_at", "scan",
+                  "scan_detail", "url"]  # fmt: skip
         read_only_fields = fields
 
     def get_url(self, attachment) -> str:

@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.uploads import services
 from portal.uploads.backends import LocalParts, PartRefused
-from portal.uploads.downloads import downloadable_or_404, file_response
+from portal.uploads.downloads import Quarantined, downloadable_or_404, file_response
 from portal.uploads.models import Upload
 
 
@@ -14,7 +15,11 @@ from portal.uploads.models import Upload
 @login_required
 def download(request, public_id):
     """A file of a case, for those who may see the case; signed out, sign in first."""
-    return file_response(downloadable_or_404(request.user, public_id=public_id))
+    try:
+        return file_response(downloadable_or_404(request.user, public_id=public_id))
+    except Quarantined as refused:
+        context = {"attachment": refused.attachment, "why": refused.args[0]}
+        return render(request, "uploads/quarantined.html", context, status=403)
 
 
 @csrf_exempt

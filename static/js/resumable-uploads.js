@@ -12,11 +12,17 @@
  *
  * API calls use the session with the page's CSRF token; part URLs authorise themselves
  * and are sent no credentials.
+ *
+ * When the connection drops (the browser's "offline" event, or a part failing while it is
+ * offline) each file being sent says it is waiting for the connection; when it is back,
+ * sending carries on by itself, from the parts that arrived.
  */
 (function () {
   "use strict";
 
   var RECORD_PREFIX = "portal.upload:";
+  var WAITING =
+    "Waiting for the connection: sending carries on by itself when it is back. What was sent is kept.";
   var SCANS = {
     pending: "Waiting for the malware scan",
     clean: "Scanned: no malware found",
@@ -260,6 +266,7 @@
 
     function setPaused(id, paused) {
       var row = rows[id];
+      row.paused = paused;
       row.pause.firstChild.textContent = paused ? "Resume" : "Pause";
       show(id, paused ? "Paused: what was sent is kept." : "Sending");
       announce(row.name + (paused ? ": paused." : ": sending again."));
@@ -392,9 +399,58 @@
       announce(file.name + ": uploaded.");
     });
 
+    // --- The connection dropping and coming back -----------------------------------------
+
+    var offline = false;
+
+    function sending() {
+      return Object.keys(rows).filter(function (id) {
+        var row = rows[id];
+        return !row.finished && !row.paused && !row.refused && !row.cancelled;
+      });
+    }
+
+    function connectionLost() {
+      if (offline) return;
+      offline = true;
+      var waiting = sending();
+      waiting.forEach(function (id) {
+        show(id, WAITING);
+      });
+      if (waiting.length) {
+        announce("The connection dropped: waiting for the connection. Sending carries on by itself when it is back.");
+      }
+    }
+
+    function connectionBack() {
+      if (!offline) return;
+      offline = false;
+      var waiting = sending();
+      waiting.forEach(function (id) {
+        var row = rows[id];
+        show(id, "Sending");
+        if (row.stopped) {
+          // Its parts failed while offline: Uppy gave up on them, so it is asked again.
+          row.stopped = false;
+          row.retry.hidden = true;
+          uppy.retryUpload(id);
+        }
+      });
+      if (waiting.length) announce("The connection is back: sending again.");
+    }
+
+    window.addEventListener("offline", connectionLost);
+    window.addEventListener("online", connectionBack);
+
     uppy.on("upload-error", function (file, error) {
       var row = file && rows[file.id];
       if (!row || row.finished) return;
+      if (!navigator.onLine) {
+        row.stopped = true;
+        connectionLost();
+        show(file.id, WAITING);
+        return;
+      }
       var message = error && error.message ? error.message : "the connection failed";
       if (error && (error.status === 415 || error.status === 413 || error.status === 409)) {
         finish(file.id, "Not sent: " + message);

@@ -25,6 +25,7 @@ from tests.browser.pages import (
     type_into,
     visit,
 )
+from tests.uploads.samples import PDF
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -116,3 +117,36 @@ def test_staff_decide_and_are_kept_from_appeals_they_were_part_of(page, live_ser
     visit(page, appeal.get_absolute_url())
     expect(page.locator(".staff-actions")).to_contain_text("another member of staff")
     visit(page, "/arrangements/")
+
+
+def test_officer_attaches_the_assessors_report_by_keyboard(page, live_server, tmp_path):
+    report = tmp_path / "assessor report.pdf"
+    report.write_bytes(PDF)
+    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    visit(page, "/arrangements/access/new/")
+    open_series = (
+        Series.objects.filter(
+            access_arrangements_deadline__gte=timezone.localdate(),
+            candidates__centre__number="GB001",
+            candidates__candidate_number="0003",
+        )
+        .order_by("access_arrangements_deadline")
+        .first()
+    )
+    choose_option(page, "#id_series", open_series.name)
+    type_into(page, "#id_candidate_number", "0003")
+    choose_radio(page, "arrangement", "practical_assistant")
+    type_into(page, "#id_reason", "Cannot hold apparatus: see the assessor's report.")
+    tab_to(page, "#id_evidence")
+    page.set_input_files("#id_evidence", str(report))
+    check_page(page)
+    press_button(page, "Apply")
+
+    expect(heading(page)).to_contain_text("A practical assistant")
+    case = AccessArrangement.objects.get(
+        candidate__candidate_number="0003", arrangement="practical_assistant", series=open_series
+    )
+    evidence = page.locator(f"[data-scan-for='{case.files.get().public_id}']")
+    expect(evidence).to_contain_text("assessor report.pdf")
+    expect(evidence.get_by_role("link", name="assessor report.pdf")).to_be_visible()
+    check_page(page)

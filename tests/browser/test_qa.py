@@ -3,10 +3,15 @@ keyboard; an assessment specialist samples a centre and accepts a request. Every
 checked with ``check_page`` at 360 and 1280 px."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from entries.models import Syllabus
+from portal.accounts.models import User
 from portal.core.demo import DEMO_PASSWORD
+from portal.uploads import scanning
+from portal.uploads.models import Attachment
+from qa import services
 from qa.models import Grade, QaRequest
 from tests.browser.pages import (
     check_page,
@@ -19,6 +24,8 @@ from tests.browser.pages import (
     type_into,
     visit,
 )
+from tests.qa.test_scanned_evidence import EICAR
+from tests.uploads.clamd import start_clamd
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -132,3 +139,35 @@ def test_officer_sends_marks_in_parts_from_the_request_page(page, live_server, t
 
     visit(page, ready.get_absolute_url())
     expect(page.get_by_role("link", name="marks.pdf")).to_have_count(1)
+
+
+@pytest.fixture
+def clamd_url():
+    url, stop = start_clamd()
+    if url is None:
+        pytest.skip(stop)
+    yield url
+    stop()
+
+
+def test_officer_sees_the_malware_scan_arrive_without_a_reload(
+    page, live_server, settings, clamd_url
+):
+    ready = QaRequest.objects.get(centre__number="GB001", syllabus__code="0580")
+    officer = User.objects.get(username="officer1")
+    eicar = SimpleUploadedFile("rationale.txt", EICAR, content_type="text/plain")
+    (infected,) = services.add_evidence(ready, files=[eicar], kind="rationale", by=officer)
+    # As it stands while the scan is queued.
+    Attachment.objects.filter(pk=infected.pk).update(scan="pending")
+    settings.CLAMD_URL = clamd_url
+    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    visit(page, ready.get_absolute_url())
+    row = page.locator(f"[data-scan-for='{infected.public_id}']")
+    expect(row).to_contain_text("Waiting for the malware scan")
+
+    assert scanning.scan_attachment(infected.pk) == "infected"
+
+    expect(row).to_contain_text("Malware found: quarantined", timeout=15_000)
+    expect(row).to_contain_text("send a clean copy")
+    expect(row.get_by_role("link")).to_have_count(0)
+    check_page(page)

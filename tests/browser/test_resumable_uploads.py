@@ -206,3 +206,34 @@ def test_resumable_upload_without_javascript_says_how_else(browser, live_server,
         expect(page.locator("[data-upload-controls]")).to_be_hidden()
     finally:
         context.close()
+
+
+def test_resumable_upload_waits_for_the_connection_and_carries_on(
+    page, live_server, officer_gb, case, work
+):
+    path, sha256 = work
+    _files_page(page, live_server, officer_gb, case)
+    held = []
+    page.route("**/files/parts/**", lambda route: held.append(route))
+    _choose(page, path)
+    row = page.locator(".upload-file", has_text="coursework.pdf")
+    _wait_for(page, lambda: held, "a part on its way")
+
+    page.context.set_offline(True)
+    for route in held:
+        route.abort("internetdisconnected")
+    page.unroute("**/files/parts/**")
+
+    expect(row.locator("[data-state]")).to_have_text(
+        "Waiting for the connection: sending carries on by itself when it is back. "
+        "What was sent is kept.",
+        timeout=20_000,
+    )
+    expect(page.locator("[data-upload-status]")).to_contain_text("waiting for the connection")
+    assert not UploadPart.objects.exists()
+    check_page(page)
+
+    page.context.set_offline(False)
+    expect(row.locator("[data-state]")).to_have_text("Uploaded", timeout=30_000)
+    expect(row.locator("[data-fact='SHA-256']")).to_have_text(sha256)
+    assert Upload.objects.get().status == Upload.Status.COMPLETE

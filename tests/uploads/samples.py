@@ -52,3 +52,41 @@ def zip_of(**files: bytes) -> bytes:
         for name, content in files.items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def zeros_zipped(size: int) -> bytes:
+    """A zip of one file of ``size`` zero bytes, streamed (never held whole)."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("zeros.bin", "w", force_zip64=True) as member,
+    ):
+        block = bytes(1024 * 1024)
+        for _ in range(size // len(block)):
+            member.write(block)
+    return buffer.getvalue()
+
+
+def zip_bomb(levels: int, *, width: int = 10, leaf: int = 100 * 1024 * 1024) -> bytes:
+    """Archives of ``width`` archives, ``levels`` deep, around ``leaf`` zero bytes: a few
+    kilobytes that unpack to ``leaf * width ** levels`` bytes."""
+    bomb = zeros_zipped(leaf)
+    for level in range(levels):
+        bomb = zipped({f"{level}-{n}.zip": bomb for n in range(width)})
+    return bomb
+
+
+def nested(depth: int) -> bytes:
+    """A small text file inside archives ``depth`` deep."""
+    bomb = zipped({"note.txt": b"deep inside"})
+    for level in range(depth):
+        bomb = zipped({f"{level}.zip": bomb})
+    return bomb

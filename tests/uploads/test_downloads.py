@@ -116,6 +116,8 @@ def test_serializer_gives_the_api_url_to_api_requests(letter):
         "size": len(PDF),
         "sha256": letter.sha256,
         "uploaded_at": data["uploaded_at"],
+        "scan": "not_scanned",
+        "scan_detail": "No malware scanner is configured.",
         "url": f"http://testserver/api/v1/files/{letter.public_id}/",
     }
 

@@ -1,6 +1,11 @@
 """Malware scanning by a real clamd (the EICAR test signature), queued through the outbox."""
 
+import hashlib
+
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from portal.accounts.roles import COMPLAINTS_INVESTIGATOR, SECURITY_TEAM
 from portal.notifications.models import Notification
@@ -12,7 +17,7 @@ from tests.factories import StaffFactory
 from tests.signing_in import api_as
 from tests.uploads.clamd import start_clamd
 from tests.uploads.resumable import PART_SIZE, upload_whole
-from tests.uploads.samples import PDF
+from tests.uploads.samples import PDF, nested
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.uploads.urls")]
 
@@ -114,3 +119,32 @@ def test_clamd_down_leaves_the_file_pending_for_a_retry(settings, officer_api, c
     upload_whole(officer_api, complaint, EICAR, filename="notes.txt")
     assert _scan_queued() == ["retrying"]
     assert Attachment.objects.get().scan == "pending"
+
+
+def test_an_archive_clamd_stops_inside_is_not_scanned_never_clean(
+    scanner, officer_api, officer_gb, complaint
+):
+    # Archives 20 deep: past clamd's MaxRecursion (17), where it stops reading. Kept as if
+    # it arrived before the portal refused such archives (tests/uploads/test_archives.py).
+    content = nested(20)
+    attachment = Attachment.objects.create(
+        case_type=ContentType.objects.get_for_model(complaint),
+        case_id=complaint.pk,
+        file=default_storage.save("deep.pages", ContentFile(content)),
+        name="deep.pages",
+        content_type="application/zip",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        scan="pending",
+    )
+
+    verdict = scanning.scan_attachment(attachment.pk)
+
+    attachment.refresh_from_db()
+    assert (verdict, attachment.failed_scan, attachment.delivered) == ("not_scanned", True, False)
+    assert "MaxRecursion" in attachment.scan_detail
+    refused = officer_api.get(f"/api/v1/files/{attachment.public_id}/")
+    assert refused.status_code == 403
+    assert "could not be scanned whole" in refused.json()["detail"]
+    notice = Notification.objects.get(user=officer_gb, kind="file")
+    assert "deep.pages on CMP-2026-000001 could not be scanned" in notice.subject
