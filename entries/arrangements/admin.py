@@ -16,7 +16,7 @@ class _ReadOnlyQueue(CaseQueueAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields] + self.extra_readonly
 
-    extra_readonly = []
+    extra_readonly: list[str] = []
 
 
 class _WithEvidence(_ReadOnlyQueue):
