@@ -23,14 +23,18 @@ def planner_estimate(queryset) -> int | None:
 
 class BoundedCountPaginator(Paginator):
     """Counts a list exactly up to ``EXACT_UP_TO`` rows (every centre's, the largest
-    included); beyond, the planner's estimate, never fewer than that. Counting a million
-    results costs as much as reading them; a list that long is browsed by its filters."""
+    included); beyond, the planner's estimate, never fewer than that. A list the planner
+    expects to be several times longer is not counted at all. Counting a million results
+    costs as much as reading them; a list that long is browsed by its filters."""
 
     EXACT_UP_TO = 25_000
 
     @cached_property
     def count(self) -> int:
         counted = self.object_list.order_by().values("pk")
+        expected = planner_estimate(counted)
+        if expected is not None and expected > 4 * self.EXACT_UP_TO:
+            return expected
         exact = counted[: self.EXACT_UP_TO + 1].count()
         if exact <= self.EXACT_UP_TO:
             return exact

@@ -7,6 +7,7 @@ filter removed, times its loops. PostgreSQL only (SQLite gives no such counts).
 """
 
 import json
+import re
 from contextlib import contextmanager
 
 from django.db import connections
@@ -31,8 +32,15 @@ def _read(node: dict) -> int:
     return own + sum(_read(child) for child in node.get("Plans", ()))
 
 
+# A query read through a server-side cursor (``.iterator()``) is logged as its DECLARE.
+DECLARE = re.compile(
+    r"^\s*DECLARE\s+\S+\s+.*?CURSOR\s+(?:WITH(?:OUT)?\s+HOLD\s+)?FOR\s+", re.I | re.S
+)
+
+
 def rows_read_by(sql: str, *, using: str = "default") -> int:
     """The rows one ``SELECT`` reads, run again under ``EXPLAIN ANALYZE``."""
+    sql = DECLARE.sub("", sql, count=1)
     with connections[using].cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
         plan = cursor.fetchone()[0]
@@ -61,6 +69,6 @@ def counting_reads(using: str = "default"):
     reads.selects = tuple(
         q["sql"]
         for q in captured.captured_queries
-        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+        if DECLARE.sub("", q["sql"], count=1).lstrip().upper().startswith(("SELECT", "WITH"))
     )
     reads.rows = sum(rows_read_by(sql, using=using) for sql in reads.selects)

@@ -104,7 +104,7 @@ def test_a_page_reads_the_same_rows_however_large_the_table(world, who, kind, ur
     world["grow"](20)  # 9,200
     large, large_bytes = _page(client, url)
 
-    assert large.queries == small.queries
+    assert large.queries <= small.queries  # a long list is estimated, not counted
     assert large.rows <= small.rows * 1.1, (small.rows, large.rows)
     assert large_bytes <= small_bytes * 1.1
 
