@@ -14,6 +14,7 @@ from entries.models import Series
 from portal.accounts.models import ApiToken
 from portal.api import remembered
 from portal.api.authentication import RememberedOfficerTokenAuthentication
+from portal.api.pagination import BoundedCountPagination
 from portal.api.router import register
 from portal.permissions import is_staff_user
 from portal.workflow import authorize, centre_ids_of
@@ -97,6 +98,7 @@ class ResultViewSet(viewsets.GenericViewSet):
 
     model = Result
     serializer_class = ResultSerializer
+    pagination_class = BoundedCountPagination
     queryset = Result.objects.none()
 
     def get_authenticators(self):
@@ -162,9 +164,9 @@ class ResultViewSet(viewsets.GenericViewSet):
         wanted = dict(given.validated_data)
         code = wanted.pop("series", None)
         series = series or self._series(code)
-        rows = queries.filtered(queries.rows_for(request.user, series=series), **wanted)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response([for_api(row) for row in page])
+        found = queries.visible(request.user, series=series, now=timezone.now())
+        page = self.paginate_queryset(queries.ids(queries.chosen(found, **wanted)))
+        return self.get_paginated_response([for_api(row) for row in queries.rows_of(page)])
 
     def get_result(self) -> Result:
         pk = self.kwargs.get("pk", "")
@@ -176,12 +178,11 @@ class ResultViewSet(viewsets.GenericViewSet):
             raise NotFound() from None
 
     def row(self, pk: int) -> dict:
-        rows = queries.shown(
-            Result.objects.visible_to(self.request.user, now=timezone.now()).filter(pk=pk)
-        )
-        if not rows:
+        found = queries.visible(self.request.user, now=timezone.now()).filter(pk=pk)
+        values = queries.rows(queries.chosen(found)).first()
+        if values is None:
             raise NotFound()
-        return for_api(rows[0])
+        return for_api(queries.row_of(values))
 
     @extend_schema(responses=ResultSerializer)
     def retrieve(self, request, pk=None):

@@ -166,6 +166,11 @@ class Result(RecordsMoves):
         indexes = [
             # Officers read a centre's results of one series; the hold check joins on all three.
             models.Index(fields=["centre", "series", "syllabus"], name="result_centre_series"),
+            # Every list of results is in this order (results.queries.ORDER): a page is read
+            # from the index, a series' or a centre's, never by sorting all they hold.
+            models.Index(
+                fields=["series", "centre", "candidate", "syllabus"], name="result_series_order"
+            ),
         ]
 
     def __str__(self):

@@ -1,9 +1,14 @@
 """Reading results: one shape of row for the API, the pages, the CSV and the statements.
 
-Officers read their centres' results one centre and series at a time (``centre_rows``),
-cached once the series is released. Nothing is cached before the release instant, and the
-cache key carries the instant itself and a generation that every change bumps: a release date
-moved, a grade corrected or a hold released makes the old entry unreachable at once.
+Every read asks the database for one rule (``visible``, then ``chosen``), filtered and
+ordered by an index and sliced into pages there, never loaded whole. Officers' pages of a
+series, as their systems ask for them on results day, are also cached whole once the series
+is released (``officer_page``). Nothing is cached before the release instant, and the cache
+key carries the instant itself and a generation that every change bumps (``forget``, the
+one invalidation: a grade corrected, results loaded, a hold opened or released); a release
+date moved changes the instant in the key. A cached page is the answer the database gives:
+tests/isolation/test_results_read.py compares the two for every user of the isolation
+world.
 """
 
 import datetime as dt
@@ -11,68 +16,141 @@ import uuid
 from collections import Counter
 
 from django.core.cache import cache
-from django.db.models import Case, CharField, F, Value, When
-from django.utils import timezone
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import Concat
 
 from entries.models import Series
 from portal.permissions import is_staff_user
-from results.models import GRADES, QaHold, Result
+from results.models import GRADES, Result, ResultQuerySet
 
 # The parameters of a series' page as an MIS asks for it: the answer cached whole.
 PAGE_PARAMETERS = frozenset({"series", "page", "page_size"})
 # Long enough to carry results day; each change makes a new key anyway.
 CACHE_SECONDS = 15 * 60
-ROW_FIELDS = (
-    "id",
-    "series",
-    "centre",
-    "candidate_number",
-    "uci",
-    "surname",
-    "forenames",
-    "syllabus_code",
-    "syllabus_title",
-    "grade",
-    "status",
-    "component_marks",
-    "amended_at",
-)
+# The order every read lists results in: an index's own (``result_series_order``), so that a
+# page is read from the index in order, never by sorting every visible result first.
+ORDER = ("series_id", "centre_id", "candidate_id", "syllabus_id")
 
 
-def shown(queryset):
-    """``queryset`` as rows: what the awarding body shows, where an open QA hold turns any
-    result into ``withheld`` without a grade."""
+def visible(user, *, series: Series | None = None, now: dt.datetime) -> ResultQuerySet:
+    """The results ``user`` may see at ``now``, of ``series`` when given: the one rule every
+    read of results answers from (the pages, the API, the CSV, statements, the cached page).
+
+    Officers: their centres' results of series released by ``now``, to the second, named by
+    their ids (an equality the index serves, where a subquery of memberships would make the
+    database read the whole series to filter it). Staff: every result, if their role works
+    with results.
+    """
+    from portal.workflow import centre_ids_of
+
+    results = Result.objects.all()
+    if series is not None:
+        results = results.filter(series_id=series.pk)
+    if is_staff_user(user):
+        return results.visible_to(user, now=now)
+    if not (user and user.is_authenticated and user.is_active):
+        return results.none()
+    if series is not None and series.results_release_at > now:
+        return results.none()
+    results = results.filter(centre_id__in=sorted(centre_ids_of(user)))
+    return results if series is not None else results.released(now)
+
+
+def chosen(
+    results,
+    *,
+    centre: str = "",
+    syllabus_code: str = "",
+    candidate_number: str = "",
+    uci: str = "",
+    grade: str = "",
+    status: str = "",
+    candidate: str = "",
+) -> ResultQuerySet:
+    """``results`` as shown (an open QA hold makes any result ``withheld``, without a
+    grade), narrowed in the database to what is asked: each field equal to its value, a
+    grade only where one is shown, ``candidate`` a piece of the candidate's number or name."""
     withheld = Result.Status.WITHHELD
-    rows = (
-        queryset.with_holds()
-        .annotate(
-            shown_status=Case(
-                When(held=True, then=Value(withheld)),
-                default=F("status"),
-                output_field=CharField(),
-            )
+    results = results.with_holds().annotate(
+        shown_status=Case(
+            When(held=True, then=Value(withheld)), default=F("status"), output_field=CharField()
         )
-        .values(
-            "id",
-            "grade",
-            "component_marks",
-            "amended_at",
-            "shown_status",
-            series_code=F("series__code"),
-            centre_number=F("centre__number"),
-            candidate_number=F("candidate__candidate_number"),
-            uci=F("candidate__uci"),
-            surname=F("candidate__surname"),
-            forenames=F("candidate__forenames"),
-            syllabus_code=F("syllabus__code"),
-            syllabus_title=F("syllabus__title"),
-        )
-        .order_by("centre__number", "candidate__candidate_number", "syllabus__code")
     )
-    return [_row(values) for values in rows]
+    equal = {
+        "centre__number": centre,
+        "syllabus__code": syllabus_code,
+        "candidate__candidate_number": candidate_number,
+        "candidate__uci": uci,
+    }
+    results = results.filter(**{name: value for name, value in equal.items() if value})
+    # Said of the stored status and the hold apart (not of ``shown_status``), so that the
+    # planner can tell how many rows they leave and read a page through the index.
+    if status == withheld:
+        results = results.filter(Q(status=withheld) | Q(held=True))
+    elif status:
+        results = results.filter(status=status, held=False)
+    if grade:
+        results = results.filter(status=Result.Status.ISSUED, held=False, grade=grade)
+    if candidate:
+        names = Concat("candidate__surname", Value(" "), "candidate__forenames")
+        results = results.alias(candidate_name=names).filter(
+            Q(candidate__candidate_number__contains=candidate)
+            | Q(candidate_name__icontains=candidate)
+        )
+    return results
 
 
-def _row(values: dict) -> dict:
+def rows(results) -> QuerySet:
+    """``chosen`` results as the values of rows (``row_of`` makes each a row), in the
+    index's order: lazy, to be sliced into a page or iterated."""
+    return results.values(
+        "id",
+        "grade",
+        "component_marks",
+        "amended_at",
+        "shown_status",
+        series_code=F("series__code"),
+        centre_number=F("centre__number"),
+        candidate_number=F("candidate__candidate_number"),
+        uci=F("candidate__uci"),
+        surname=F("candidate__surname"),
+        forenames=F("candidate__forenames"),
+        syllabus_code=F("syllabus__code"),
+        syllabus_title=F("syllabus__title"),
+    ).order_by(*ORDER)
+
+
+def ids(results) -> QuerySet:
+    """The ids of ``chosen`` results in the index's order, with no join the filters do not
+    need: what a page is cut from (and counted on) before its rows are read."""
+    return results.order_by(*ORDER).values_list("pk", flat=True)
+
+
+def rows_of(page) -> list[dict]:
+    """The rows of a page of ``ids``, in its order: one query of at most a page of rows."""
+    wanted = list(page)
+    found = {
+        values["id"]: row_of(values)
+        for values in rows(chosen(Result.objects.filter(pk__in=wanted)))
+    }
+    return [found[pk] for pk in wanted if pk in found]
+
+
+def totals_by_grade(results) -> list[tuple[str, int]]:
+    """How many of each grade among ``chosen`` results, in the grades' own order, then the
+    statuses without one: grouped by the database."""
+    labels = dict(Result.Status.choices)
+    counts: Counter = Counter()
+    grouped = results.order_by().values("shown_status", "grade").annotate(n=Count("pk"))
+    for group in grouped:
+        issued = group["shown_status"] == Result.Status.ISSUED
+        counts[group["grade"] if issued else labels[group["shown_status"]]] += group["n"]
+    order = [*GRADES, *labels.values()]
+    return sorted(counts.items(), key=lambda item: order.index(item[0]))
+
+
+def row_of(values: dict) -> dict:
+    """One result's values (``rows``) as the row every read shows."""
     status = values["shown_status"]
     issued = status == Result.Status.ISSUED
     amended = values["amended_at"]
@@ -116,15 +194,6 @@ def _generation(centre_id: int, series: Series) -> str:
 def forget(centre_id: int, series: Series) -> None:
     """Make the cached rows of a centre's series unreachable (call after the commit)."""
     cache.set(_generation_key(centre_id, series), uuid.uuid4().hex, None)
-
-
-def _stamp(centre_id: int, series: Series) -> str:
-    """What the cached rows of a centre's series depend on: the release instant and the
-    generation every change bumps."""
-    return (
-        f"{centre_id}:{series.pk}:{int(series.results_release_at.timestamp())}:"
-        f"{_generation(centre_id, series)}"
-    )
 
 
 SERIES_MEMORY_SECONDS = 5
@@ -208,97 +277,3 @@ def officer_page(
     body = build(_series_from(memo))
     cache.set(page_key, (stamp, body), CACHE_SECONDS)
     return body
-
-
-def centre_rows(centre_id: int, series: Series, *, now: dt.datetime) -> list[dict]:
-    """The rows a centre's officers see for ``series`` at ``now``: none before release."""
-    if series.results_release_at > now:
-        return []
-    key = f"results:rows:{_stamp(centre_id, series)}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = _centre_rows(centre_id, series)
-        cache.set(key, rows, CACHE_SECONDS)
-    return rows
-
-
-def _centre_rows(centre_id: int, series: Series) -> list[dict]:
-    """``shown`` for one centre and series, in two plain queries (the first minute of results
-    day asks this once per centre: it must plan and run fast)."""
-    held = set(
-        QaHold.objects.open()
-        .filter(centre_id=centre_id, series_id=series.pk)
-        .values_list("syllabus_id", flat=True)
-    )
-    found = Result.objects.filter(centre_id=centre_id, series_id=series.pk).values_list(
-        "id", "syllabus_id", "status", "grade", "component_marks", "amended_at",
-        "centre__number", "candidate__candidate_number", "candidate__uci",
-        "candidate__surname", "candidate__forenames", "syllabus__code", "syllabus__title",
-    )  # fmt: skip
-    rows = [
-        _row(
-            {
-                "id": pk,
-                "grade": grade,
-                "component_marks": marks,
-                "amended_at": amended,
-                "shown_status": Result.Status.WITHHELD if syllabus_id in held else status,
-                "series_code": series.code,
-                "centre_number": number,
-                "candidate_number": candidate,
-                "uci": uci,
-                "surname": surname,
-                "forenames": forenames,
-                "syllabus_code": code,
-                "syllabus_title": title,
-            }
-        )
-        for pk, syllabus_id, status, grade, marks, amended, number, candidate, uci, surname,
-        forenames, code, title in found
-    ]  # fmt: skip
-    rows.sort(key=lambda r: (r["candidate_number"], r["syllabus_code"]))
-    return rows
-
-
-def officer_rows(user, *, series: Series | None = None, centre_ids=None, now=None) -> list[dict]:
-    """Every row ``user`` (an exams officer) may see at ``now``, of one series or of all
-    released ones, from the cache of each centre and series."""
-    from portal.workflow import centre_ids_of
-
-    now = now or timezone.now()
-    mine = sorted(centre_ids_of(user))
-    if centre_ids is not None:
-        mine = [c for c in mine if c in centre_ids]
-    if series is not None:
-        chosen = [series] if series.results_release_at <= now else []
-    else:
-        chosen = list(Series.objects.filter(results_release_at__lte=now).order_by("code"))
-    rows = []
-    for one in chosen:
-        for centre_id in mine:
-            rows += centre_rows(centre_id, one, now=now)
-    return rows
-
-
-def rows_for(user, *, series: Series | None = None, now=None) -> list[dict]:
-    """The rows ``user`` may see: officers through the cache, staff from the database."""
-    now = now or timezone.now()
-    if is_staff_user(user):
-        results = Result.objects.visible_to(user, now=now)
-        if series is not None:
-            results = results.filter(series=series)
-        return shown(results)
-    return officer_rows(user, series=series, now=now)
-
-
-def filtered(rows: list[dict], **wanted) -> list[dict]:
-    """Rows whose fields equal every non-empty value of ``wanted``."""
-    wanted = {k: v for k, v in wanted.items() if v not in (None, "")}
-    return [row for row in rows if all(row[k] == v for k, v in wanted.items())]
-
-
-def totals_by_grade(rows: list[dict]) -> list[tuple[str, int]]:
-    """How many of each grade, in the grades' own order, then the statuses without one."""
-    counts = Counter(row["grade"] or dict(Result.Status.choices)[row["status"]] for row in rows)
-    order = [*GRADES, *dict(Result.Status.choices).values()]
-    return sorted(counts.items(), key=lambda item: order.index(item[0]))

@@ -710,10 +710,7 @@ def send_release_notices(*, now: dt.datetime | None = None) -> int:
             if events:
                 notify_all(events, at=now)
             sent += 1
-        # The first minute of results day reads every centre's rows at once: read them here,
-        # from the instant (never before), so that officers find them in the cache.
-        for centre in centres:
-            queries.centre_rows(centre.pk, series, now=now)
-        # And their officers' tokens remembered, so that each system's first read is short.
+        # The first minute of results day: the officers' tokens remembered, so that each
+        # system's first read is short.
         remembered.remember_officers_of([centre.pk for centre in centres], now=now)
     return sent

@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from entries.models import Series
+from entries.models import Series, Syllabus
+from portal.api.pagination import BoundedCountPaginator
 from portal.calendar import local_time
 from portal.core.charts import BarChart
 from portal.core.charts import Series as ChartSeries
@@ -80,28 +81,32 @@ def index(request):
     return render(request, "results/index.html", {"rows": rows, "zone": zone.key})
 
 
-def _filters(request, rows: list[dict]) -> tuple[dict, list[dict]]:
-    wanted = {
-        "centre": request.GET.get("centre", "").strip().upper(),
-        "syllabus_code": request.GET.get("syllabus", "").strip(),
-        "grade": request.GET.get("grade", "").strip(),
-        "status": request.GET.get("status", "").strip(),
+# Rows per page of a series' results: some 30 kB of HTML.
+PAGE_SIZE = 50
+
+
+def _wanted(request) -> dict:
+    """The filters of a series' page (and of its CSV), as asked."""
+    return {
+        "centre": request.GET.get("centre", "").strip().upper()[:10],
+        "syllabus_code": request.GET.get("syllabus", "").strip()[:8],
+        "grade": request.GET.get("grade", "").strip()[:2],
+        "status": request.GET.get("status", "").strip()[:20],
+        "candidate": request.GET.get("candidate", "").strip()[:100],
     }
-    found = queries.filtered(rows, **wanted)
-    candidate = request.GET.get("candidate", "").strip().lower()
-    if candidate:
-        found = [
-            r
-            for r in found
-            if candidate in r["candidate_number"]
-            or candidate in f"{r['surname']} {r['forenames']}".lower()
-        ]
-    return {**wanted, "candidate": request.GET.get("candidate", "")}, found
+
+
+def _syllabuses() -> list[tuple[str, str]]:
+    """What the syllabus filter offers: the catalogue (a few hundred rows, never every
+    result read to find which syllabuses they name)."""
+    return list(Syllabus.objects.order_by("code").values_list("code", "title"))
 
 
 @login_required
 @never_cache
 def series_results(request, code: str):
+    """A series' results, a page at a time, filtered by the database; totals by grade for an
+    officer's centres, or for the centre staff choose (never over a whole series)."""
     _refuse_other_roles(request.user)
     series = get_object_or_404(Series, code=code)
     now = timezone.now()
@@ -115,12 +120,23 @@ def series_results(request, code: str):
     if series.results_release_at > now and not is_staff_user(request.user):
         context["countdown"] = _countdown(series.results_release_at, now)
         return render(request, "results/waiting.html", context)
-    rows = queries.rows_for(request.user, series=series, now=now)
-    chosen, shown = _filters(request, rows)
-    totals = queries.totals_by_grade(shown)
+    staff = is_staff_user(request.user)
+    visible = queries.visible(request.user, series=series, now=now)
+    wanted = _wanted(request)
+    found = queries.chosen(visible, **wanted)
+    page = BoundedCountPaginator(queries.ids(found), PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = queries.totals_by_grade(found) if not staff or wanted["centre"] else []
+    chosen = {**wanted, "candidate": request.GET.get("candidate", "")}
+    filters = request.GET.copy()
+    filters.pop("page", None)
     context.update(
-        rows=shown,
-        all_count=len(rows),
+        rows=queries.rows_of(page),
+        page_obj=page,
+        page_query=filters.urlencode(),
+        shown_count=page.paginator.count,
+        all_count=page.paginator.count
+        if not any(wanted.values())
+        else BoundedCountPaginator(queries.ids(visible), PAGE_SIZE).count,
         chosen=chosen,
         totals=totals,
         chart=BarChart(
@@ -132,11 +148,15 @@ def series_results(request, code: str):
         )
         if totals
         else None,
-        centres=sorted({r["centre"] for r in rows}),
-        syllabuses=sorted({(r["syllabus_code"], r["syllabus_title"]) for r in rows}),
-        grades=[g for g in GRADES if any(r["grade"] == g for r in rows)],
+        centres=[]
+        if staff
+        else list(
+            centres_visible_to(request.user).order_by("number").values_list("number", flat=True)
+        ),
+        syllabuses=_syllabuses(),
+        grades=GRADES,
         statuses=Result.Status.choices,
-        query=request.GET.urlencode(),
+        query=filters.urlencode(),
     )
     return render(request, "results/series.html", context)
 
@@ -150,15 +170,18 @@ class _Echo:
 @never_cache
 def series_csv(request, code: str):
     """The same rows as the page (and its filters), as CSV that opens safely in a
-    spreadsheet; nothing but the header before the release instant."""
+    spreadsheet; nothing but the header before the release instant. Streamed row by row
+    from the database: the first line leaves at once, memory stays flat whatever the size."""
     _refuse_other_roles(request.user)
     series = get_object_or_404(Series, code=code)
-    _, rows = _filters(request, queries.rows_for(request.user, series=series))
+    visible = queries.visible(request.user, series=series, now=timezone.now())
+    found = queries.rows(queries.chosen(visible, **_wanted(request)))
     writer = csv.writer(_Echo())
 
     def lines():
         yield writer.writerow(CSV_COLUMNS)
-        for row in rows:
+        for values in found.iterator(chunk_size=2000):
+            row = queries.row_of(values)
             yield writer.writerow([spreadsheet_safe(row[c]) for c in CSV_COLUMNS])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -173,11 +196,9 @@ def statement(request, code: str, centre: str, candidate_number: str):
     centre's candidate."""
     _refuse_other_roles(request.user)
     series = get_object_or_404(Series, code=code)
-    rows = queries.filtered(
-        queries.rows_for(request.user, series=series),
-        centre=centre,
-        candidate_number=candidate_number,
-    )
+    visible = queries.visible(request.user, series=series, now=timezone.now())
+    found = queries.chosen(visible, centre=centre, candidate_number=candidate_number)
+    rows = [queries.row_of(values) for values in queries.rows(found)]
     if not rows:
         raise Http404("No results for this candidate.")
     pdf = statements.statement_pdf(series, rows)

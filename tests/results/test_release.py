@@ -129,28 +129,38 @@ def test_release_notice_sent_at_the_instant_exactly_once(officer_gb, officer_pk,
     ]
 
 
-def test_cache_holds_nothing_before_release(officer_gb, results_gb, series):
+def test_the_rule_shows_nothing_before_release(officer_gb, results_gb, series):
+    def grades(now):
+        found = queries.rows(queries.chosen(queries.visible(officer_gb, series=series, now=now)))
+        return [queries.row_of(values)["grade"] for values in found]
+
+    assert grades(BEFORE) == []
+    assert grades(RELEASE) == ["A", "B", None]
+
+
+def test_cached_page_holds_nothing_before_release(officer_api, results_gb):
     with time_machine.travel(BEFORE, tick=False):
-        assert queries.officer_rows(officer_gb, series=series) == []
+        assert _api_grades(officer_api) == []
+        assert _api_grades(officer_api) == []
     with time_machine.travel(AFTER, tick=False):
-        assert len(queries.officer_rows(officer_gb, series=series)) == 3
+        assert len(_api_grades(officer_api)) == 3
 
 
-def test_cache_follows_a_correction_at_once(officer_gb, staff_user, results_gb, series):
+def test_cached_page_follows_a_correction_at_once(officer_api, staff_user, results_gb):
     with time_machine.travel(AFTER, tick=False):
-        assert queries.officer_rows(officer_gb, series=series)[0]["grade"] == "A"
+        assert ("0001", "0580", "A") in _api_grades(officer_api)
         services.change_grade(results_gb[0], grade="B", by=staff_user, reason="Clerical error.")
-        assert queries.officer_rows(officer_gb, series=series)[0]["grade"] == "B"
+        assert ("0001", "0580", "B") in _api_grades(officer_api)
 
 
-def test_cache_follows_a_release_date_moved_later(officer_gb, staff_user, results_gb, series):
-    """Cached released rows are keyed by the instant: moving it hides them again."""
+def test_cached_page_follows_a_release_date_moved_later(officer_api, staff_user, results_gb):
+    """Cached pages are kept with the instant they were built under: moving it hides them."""
     import datetime as dt
 
     from entries.models import Series
 
     with time_machine.travel(AFTER, tick=False):
-        assert len(queries.officer_rows(officer_gb, series=series)) == 3
-        Series.objects.filter(pk=series.pk).update(results_release_at=AFTER + dt.timedelta(days=1))
-        series.refresh_from_db()
-        assert queries.officer_rows(officer_gb, series=series) == []
+        assert len(_api_grades(officer_api)) == 3
+        Series.objects.filter(code="J27").update(results_release_at=AFTER + dt.timedelta(days=1))
+        queries.forget_series("J27")
+        assert _api_grades(officer_api) == []
