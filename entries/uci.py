@@ -56,9 +56,13 @@ def uci_problem(uci: str) -> str | None:
     """Why ``uci`` is not a valid UCI, or None when it is."""
     if not LAYOUT.match(uci or ""):
         return LAYOUT_MESSAGE
-    expected = check_character(uci[:12])
-    if uci[12] != expected:
-        return f"The UCI {uci} fails its check: the last character should be {expected}."
+    if uci[12] != check_character(uci[:12]):
+        # Never the check character that would fit: a mistyped digit is not mended by
+        # changing the last letter, and the UCI would then name another candidate.
+        return (
+            f"The UCI {uci} fails its check: one of its characters is wrong. Copy it again "
+            "from the candidate's earlier entry or results."
+        )
     return None
 
 

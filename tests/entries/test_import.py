@@ -75,7 +75,7 @@ def test_import_every_kind_of_bad_row_saves_nothing_and_reports_each_line(
     assert "line 2 already" in lines[5]
     assert "candidate number '12A'" in lines[6]
     assert "date of birth '2010-13-45'" in lines[7]
-    assert "should be" in lines[8]
+    assert "fails its check: one of its characters is wrong" in lines[8]
     assert "surname is missing" in lines[9]
     assert "already has an entry for this syllabus" in lines[10]
     assert "13 characters" in lines[11]

@@ -80,7 +80,7 @@ def test_register_candidate_proposes_number_and_uci(centre_gb, officer_gb, serie
 
 
 def test_register_candidate_bad_uci_refused(centre_gb, officer_gb, series):
-    with pytest.raises(PortalError, match="should be"):
+    with pytest.raises(PortalError, match="one of its characters is wrong"):
         services.register_candidate(
             centre=centre_gb, series=series, by=officer_gb, surname="B", forenames="N",
             date_of_birth=dt.date(2010, 7, 2), uci="GB0010270002A",

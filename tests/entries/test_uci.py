@@ -34,10 +34,16 @@ def test_propose_uci_centre_board_year_number_and_check():
     assert is_valid_uci(uci)
 
 
-def test_uci_problem_wrong_check_character_names_the_right_one():
-    assert uci_problem("GB0010260042A") == (
-        "The UCI GB0010260042A fails its check: the last character should be H."
+def test_uci_problem_never_names_the_check_character_that_would_fit():
+    problem = uci_problem("GB0010260042A")
+    assert problem == (
+        "The UCI GB0010260042A fails its check: one of its characters is wrong. Copy it "
+        "again from the candidate's earlier entry or results."
     )
+    # A mistyped digit: the message must not offer the letter that would make it pass.
+    mistyped = "GB0010260043H"
+    assert uci_problem(mistyped) is not None
+    assert check_character(mistyped[:12]) not in uci_problem(mistyped).split("wrong")[1]
 
 
 @pytest.mark.parametrize(
