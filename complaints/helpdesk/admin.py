@@ -4,14 +4,23 @@ referred to it (next due first, late ones marked; each row opens the query's pag
 from django.contrib import admin
 
 from complaints.helpdesk.models import HelpAnswer, Query
+from complaints.helpdesk.services import REFERRAL_ROLES
 from portal.accounts.roles import CUSTOMER_SERVICES
 from portal.cases.admin import CaseQueueAdmin, DueFilter
+from portal.changelists import choices_filter
+
+REFERRAL_CHOICES = [(role, role) for role in REFERRAL_ROLES]
 
 
 @admin.register(Query)
 class QueryAdmin(CaseQueueAdmin):
     list_display = ["case_link", "due", "status", "centre", "subject", "referred_to", "created_at"]
-    list_filter = ["status", DueFilter, "referred_to"]
+    # The teams a query may be with: a short list known without reading the table.
+    list_filter = [
+        "status",
+        DueFilter,
+        choices_filter("referred_to", title="referred to", choices=lambda: REFERRAL_CHOICES),
+    ]
     list_select_related = ["centre"]
     search_fields = ["reference", "centre__number", "subject"]
 

@@ -278,6 +278,8 @@ def _series(world) -> dict:
 
 SHARED = {
     "series-detail": lambda world: {"code": world.series.code},
+    # The help centre's answers are everyone's.
+    "help:answer": lambda world: {"pk": world.help_answer.pk},
     # A series' pages: every officer opens them, each seeing only their own centres' rows.
     **{
         f"entries:{name}": _series
@@ -337,6 +339,9 @@ PUBLIC_PAGES = {
     "favicon",
     "robots",
     "uploads:part",
+    "help:index",
+    "help:suggest",
+    "help:answer",
 }
 PUBLIC_API = {"api-token", "api-schema", "api-docs"}
 

@@ -85,6 +85,8 @@ class World:
     released: object = None  # a series whose results are out
     # A link of centre A's inviting centre B's officer: any officer may open such a page.
     invitation_token: str = ""
+    # A published answer of the help centre: everyone's.
+    help_answer: object = None
 
 
 def _complaint_at_every_status(centre, officer, *, staff, director, series, tag: str) -> dict:
@@ -501,5 +503,10 @@ def build_world() -> World:
     )
     _, world.invitation_token = centre_accounts.invite_colleague(
         world.a.centre, by=world.a.officer, email=world.b.officer.email, role="exams_officer"
+    )
+    from complaints.helpdesk.models import HelpAnswer, Topic
+
+    world.help_answer = HelpAnswer.objects.create(
+        topic=Topic.PORTAL, question="How do we sign in?", answer="With a code.", published=True
     )
     return world
