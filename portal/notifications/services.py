@@ -5,12 +5,12 @@ How an app tells people about a step of a case::
     from portal.notifications import Address, Officers, Role, notify
 
     notify(
-        key=f"complaint:{complaint.pk}:acknowledged",   # the event: once per person, ever
+        key=f"complaint:{complaint.pk}:assigned",       # the event: once per person, ever
         kind="complaint",                               # registered with register_kind
         to=[Officers(complaint.centre), Role("Complaints investigator"), complaint.raised_by,
             Address("parent@example.org", name="A. Parent")],
-        subject=f"{complaint.reference}: we have acknowledged your complaint",
-        body=render_to_string("complaints/email/acknowledged.txt", context),
+        subject=f"{complaint.reference}: assigned to an investigator",
+        body=render_to_string("complaints/email/assigned.txt", context),
         reference=complaint.reference,
         url=complaint.get_absolute_url(),
     )

@@ -71,3 +71,14 @@ def test_entries_import_and_entry_rules_without_a_circle():
     graph = grimp.build_graph("entries", cache_dir=None)
     assert _reaches(graph, "entries.services", "entries.imports")
     assert not _reaches(graph, "entries.imports", "entries.services")
+
+
+def test_the_notices_docstring_names_a_template_that_exists():
+    import re
+
+    from django.template.loader import get_template
+
+    from portal.notifications import services
+
+    for name in re.findall(r'render_to_string\("([^"]+)"', services.__doc__ or ""):
+        get_template(name)  # raises TemplateDoesNotExist

@@ -1,0 +1,38 @@
+"""The staff area's case queues: their filter links are targets staff can hit (WCAG 2.2's
+target size, at least 24 by 24 CSS pixels), on each queue a role works."""
+
+import pytest
+
+from portal.core.demo import DEMO_PASSWORD, STAFF
+from tests.browser.pages import code_from_key, press_button, sign_in_by_keyboard, type_into
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+QUEUES = [
+    "/admin/complaints/complaint/",
+    "/admin/queries/query/",
+    "/admin/arrangements/accessarrangement/",
+    "/admin/enquiries/enquiry/",
+    "/admin/sla/clock/",
+]
+
+
+def target_size_violations(page) -> list[str]:
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'rule', values: ['target-size']}})"
+    )
+    return [" ".join(node["target"]) for v in result["violations"] for node in v["nodes"][:5]]
+
+
+def test_filter_links_of_the_case_queues_are_large_enough_to_hit(page, live_server):
+    from tests.browser.pages import AXE
+
+    staff = next(person for person in STAFF if person["username"] == "staff")
+    sign_in_by_keyboard(page, live_server.url, "staff", DEMO_PASSWORD)
+    type_into(page, "#id_otp_token", code_from_key(staff["totp_key"]))
+    press_button(page, "Continue")
+    for queue in QUEUES:
+        page.goto(f"{live_server.url}{queue}")
+        assert page.locator("#changelist-filter").count() == 1, queue
+        page.evaluate(AXE)
+        assert target_size_violations(page) == [], queue
