@@ -117,6 +117,12 @@ class ResultViewSet(viewsets.GenericViewSet):
             return []
         return super().get_throttles()
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Results are a person's own, in the API as on the pages, the CSV and the PDF.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if is_staff_user(request.user) and not request.user.has_perm("results.view_result"):

@@ -26,6 +26,10 @@ results_list = ResultViewSet.as_view(
 SHORT_WAY_ACCEPT = {"", "*/*", "application/*", "application/json"}
 
 
+# Results are a person's own: no shared cache keeps them, no browser stores them.
+PRIVATE = "private, no-store"
+
+
 def _short_way(request) -> HttpResponse | None:
     """The answer to an officer's results read from the cache alone, or None.
 
@@ -70,6 +74,7 @@ def _short_way(request) -> HttpResponse | None:
     # As DRF answers (results_list): what it may vary on and which methods the list allows.
     response.headers["Vary"] = "Accept"
     response.headers["Allow"] = "GET, HEAD, OPTIONS"
+    response.headers["Cache-Control"] = PRIVATE
     return response
 
 

@@ -65,8 +65,28 @@ def test_the_short_way_answers_with_the_long_ways_headers(mis, results_gb):
         long_way, _ = _get(mis)
         short_way, queries = _get(mis)
     assert queries == 0
-    for header in ("Content-Type", "Vary", "Allow", "X-Frame-Options", "Content-Security-Policy"):
+    for header in (
+        "Content-Type",
+        "Vary",
+        "Allow",
+        "X-Frame-Options",
+        "Content-Security-Policy",
+        "Cache-Control",
+    ):
         assert short_way.headers.get(header) == long_way.headers.get(header), header
+    # Results are a person's own: neither way lets a cache keep them.
+    assert long_way.headers["Cache-Control"] == "private, no-store"
+
+
+def test_every_results_answer_of_the_api_is_kept_by_no_cache(staff_user, results_gb):
+    from tests.signing_in import api_as
+
+    staff = api_as(staff_user)
+    with time_machine.travel(AFTER, tick=False):
+        listed = staff.get(URL)
+        one = staff.get(f"/api/v1/results/{results_gb[0].pk}/")
+    assert listed.status_code == 200 and one.status_code == 200
+    assert listed["Cache-Control"] == one["Cache-Control"] == "private, no-store"
 
 
 def test_nothing_a_second_early_even_after_the_page_was_cached(mis, results_gb):
