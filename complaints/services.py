@@ -203,6 +203,8 @@ def submit_complaint(
             clocks=[ACKNOWLEDGE] if status == Status.RECEIVED else [],
             summary=f"{kind.label} via {Route(routing.route).label}",
             data={"route": routing.route, "held": restriction is not None},
+            # Customer services take in every complaint and concern, and review held ones.
+            team=CUSTOMER_SERVICES,
             kind=kind,
             status=status,
             route=routing.route,

@@ -15,9 +15,8 @@ from complaints.models import Category, Submitter
 from entries.models import Candidate, Syllabus
 from portal.accounts.models import User
 from portal.accounts.roles import CUSTOMER_SERVICES, ROLES, SECURITY_TEAM
-from portal.cases.services import open_case, tell_centre
+from portal.cases.services import open_case, tell_centre, tell_team
 from portal.errors import PortalError
-from portal.notifications import Role, notify
 from portal.sla import services as sla
 from portal.workflow import transition
 
@@ -34,19 +33,6 @@ def _text(value: str, *, field: str, most: int, missing: str) -> str:
     if len(value) > most:
         raise PortalError(f"Keep this to {most:,} characters (it has {len(value):,}).", field=field)
     return value
-
-
-def _tell_team(case: Query, role: str, *, step: str, subject: str, body: str, at) -> None:
-    notify(
-        key=f"qry:{case.pk}:{step}:team",
-        kind="received",
-        to=[Role(role)],
-        subject=f"{case.reference}: {subject}",
-        body=body,
-        reference=case.reference,
-        url=case.get_absolute_url(),
-        at=at,
-    )
 
 
 def _about(centre, *, syllabus_code: str, candidate_number: str):
@@ -101,6 +87,7 @@ def open_query(
             syllabus=syllabus,
             candidate=candidate,
             submitted_by=by if by.is_authenticated else None,
+            team=CUSTOMER_SERVICES,
         )
         tell_centre(
             case,
@@ -109,14 +96,6 @@ def open_query(
             subject="query received",
             body=f"We have received your query “{subject}” and aim to answer it "
             f"{sla.promise(QUERY_ANSWER)}.",
-            at=at,
-        )
-        _tell_team(
-            case,
-            CUSTOMER_SERVICES,
-            step="received",
-            subject="new query",
-            body=f"{centre.number} asks: {subject}",
             at=at,
         )
     return case
@@ -176,7 +155,7 @@ def refer_query(case: Query, *, by: User, role: str, at: dt.datetime | None = No
             f"and will answer it. We still aim to answer {sla.promise(QUERY_ANSWER)}.",
             at=at,
         )
-        _tell_team(
+        tell_team(
             case,
             role,
             step=step,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from portal import audit
 from portal.errors import PortalError, TransitionNotAllowed
-from portal.notifications import Officers, notify
+from portal.notifications import Officers, Role, notify
 from portal.permissions import centres_visible_to
 from portal.references import next_reference
 from portal.sla import services as sla
@@ -28,14 +28,16 @@ def open_case[C](
     clocks: Iterable[str] = (),
     summary: str = "",
     data: dict | None = None,
+    team: str | None = None,
     **fields,
 ) -> C:
     """Open a case of ``model`` with ``fields``.
 
     Steps, in one transaction: give it the next reference of its prefix (gapless per year);
     save it, dated ``at``; record who opened it; start its first ``clocks`` (service-level
-    codes; a promise the active charter does not make starts none). What the case tells
-    whom is the case type's own business: call ``portal.notifications.notify`` after this.
+    codes; a promise the active charter does not make starts none); tell ``team`` (the staff
+    role that works such cases) that a new one has come in. What the case tells the centre
+    is the case type's own business (``tell_centre``).
     """
     at = at or timezone.now()
     actor = by if by is not None and getattr(by, "is_authenticated", False) else None
@@ -53,6 +55,16 @@ def open_case[C](
         )
         for code in clocks:
             sla.start_clock(case, code=code, at=at)
+        if team is not None:
+            noun = model._meta.verbose_name
+            tell_team(
+                case,
+                team,
+                step="new",
+                subject=f"new {noun}",
+                body=f"A new {noun} has come in: {summary or case.reference}.",
+                at=at,
+            )
     return case
 
 
@@ -104,6 +116,22 @@ def claim_case[C](case: C, *, by, move: str = "claim", at: dt.datetime | None = 
 def _assign(case, person) -> list[str]:
     case.assigned_to = person
     return ["assigned_to"]
+
+
+def tell_team(case, role: str, *, step: str, subject: str, body: str, at=None) -> None:
+    """A notice of a step of ``case`` to the staff holding ``role``, in the inbox and by
+    email: keyed ``<prefix>:<pk>:<step>:team`` (once per step and person), dated ``at`` (the
+    step's own time), the body ending with a link to the case's page."""
+    notify(
+        key=f"{case.REFERENCE_PREFIX.lower()}:{case.pk}:{step}:team",
+        kind="received",
+        to=[Role(role)],
+        subject=f"{case.reference}: {subject}",
+        body=f"{body}\n\n{settings.PORTAL_BASE_URL}{case.get_absolute_url()}",
+        reference=case.reference,
+        url=case.get_absolute_url(),
+        at=at,
+    )
 
 
 def tell_centre(case, *, step: str, kind: str, subject: str, body: str, at=None) -> None:

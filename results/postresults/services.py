@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from entries.models import Candidate, Series
+from portal.accounts.roles import RESULTS_TEAM
 from portal.calendar import end_of_day, london_date
 from portal.cases.services import open_case, tell_centre
 from portal.centres.models import Centre
@@ -167,6 +168,7 @@ def request_service(
             at=at,
             clocks=[CLOCKS[service]] if service in CLOCKS else [],
             summary=f"{Service(service).label} asked for",
+            team=RESULTS_TEAM,
             data={"service": service, "candidate_number": number},
             centre=centre,
             service=service,
@@ -261,6 +263,7 @@ def apply_for_certifying_statement(
             at=at,
             clocks=[CLOCKS[Service.CERTIFYING_STATEMENT]],
             summary="Application for a certifying statement received",
+            team=RESULTS_TEAM,
             data={"service": Service.CERTIFYING_STATEMENT, "candidate_known": bool(candidate)},
             service=Service.CERTIFYING_STATEMENT,
             series=series,

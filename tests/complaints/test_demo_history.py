@@ -80,13 +80,14 @@ def test_seed_demo_history_goes_through_the_procedure(settings):
     assert AuditEvent.objects.filter(action="extend", at__lt=TODAY).count() == 1
     # Breaches of the past were recorded by the sweep, at the time it ran.
     assert Clock.objects.filter(breached_at__isnull=False, stopped_at__lt=TODAY).count() == 3
-    # Staff hold every role: the Director's share is the escalation of the past. (The
-    # registration team's notices of the demo applications are not complaints'.)
+    # Staff hold every role: customer services hear of each new complaint, the Director's
+    # share is the escalation of the past. (The registration team's notices of the demo
+    # applications are not complaints'.)
     assert set(
         Notification.objects.filter(
             user__username="staff", reference__startswith="CMP-"
         ).values_list("kind", flat=True)
-    ) == {"breach", "reminder", "escalated"}
+    ) == {"received", "breach", "reminder", "escalated"}
     assert (
         not Notification.objects.filter(
             created_at__gte=TODAY, reference__in=history.values("reference")
