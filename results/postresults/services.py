@@ -73,7 +73,9 @@ def _link(case: ServiceRequest) -> str:
     return f"{settings.PORTAL_BASE_URL}{case.get_absolute_url()}"
 
 
-def _tell(case: ServiceRequest, step: str, *, subject: str, body: str) -> None:
+def _tell(
+    case: ServiceRequest, step: str, *, subject: str, body: str, at: dt.datetime | None = None
+) -> None:
     """Tell the people who asked: the centre's officers, or the learner by email (the
     learner has no account, so no link to a page they cannot open)."""
     if case.centre_id is not None:
@@ -88,6 +90,7 @@ def _tell(case: ServiceRequest, step: str, *, subject: str, body: str) -> None:
         body=body,
         reference=case.reference,
         url=case.get_absolute_url() if case.centre_id is not None else "",
+        at=at,
     )
 
 
@@ -195,7 +198,13 @@ def request_service(
                 f"{Service(service).label} for {case.candidate_name} ({number}, "
                 f"{series.name}): we despatch {sla.promise(case.clock_code)}."
             )
-        _tell(case, "received", subject=f"{Service(service).label.lower()} asked for", body=what)
+        _tell(
+            case,
+            "received",
+            subject=f"{Service(service).label.lower()} asked for",
+            body=what,
+            at=at,
+        )
     return case
 
 
@@ -284,6 +293,7 @@ def apply_for_certifying_statement(
             body=f"Dear {name},\n\nWe have your application for a certifying statement of "
             f"your {series.name} results, reference {case.reference}. We despatch it to the "
             f"address you gave {sla.promise(case.clock_code)}.",
+            at=at,
         )
     return case
 
@@ -306,6 +316,7 @@ def despatch_request(
             subject=f"{what.lower()} despatched",
             body=f"{what} for {case.candidate_name} ({case.series.name}) was despatched on "
             f"{london_date(at):%-d %B %Y}." + (f"\n\n{note}" if note else ""),
+            at=at,
         )
     return case
 
@@ -343,6 +354,7 @@ def send_results(case: ServiceRequest, *, by=None, at: dt.datetime | None = None
             subject="results sent",
             body=f"{case.candidate_name}'s results of {case.series.name} were sent to "
             f"{case.recipient_name} ({case.recipient_email}).",
+            at=at,
         )
     return case
 
@@ -390,6 +402,7 @@ def decline_request(
             subject=f"{Service(case.service).label.lower()} declined",
             body=f"We cannot provide the {Service(case.service).label.lower()} for "
             f"{case.candidate_name}.\n\n{reason}",
+            at=at,
         )
     return case
 
@@ -407,6 +420,7 @@ def withdraw_request(case: ServiceRequest, *, by, at: dt.datetime | None = None)
             "withdrawn",
             subject="request withdrawn",
             body=f"{by} withdrew the request for {case.candidate_name}; nothing is needed now.",
+            at=at,
         )
     return case
 

@@ -24,7 +24,7 @@ Status = ProgrammeRequest.Status
 TEXT_MAX = 5000
 
 
-def _tell(case: ProgrammeRequest, step: str, *, kind: str, subject: str, body: str):
+def _tell(case: ProgrammeRequest, step: str, *, kind: str, subject: str, body: str, at=None):
     """Tell the centre's officers. The registration team works from its queue (next due
     first), and the service level's reminders reach it before a deadline."""
     link = f"{settings.PORTAL_BASE_URL}{case.get_absolute_url()}"
@@ -36,6 +36,7 @@ def _tell(case: ProgrammeRequest, step: str, *, kind: str, subject: str, body: s
         body=f"{body}\n\nThe request: {link}",
         reference=case.reference,
         url=case.get_absolute_url(),
+        at=at,
     )
 
 
@@ -103,6 +104,7 @@ def request_programmes(
             subject="request to offer additional programmes received",
             body=f"{centre.number} {centre.name} asks to offer {names}. The registration "
             f"team will answer {sla.promise(RESPOND)}.",
+            at=at,
         )
     return case
 
@@ -141,6 +143,7 @@ def grant_request(
             subject="your request to offer additional programmes is granted",
             body=f"{case.centre.number} may now offer {', '.join(case.programme_labels)}."
             + (f"\n\n{note}" if note else ""),
+            at=at,
         )
     return case
 
@@ -163,6 +166,7 @@ def decline_request(
             subject="your request to offer additional programmes is declined",
             body=f"We cannot agree to {case.centre.number} offering "
             f"{', '.join(case.programme_labels)} now.\n\n{reason}",
+            at=at,
         )
     return case
 
@@ -183,6 +187,7 @@ def withdraw_request(
             kind="decided",
             subject="request to offer additional programmes withdrawn",
             body=f"{by} withdrew the request of {case.centre.number}; nothing is needed now.",
+            at=at,
         )
     return case
 

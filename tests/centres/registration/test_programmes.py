@@ -301,3 +301,16 @@ def test_queue_other_roles_are_refused(client, received):
 
     assert client.get("/admin/registration/programmerequest/").status_code == 403
     assert client.get(received.get_absolute_url()).status_code == 403
+
+
+def test_a_notice_is_dated_at_the_step_not_at_the_moment_it_was_recorded(
+    registration_staff, received, officer_gb
+):
+    # A step recorded later than it happened (a sweep catching up, staff back-dating a
+    # decision taken on the phone) is told at the time of the step.
+    step = MONDAY + dt.timedelta(hours=1)
+    services.grant_request(received, by=registration_staff, at=step)
+    granted = Notification.objects.filter(user=officer_gb, reference=received.reference).latest(
+        "pk"
+    )
+    assert granted.created_at == step

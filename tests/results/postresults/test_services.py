@@ -315,3 +315,16 @@ def test_certifying_statement_cannot_be_withdrawn_by_an_officer(now, june, offic
 
     with pytest.raises(PermissionDenied):
         services.withdraw_request(case, by=officer_gb)
+
+
+def test_a_notice_is_dated_at_the_step_it_tells_of(june, staff_user):
+    import datetime as dt
+
+    from portal.notifications.models import Email
+
+    case = services.apply_for_certifying_statement(**learner_application(june))
+    step = case.created_at + dt.timedelta(hours=1)
+    services.despatch_request(case, by=staff_user, at=step)
+    # The learner has no account: the email is what tells them.
+    despatched = Email.objects.filter(key=f"postresults:{case.pk}:despatched").get()
+    assert despatched.created_at == step
