@@ -100,8 +100,28 @@ class EntriesImport(CsvImport):
         if self.term_problem:
             problems.append(self.term_problem)
         if problems:
-            raise RowError(*problems)
+            raise RowError(*problems, values=self._stageable(values, syllabus_id, option))
         return (*values, syllabus_id, option)
+
+    def _stageable(self, values: tuple, syllabus_id, option: str) -> tuple | None:
+        """A refused row's values as far as they fit the staging columns, so that the
+        duplicate and details checks see it too; None without a usable candidate number."""
+        number, surname, forenames, born, uci = values
+        if not NUMBER.match(number):
+            return None
+        if not uci:
+            uci = self._propose(number)  # as a valid row of this candidate would have it
+        elif len(uci) > 13:
+            uci = None
+        return (
+            number,
+            surname[:NAME_MAX],
+            forenames[:NAME_MAX],
+            born,
+            uci,
+            syllabus_id,
+            option if len(option) <= 4 else None,
+        )
 
     def _check_person(self, number, surname, forenames, born_text, uci) -> tuple:
         problems = []

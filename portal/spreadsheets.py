@@ -40,11 +40,15 @@ def spreadsheet_safe(value) -> str | int | float:
 
 
 class RowError(Exception):
-    """What is wrong with one row, in words for the person who sent the file."""
+    """What is wrong with one row, in words for the person who sent the file. ``values``,
+    when the row can still be staged (each value fits its column), lets the checks against
+    the other rows and the stored ones report their problems with the same row too: every
+    error of every row comes back at once, and nothing is saved while any remains."""
 
-    def __init__(self, *messages: str):
+    def __init__(self, *messages: str, values: tuple | None = None):
         super().__init__("; ".join(messages))
         self.messages = list(messages)
+        self.values = values
 
 
 @dataclass
@@ -207,6 +211,8 @@ def _read(spec, reader, columns, writer, problems, progress, every) -> int:
                 values = spec.check(row)
             except RowError as error:
                 problems.setdefault(line, []).extend(error.messages)
+                if error.values is not None:
+                    writer.write((line, *error.values))
             else:
                 writer.write((line, *values))
             if progress is not None and rows % every == 0:

@@ -143,6 +143,37 @@ def test_import_after_deadline_without_late_fee_refuses_every_row(today, centre_
     assert Entry.objects.count() == 0
 
 
+def test_import_reports_every_error_of_a_row_at_once(today, centre_gb, series):
+    """A row with a late-fee problem, details that differ from the candidate's first row and
+    a repeat of an earlier row shows all three, not only the first found."""
+    existing = CandidateFactory(
+        centre=centre_gb, series=series, candidate_number="0050", surname="Clarke",
+        forenames="Oliver", date_of_birth=dt.date(2009, 11, 23),
+    )  # fmt: skip
+    today.move_to(dt.datetime(2027, 3, 1, 10, 0, tzinfo=dt.UTC))
+
+    outcome = _import(
+        centre_gb,
+        series,
+        _csv(
+            "0001,Adams,Grace,2010-03-14,0580,42",  # 2
+            "0001,Adams,Grace,2010-03-14,0580,42",  # 3: a repeat of line 2
+            "0001,Adams,Gracie,2010-03-14,0610,32",  # 4: other details than line 2
+            "0050,Clarke,Olive,2009-11-23,0580,42",  # 5: not the stored candidate's details
+        ),
+    )
+
+    lines = {error["line"]: error["message"] for error in outcome.errors}
+    assert sorted(lines) == [2, 3, 4, 5]
+    for line in (2, 3, 4, 5):
+        assert "late fee of £25.00" in lines[line]
+    assert "line 2 already" in lines[3]
+    assert "differs from line 2" in lines[4]
+    assert "already Oliver Clarke" in lines[5]
+    assert existing.entries.count() == 0
+    assert Entry.objects.count() == 0
+
+
 def test_import_after_deadline_with_late_fee_accepted_charges_it(today, centre_gb, series):
     today.move_to(dt.datetime(2027, 3, 20, 10, 0, tzinfo=dt.UTC))
 
