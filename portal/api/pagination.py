@@ -3,6 +3,7 @@ import json
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
@@ -42,13 +43,42 @@ class BoundedCountPaginator(Paginator):
         return max(planner_estimate(counted) or 0, exact)
 
 
-class PortalPagination(PageNumberPagination):
-    page_size = 50
+def _positive_integer(request, name: str, *, most: int | None = None) -> int | None:
+    """The query parameter ``name`` as a whole number from 1 (to ``most``), None when it is
+    not given; anything else is refused with 400 naming the parameter, as every error of
+    the API is."""
+    given = request.query_params.get(name)
+    if given is None:
+        return None
+    if not given.isdigit() or int(given) < 1 or (most is not None and int(given) > most):
+        limit = f"1 to {most}" if most is not None else "from 1"
+        raise ValidationError({name: [f"Give a whole number {limit}."]})
+    return int(given)
+
+
+class ValidatedPageSize:
+    """``page_size`` is a whole number from 1 to ``max_page_size`` or refused (400), never
+    silently replaced by the default."""
+
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_size(self, request):
+        chosen = _positive_integer(request, self.page_size_query_param, most=self.max_page_size)
+        return chosen if chosen is not None else self.page_size
 
-class KeysetPagination(CursorPagination):
+
+class PortalPagination(ValidatedPageSize, PageNumberPagination):
+    page_size = 50
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A page that is not a number is a mistake in the request (400); a page past the
+        # last one stays "not found" (404).
+        _positive_integer(request, self.page_query_param)
+        return super().paginate_queryset(queryset, request, view)
+
+
+class KeysetPagination(ValidatedPageSize, CursorPagination):
     """The contract's page, ``{"count", "next", "previous", "results"}``, for lists that
     reach a million rows: each page is read through an index from where the last one
     ended (the opaque ``cursor`` in ``next`` and ``previous``), never by skipping the rows
