@@ -65,11 +65,13 @@ class JoinForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
     password = forms.CharField(
+        max_length=128,
         strip=False,
         help_text="At least 8 characters; not only digits, a common password or like your name.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_again = forms.CharField(
+        max_length=128,
         label="Password again",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

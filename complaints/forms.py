@@ -3,6 +3,7 @@ from django import forms
 from complaints.attachments import ATTACHMENTS
 from complaints.models import (
     CHANGE,
+    TEXT_MAX,
     Category,
     Complaint,
     ContactRestriction,
@@ -139,12 +140,17 @@ class PublicComplaintForm(forms.Form):
     )
     alleges_malpractice = forms.BooleanField(label=LABELS["alleges_malpractice"], required=False)
     subject = forms.CharField(max_length=200)
-    description = forms.CharField(label=LABELS["description"], widget=forms.Textarea)
+    description = forms.CharField(
+        max_length=TEXT_MAX, label=LABELS["description"], widget=forms.Textarea
+    )
     candidate_name = forms.CharField(
         label="Candidate's name", max_length=200, required=False, help_text="If not you."
     )
     previous_correspondence = forms.CharField(
-        label=LABELS["previous_correspondence"], widget=forms.Textarea, required=False
+        max_length=TEXT_MAX,
+        label=LABELS["previous_correspondence"],
+        widget=forms.Textarea,
+        required=False,
     )
     attachments = AttachmentsField()
     # A trap for robots: people never see it, so anything in it was filled in by a script.
@@ -156,23 +162,24 @@ class PublicComplaintForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Your message", widget=forms.Textarea)
+    body = forms.CharField(max_length=TEXT_MAX, label="Your message", widget=forms.Textarea)
     attachments = AttachmentsField()
 
 
 class EscalateForm(forms.Form):
     reasons = forms.CharField(
+        max_length=TEXT_MAX,
         label="Why are you not happy with the way your complaint was investigated?",
         widget=forms.Textarea,
     )
 
 
 class RespondForm(forms.Form):
-    response = forms.CharField(widget=forms.Textarea)
+    response = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea)
     root_cause = forms.ChoiceField(
         choices=[("", "Not yet known"), *RootCause.choices], required=False
     )
-    improvement_action = forms.CharField(widget=forms.Textarea, required=False)
+    improvement_action = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea, required=False)
 
 
 class ExtendForm(forms.Form):
@@ -183,6 +190,7 @@ class ExtendForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     reason = forms.CharField(
+        max_length=TEXT_MAX,
         label="Progress update for the complainant",
         widget=forms.Textarea,
         help_text="Why the investigation needs longer; sent to the complainant.",
@@ -190,11 +198,15 @@ class ExtendForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.CharField(label="The Director's decision", widget=forms.Textarea)
+    decision = forms.CharField(
+        max_length=TEXT_MAX, label="The Director's decision", widget=forms.Textarea
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Why it is not taken further", widget=forms.Textarea)
+    reason = forms.CharField(
+        max_length=TEXT_MAX, label="Why it is not taken further", widget=forms.Textarea
+    )
 
 
 class AssignForm(forms.Form):

@@ -20,6 +20,11 @@ from portal.workflow import Moves, move
 FOUR_DIGITS = RegexValidator(r"^[0-9]{4}$", "Four digits, e.g. 0580.")
 
 
+# The longest text a person writes in one field (a description, a response, a message): about
+# four pages, more than any complaint needs, far less than a file should be sent as.
+TEXT_MAX = 10_000
+
+
 class Category(models.TextChoices):
     SERVICE = "service", "A service the awarding body provides"
     RESULTS = "results", "Results or grading"
@@ -216,12 +221,12 @@ class Complaint(Case):
         related_name="complaints",
     )
     subject = models.CharField(max_length=200)
-    description = models.TextField()
+    description = models.TextField(max_length=TEXT_MAX)
     qualification = models.CharField(max_length=100, blank=True)
     syllabus_code = models.CharField(max_length=8, blank=True, validators=[FOUR_DIGITS])
     candidate_number = models.CharField(max_length=4, blank=True, validators=[FOUR_DIGITS])
     candidate_name = models.CharField(max_length=200, blank=True)
-    previous_correspondence = models.TextField(blank=True)
+    previous_correspondence = models.TextField(max_length=TEXT_MAX, blank=True)
 
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -248,7 +253,7 @@ class Complaint(Case):
     held_reason = models.CharField(max_length=300, blank=True)
 
     root_cause = models.CharField(max_length=20, choices=RootCause, blank=True)
-    improvement_action = models.TextField(blank=True)
+    improvement_action = models.TextField(max_length=TEXT_MAX, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -335,7 +340,7 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     from_staff = models.BooleanField(default=False)
-    body = models.TextField()
+    body = models.TextField(max_length=TEXT_MAX)
     created_at = models.DateTimeField(default=timezone.now)
 
     # The files sent with this letter (all of a case's files are its ``files``).
@@ -399,7 +404,9 @@ class ContactRestriction(models.Model):
     )
     criterion = models.CharField(max_length=30, choices=Criterion)
     action = models.CharField(max_length=20, choices=Action)
-    details = models.TextField(help_text="What happened, with dates: this is told to the person.")
+    details = models.TextField(
+        max_length=TEXT_MAX, help_text="What happened, with dates: this is told to the person."
+    )
     complaint = models.ForeignKey(
         Complaint,
         null=True,

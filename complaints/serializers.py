@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from complaints.models import CHANGE, Complaint, Message, RootCause
+from complaints.models import CHANGE, TEXT_MAX, Complaint, Message, RootCause
 from entries.models import Series
 from portal.cases.api import CaseSerializer
 from portal.centres.models import Centre
@@ -98,26 +98,28 @@ class ComplaintCreateSerializer(serializers.ModelSerializer):
 
 
 class RespondSerializer(serializers.Serializer):
-    response = serializers.CharField()
+    response = serializers.CharField(max_length=TEXT_MAX)
     root_cause = serializers.ChoiceField(choices=RootCause.choices, required=False)
-    improvement_action = serializers.CharField(required=False, allow_blank=True)
+    improvement_action = serializers.CharField(
+        max_length=TEXT_MAX, required=False, allow_blank=True
+    )
 
 
 class ReasonsSerializer(serializers.Serializer):
-    reasons = serializers.CharField()
+    reasons = serializers.CharField(max_length=TEXT_MAX)
 
 
 class DecisionSerializer(serializers.Serializer):
-    decision = serializers.CharField()
+    decision = serializers.CharField(max_length=TEXT_MAX)
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_MAX)
 
 
 class ExtendSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_MAX)
 
 
 class AssignSerializer(serializers.Serializer):
@@ -129,11 +131,11 @@ class AssignSerializer(serializers.Serializer):
 
 class AnalyseSerializer(serializers.Serializer):
     root_cause = serializers.ChoiceField(choices=RootCause.choices, allow_blank=True)
-    improvement_action = serializers.CharField(allow_blank=True)
+    improvement_action = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
 
 
 class NewMessageSerializer(serializers.Serializer):
-    body = serializers.CharField()
+    body = serializers.CharField(max_length=TEXT_MAX)
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
@@ -143,4 +145,4 @@ class AttachmentUploadSerializer(serializers.Serializer):
 
     file = serializers.ListField(child=serializers.FileField(), required=False)
     attachments = serializers.ListField(child=serializers.FileField(), required=False)
-    body = serializers.CharField(required=False, allow_blank=True)
+    body = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)

@@ -57,11 +57,13 @@ class RequestMoreForm(JudgementForm):
         help_text="What the centre should reconsider, and what to send.",
     )
     candidates = forms.CharField(
+        max_length=20_000,
         required=False,
         label="Further candidates whose evidence you need",
         help_text="Candidate numbers, separated by commas or spaces.",
     )
     syllabus_codes = forms.CharField(
+        max_length=1000,
         required=False,
         label="Other syllabuses to check",
         help_text="Syllabus codes, e.g. 0610; each gets a request of its own.",
@@ -76,6 +78,7 @@ class RequestMoreForm(JudgementForm):
 
 class AdjustForm(JudgementForm):
     grades = forms.CharField(
+        max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 5}),
         label="Final grades",
         help_text="One candidate a line: the candidate number and the grade, e.g. 0001 B.",

@@ -80,12 +80,14 @@ class InterestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     password = forms.CharField(
+        max_length=128,
         label="Choose a password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 10 characters, not a common password.",
     )
     password_again = forms.CharField(
+        max_length=128,
         label="Type the password again",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -106,7 +108,10 @@ class InterestForm(forms.Form):
 
 class SchoolForm(forms.Form):
     address = forms.CharField(
-        label="The school's address", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=1000,
+        label="The school's address",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     website = forms.URLField(label="Website", required=False, assume_scheme="https")
     principal_name = forms.CharField(label="Principal's name", max_length=200, required=False)

@@ -19,11 +19,17 @@ MONTH_HELP = "A month as YYYY-MM, e.g. 2026-11."
 class MonthField(forms.CharField):
     widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "YYYY-MM"})
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 7)  # YYYY-MM: the browser's limit on the box
+        super().__init__(**kwargs)
+        # The value cleaned is a date; the length is checked on the text, in to_python.
+        self.validators = []
+
     def to_python(self, value):
         value = super().to_python(value).strip()
         if not value:
             return None
-        match = MONTH.match(value)
+        match = MONTH.match(value) if len(value) <= (self.max_length or 7) else None
         # The portal's records start after 2000; past 2100 date arithmetic would overflow.
         if not match or not 1 <= int(match[2]) <= 12:
             raise forms.ValidationError(
