@@ -72,6 +72,20 @@ class CaseSerializer(serializers.ModelSerializer):
                 if model_field is not None:
                     field.allow_blank = model_field.blank
                     field.allow_null = model_field.null
+            elif isinstance(field, serializers.RelatedField) and field.read_only:
+                # A person or row the case may not have yet (no one assigned, no visitor):
+                # the schema says the answer may be null, as it is.
+                model_field = _model_field(self.Meta.model, field.source or name)
+                if model_field is not None and model_field.null:
+                    field.allow_null = True
+            elif isinstance(field, serializers.EmailField) and field.read_only:
+                # An address the case may not have (a centre's complaint has none): "" is
+                # answered, which the email format would not allow.
+                model_field = _model_field(self.Meta.model, field.source or name)
+                if model_field is not None and model_field.blank:
+                    fields[name] = serializers.CharField(
+                        source=field.source, read_only=True, help_text=field.help_text
+                    )
         return fields
 
 
