@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.permissions import CentreScopedQuerySet, is_staff_user
@@ -215,6 +216,9 @@ class ReleaseDate(models.Model):
     date needs a reason, which stays here and on the audit trail.
     """
 
+    # The charter's results.notice runs on it (portal/sla/subjects.py).
+    CARRIES_CLOCKS = True
+
     series = models.ForeignKey(
         "entries.Series", on_delete=models.CASCADE, related_name="release_dates"
     )
@@ -234,13 +238,19 @@ class ReleaseDate(models.Model):
     def __str__(self):
         return f"{self.series} results at {self.release_at:%Y-%m-%d %H:%M} UTC"
 
+    def get_absolute_url(self) -> str:
+        # The results team's page of the series' release dates.
+        return (
+            reverse("admin:results_releasedate_changelist") + f"?series__id__exact={self.series_id}"
+        )
+
     @property
     def reference(self) -> str:
         return f"{self.series.code} results date"
 
     @property
     def centre(self):
-        return None
+        return None  # the awarding body's own promise: the results team is told
 
 
 class ReleaseNotice(models.Model):

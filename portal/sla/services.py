@@ -26,6 +26,7 @@ from portal.calendar.models import ClosureDay
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.sla.models import WAITING, Clock, Notice, ServiceLevel
 from portal.sla.names import deadline_called
+from portal.sla.subjects import require_subject
 
 State = Clock.State
 
@@ -217,6 +218,7 @@ def start_clock(
     concurrent starts meet at the unique constraint and both answer the same row.
     """
     at = at or timezone.now()
+    require_subject(case)
     rule = promised(code)
     if rule is None:
         return None

@@ -194,3 +194,28 @@ def test_release_date_form_in_the_staff_area_asks_for_a_reason(client, staff_use
     assert response.status_code == 200
     assert "Say why" in response.content.decode()
     assert not ReleaseDate.objects.exists()
+
+
+def test_a_short_notice_release_date_tells_the_results_team_of_the_breach(series, charter):
+    """The breach notice of a release date announced late is written and sent: the worker
+    finds the date's reference, its (absent) centre and the page to link to."""
+    from portal.accounts.roles import RESULTS_TEAM
+    from portal.notifications.models import Notification
+    from portal.sla.models import Notice
+    from portal.sla.sweeps import sweep
+    from tests.factories import StaffFactory
+
+    results_team = StaffFactory(username="results-team", roles=[RESULTS_TEAM])
+    with time_machine.travel(NOW, tick=False):
+        services.announce_release_date(
+            series,
+            release_at=NOW + dt.timedelta(days=90),
+            by=results_team,
+            reason="Marking moved by the exam board.",
+        )
+        sweep(now=NOW + dt.timedelta(minutes=1))
+    breach = Notice.objects.get(clock__code="results.notice", kind="breach")
+    assert breach.state == Notice.State.SENT
+    told = Notification.objects.get(user=results_team, kind="breach")
+    assert told.reference == f"{series.code} results date"
+    assert told.url.startswith("/admin/results/releasedate/")
