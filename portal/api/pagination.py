@@ -1,5 +1,6 @@
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -14,7 +15,10 @@ def planner_estimate(queryset) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return 0  # a filter that can match nothing (an empty list of ids): no query at all
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
@@ -57,15 +61,16 @@ def _positive_integer(request, name: str, *, most: int | None = None) -> int | N
 
 
 class ValidatedPageSize:
-    """``page_size`` is a whole number from 1 to ``max_page_size`` or refused (400), never
-    silently replaced by the default."""
+    """``page_size`` is a whole number from 1 (more than ``max_page_size`` gives that many)
+    or refused (400), never silently replaced by the default."""
 
     page_size_query_param = "page_size"
     max_page_size = 500
 
     def get_page_size(self, request):
-        chosen = _positive_integer(request, self.page_size_query_param, most=self.max_page_size)
-        return chosen if chosen is not None else self.page_size
+        chosen = _positive_integer(request, self.page_size_query_param)
+        # More than the most a page holds is the most (a client asking for "everything").
+        return min(chosen, self.max_page_size) if chosen is not None else self.page_size
 
 
 class PortalPagination(ValidatedPageSize, PageNumberPagination):

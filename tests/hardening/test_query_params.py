@@ -19,7 +19,7 @@ LISTS = [
 
 
 @pytest.mark.parametrize("url", LISTS)
-@pytest.mark.parametrize("page_size", ["abc", "0", "-1", "501", "1.5"])
+@pytest.mark.parametrize("page_size", ["abc", "0", "-1", "1.5", ""])
 def test_a_page_size_that_is_no_size_is_refused_naming_it(officer_gb, url, page_size):
     response = api_as(officer_gb).get(url, {"page_size": page_size})
     assert response.status_code == 400, (url, response.content)
