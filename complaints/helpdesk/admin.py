@@ -5,7 +5,6 @@ from django.contrib import admin
 
 from complaints.helpdesk.models import HelpAnswer, Query
 from complaints.helpdesk.services import REFERRAL_ROLES
-from portal.accounts.roles import CUSTOMER_SERVICES
 from portal.cases.admin import CaseQueueAdmin, DueFilter
 from portal.changelists import choices_filter
 
@@ -25,11 +24,7 @@ class QueryAdmin(CaseQueueAdmin):
     search_fields = ["reference", "centre__number", "subject"]
 
     def get_queryset(self, request):
-        queries = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser or user.groups.filter(name=CUSTOMER_SERVICES).exists():
-            return queries
-        return queries.filter(referred_to__in=user.groups.values_list("name", flat=True))
+        return super().get_queryset(request).in_queue_of(request.user)
 
     # Everything changes through the query's page (and so through the services).
     def get_readonly_fields(self, request, obj=None):

@@ -1,4 +1,3 @@
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 
@@ -14,7 +13,6 @@ from complaints.helpdesk.serializers import (
 from portal.api.router import register
 from portal.cases.api import CaseViewSet, case_action
 from portal.cases.services import applying_centre
-from portal.permissions import is_staff_user
 
 
 @register("queries", basename="query")
@@ -40,8 +38,7 @@ class QueryViewSet(mixins.CreateModelMixin, CaseViewSet):
 
     @extend_schema(request=QueryCreateSerializer, responses={201: QuerySerializer})
     def create(self, request, *args, **kwargs):
-        if is_staff_user(request.user) and not request.user.has_perm("queries.add_query"):
-            raise PermissionDenied("Your role does not take queries on a centre's behalf.")
+        services.refuse_asking_for_others(request.user)
         data = self.body(QueryCreateSerializer)
         centre = applying_centre(request.user, chosen=data.pop("centre", None))
         case = services.open_query(centre=centre, by=request.user, **data)

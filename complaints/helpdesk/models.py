@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from portal.accounts.roles import CUSTOMER_SERVICES
 from portal.cases.models import Case, CaseQuerySet
 from portal.workflow import Moves, move
 
@@ -18,6 +19,16 @@ CHANGE_QUERY = "queries.change_query"
 
 SUBJECT_MAX = 200
 BODY_MAX = 10_000
+
+
+class QueryQuerySet(CaseQuerySet):
+    def in_queue_of(self, user):
+        """The queries whose queue is ``user``'s: every one for customer services (they
+        take them in), those referred to one of the user's teams for anyone else."""
+        teams = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser or CUSTOMER_SERVICES in teams:
+            return self
+        return self.filter(referred_to__in=teams)
 
 
 class Query(Case):
@@ -85,7 +96,7 @@ class Query(Case):
         help_text="The complaint the query was taken as.",
     )
 
-    objects = CaseQuerySet.as_manager()  # type: ignore[misc]  # the base declares it too
+    objects = QueryQuerySet.as_manager()  # type: ignore[misc]  # the base declares it too
 
     class Meta(Case.Meta):
         verbose_name_plural = "queries"

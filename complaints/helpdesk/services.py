@@ -6,6 +6,7 @@ the clock ``query.answer`` and the notices move in the same transaction.
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from portal.accounts.models import User
 from portal.accounts.roles import CUSTOMER_SERVICES, ROLES, SECURITY_TEAM
 from portal.cases.services import open_case, tell_centre, tell_team
 from portal.errors import PortalError
+from portal.permissions import is_staff_user
 from portal.sla import services as sla
 from portal.workflow import transition
 
@@ -56,6 +58,13 @@ def _about(centre, *, syllabus_code: str, candidate_number: str):
     return syllabus, candidate
 
 
+def refuse_asking_for_others(user) -> None:
+    """Staff ask on a centre's behalf only in a role that takes queries (customer services):
+    403 for any other."""
+    if is_staff_user(user) and not user.has_perm("queries.add_query"):
+        raise PermissionDenied("Your role does not take queries on a centre's behalf.")
+
+
 def open_query(
     *,
     centre,
@@ -69,6 +78,7 @@ def open_query(
     """Take a centre's query: check it, open the case with the clock ``query.answer``, tell
     the centre when to expect the answer and customer services that it is waiting."""
     at = at or timezone.now()
+    refuse_asking_for_others(by)
     subject = _text(subject, field="subject", most=SUBJECT_MAX, missing="Give a subject.")
     body = _text(body, field="body", most=BODY_MAX, missing="Say what your query is.")
     syllabus, candidate = _about(

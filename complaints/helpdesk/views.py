@@ -3,7 +3,6 @@ answer, refer or take it as a complaint."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
 
@@ -45,8 +44,7 @@ class QueryCreateView(LoginRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             refuse_other_roles(request.user, Query)
-            if is_staff_user(request.user) and not request.user.has_perm("queries.add_query"):
-                raise PermissionDenied("Your role does not take queries on a centre's behalf.")
+            services.refuse_asking_for_others(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
