@@ -83,9 +83,12 @@ def test_resumable_upload_resumes_after_a_reload_and_shows_the_sha256(
 
     # The first part goes through; the others hang, as on a connection that died.
     held = []
+    connection = {"dead": False}
 
     def first_part_only(route):
-        if not held:
+        if connection["dead"]:
+            route.abort()
+        elif not held:
             held.append(None)
             route.continue_()
         else:
@@ -102,8 +105,14 @@ def test_resumable_upload_resumes_after_a_reload_and_shows_the_sha256(
     check_page(page)
 
     # The tab reloads: the same file chosen again carries on from the part that arrived.
-    page.unroute("**/files/parts/**")
+    # The held parts die with the old tab (as its connection did), and any retry it makes
+    # before it goes dies too, so the old tab cannot finish the file behind the new one.
+    # (Unrouting with parts held would let them through.)
+    connection["dead"] = True
+    for route in held[1:]:
+        route.abort()
     page.reload()
+    page.unroute("**/files/parts/**")
     _choose(page, path)
     row = page.locator(".upload-file", has_text="coursework.pdf")
     expect(row.locator("[data-state]")).to_have_text("Uploaded", timeout=30_000)
