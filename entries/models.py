@@ -214,6 +214,16 @@ class Paper(models.Model):
         return f"{self.component} {self.date} {self.get_session_display()}"
 
 
+def first_paper_date(series: Series, syllabus: Syllabus):
+    """The date of the syllabus's first timetabled paper in the series, or None."""
+    return (
+        Paper.objects.filter(series=series, component__syllabus=syllabus)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+
+
 def last_paper_date(series: Series, syllabus: Syllabus):
     """The date of the syllabus's last timetabled paper in the series, or None."""
     return (

@@ -22,7 +22,7 @@ from entries.arrangements.models import (
     SpecialConsideration,
 )
 from entries.arrangements.policies import EVIDENCE
-from entries.models import Candidate, Entry, Series, Syllabus, last_paper_date
+from entries.models import Candidate, Entry, Series, Syllabus, first_paper_date, last_paper_date
 from portal.accounts.models import User
 from portal.calendar import end_of_day, london_date, long_date
 from portal.cases.services import open_case, tell_centre
@@ -252,6 +252,14 @@ def decline_access_arrangement(
 # --- Special consideration -----------------------------------------------------------------
 
 
+def consideration_opens_on(series: Series, syllabus: Syllabus) -> dt.date | None:
+    """The first day special consideration in ``syllabus`` is taken: the day of its first
+    timetabled paper in the series, as the centre's calendar reads it. Special consideration
+    is for candidates affected at the time of an exam, so none is taken before one has been
+    sat. A syllabus with no timetabled paper (coursework only) has no such day: None."""
+    return first_paper_date(series, syllabus)
+
+
 def consideration_closes_at(series: Series, syllabus: Syllabus) -> dt.datetime:
     """The last instant to apply for special consideration in ``syllabus``."""
     return consideration_window_end(series, last_paper_date(series, syllabus))
@@ -283,7 +291,8 @@ def apply_for_special_consideration(
 
     Steps: check the reason, the category and the candidate, who must be entered for the
     syllabus; an absence counts only when at least half of the assessment was completed;
-    refuse an application after the window closes (7 days after the syllabus's last paper)
+    refuse an application before the window opens (the day of the syllabus's first paper, in
+    the centre's time zone) or after it closes (7 days after the syllabus's last paper)
     and one while another for the same candidate and syllabus waits; open the case with the
     ``sc.process`` clock; attach the ``evidence`` files (checked first, against
     ``EVIDENCE``); tell the centre's officers.
@@ -307,6 +316,14 @@ def apply_for_special_consideration(
             "A candidate absent from part of the assessment is considered only if they "
             "completed at least half of it. Confirm that they did, or choose another category.",
             field="half_completed",
+        )
+    opens_on = consideration_opens_on(series, syllabus)
+    if opens_on is not None and at.astimezone(centre.zone).date() < opens_on:
+        raise PortalError(
+            f"Special consideration is for candidates affected at the time of an exam: for "
+            f"{syllabus.code} in {series} it can be applied for from {long_date(opens_on)}, "
+            f"the day of its first paper.",
+            field="syllabus_code",
         )
     closes = consideration_closes_at(series, syllabus)
     if at > closes:

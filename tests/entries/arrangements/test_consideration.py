@@ -70,6 +70,37 @@ def test_window_closes_seven_days_after_the_last_paper(officer_gb, candidate, sy
     )
 
 
+def test_refused_before_the_first_paper_through_the_api_naming_its_day(
+    officer_api, candidate, syllabus, series
+):
+    first = timezone.now().date() + dt.timedelta(days=60)
+    timetable(series, syllabus, first, first + dt.timedelta(days=7))
+
+    response = officer_api.post(SC_URL, BODY, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["syllabus_code"] == [
+        "Special consideration is for candidates affected at the time of an exam: for 0580 "
+        f"in November 2027 it can be applied for from {first.day} {first:%B %Y}, the day of "
+        "its first paper."
+    ]
+    assert not SpecialConsideration.objects.exists()
+    assert not Clock.objects.exists()
+
+
+def test_window_opens_on_the_first_papers_day_in_the_centres_own_zone(
+    officer_gb, officer_pk, candidate, candidate_pk, syllabus, series
+):
+    timetable(series, syllabus, dt.date(2027, 5, 3), dt.date(2027, 5, 10))
+    # 23:30 in London on 2 May is already 3 May in Karachi.
+    with time_machine.travel(dt.datetime(2027, 5, 2, 23, 30, tzinfo=LONDON), tick=False):
+        with pytest.raises(PortalError, match="from 3 May 2027, the day of its first paper"):
+            apply_sc(officer_gb, candidate, syllabus)
+        assert apply_sc(officer_pk, candidate_pk, syllabus).status == Status.RECEIVED
+    with time_machine.travel(dt.datetime(2027, 5, 3, 0, 1, tzinfo=LONDON), tick=False):
+        assert apply_sc(officer_gb, candidate, syllabus).status == Status.RECEIVED
+
+
 def test_syllabus_without_a_timetabled_paper_taken_until_results_release(
     officer_gb, candidate, syllabus, series
 ):
