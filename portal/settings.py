@@ -442,6 +442,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Hourly: a series' results date that was never announced is measured against the
+    # charter's six months' notice like one that was (results.watch_release_dates).
+    "results-watch-release-dates": {
+        "task": "results.watch_release_dates",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
     # Hourly: expired API tokens and remembered retries deleted (nothing relies on it for
     # safety: expiry is checked on every request), old outbox rows deleted, the text of old
     # emails forgotten (portal.core.tasks.housekeeping).

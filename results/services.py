@@ -642,15 +642,38 @@ def announce_release_date(
         )
         # Announcing is the whole case: the clock starts and stops at once, met when the
         # date is six months ahead, else missed (the results team is told).
-        due = dt.datetime.combine(
-            add_months(release_at.date(), -NOTICE_MONTHS), release_at.timetz()
-        )
+        due = notice_due_at(release_at)
         if sla.start_clock(row, code="results.notice", at=now, due_at=due):
             sla.stop_clock(row, code="results.notice", at=now, by=by)
+        # The wait for a first announcement (watch_release_dates) is over.
+        sla.stop_clock(locked, code="results.notice", at=now, by=by)
         _tell_of_date(locked, row, now=now)
         code = locked.code
         transaction.on_commit(lambda: queries.forget_series(code), robust=True)
     return row
+
+
+def notice_due_at(release_at: dt.datetime) -> dt.datetime:
+    """The last instant to announce a release at ``release_at``: six months before it."""
+    return dt.datetime.combine(add_months(release_at.date(), -NOTICE_MONTHS), release_at.timetz())
+
+
+def watch_release_dates(*, now: dt.datetime | None = None) -> int:
+    """A series whose results have a date but were never announced is measured too: its
+    ``results.notice`` clock runs on the series from the first watch, due six months before
+    the release, so the sweep reminds the results team and, when the six months are reached
+    with no announcement, marks it overdue and tells them. The first announcement stops it
+    (``announce_release_date``). Answer how many clocks started."""
+    now = now or timezone.now()
+    started = 0
+    waiting = Series.objects.filter(results_release_at__gt=now, release_dates__isnull=True).exclude(
+        pk__in=sla.subjects_with_clock(Series, code="results.notice")
+    )
+    for series in waiting:
+        due = notice_due_at(series.results_release_at)
+        if sla.start_clock(series, code="results.notice", at=now, due_at=due) is not None:
+            started += 1
+    return started
 
 
 def _tell_of_date(series: Series, row: ReleaseDate, *, now) -> None:

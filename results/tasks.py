@@ -9,6 +9,12 @@ def release_notices() -> int:
     return services.send_release_notices()
 
 
+@shared_task(name="results.watch_release_dates")
+def watch_release_dates() -> int:
+    # Starting a clock twice answers the one already running: overlapping runs are harmless.
+    return services.watch_release_dates()
+
+
 @shared_task(name="results.run_import")
 def run_import(*, import_id: int) -> str:
     return imports.run_import(import_id)

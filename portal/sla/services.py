@@ -8,6 +8,7 @@ a move ``Clock.ALLOWED`` does not allow, and writes an audit row.
 
 import datetime as dt
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -189,6 +190,15 @@ def mark_breached(clock: Clock, *, now: dt.datetime, by=None) -> Clock:
         ignore_conflicts=True,
     )
     return clock
+
+
+def subjects_with_clock(model, *, code: str):
+    """The primary keys of ``model``'s rows that have (or had) a clock for ``code``: a
+    subquery, for the watches that start clocks on rows that have none yet."""
+    return Clock.objects.filter(
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        code=code,
+    ).values("object_id")
 
 
 def _locked_open(case, code: str) -> Clock | None:

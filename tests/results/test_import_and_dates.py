@@ -219,3 +219,39 @@ def test_a_short_notice_release_date_tells_the_results_team_of_the_breach(series
     told = Notification.objects.get(user=results_team, kind="breach")
     assert told.reference == f"{series.code} results date"
     assert told.url.startswith("/admin/results/releasedate/")
+
+
+def test_a_release_date_never_announced_is_overdue_and_the_results_team_hears(series, charter):
+    """A series with a results date nobody announced is measured as one announced late:
+    watched from the first run, reminded, overdue six months before the release, and the
+    announcement that comes at last stops the wait."""
+    from portal.accounts.roles import RESULTS_TEAM
+    from portal.notifications.models import Notification
+    from portal.sla.sweeps import sweep
+    from tests.factories import SeriesFactory, StaffFactory
+
+    results_team = StaffFactory(username="results-team", roles=[RESULTS_TEAM])
+    announced = SeriesFactory(code="N27", name="November 2027", results_release_at=RELEASE)
+    with time_machine.travel(NOW, tick=False):
+        services.announce_release_date(announced, release_at=RELEASE, by=results_team)
+        assert services.watch_release_dates() == 1
+        assert services.watch_release_dates() == 0
+    waiting = Clock.objects.get(code="results.notice", object_id=series.pk, stopped_at=None)
+    assert waiting.due_at == dt.datetime(2027, 2, 10, 23, 59, 59, 999999, tzinfo=dt.UTC)
+    assert waiting.state == "running"
+
+    with time_machine.travel(dt.datetime(2027, 2, 11, 9, 0, tzinfo=dt.UTC), tick=False):
+        sweep()
+    waiting.refresh_from_db()
+    assert waiting.state == "breached"
+    told = Notification.objects.get(user=results_team, kind="breach")
+    assert told.reference == f"SER-{series.code}"
+
+    late = dt.datetime(2027, 2, 15, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(late, tick=False):
+        services.announce_release_date(
+            series, release_at=RELEASE, by=results_team, reason="Set at last."
+        )
+        assert services.watch_release_dates() == 0
+    waiting.refresh_from_db()
+    assert waiting.stopped_at == late and waiting.state == "breached"
