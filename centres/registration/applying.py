@@ -625,12 +625,33 @@ def _judged(application, **judging) -> list[str]:
     return []  # the judgements are rows of their own; the case itself is unchanged
 
 
+def visit_awaited(application, *, at: dt.datetime | None = None) -> dt.date | None:
+    """The day of a scheduled approval visit still to come (in the school's calendar), or
+    None. Until that day nothing can be judged nor an outcome given, and ``approval.visit``
+    keeps running: the visit is done when it has taken place, not when it is booked."""
+    if application.status != Status.VISIT_SCHEDULED or application.visit_date is None:
+        return None
+    today = timezone.localdate(at or timezone.now(), application.zone)
+    return application.visit_date if today < application.visit_date else None
+
+
+def _refuse_before_the_visit(application, *, at) -> None:
+    if (day := visit_awaited(application, at=at)) is not None:
+        raise PortalError(
+            f"The approval visit is on {long_date(day)}: what it finds can be recorded from "
+            "that day."
+        )
+
+
 def record_judgements(
     application, *, by, judgements: list[dict], at: dt.datetime | None = None
 ) -> CentreApplication:
     """Judge standards of the round under judgement: met, or improvement needed and what
-    to do. Staff may judge in several sittings; the outcome is decided separately."""
+    to do. Staff may judge in several sittings, from the day of the visit; the outcome is
+    decided separately."""
     at = at or timezone.now()
+    authorize(application, "judge", by=by)
+    _refuse_before_the_visit(application, at=at)
     with transaction.atomic():
         application, _ = transition(
             application,
@@ -697,6 +718,7 @@ def request_improvements(
     authorize(application, "request-improvements", by=by)
     with transaction.atomic():
         locked = CentreApplication.objects.select_for_update().get(pk=application.pk)
+        _refuse_before_the_visit(locked, at=at)
         if locked.status in (Status.VISIT_SCHEDULED, Status.RESUBMITTED):
             round_ = _judge(locked, by=by, judgements=list(judgements), at=at)
             judged = round_.assessments.filter(judgement=Judgement.IMPROVEMENT_NEEDED).exists()
@@ -762,6 +784,7 @@ def approve_application(
     authorize(application, "approve", by=by)
     with transaction.atomic():
         locked = CentreApplication.objects.select_for_update().get(pk=application.pk)
+        _refuse_before_the_visit(locked, at=at)
         if locked.status in (Status.VISIT_SCHEDULED, Status.RESUBMITTED):
             round_ = _judge(locked, by=by, judgements=list(judgements), at=at)
             still = list(
@@ -838,6 +861,7 @@ __all__ = [
     "schedule_visit",
     "send_confirmation",
     "submit_application",
+    "visit_awaited",
     "visitors",
     "withdraw_application",
 ]

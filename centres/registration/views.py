@@ -177,7 +177,8 @@ class ApplicationDetailView(CaseDetailView):
         editing = "edit" in context["actions"]
         improvements = queries.improvements_asked(application) if editing else None
         judging = None
-        if set(JUDGING) & context["actions"]:
+        visit_on = services.visit_awaited(application)
+        if set(JUDGING) & context["actions"] and visit_on is None:
             refused = context["refused_move"]
             judging = context["refused_form"] if refused in JUDGING else context["forms"]["judge"]
         context.update(
@@ -190,6 +191,7 @@ class ApplicationDetailView(CaseDetailView):
             missing=services.missing_for_submission(application) if editing else [],
             fee=services.fee_for(application.country) if application.fee_amount is None else None,
             judging=judging,
+            visit_on=visit_on,
             schedule_form=context["forms"].get("schedule-visit"),
             notices=Notification.objects.for_user(user).filter(reference=application.reference),
             # One zone for the whole page, the deadlines' too: the school's for the school,

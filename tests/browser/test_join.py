@@ -139,7 +139,9 @@ def test_school_becomes_a_centre(new_page, live_server):
     check_page(staff)
     from django.utils import timezone
 
-    staff.locator("#id_schedule-visit-date").fill(timezone.localdate().isoformat())
+    staff.locator("#id_schedule-visit-date").fill(
+        timezone.localdate(timezone=application.zone).isoformat()
+    )
     staff.get_by_role("button", name="Schedule the visit and tell the school").click()
     expect(staff.locator("dl.summary")).to_contain_text("Visit scheduled")
     check_page(staff)

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -269,7 +270,9 @@ def test_schedule_visit_before_submission_is_refused_with_409(db, applicant, tea
     application = application_at("in_progress", applicant=applicant, staff=team)
 
     with pytest.raises(TransitionNotAllowed):
-        services.schedule_visit(application, by=team, date=timezone.localdate(), mode="remote")
+        services.schedule_visit(
+            application, by=team, date=timezone.localdate(timezone=application.zone), mode="remote"
+        )
 
 
 def test_request_improvements_with_an_empty_body_tells_the_school_in_general(db, applicant, team):
@@ -353,20 +356,28 @@ def test_api_journey_schedule_improve_resubmit_approve(db, applicant, team):
     application = application_at("submitted", applicant=applicant, staff=team)
     url = f"/api/v1/centre-applications/{application.reference}"
     staff, school = api_as(team), api_as(applicant)
-    day = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    day = timezone.localdate(timezone=application.zone) + dt.timedelta(days=7)
+    judgements = {
+        "judgements": [{"code": "TL1", "judgement": "improvement_needed", "improvement": "Hire."}]
+    }
 
-    visit = staff.post(f"{url}/schedule-visit/", {"date": day, "mode": "remote"}, format="json")
-    improve = staff.post(
-        f"{url}/request-improvements/",
-        {
-            "judgements": [
-                {"code": "TL1", "judgement": "improvement_needed", "improvement": "Hire."}
-            ]
-        },
-        format="json",
+    visit = staff.post(
+        f"{url}/schedule-visit/", {"date": day.isoformat(), "mode": "remote"}, format="json"
     )
-    resubmit = school.post(f"{url}/resubmit/")
-    approve = staff.post(f"{url}/approve/", {}, format="json")
+    # Before the visit: nothing it finds can be recorded, and its clock runs on.
+    early = staff.post(f"{url}/request-improvements/", judgements, format="json")
+    assert early.status_code == 400
+    assert early.json()["errors"]["non_field_errors"] == [
+        f"The approval visit is on {day.day} {day:%B %Y}: what it finds can be recorded "
+        "from that day."
+    ]
+    assert staff.get(f"{url}/").json()["deadlines"][0]["state"] == "running"
+
+    on_the_day = dt.datetime.combine(day, dt.time(9, 0), tzinfo=application.zone)
+    with time_machine.travel(on_the_day, tick=False):
+        improve = staff.post(f"{url}/request-improvements/", judgements, format="json")
+        resubmit = school.post(f"{url}/resubmit/")
+        approve = staff.post(f"{url}/approve/", {}, format="json")
 
     assert [r.status_code for r in (visit, improve, resubmit, approve)] == [200] * 4
     assert visit.json()["status"] == "visit_scheduled"
@@ -485,3 +496,25 @@ def test_another_applicant_gets_404_on_the_pages(client, db, applicant, team, of
         reverse("join:area", args=[application.reference, 1]),
     ):
         assert client.get(path).status_code == 404
+
+
+def test_no_outcome_before_the_visit_day_and_the_page_says_when(client, db, applicant, team):
+    application = application_at("submitted", applicant=applicant, staff=team)
+    day = timezone.localdate(timezone=application.zone) + dt.timedelta(days=30)
+    application = services.schedule_visit(application, by=team, date=day, mode="on_site")
+
+    for decide in (services.approve_application, services.request_improvements):
+        with pytest.raises(PortalError, match="what it finds can be recorded from that day"):
+            decide(application, by=team)
+    with pytest.raises(PortalError):
+        services.record_judgements(
+            application, by=team, judgements=[{"code": "TL1", "judgement": "met"}]
+        )
+    sign_in(client, team)
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert f"The approval visit is on {day.day} {day:%B %Y}" in page
+    assert "Ask for improvements" not in page and "Approve: make the school a centre" not in page
+
+    application.refresh_from_db()
+    assert application.status == Status.VISIT_SCHEDULED
+    assert application.deadlines.get().state == "running"
