@@ -3,12 +3,12 @@
 from collections.abc import Iterator
 
 from django.utils import timezone
-from fpdf import FPDF
 
 from entries.models import Entry, Series
 from entries.services import entry_terms
 from portal.calendar import LONDON
 from portal.centres.models import Centre
+from portal.pdf import Document
 
 COLUMNS = [
     "centre",
@@ -57,32 +57,23 @@ def statement_rows(*, centre: Centre, series: Series) -> Iterator[list]:
         ]
 
 
-def _latin(text: str) -> str:
-    # The PDF's built-in fonts hold Latin-1; other letters print as "?" rather than fail.
-    return str(text).encode("latin-1", "replace").decode("latin-1")
-
-
 def statement_pdf(*, centre: Centre, series: Series) -> bytes:
-    pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_title(_latin(f"Statement of entry {centre.number} {series.name}"))
+    pdf = Document("landscape", title=f"Statement of entry {centre.number} {series.name}")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
+    pdf.set_font(style="B", size=14)
     pdf.cell(
         0,
         8,
-        _latin(f"Statement of entry: {centre.number} {centre.name}"),
+        f"Statement of entry: {centre.number} {centre.name}",
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(style="", size=10)
     printed = timezone.localtime(timezone.now(), LONDON)
     pdf.cell(
         0,
         6,
-        _latin(
-            f"{series.name}. {entry_terms(series).describe(series)} "
-            f"Printed {printed:%d %B %Y %H:%M}."
-        ),
+        f"{series.name}. {entry_terms(series).describe(series)} Printed {printed:%d %B %Y %H:%M}.",
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -100,11 +91,11 @@ def statement_pdf(*, centre: Centre, series: Series) -> bytes:
         "Status",
         "Late fee",
     ]
-    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_font(style="B", size=9)
     for width, head in zip(widths, heads, strict=True):
         pdf.cell(width, 6, head, border=1)
     pdf.ln()
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font(style="", size=9)
     count = 0
     fees = 0
     for entry in _entries(centre, series).iterator(chunk_size=2000):
@@ -122,13 +113,13 @@ def statement_pdf(*, centre: Centre, series: Series) -> bytes:
             f"{entry.late_fee:.2f}" if entry.late_fee else "",
         ]
         for width, cell in zip(widths, cells, strict=True):
-            pdf.cell(width, 6, _latin(cell), border=1)
+            pdf.cell(width, 6, cell, border=1)
         pdf.ln()
         count += 1
         if entry.status != Entry.Status.WITHDRAWN:
             fees += entry.late_fee
     pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 10)
+    pdf.set_font(style="B", size=10)
     pdf.cell(
         0,
         6,

@@ -670,6 +670,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # fpdf2 subsets the PDFs' fonts with fontTools, which reports each step at INFO.
+        "fontTools": {"level": "WARNING"},
         # One line per request (view, status, time): on in production, quiet in development.
         "portal.requests": {"level": env_str("REQUEST_LOG_LEVEL", "WARNING" if DEBUG else "INFO")},
     },

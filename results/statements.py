@@ -1,34 +1,27 @@
-"""The statement of results of one candidate, as a printable PDF (fpdf2, no system fonts)."""
+"""The statement of results of one candidate, as a printable PDF (``portal.pdf``: names print
+as written, in any script)."""
 
-from fpdf import FPDF
-
+from portal.pdf import Document
 from results.models import Result
 
 STATUS = dict(Result.Status.choices)
 
 
-def _text(value) -> str:
-    # The core fonts cover Latin-1; anything else prints as a question mark, never fails.
-    return str(value or "").encode("latin-1", "replace").decode("latin-1")
-
-
 def statement_pdf(series, rows: list[dict]) -> bytes:
     first = rows[0]
-    pdf = FPDF(format="A4")
-    pdf.set_title(_text(f"Statement of results {series.name}"))
-    pdf.set_author("Exams Portal")
+    pdf = Document(title=f"Statement of results {series.name}", author="Exams Portal")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _text(f"Statement of results: {series.name}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(style="B", size=16)
+    pdf.cell(0, 10, f"Statement of results: {series.name}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(style="", size=11)
     for label, value in (
         ("Candidate", f"{first['surname']}, {first['forenames']}"),
         ("Candidate number", first["candidate_number"]),
         ("Unique candidate identifier", first["uci"] or "-"),
         ("Centre", first["centre"]),
     ):
-        pdf.cell(60, 7, _text(label))
-        pdf.cell(0, 7, _text(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(60, 7, label)
+        pdf.cell(0, 7, str(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     with pdf.table(col_widths=(20, 110, 40), text_align="LEFT") as table:
         heading = table.row()
@@ -36,11 +29,11 @@ def statement_pdf(series, rows: list[dict]) -> bytes:
             heading.cell(name)
         for row in rows:
             line = table.row()
-            line.cell(_text(row["syllabus_code"]))
-            line.cell(_text(row["syllabus_title"]))
-            line.cell(_text(row["grade"] or STATUS[row["status"]]))
+            line.cell(row["syllabus_code"])
+            line.cell(row["syllabus_title"])
+            line.cell(row["grade"] or STATUS[row["status"]])
     pdf.ln(6)
-    pdf.set_font("Helvetica", "I", 9)
+    pdf.set_font(style="I", size=9)
     pdf.multi_cell(
         0,
         5,
