@@ -1,6 +1,8 @@
+from typing import cast
+
 from django import forms
 
-from entries.models import Entry, Paper, Syllabus
+from entries.models import Entry, EntryOption, Paper
 from entries.uci import LAYOUT_MESSAGE
 
 DATE_HINT = "For example, 14 3 2010 is written 2010-03-14."
@@ -45,18 +47,37 @@ class CandidateForm(CentreChoiceMixin, forms.Form):
         self.add_centre(list(centres))
 
 
+def option_label(option: EntryOption) -> str:
+    """``0580 option 42 (Extended)``: whole on its own, as a screen reader or a phone's
+    picker reads one option without its group."""
+    label = f"{option.syllabus.code} option {option.code}"
+    return f"{label} ({option.title})" if option.title else label
+
+
+def _codes_in_words(codes: list[str]) -> str:
+    return codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} or {codes[-1]}"
+
+
 class EntryForm(CentreChoiceMixin, forms.Form):
     candidate_number = forms.RegexField(
         r"^[0-9]{4}$",
         help_text="The candidate's four-digit number in this series.",
         error_messages={"invalid": "A candidate number is four digits, e.g. 0042."},
     )
-    syllabus_code = forms.ChoiceField(label="Syllabus")
-    option_code = forms.RegexField(
-        r"^[A-Za-z0-9]{1,4}$",
+    syllabus_code = forms.ChoiceField(
+        label="Syllabus", error_messages={"required": "Choose a syllabus."}
+    )
+    # The options of every syllabus of the series, grouped by syllabus: the choice works
+    # without a script; js/entry-options.js narrows it to the syllabus chosen.
+    option_code = forms.ChoiceField(
         label="Option",
-        help_text="The entry option of the syllabus in this series, e.g. 42.",
-        error_messages={"invalid": "An option code is up to four letters or digits."},
+        help_text="The entry option of the syllabus chosen above, listed under its syllabus.",
+        error_messages={
+            "required": "Choose the entry option.",
+            "invalid_choice": "Choose an entry option from the list: that one is not "
+            "offered in this series.",
+        },
+        widget=forms.Select(attrs={"data-entry-options": "syllabus_code"}),
     )
     accept_late_fee = forms.BooleanField(
         required=False,
@@ -66,25 +87,66 @@ class EntryForm(CentreChoiceMixin, forms.Form):
 
     def __init__(self, *args, centres=(), series=None, **kwargs):
         super().__init__(*args, **kwargs)
-        offered = Syllabus.objects.filter(options__series=series).distinct().order_by("code")
+        self.series = series
+        options = EntryOption.objects.filter(series=series).select_related("syllabus")
+        self.options = {}  # syllabus -> its options in the series
+        for option in options.order_by("syllabus__code", "code"):
+            self.options.setdefault(option.syllabus, []).append(option)
         self.fields["syllabus_code"].choices = [("", "Choose a syllabus")] + [
-            (s.code, str(s)) for s in offered
+            (s.code, str(s)) for s in self.options
+        ]
+        self.fields["option_code"].choices = [("", "Choose an option")] + [
+            (str(syllabus), [(o.code, option_label(o)) for o in offered])
+            for syllabus, offered in self.options.items()
         ]
         self.add_centre(list(centres))
 
-    def clean_option_code(self):
-        return self.cleaned_data["option_code"].upper()
+    def clean(self):
+        data = super().clean()
+        syllabus_code, option_code = data.get("syllabus_code"), data.get("option_code")
+        if syllabus_code and option_code:
+            syllabus, offered = next(
+                (s, [o.code for o in found])
+                for s, found in self.options.items()
+                if s.code == syllabus_code
+            )
+            if option_code not in offered:
+                self.add_error(
+                    "option_code",
+                    f"{syllabus} has no option {option_code} in {self.series.name}: choose "
+                    f"{_codes_in_words(offered)}.",
+                )
+        return data
 
 
 class AmendForm(forms.Form):
-    option_code = forms.RegexField(
-        r"^[A-Za-z0-9]{1,4}$",
+    option_code = forms.ChoiceField(
         label="New option",
-        error_messages={"invalid": "An option code is up to four letters or digits."},
+        error_messages={
+            "required": "Choose the new option.",
+            "invalid_choice": "Choose an option from the list: that one is not another "
+            "option of this syllabus in this series.",
+        },
     )
 
-    def clean_option_code(self):
-        return self.cleaned_data["option_code"].upper()
+    def __init__(self, *args, entry: Entry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.others = list(
+            EntryOption.objects.filter(
+                series_id=entry.candidate.series_id, syllabus_id=entry.syllabus_id
+            )
+            .exclude(code=entry.option_code)
+            .select_related("syllabus")
+            .order_by("code")
+        )
+        field = cast(forms.ChoiceField, self.fields["option_code"])
+        field.choices = [("", "Choose the new option")] + [
+            (o.code, option_label(o)) for o in self.others
+        ]
+
+    @property
+    def has_choices(self) -> bool:
+        return bool(self.others)
 
 
 class UploadForm(CentreChoiceMixin, forms.Form):

@@ -232,7 +232,7 @@ def entry_detail(request, pk, *, amend_form=None, status=200):
         {
             "entry": entry,
             "actions": actions,
-            "form": amend_form or AmendForm(),
+            "form": amend_form or AmendForm(entry=entry),
             "history": audit.history_of(entry).order_by("at", "pk"),
         },
         status=status,
@@ -246,7 +246,7 @@ def entry_amend(request, pk):
     from portal.workflow import authorize
 
     authorize(entry, "amend", by=request.user)
-    form = AmendForm(request.POST)
+    form = AmendForm(request.POST, entry=entry)
     if form.is_valid():
         try:
             services.amend_entry(

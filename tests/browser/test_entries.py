@@ -1,7 +1,8 @@
 """The entries journeys in a real browser: an officer reads their series, adds a candidate
-and an entry by keyboard (a refused form first), uploads a file and reads its outcome,
-withdraws an entry, submits, and comments on the provisional timetable. Every page is
-checked at 360 and 1280 px with axe-core."""
+and an entry by keyboard (a refused form first; the entry's option picked from its
+syllabus's options), uploads a file and reads its outcome, withdraws an entry, submits, and
+comments on the provisional timetable. Every page is checked at 360 and 1280 px with
+axe-core."""
 
 import re
 
@@ -68,7 +69,11 @@ def test_officer_adds_a_candidate_and_an_entry_by_keyboard(page, live_server):
     visit(page, f"/entries/{series.code}/new/")
     type_into(page, "#id_candidate_number", huw.candidate_number)
     choose_option(page, "#id_syllabus_code", "0620 Chemistry")
-    type_into(page, "#id_option_code", "42")
+    # Once the syllabus is chosen, the option offers only that syllabus's options.
+    expect(page.locator("#id_option_code optgroup:not([disabled])")).to_have_attribute(
+        "label", "0620 Chemistry"
+    )
+    choose_option(page, "#id_option_code", "0620 option 42 (Extended)")
     press_button(page, "Make the entry")
     check_page(page)
     entry = Entry.objects.get(candidate=huw)

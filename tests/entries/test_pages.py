@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -73,6 +74,95 @@ def test_entry_form_makes_entry(officer_client, grace):
 
     assert response.status_code == 302
     assert Entry.objects.get().option_code == "42"
+
+
+def test_entry_form_offers_the_series_options_grouped_by_syllabus(officer_client, series):
+    page = officer_client.get("/entries/J27/new/").content.decode()
+
+    assert '<input type="text" name="option_code"' not in page
+    assert re.search(
+        r'<select name="option_code"[^>]*>\s*<option value="" selected>Choose an option</option>'
+        r'\s*<optgroup label="0580 Mathematics">\s*<option value="22">0580 option 22</option>'
+        r'\s*<option value="42">0580 option 42</option>\s*</optgroup>'
+        r'\s*<optgroup label="0610 Biology">\s*<option value="32">0610 option 32</option>',
+        page,
+    )
+
+
+def test_entry_form_option_of_another_syllabus_refused_naming_the_choices(officer_client, grace):
+    response = officer_client.post(
+        "/entries/J27/new/",
+        {"candidate_number": "0001", "syllabus_code": "0610", "option_code": "42"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "0610 Biology has no option 42 in June 2027: choose 32." in page
+    assert '<a href="#id_option_code">' in page
+    assert Entry.objects.count() == 0
+
+
+def test_entry_form_option_no_syllabus_offers_refused(officer_client, grace):
+    response = officer_client.post(
+        "/entries/J27/new/",
+        {"candidate_number": "0001", "syllabus_code": "0580", "option_code": "99"},
+    )
+
+    assert response.status_code == 400
+    assert (
+        "Choose an entry option from the list: that one is not offered in this series."
+        in response.content.decode()
+    )
+    assert Entry.objects.count() == 0
+
+
+def test_entry_form_without_an_option_asks_for_one(officer_client, grace):
+    response = officer_client.post(
+        "/entries/J27/new/", {"candidate_number": "0001", "syllabus_code": "0580"}
+    )
+
+    assert response.status_code == 400
+    assert "Choose the entry option." in response.content.decode()
+
+
+def test_entry_page_offers_the_syllabus_other_options(officer_client, grace, officer_gb):
+    entry = services.make_entry(grace, syllabus_code="0580", option_code="42", by=officer_gb)
+
+    page = officer_client.get(f"/entries/entry/{entry.pk}/").content.decode()
+
+    assert re.search(
+        r'<select name="option_code"[^>]*>\s*<option value="" selected>Choose the new option'
+        r'</option>\s*<option value="22">0580 option 22</option>\s*</select>',
+        page,
+    )
+
+
+def test_entry_page_amend_to_an_option_not_listed_refused(officer_client, grace, officer_gb):
+    entry = services.make_entry(grace, syllabus_code="0580", option_code="42", by=officer_gb)
+
+    response = officer_client.post(f"/entries/entry/{entry.pk}/amend/", {"option_code": "32"})
+
+    assert response.status_code == 400
+    assert "Choose an option from the list" in response.content.decode()
+    assert Entry.objects.get().option_code == "42"
+
+
+def test_entry_page_amend_to_another_option(officer_client, grace, officer_gb):
+    entry = services.make_entry(grace, syllabus_code="0580", option_code="42", by=officer_gb)
+
+    response = officer_client.post(f"/entries/entry/{entry.pk}/amend/", {"option_code": "22"})
+
+    assert response.status_code == 302
+    assert Entry.objects.get().option_code == "22"
+
+
+def test_entry_page_of_a_syllabus_with_one_option_says_so(officer_client, grace, officer_gb):
+    entry = services.make_entry(grace, syllabus_code="0610", option_code="32", by=officer_gb)
+
+    page = officer_client.get(f"/entries/entry/{entry.pk}/").content.decode()
+
+    assert "0610 Biology has no other option in June 2027." in page
+    assert 'name="option_code"' not in page
 
 
 def test_entry_form_unknown_candidate_refused(officer_client, series):
