@@ -26,6 +26,12 @@ def entries_counted(count: int) -> str:
     return f"{count} {'entry' if count == 1 else 'entries'}"
 
 
+def despatches_counted(count: int) -> str:
+    """``1 question paper despatch``, ``2 question paper despatches``."""
+    meta = PaperDespatch._meta
+    return f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
+
+
 class Series(models.Model):
     """An exam series, such as June 2027, with its entry deadline and results release."""
 
@@ -463,7 +469,8 @@ class PaperDespatch(Case):
         ]
 
     def get_absolute_url(self) -> str:
-        return reverse("entries:series", args=[self.series.code])
+        # The list of the centre's despatches of the series, at this one's row.
+        return f"{reverse('entries:despatches', args=[self.series.code])}#{self.reference}"
 
     @property
     def due_on(self) -> dt.date:

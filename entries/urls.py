@@ -24,6 +24,7 @@ urlpatterns = [
     path("<str:code>/candidates/", views.candidates, name="candidates"),
     path("<str:code>/candidates/new/", views.candidate_new, name="candidate_new"),
     path("<str:code>/timetable/", views.timetable, name="timetable"),
+    path("<str:code>/despatches/", views.despatches, name="despatches"),
     path("<str:code>/statement.csv", views.statement_csv, name="statement_csv"),
     path("<str:code>/statement.pdf", views.statement_pdf_view, name="statement_pdf"),
 ]

@@ -1,6 +1,7 @@
 """The exams officer's pages: series, candidates, entries (one at a time, or a CSV file with
-its progress), amendments and withdrawals, the statement of entry, submitting entries, and
-comments on the provisional timetable. Staff read the same pages for every centre."""
+its progress), amendments and withdrawals, the statement of entry, submitting entries,
+comments on the provisional timetable and the question papers due for despatch. Staff read
+the same pages for every centre."""
 
 import csv
 
@@ -8,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,13 +29,15 @@ from entries.models import (
     Entry,
     EntryImport,
     EntrySubmission,
+    PaperDespatch,
     Series,
+    despatches_counted,
     entries_counted,
 )
 from entries.statement import statement_pdf, statement_rows
 from portal import audit
 from portal.calendar import london_date
-from portal.cases.views import CaseDetailView, case_move
+from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
 from portal.centres.models import Centre
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
@@ -131,6 +134,49 @@ def candidates(request, code):
         request,
         "entries/candidates.html",
         {"series": series, "page_obj": page, "candidates": page.object_list, "q": text},
+    )
+
+
+@login_required
+def despatches(request, code):
+    """The question paper despatches of a series: the officer's centres' (one of them with
+    ``?centre=``; another centre's number is 404), every centre's for staff of the entries
+    team. A page at a time, in the order of the exams."""
+    refuse_other_roles(request.user, PaperDespatch)
+    series = queries.series_or_404(code)
+    found = PaperDespatch.objects.visible_to(request.user).filter(series=series)
+    number = request.GET.get("centre", "")[:5]
+    if number:
+        centre = centres_visible_to(request.user).filter(number=number).first()
+        if centre is None:
+            raise Http404("Choose one of your centres.")
+        found = found.filter(centre=centre)
+    counts = found.aggregate(
+        total=Count("pk"), despatched=Count("pk", filter=Q(status=PaperDespatch.Status.DESPATCHED))
+    )
+    found = found.select_related("centre", "paper__component__syllabus").order_by(
+        "paper__date",
+        "paper__session",
+        "paper__component__syllabus__code",
+        "paper__component__code",
+        "centre__number",
+    )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "entries/despatches.html",
+        {
+            "series": series,
+            "page_obj": page,
+            "despatches": page.object_list,
+            "counted": despatches_counted(counts["total"]),
+            "despatched": counts["despatched"],
+            "due": counts["total"] - counts["despatched"],
+            # A centre column only when the rows may be of several centres.
+            "several_centres": is_staff_user(request.user)
+            or (not number and centres_visible_to(request.user).count() > 1),
+            "days_before": services.DESPATCH_DAYS_BEFORE,
+        },
     )
 
 

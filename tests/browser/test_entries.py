@@ -1,7 +1,8 @@
 """The entries journeys in a real browser: an officer reads their series, adds a candidate
 and an entry by keyboard (a refused form first; the entry's option picked from its
-syllabus's options), uploads a file and reads its outcome, withdraws an entry, submits, and
-comments on the provisional timetable. Every page is checked at 360 and 1280 px with
+syllabus's options), uploads a file and reads its outcome, withdraws an entry, submits,
+comments on the provisional timetable, and finds their question paper despatches from the
+menu and from the home page's next deadlines. Every page is checked at 360 and 1280 px with
 axe-core."""
 
 import re
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 
 from entries import services
 from entries.demo import seed_entries
-from entries.models import Candidate, Entry, EntryImport, Series
+from entries.models import Candidate, Entry, EntryImport, PaperDespatch, Series
 from portal.accounts.models import User
 from portal.core.demo import DEMO_PASSWORD
 from tests.browser.pages import (
@@ -130,3 +131,41 @@ def test_officer_submits_and_comments_on_the_provisional_timetable(page, live_se
     press_button(page, "Send the comment")
     check_page(page)
     assert june.comments.get().centre.number == "GB001"
+
+
+def test_officer_walks_to_the_question_paper_despatches(page, live_server):
+    series = _open_series()
+    # The demo confirmed GB001's entries of the open series: its papers are due for despatch.
+    despatches = PaperDespatch.objects.filter(series=series, centre__number="GB001")
+    assert despatches.exists()
+    theirs = PaperDespatch.objects.filter(series=series).exclude(centre__number="GB001")
+    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    check_page(page)
+
+    # From the officer's menu: their entries, the series, then its despatches.
+    tab_to(page, "a", text="Entries")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, "a", text=series.name)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, "a", text="Question paper despatches")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_page(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Question paper despatches for {series.name}"
+    )
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(despatches.count())
+    for despatch in theirs:
+        expect(page.get_by_text(despatch.reference)).to_have_count(0)
+
+    # From the next deadline on the home page: the despatch's own row.
+    visit(page, "/")
+    tab_to(page, "a[href*='/despatches/#']")
+    reference = page.evaluate("() => document.activeElement.innerText.trim()")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_page(page)
+    expect(page.locator(f"tr[id='{reference}']")).to_contain_text("Due for despatch")

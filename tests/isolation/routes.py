@@ -291,6 +291,7 @@ SHARED = {
             "candidates",
             "candidate_new",
             "timetable",
+            "despatches",
             "statement_csv",
             "statement_pdf",
         )
