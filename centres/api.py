@@ -13,6 +13,7 @@ from centres.serializers import (
     NewInvitationSerializer,
 )
 from portal.api.router import register
+from portal.api.schema import answers
 from portal.centres.models import Centre
 
 USERNAME = OpenApiParameter("username", str, OpenApiParameter.PATH, description="Their username.")
@@ -66,6 +67,7 @@ class CentreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         url_path=r"users/(?P<username>[\w.@+-]+)",
         url_name="user",
     )
+    @answers("409")
     def remove_user(self, request, number=None, username=None):
         """Take a person off the centre (never its last exams officer: 409)."""
         centre = self.get_object()
@@ -102,6 +104,7 @@ class CentreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         url_path=r"invitations/(?P<invitation_id>[0-9]+)",
         url_name="invitation",
     )
+    @answers("409")
     def withdraw_invitation(self, request, number=None, invitation_id=None):
         """Withdraw an invitation: its link stops working (409 once accepted)."""
         centre = self.get_object()

@@ -26,6 +26,7 @@ from entries.serializers import (
 from portal.api.pagination import KeysetPagination
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.api.router import register
+from portal.api.schema import answers
 from portal.cases.api import CaseViewSet, case_action
 from portal.permissions import is_staff_user
 from portal.workflow import authorize
@@ -97,6 +98,7 @@ class EntryViewSet(SeriesFiltered, mixins.CreateModelMixin, viewsets.ReadOnlyMod
         return super().get_serializer_class()
 
     @extend_schema(request=EntryCreateSerializer, responses={201: EntrySerializer})
+    @answers("404")  # a candidate not the centre's, as another centre's would be
     def create(self, request, *args, **kwargs):
         data = self.body(EntryCreateSerializer)
         centre = queries.acting_centre(request.user, data.get("centre"))

@@ -64,6 +64,21 @@ ERRORS = {
 ROUTER_LOOKUP = "^[^/.]+$"
 
 
+def answers(*codes: str):
+    """Declare error statuses an action answers beyond those its shape implies, e.g. a
+    create that answers 404 when its body names a candidate not the caller's, or a delete
+    refused by the state of what it deletes (409)."""
+    unknown = set(codes) - set(ERRORS)
+    if unknown:
+        raise ValueError(f"No error shape for {sorted(unknown)}: add it to ERRORS.")
+
+    def declare(function):
+        function.answers = (*getattr(function, "answers", ()), *codes)
+        return function
+
+    return declare
+
+
 def _takes_idempotency_key(path: str) -> bool:
     from portal.api.idempotency import takes_key
 
@@ -124,4 +139,6 @@ class PortalAutoSchema(AutoSchema):
             codes.append("415")
         if getattr(view, "throttle_classes", None):
             codes.append("429")
-        return codes
+        handler = getattr(view, getattr(view, "action", None) or self.method.lower(), None)
+        declared = getattr(handler, "answers", ())
+        return [code for code in ERRORS if code in codes or code in declared]
