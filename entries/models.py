@@ -299,6 +299,8 @@ class Candidate(models.Model):
                 name="candidate_unique_number_per_centre_series",
             )
         ]
+        # A learner's results are found by the candidate's UCI at the centre.
+        indexes = [models.Index(fields=["centre", "uci"], name="candidate_centre_uci")]
         ordering = ["centre", "series", "candidate_number"]
 
     def __str__(self):

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "entries.arrangements",
     "results.enquiries",
     "results.postresults",
+    "results.learners",
     "complaints.helpdesk",
 ]
 
@@ -119,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "results.learners.middleware.LearnersOwnPagesMiddleware",
     "portal.accounts.middleware.StaffTwoFactorMiddleware",
     "portal.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("qa/", include("qa.urls")),
     path("post-results/", include("results.postresults.urls")),
     path("results/", include("results.urls")),
+    path("", include("results.learners.urls")),
     path("entries/", include("entries.urls")),
     path("enquiries/", include("results.enquiries.urls")),
     path("notifications/", include("portal.notifications.urls")),

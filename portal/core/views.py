@@ -5,7 +5,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousOperation
 from django.db import DataError
 from django.http import FileResponse, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
@@ -45,6 +45,9 @@ def readyz(request):
 def home(request):
     if request.user.is_staff:
         return render(request, "core/staff_home.html", staff_home_context(request.user))
+    if hasattr(request.user, "learner_account"):
+        # A learner's home is their own results.
+        return redirect("learners:home")
     return render(request, "core/officer_home.html", officer_home_context(request.user))
 
 

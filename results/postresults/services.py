@@ -124,7 +124,15 @@ def request_service(
     centre's officers.
     """
     at = at or timezone.now()
-    if by.is_staff or not centres_visible_to(by).filter(pk=centre.pk).exists():
+    # A learner with their own account (results.learners) asks for their own results to be
+    # sent; the centre's officers ask for anything of theirs.
+    learner = getattr(by, "learner_account", None) if by.is_authenticated else None
+    if learner is not None:
+        if learner.withdrawn_at is not None or learner.centre_id != centre.pk:
+            raise PermissionDenied("Only your own results can be sent.")
+        if service != Service.RESULTS_TO_INSTITUTION:
+            raise PortalError("Ask your centre for this service.", field="service")
+    elif by.is_staff or not centres_visible_to(by).filter(pk=centre.pk).exists():
         raise PermissionDenied("Only the centre's own officers ask for post-results services.")
     if service not in OFFICER_SERVICES:
         raise PortalError(
@@ -138,7 +146,7 @@ def request_service(
     candidate = Candidate.objects.filter(
         centre=centre, series=series, candidate_number=number
     ).first()
-    if candidate is None:
+    if candidate is None or (learner is not None and candidate.uci != learner.uci):
         raise PortalError(
             f"{centre.number} has no candidate {number} in {series.name}.",
             field="candidate_number",

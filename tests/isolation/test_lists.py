@@ -60,7 +60,30 @@ def test_api_root_lists_every_registered_list(world, officer_a):
     )
 
 
-@pytest.mark.parametrize("url", LIST_URLS)
+# Lists of a learner's own (results.learners): officers are refused them (403), and each is
+# read by centre A's learner instead.
+LEARNER_LISTS = {"/api/v1/learner/results/"}
+
+
+@pytest.mark.parametrize("url", sorted(LEARNER_LISTS))
+def test_a_learners_list_holds_only_their_own(url, world, officer_a):
+    from results.models import Result
+
+    learner = api_as(world.a.learner_account.user)
+    shown = {item["id"] for item in _read_all(learner, url)}
+    own = set(
+        Result.objects.filter(
+            centre=world.a.centre, candidate__uci=world.a.learner_account.uci
+        ).values_list("pk", flat=True)
+    )
+    theirs = {o.pk for o in world.b.owned if isinstance(o, Result)}
+
+    assert officer_a.api.get(url).status_code == 403
+    assert own and shown == own
+    assert shown & theirs == set()
+
+
+@pytest.mark.parametrize("url", sorted(set(LIST_URLS) - LEARNER_LISTS))
 def test_list_never_holds_another_centres_objects(url, world, officer_a):
     model, lookup, shown_as = _model_and_lookup(url, world.a.officer)
     theirs = {str(getattr(o, lookup)) for o in world.b.owned if isinstance(o, model)}

@@ -60,6 +60,7 @@ class Side:
     candidate: object = None
     entry: object = None
     entry_import: object = None
+    learner_account: object = None
     owned: list = field(default_factory=list)
 
     def case(self, model, status: str | None = None):
@@ -337,6 +338,19 @@ def _add_results(side: Side, *, series, tag: str) -> None:
         )
     side.cases[Result] = results
     side.owned += list(results.values())
+    # The candidate's own sign-in, given by the centre.
+    from results.learners.services import give_access
+
+    candidate.uci = f"{side.centre.number}2702019{tag[:1].upper()}"
+    candidate.save(update_fields=["uci"])
+    side.learner_account, _ = give_access(
+        centre=side.centre,
+        series=series,
+        candidate_number="0201",
+        email=f"learner-{tag}@example.org",
+        by=side.officer,
+    )
+    side.owned.append(side.learner_account)
 
 
 def _entries_at_every_status(centre, officer, *, staff, series, tag: str) -> dict:

@@ -95,6 +95,12 @@ class ServiceRequestCreateView(LoginRequiredMixin, FormView):
 class CertifyingStatementView(FormView):
     template_name = "postresults/public_form.html"
     form_class = CertifyingStatementForm
+    # What a link may fill in beforehand (a learner's page links here with theirs).
+    PREFILLED = ("name", "email", "uci", "centre_number", "candidate_number")
+
+    def get_initial(self):
+        given = {name: self.request.GET.get(name, "")[:200] for name in self.PREFILLED}
+        return {**super().get_initial(), **{k: v for k, v in given.items() if v}}
 
     def post(self, request, *args, **kwargs):
         limited = over_public_limit(

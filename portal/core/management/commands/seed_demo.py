@@ -20,7 +20,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready: officer1 (GB001), officer2 (PK002), head1 (head of GB001), "
-                "applicant1 (a school applying to become a centre), staff and specialist, "
+                "applicant1 (a school applying to become a centre), learner1 (a candidate's "
+                "own results), staff and specialist, "
                 f"each with the password {DEMO_PASSWORD}."
             )
         )

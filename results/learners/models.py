@@ -1,0 +1,44 @@
+"""A learner's access to their own results, given by their centre."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from portal.permissions import CentreScopedQuerySet
+
+
+class LearnerAccountQuerySet(CentreScopedQuerySet):
+    def active(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class LearnerAccount(models.Model):
+    """A candidate's sign-in, issued by their centre. It belongs to the candidate's unique
+    candidate identifier (UCI) at that centre, so the learner sees the results of every
+    series they sat there under it, and nothing else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_account"
+    )
+    centre = models.ForeignKey(
+        "centres.Centre", on_delete=models.PROTECT, related_name="learner_accounts"
+    )
+    uci = models.CharField("unique candidate identifier", max_length=13)
+    email = models.EmailField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LearnerAccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["centre", "uci"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "uci"], name="learner_once_per_centre_uci")
+        ]
+
+    def __str__(self):
+        return f"{self.uci} at {self.centre_id}"

@@ -1,0 +1,258 @@
+"""Learner accounts: a centre gives a candidate their own sign-in, re-sends the invitation
+or withdraws it; a learner reads their own results from the series' release instant."""
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from entries.models import Candidate, Series
+from portal import audit
+from portal.accounts.models import User
+from portal.errors import PortalError
+from portal.notifications import notify
+from results.learners.models import LearnerAccount
+from results.models import Result
+from results.postresults.models import Service, ServiceRequest
+from results.postresults.services import request_service
+
+EMAIL_MAX = 254
+
+
+def learner_account_of(user) -> LearnerAccount | None:
+    """The active learner account ``user`` signs in with, or None (officers and staff)."""
+    if not (user and user.is_authenticated):
+        return None
+    if not hasattr(user, "_learner_account"):
+        user._learner_account = LearnerAccount.objects.active().filter(user_id=user.pk).first()
+    account: LearnerAccount | None = user._learner_account
+    return account
+
+
+def is_learner(user) -> bool:
+    return learner_account_of(user) is not None
+
+
+def _clean_email(email) -> str:
+    email = str(email or "").strip()
+    if not email:
+        raise PortalError("Give the learner's email address.", field="email")
+    if len(email) > EMAIL_MAX:
+        raise PortalError(f"An email address is at most {EMAIL_MAX} characters.", field="email")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise PortalError(f"{email} is not an email address.", field="email") from None
+    return email
+
+
+def _username_for(uci: str, centre) -> str:
+    base = uci.lower()
+    if not User.objects.filter(username=base).exists():
+        return base
+    return f"{base}-{centre.number.lower()}"
+
+
+def give_access(
+    *, centre, series: Series, candidate_number: str, email: str, by, at: dt.datetime | None = None
+) -> tuple[LearnerAccount, bool]:
+    """Give a candidate of ``centre`` their own sign-in; answer the account and whether it
+    is new.
+
+    Steps: check the address; find the candidate (another centre's: 404), who needs a UCI;
+    the candidate's account at this centre, if there is one, is answered as it is (one
+    withdrawn is given back, to this address); otherwise a user with no password is made
+    and the account with it; the learner is sent a link to choose a password.
+    """
+    at = at or timezone.now()
+    email = _clean_email(email)
+    candidate = Candidate.objects.filter(
+        centre=centre, series=series, candidate_number=str(candidate_number or "")
+    ).first()
+    if candidate is None:
+        raise Http404("No such candidate at this centre.")
+    uci = candidate.uci.strip().upper()
+    if not uci:
+        raise PortalError(
+            f"Candidate {candidate.candidate_number} has no unique candidate identifier (UCI) "
+            "yet: give them one with their entries first.",
+            field="candidate_number",
+        )
+    with transaction.atomic():
+        account = (
+            LearnerAccount.objects.select_for_update()
+            .select_related("user")
+            .filter(centre=centre, uci=uci)
+            .first()
+        )
+        if account is not None and account.withdrawn_at is None:
+            return account, False
+        if account is not None:
+            account.withdrawn_at, account.email, account.invited_at = None, email, at
+            account.save(update_fields=["withdrawn_at", "email", "invited_at"])
+            account.user.email, account.user.is_active = email, True
+            account.user.save(update_fields=["email", "is_active"])
+            audit.record(account, "given_back", by=by, at=at, summary="Access given back")
+            _invite(account, at=at, event="given-back")
+            return account, False
+        try:
+            with transaction.atomic():
+                user = User(
+                    username=_username_for(uci, centre),
+                    email=email,
+                    first_name=candidate.forenames[:150],
+                    last_name=candidate.surname[:150],
+                )
+                user.set_unusable_password()
+                user.save()
+                account = LearnerAccount.objects.create(
+                    user=user,
+                    centre=centre,
+                    uci=uci,
+                    email=email,
+                    created_at=at,
+                    invited_at=at,
+                    created_by=by if by and by.is_authenticated else None,
+                )
+        except IntegrityError:
+            # Given at the same moment by someone else: theirs is the account.
+            return LearnerAccount.objects.get(centre=centre, uci=uci), False
+        audit.record(account, "created", by=by, at=at, summary=f"Access given to {email}")
+        _invite(account, at=at, event="created")
+    return account, True
+
+
+def set_password_url(user) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:password_reset_confirm", args=[uid, token])
+    return f"{settings.PORTAL_BASE_URL}{path}"
+
+
+def _invite(account: LearnerAccount, *, at, event: str) -> None:
+    centre = account.centre
+    notify(
+        # Each invitation its own event: sent again, it is sent again.
+        key=f"learner:{account.pk}:{event}:{uuid.uuid4().hex[:16]}",
+        kind="learner",
+        to=[account.user],
+        subject=f"Your results online, from {centre.name}",
+        body=(
+            f"{centre.name} has given you a sign-in to see your results online on the day "
+            "they are released, and to have them sent to a university or employer.\n\n"
+            f"Your username: {account.user.username}\n\n"
+            f"Choose your password (the link works once, for three days):\n"
+            f"{set_password_url(account.user)}\n\n"
+            f"Then sign in at {settings.PORTAL_BASE_URL}{reverse('learners:home')}"
+        ),
+        url=reverse("learners:home"),
+        at=at,
+    )
+
+
+def resend_invitation(account: LearnerAccount, *, by, at: dt.datetime | None = None):
+    """Send the learner a new link to choose a password (the old one still works)."""
+    at = at or timezone.now()
+    if account.withdrawn_at is not None:
+        raise PortalError("This learner's access was withdrawn: give it again instead.")
+    with transaction.atomic():
+        LearnerAccount.objects.filter(pk=account.pk).update(invited_at=at)
+        audit.record(account, "invited", by=by, at=at, summary="Invitation sent again")
+        _invite(account, at=at, event="resent")
+    account.invited_at = at
+    return account
+
+
+def withdraw_access(account: LearnerAccount, *, by, at: dt.datetime | None = None):
+    """The learner can no longer sign in (a repeat changes nothing)."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        changed = LearnerAccount.objects.filter(pk=account.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=at
+        )
+        if changed:
+            User.objects.filter(pk=account.user_id).update(is_active=False)
+            audit.record(account, "withdrawn", by=by, at=at, summary="Access withdrawn")
+    account.refresh_from_db()
+    return account
+
+
+def results_of(account: LearnerAccount, *, now: dt.datetime):
+    """The learner's own results: every series they sat at the centre under their UCI,
+    released by ``now`` (to the second), none before."""
+    candidates = Candidate.objects.filter(centre_id=account.centre_id, uci=account.uci)
+    return Result.objects.filter(
+        centre_id=account.centre_id,
+        candidate_id__in=candidates.values("pk"),
+        series__results_release_at__lte=now,
+    )
+
+
+def next_release(account: LearnerAccount, *, now: dt.datetime) -> Series | None:
+    """The next series of the learner's with results still to come, for the countdown."""
+    return (
+        Series.objects.filter(
+            candidates__centre_id=account.centre_id,
+            candidates__uci=account.uci,
+            results_release_at__gt=now,
+        )
+        .order_by("results_release_at")
+        .first()
+    )
+
+
+def series_of(account: LearnerAccount):
+    """The series the learner sat at the centre under their UCI, latest first."""
+    return (
+        Series.objects.filter(candidates__centre_id=account.centre_id, candidates__uci=account.uci)
+        .order_by("-results_release_at")
+        .distinct()
+    )
+
+
+def send_results(
+    account: LearnerAccount,
+    *,
+    series: Series,
+    recipient_name: str,
+    recipient_email: str,
+    reference: str = "",
+    at: dt.datetime | None = None,
+):
+    """The learner's results of ``series`` sent to a university or employer: the centre's
+    post-results request, on its clock; at once when released, else at the instant."""
+    candidate = Candidate.objects.filter(
+        centre_id=account.centre_id, series=series, uci=account.uci
+    ).first()
+    if candidate is None:
+        raise PortalError(f"You have no results of {series.name} here.", field="series")
+    reference = " ".join(str(reference or "").split())[:100]
+    return request_service(
+        centre=account.centre,
+        by=account.user,
+        service=Service.RESULTS_TO_INSTITUTION,
+        series=series,
+        candidate_number=candidate.candidate_number,
+        recipient_name=recipient_name,
+        recipient_email=recipient_email,
+        details=f"Admissions reference: {reference}" if reference else "",
+        at=at,
+    )
+
+
+def requests_of(account: LearnerAccount):
+    """What the learner asked to be sent, latest first."""
+    return (
+        ServiceRequest.objects.filter(requested_by_id=account.user_id)
+        .select_related("series")
+        .order_by("-pk")
+    )

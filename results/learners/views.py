@@ -1,0 +1,164 @@
+"""The learner's own page (``/learner/``) and the officers' page of learners given access
+(``/learner-accounts/``)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from entries.queries import acting_centre
+from portal.calendar import local_time
+from portal.errors import PortalError
+from portal.permissions import centres_visible_to, is_staff_user
+from results import queries
+from results.learners import services
+from results.learners.forms import GiveAccessForm, SendResultsForm
+from results.learners.models import LearnerAccount
+from results.views import _countdown
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home(request):
+    """The learner's results, from each series' release instant; before the next one, a
+    countdown in the learner's (their centre's) time zone."""
+    account = services.learner_account_of(request.user)
+    if account is None:
+        raise PermissionDenied("This page is for learners signed in with their own account.")
+    now = timezone.now()
+    zone = account.centre.zone
+    rows = [
+        queries.row_of(values)
+        for values in queries.rows(queries.chosen(services.results_of(account, now=now)))[:200]
+    ]
+    series = {}
+    for row in rows:
+        series.setdefault(row["series"], []).append(row)
+    coming = services.next_release(account, now=now)
+    sat = list(services.series_of(account))
+    form = SendResultsForm(request.POST or None, series=sat)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.send_results(
+                account,
+                series=next(s for s in sat if s.code == data["series"]),
+                recipient_name=data["recipient_name"],
+                recipient_email=data["recipient_email"],
+                reference=data["reference"],
+            )
+        except PortalError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            went = case.status == case.Status.SENT
+            messages.success(
+                request,
+                f"{case.reference}: your results "
+                + ("were sent." if went else "go at the instant they are released."),
+            )
+            return redirect("learners:home")
+    context = {
+        "account": account,
+        "series": series,
+        "coming": coming,
+        "zone": zone.key,
+        "form": form,
+        "requests": services.requests_of(account)[:20],
+        "statement_query": urlencode(
+            {
+                "name": f"{account.user.first_name} {account.user.last_name}".strip(),
+                "email": account.email,
+                "uci": account.uci,
+            }
+        ),
+    }
+    if coming is not None:
+        context.update(
+            when=local_time(coming.results_release_at, zone),
+            release_iso=coming.results_release_at.isoformat(),
+            countdown=_countdown(coming.results_release_at, now),
+        )
+    response = render(request, "learners/home.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _officer(request):
+    if services.is_learner(request.user):
+        raise PermissionDenied("A learner's account sees only its own results.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accounts(request):
+    """The centre's learners with access; give a candidate access."""
+    _officer(request)
+    staff = is_staff_user(request.user)
+    centres = list(centres_visible_to(request.user).order_by("number")) if not staff else []
+    form = GiveAccessForm(request.POST or None, centres=centres, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            centre = acting_centre(request.user, data.get("centre") or None)
+            account, created = services.give_access(
+                centre=centre,
+                series=data["series"],
+                candidate_number=data["candidate_number"],
+                email=data["email"],
+                by=request.user,
+            )
+        except PortalError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            if created:
+                messages.success(request, f"{account.uci} has access: an email is on its way.")
+            else:
+                messages.info(request, f"{account.uci} already has access, as {account.email}.")
+            return redirect("learners:accounts")
+    found = LearnerAccount.objects.active().select_related("user", "centre")
+    if not staff:
+        found = found.visible_to(request.user)
+    page = Paginator(found.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "learners/accounts.html",
+        {"form": form, "page_obj": page, "accounts": page.object_list},
+    )
+
+
+def _account_or_404(request, pk: int) -> LearnerAccount:
+    found = LearnerAccount.objects.active()
+    if not is_staff_user(request.user):
+        found = found.visible_to(request.user)
+    return found.get_visible_or_404(request.user, pk=pk)
+
+
+@login_required
+@require_POST
+def resend(request, pk: int):
+    _officer(request)
+    account = _account_or_404(request, pk)
+    services.resend_invitation(account, by=request.user)
+    messages.success(request, f"A new invitation is on its way to {account.email}.")
+    return redirect("learners:accounts")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk: int):
+    """Asks first (GET), then withdraws (POST)."""
+    _officer(request)
+    account = _account_or_404(request, pk)
+    if request.method == "GET":
+        return render(request, "learners/withdraw.html", {"account": account})
+    services.withdraw_access(account, by=request.user)
+    messages.success(request, f"{account.uci} can no longer sign in.")
+    return redirect("learners:accounts")

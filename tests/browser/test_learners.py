@@ -1,0 +1,61 @@
+"""A learner's journey in a real browser: their centre gives them access, the invitation's
+link lets them choose a password, and they see their own released results and the
+countdown to the next series', at 360 and 1280 px."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from entries.demo import seed_entries
+from portal.core.demo import DEMO_PASSWORD
+from portal.notifications.models import Email
+from results.demo import seed_results
+from tests.browser.pages import (
+    check_page,
+    choose_option,
+    press_button,
+    sign_in_by_keyboard,
+    type_into,
+    visit,
+)
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+@pytest.fixture(autouse=True)
+def _results(demo):
+    seed_entries()
+    seed_results()
+
+
+def test_officer_gives_access_and_the_learner_sees_their_results(new_page, live_server):
+    officer = new_page()
+    sign_in_by_keyboard(officer, live_server.url, "officer1", DEMO_PASSWORD)
+    visit(officer, "/learner-accounts/")
+    press_button(officer, "Give access and send the invitation")
+    expect(officer.locator(".error-summary")).to_be_visible()
+    check_page(officer)
+    choose_option(officer, "#id_series", "June 2026")
+    type_into(officer, "#id_candidate_number", "0001")
+    type_into(officer, "#id_email", "grace.adams@example.org")
+    press_button(officer, "Give access and send the invitation")
+    expect(officer.get_by_role("table")).to_contain_text("grace.adams@example.org")
+    check_page(officer)
+
+    invitation = Email.objects.get(address="grace.adams@example.org")
+    link = re.search(r"https?://\S+(/accounts/password/reset/\S+/)", invitation.body).group(1)
+    username = re.search(r"Your username: (\S+)", invitation.body).group(1)
+    learner = new_page()
+    visit(learner, link)
+    learner.locator("#id_new_password1").fill("a-learner's-own-pass-42")
+    learner.locator("#id_new_password2").fill("a-learner's-own-pass-42")
+    press_button(learner, "Set password")
+    sign_in_by_keyboard(learner, live_server.url, username, "a-learner's-own-pass-42")
+    expect(learner).to_have_url(re.compile(r"/learner/$"))
+    check_page(learner)
+    expect(learner.get_by_role("heading", level=1)).to_have_text("Your results")
+    expect(learner.get_by_role("heading", name="Series J26")).to_be_visible()
+    expect(learner.locator("[data-countdown]")).to_contain_text("Released in")
+    expect(learner.get_by_role("navigation", name="Main")).not_to_contain_text("Entries")
+    assert learner.request.get(f"{live_server.url}/entries/").status == 403

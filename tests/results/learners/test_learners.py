@@ -1,0 +1,278 @@
+"""Learner accounts (contract 1.2): given by the centre, one per candidate's UCI; the
+learner's own results from the release instant, never before, never another's."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+
+from portal.notifications.models import Email
+from results import services as results
+from results.learners.models import LearnerAccount
+from tests.factories import SeriesFactory
+from tests.results.conftest import AFTER, BEFORE, make_result
+from tests.signing_in import api_as, sign_in
+
+URL = "/api/v1/learner-accounts/"
+RESULTS = "/api/v1/learner/results/"
+UCI = "GB001270001A"
+
+
+@pytest.fixture
+def results_gb(series, centre_gb):
+    found = [
+        make_result(centre_gb, series, "0001", "0580", "A"),
+        make_result(centre_gb, series, "0001", "0610", "B"),
+        make_result(centre_gb, series, "0002", "0580", "C"),
+    ]
+    centre_gb.candidates.filter(candidate_number="0001").update(uci=UCI)
+    centre_gb.candidates.filter(candidate_number="0002").update(uci="GB001270002B")
+    return found
+
+
+def give(officer, **body):
+    return api_as(officer).post(
+        URL,
+        {"series": "J27", "candidate_number": "0001", "email": "grace@example.org", **body},
+        format="json",
+    )
+
+
+def learner_of(response):
+    return LearnerAccount.objects.get(pk=response.json()["id"]).user
+
+
+def test_officer_gives_access_once_and_the_learner_is_invited(officer_gb, results_gb):
+    first = give(officer_gb)
+    again = give(officer_gb, email="other@example.org")
+
+    assert first.status_code == 201, first.content
+    assert set(first.json()) == {"id", "username", "uci", "email"}
+    assert first.json()["uci"] == UCI and first.json()["email"] == "grace@example.org"
+    assert again.status_code == 200 and again.json() == first.json()
+    learner = learner_of(first)
+    assert not learner.has_usable_password() and not learner.is_staff
+    invitation = Email.objects.get(address="grace@example.org")
+    link = re.search(r"https?://\S+/accounts/password/reset/\S+/", invitation.body).group(0)
+    assert learner.username in invitation.body
+    assert link
+
+
+def test_another_centres_candidate_is_404_and_bad_input_is_400(officer_pk, officer_gb, results_gb):
+    assert give(officer_pk).status_code == 404
+    refused = give(officer_gb, email="not an address", series="X99")
+    assert refused.status_code == 400
+    assert set(refused.json()["errors"]) == {"series"}
+    bad_email = give(officer_gb, email="not an address")
+    assert bad_email.status_code == 400 and "email" in bad_email.json()["errors"]
+    assert not LearnerAccount.objects.exists()
+
+
+def test_a_candidate_with_no_uci_is_refused_clearly(officer_gb, results_gb, centre_gb):
+    centre_gb.candidates.filter(candidate_number="0001").update(uci="")
+
+    refused = give(officer_gb)
+
+    assert refused.status_code == 400
+    assert "no unique candidate identifier" in refused.json()["errors"]["candidate_number"][0]
+
+
+def test_learner_sees_own_results_from_the_instant_and_withheld_without_grade(
+    officer_gb, results_gb, series, centre_gb
+):
+    learner = learner_of(give(officer_gb))
+    results.hold_results(centre=centre_gb, series=series, syllabus=results_gb[1].syllabus)
+    client = api_as(learner)
+
+    with time_machine.travel(BEFORE, tick=False):
+        before = client.get(RESULTS)
+    with time_machine.travel(AFTER, tick=False):
+        after = client.get(RESULTS)
+
+    assert before.status_code == 200 and before.json()["results"] == []
+    assert after.status_code == 200
+    assert after["Cache-Control"] == "private, no-store"
+    shown = {(r["syllabus_code"], r["grade"], r["status"]) for r in after.json()["results"]}
+    assert shown == {("0580", "A", "issued"), ("0610", None, "withheld")}
+    assert {r["uci"] for r in after.json()["results"]} == {UCI}
+
+
+def test_every_series_under_the_uci_at_that_centre(officer_gb, results_gb, centre_gb):
+    november = SeriesFactory(code="N27", name="November 2027", results_release_at=AFTER)
+    make_result(centre_gb, november, "0007", "0620", "A*")
+    centre_gb.candidates.filter(series=november, candidate_number="0007").update(uci=UCI)
+    learner = learner_of(give(officer_gb))
+
+    with time_machine.travel(AFTER + dt.timedelta(seconds=1), tick=False):
+        found = api_as(learner).get(RESULTS).json()["results"]
+
+    assert sorted((r["series"], r["syllabus_code"]) for r in found) == [
+        ("J27", "0580"),
+        ("J27", "0610"),
+        ("N27", "0620"),
+    ]
+
+
+def test_learner_results_are_403_to_anyone_else_and_officer_apis_403_to_learners(
+    officer_gb, staff_user, results_gb
+):
+    learner = learner_of(give(officer_gb))
+
+    assert api_as(officer_gb).get(RESULTS).status_code == 403
+    assert api_as(staff_user).get(RESULTS).status_code == 403
+    assert api_as(learner).get(URL).status_code == 403
+    with time_machine.travel(AFTER, tick=False):
+        assert api_as(learner).get("/api/v1/results/").json()["results"] == []
+        assert api_as(learner).get("/api/v1/entries/").json()["results"] == []
+
+
+def test_officer_lists_resends_and_withdraws(officer_gb, officer_pk, results_gb):
+    account_id = give(officer_gb).json()["id"]
+    learner = LearnerAccount.objects.get(pk=account_id).user
+
+    assert [a["id"] for a in api_as(officer_gb).get(URL).json()["results"]] == [account_id]
+    assert api_as(officer_pk).get(URL).json()["results"] == []
+    assert api_as(officer_pk).post(f"{URL}{account_id}/resend/").status_code == 404
+    assert api_as(officer_pk).delete(f"{URL}{account_id}/").status_code == 404
+    assert api_as(officer_gb).post(f"{URL}{account_id}/resend/").status_code == 200
+    assert Email.objects.filter(address="grace@example.org").count() == 2
+    assert api_as(officer_gb).delete(f"{URL}{account_id}/").status_code == 204
+
+    learner.refresh_from_db()
+    assert not learner.is_active
+    assert api_as(officer_gb).get(URL).json()["results"] == []
+    # Given again: the same account, active, invited afresh.
+    again = give(officer_gb)
+    assert again.status_code == 200 and again.json()["id"] == account_id
+    learner.refresh_from_db()
+    assert learner.is_active
+
+
+def test_the_learner_page_counts_down_then_shows_the_results(client, officer_gb, results_gb):
+    learner = learner_of(give(officer_gb))
+
+    with time_machine.travel(BEFORE, tick=False):
+        sign_in(client, learner)
+        before = client.get("/learner/")
+        home = client.get("/")
+    with time_machine.travel(AFTER, tick=False):
+        after = client.get("/learner/")
+
+    page = before.content.decode()
+    assert before.status_code == 200 and "data-countdown" in page
+    assert "Released in" in page and "0580" not in page
+    assert home.status_code == 302 and home["Location"] == "/learner/"
+    shown = after.content.decode()
+    assert re.search(r'data-label="Grade">A\b', shown)
+    assert "0580" in shown and "0610" in shown
+    assert "Cand0002" not in shown
+
+
+def test_learner_sees_no_centre_page_and_officers_no_learner_page(client, officer_gb, results_gb):
+    learner = learner_of(give(officer_gb))
+    sign_in(client, learner)
+
+    assert client.get("/learner-accounts/").status_code == 403
+    for page in ("/entries/", "/results/", "/complaints/", "/qa/", "/centres/"):
+        assert client.get(page).status_code == 403, page
+    client.logout()
+    sign_in(client, officer_gb)
+    assert client.get("/learner/").status_code == 403
+
+
+def test_officer_page_gives_access_and_asks_before_withdrawing(client, officer_gb, results_gb):
+    sign_in(client, officer_gb)
+
+    refused = client.post(
+        "/learner-accounts/", {"series": "J27", "candidate_number": "12", "email": "x"}
+    )
+    given = client.post(
+        "/learner-accounts/",
+        {"series": "J27", "candidate_number": "0001", "email": "grace@example.org"},
+    )
+
+    assert refused.status_code == 200
+    assert "A candidate number is four digits." in refused.content.decode()
+    assert given.status_code == 302
+    account = LearnerAccount.objects.get()
+    listed = client.get("/learner-accounts/").content.decode()
+    assert UCI in listed
+    assert client.get(f"/learner-accounts/{account.pk}/withdraw/").status_code == 200
+    assert client.post(f"/learner-accounts/{account.pk}/withdraw/").status_code == 302
+    account.refresh_from_db()
+    assert account.withdrawn_at is not None
+
+
+def test_learner_sends_results_at_the_instant_and_the_centre_is_told(
+    client, officer_gb, results_gb, series
+):
+    from portal.notifications.models import Notification
+    from results.postresults.models import ServiceRequest
+
+    learner = learner_of(give(officer_gb))
+    body = {
+        "series": "J27",
+        "recipient_name": "University of Leeds",
+        "recipient_email": "admissions@leeds.example.org",
+        "reference": "UCAS 123-456",
+    }
+    with time_machine.travel(BEFORE - dt.timedelta(days=1), tick=False):
+        sign_in(client, learner)
+        refused = client.post("/learner/", {**body, "recipient_email": "nope"})
+        assert refused.status_code == 200 and not ServiceRequest.objects.exists()
+        asked = client.post("/learner/", body)
+    assert asked.status_code == 302
+    case = ServiceRequest.objects.get()
+    assert case.status == "scheduled" and case.requested_by == learner
+    assert case.candidate.uci == UCI and "UCAS 123-456" in case.details
+    assert Notification.objects.filter(user=officer_gb, reference=case.reference).exists()
+    assert not Email.objects.filter(address="admissions@leeds.example.org").exists()
+
+    from results.postresults.services import send_due_results
+
+    with time_machine.travel(AFTER, tick=False):
+        send_due_results()
+    case.refresh_from_db()
+    assert case.status == "sent"
+    assert Email.objects.filter(address="admissions@leeds.example.org").exists()
+
+
+def test_a_learner_cannot_send_another_candidates_results(officer_gb, results_gb, series):
+    from django.core.exceptions import PermissionDenied
+
+    from portal.errors import PortalError
+    from results.postresults.services import request_service
+
+    learner = learner_of(give(officer_gb))
+    with pytest.raises(PortalError):
+        request_service(
+            centre=learner.learner_account.centre,
+            by=learner,
+            service="results_to_institution",
+            series=series,
+            candidate_number="0002",
+            recipient_name="Anywhere",
+            recipient_email="a@example.org",
+        )
+    with pytest.raises(PortalError, match="Ask your centre"):
+        request_service(
+            centre=learner.learner_account.centre,
+            by=learner,
+            service="paper_copies",
+            series=series,
+            candidate_number="0001",
+        )
+    other = SeriesFactory(code="N27")
+    with pytest.raises(PermissionDenied):
+        from tests.factories import CentreFactory
+
+        request_service(
+            centre=CentreFactory(number="FR001"),
+            by=learner,
+            service="results_to_institution",
+            series=other,
+            candidate_number="0001",
+            recipient_name="Anywhere",
+            recipient_email="a@example.org",
+        )
