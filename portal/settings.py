@@ -116,6 +116,7 @@ MIDDLEWARE = [
     # oversized bodies are refused here, once for every view.
     "portal.guards.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.i18n.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -140,6 +141,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
@@ -280,6 +282,15 @@ IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 IDEMPOTENCY_MAX_BODY_BYTES = env_int("IDEMPOTENCY_MAX_BODY_BYTES", 100 * 1024 * 1024)
 
 LANGUAGE_CODE = "en-gb"
+# The languages a person may choose (portal/i18n.py); the catalogues are in locale/.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("es", "Spanish"),
+    ("fr", "French"),
+    ("ar", "Arabic"),
+    ("zh-hans", "Simplified Chinese"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

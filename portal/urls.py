@@ -15,6 +15,7 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("robots.txt", core_views.robots, name="robots"),
     path("accounts/", include("portal.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("complaints/", include("complaints.urls")),
     path("queries/", include("complaints.helpdesk.urls")),
     path("help/", include("complaints.helpdesk.help_urls")),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from entries.models import Series
 
@@ -45,21 +46,24 @@ class GiveAccessForm(forms.Form):
 class SendResultsForm(forms.Form):
     """Where the learner's results of a series go: a university or employer."""
 
-    series = forms.ChoiceField(label="Results of")
+    series = forms.ChoiceField(label=_("Results of"))
     recipient_name = forms.CharField(
         max_length=200,
-        label="University or employer",
-        error_messages={"required": "Name the university or employer."},
+        label=_("University or employer"),
+        error_messages={"required": _("Name the university or employer.")},
     )
     recipient_email = forms.EmailField(
         max_length=254,
-        label="Their email address",
-        error_messages={"required": "Give the email address the results go to."},
+        label=_("Their email address"),
+        error_messages={
+            "required": _("Give the email address the results go to."),
+            "invalid": _("Enter an email address, such as admissions@university.example."),
+        },
     )
     reference = forms.CharField(
         max_length=100,
         required=False,
-        label="Your admissions or application reference (optional)",
+        label=_("Your admissions or application reference (optional)"),
     )
 
     def __init__(self, *args, series=(), **kwargs):

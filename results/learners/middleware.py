@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 # notices, the public help and service standards, the site's own files.
 LEARNER_PATHS = (
     "/learner/",
+    "/i18n/",
     "/post-results/certifying-statement/",
     "/accounts/",
     "/notifications/",

@@ -6,21 +6,40 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from entries.queries import acting_centre
-from portal.calendar import local_time
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
 from results import queries
 from results.learners import services
 from results.learners.forms import GiveAccessForm, SendResultsForm
 from results.learners.models import LearnerAccount
-from results.views import _countdown
 
 PAGE_SIZE = 50
+
+
+def countdown_text(release_at, now) -> str:
+    """The time left to a release, in the active language (the page's script counts on)."""
+    left = max(0, int((release_at - now).total_seconds()))
+    days, rest = divmod(left, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    words = {
+        "day": ngettext("%d day", "%d days", days) % days,
+        "hour": ngettext("%d hour", "%d hours", hours) % hours,
+        "minute": ngettext("%d minute", "%d minutes", minutes) % minutes,
+        "second": ngettext("%d second", "%d seconds", seconds) % seconds,
+    }
+    if days:
+        return f"{words['day']}, {words['hour']}"
+    if hours:
+        return f"{words['hour']}, {words['minute']}"
+    return f"{words['minute']}, {words['second']}"
 
 
 @login_required
@@ -57,11 +76,12 @@ def home(request):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             went = case.status == case.Status.SENT
-            messages.success(
-                request,
-                f"{case.reference}: your results "
-                + ("were sent." if went else "go at the instant they are released."),
+            told = (
+                _("%(reference)s: your results were sent.")
+                if went
+                else _("%(reference)s: your results go at the instant they are released.")
             )
+            messages.success(request, told % {"reference": case.reference})
             return redirect("learners:home")
     context = {
         "account": account,
@@ -80,9 +100,10 @@ def home(request):
     }
     if coming is not None:
         context.update(
-            when=local_time(coming.results_release_at, zone),
+            # In the learner's language and their centre's zone.
+            when=formats.date_format(coming.results_release_at.astimezone(zone), "DATETIME_FORMAT"),
             release_iso=coming.results_release_at.isoformat(),
-            countdown=_countdown(coming.results_release_at, now),
+            countdown=countdown_text(coming.results_release_at, now),
         )
     response = render(request, "learners/home.html", context)
     response["Cache-Control"] = "private, no-store"

@@ -9,8 +9,19 @@
   }
   var text = box.querySelector("[data-countdown-text]");
   var at = Date.parse(box.getAttribute("data-countdown"));
+  // In the page's language where the browser knows its words for units ("3 jours",
+  // "٣ أيام", "3天"), else in English.
+  var language = document.documentElement.lang || "en";
   function plural(n, word) {
-    return n + " " + word + (n === 1 ? "" : "s");
+    try {
+      return new Intl.NumberFormat(language, {
+        style: "unit",
+        unit: word,
+        unitDisplay: "long",
+      }).format(n);
+    } catch (error) {
+      return n + " " + word + (n === 1 ? "" : "s");
+    }
   }
   function tick() {
     var left = Math.floor((at - Date.now()) / 1000);

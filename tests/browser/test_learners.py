@@ -59,3 +59,20 @@ def test_officer_gives_access_and_the_learner_sees_their_results(new_page, live_
     expect(learner.locator("[data-countdown]")).to_contain_text("Released in")
     expect(learner.get_by_role("navigation", name="Main")).not_to_contain_text("Entries")
     assert learner.request.get(f"{live_server.url}/entries/").status == 403
+
+
+def test_a_learner_reads_their_page_in_arabic_right_to_left(page, live_server):
+    from results.learners.demo import seed_learners
+
+    seed_learners()
+    sign_in_by_keyboard(page, live_server.url, "learner1", DEMO_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/learner/$"))
+    choose_option(page, "#language", "العربيّة")
+    press_button(page, "Change language")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    expect(page.get_by_role("heading", level=1)).to_have_text("نتائجك")
+    check_page(page)
+    # The choice is remembered from page to page.
+    visit(page, "/accounts/password/change/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")

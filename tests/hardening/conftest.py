@@ -25,5 +25,5 @@ def assert_refused(response, path: str, *, status=None):
         assert set(response.json()) in ({"detail"}, {"errors"}), (path, response.json())
     else:
         body = response.content.decode()
-        assert '<html lang="en-GB">' in body, path
+        assert '<html lang="en-GB" dir="ltr">' in body, path
         assert 'class="site-header"' in body, path

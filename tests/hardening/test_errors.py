@@ -150,7 +150,7 @@ def test_database_outage_answers_503_page():
 def assert_page(response, status: int, heading: str):
     body = response.content.decode()
     assert response.status_code == status
-    assert '<html lang="en-GB">' in body
+    assert '<html lang="en-GB" dir="ltr">' in body
     assert 'class="site-header"' in body
     assert f"<h1>{heading}</h1>" in body
     assert 'href="/"' in body  # a way back home
