@@ -3,11 +3,14 @@ cookie, ``set_language``), else the portal's own. A browser's Accept-Language al
 switch it: only the learners' pages are translated so far, and an officer's page half in
 another language would be worse than one in English."""
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 
-def chosen_language(request) -> str:
+def chosen_language(request: HttpRequest) -> str:
     code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     try:
         return translation.get_supported_language_variant(code) if code else settings.LANGUAGE_CODE
@@ -16,10 +19,10 @@ def chosen_language(request) -> str:
 
 
 class ChosenLanguageMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
