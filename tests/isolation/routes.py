@@ -347,6 +347,8 @@ PUBLIC_PAGES = {
     "help:index",
     "help:suggest",
     "help:answer",
+    # Choosing a language: anyone, signed in or not (a cookie, nothing of a centre's).
+    "set_language",
 }
 PUBLIC_API = {"api-token", "api-schema", "api-docs"}
 
