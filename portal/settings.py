@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "results.postresults",
     "results.learners",
     "complaints.helpdesk",
+    "support.mailings",
 ]
 
 MIDDLEWARE = [
@@ -495,6 +496,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "postresults.open_certificate_despatches",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # The newsletter and the timetables mailing: each month's issue waits for staff as a draft
+    # (and the newsletter's deadline runs) from a week ahead; a ready issue goes out on its
+    # month's first working day, claimed once (support.mailings).
+    "mailings-send-due": {
+        "task": "mailings.send_due",
+        "schedule": 300.0,
+        "options": {"expires": 290},
     },
     # Emails are rows; this drains whatever the after-commit kick missed (a broker that
     # was down, a worker that died). Claims make overlapping runs harmless.

@@ -107,6 +107,9 @@ class Email(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     html = models.TextField(blank=True)
+    headers = models.JSONField(
+        default=dict, blank=True, help_text="Headers of this email's own, e.g. List-Unsubscribe."
+    )
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
     created_at = models.DateTimeField()
     claim = models.UUIDField(null=True, blank=True, help_text="The sender holding it.")

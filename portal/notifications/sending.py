@@ -227,9 +227,10 @@ class SMTPSender:
     def can_send(self, email: Email) -> bool:
         # Addresses beyond ASCII (international domains, SMTPUTF8) take Django's own path;
         # so does anything with a line break, which Django refuses as a header injection.
-        fields = (email.name, email.address, email.subject)
+        fields = (email.name, email.address, email.subject, *_header_lines(email))
         plain = not any("\r" in f or "\n" in f for f in fields)
-        return plain and email.address.isascii() and self.envelope_from.isascii()
+        ascii_headers = all(line.isascii() for line in _header_lines(email))
+        return plain and ascii_headers and email.address.isascii() and self.envelope_from.isascii()
 
     def __call__(self, email: Email) -> None:
         # Rows of one event share their content; the content is part of the key all the
@@ -241,10 +242,17 @@ class SMTPSender:
         to = formataddr((email.name, email.address), charset="utf-8")
         head = (
             f"To: {to}\r\nDate: {formatdate(usegmt=True)}\r\nMessage-ID: {message_id(email.pk)}\r\n"
+            + "".join(f"{line}\r\n" for line in _header_lines(email))
         )
         self.backend.connection.sendmail(
             self.envelope_from, [email.address], head.encode() + shared
         )
+
+
+def _header_lines(email: Email) -> list[str]:
+    # Headers of one recipient's own (an unsubscribe link): ASCII, one line each; anything
+    # else takes Django's path, which refuses a line break.
+    return [f"{name}: {value}" for name, value in (email.headers or {}).items()]
 
 
 def _shared_part(email: Email) -> bytes:
@@ -273,7 +281,7 @@ def message(email: Email) -> EmailMultiAlternatives:
         email.subject,
         email.body,
         to=[formataddr((email.name, email.address)) if email.name else email.address],
-        headers={"Message-ID": message_id(email.pk)},
+        headers={**(email.headers or {}), "Message-ID": message_id(email.pk)},
     )
     if email.html:
         mail.attach_alternative(email.html, "text/html")

@@ -29,13 +29,14 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.errors import PortalError
-from portal.notifications.kinds import check_kind, kind_choices
+from portal.notifications.kinds import check_kind, kind_choices, kind_label
 from portal.notifications.models import Email, EmailOptOut, Notification
 from portal.notifications.recipients import Recipient, resolve_many
+from portal.notifications.unsubscribe import unsubscribe_headers, unsubscribe_url
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,9 @@ class Event:
     code: str = ""
     url: str = ""
     html: str | None = None
+    # A mailing to many (a newsletter): each person's email carries a one-click link, in its
+    # text and its headers, that stops this kind of email (portal.notifications.unsubscribe).
+    unsubscribe: bool = False
 
     def __post_init__(self):
         check_kind(self.kind)
@@ -143,6 +147,8 @@ def notify_all(events: list[Event], *, at: dt.datetime | None = None) -> int:
             if by_email and (person.email.lower(), event.key) not in have_email:
                 have_email.add((person.email.lower(), event.key))
                 emails.append(_email(event, person.email, user_id=person.id, at=at))
+                if event.unsubscribe:
+                    _add_unsubscribe(emails[-1], user_id=person.id)
         for address in recipients.addresses:
             if (address.email.lower(), event.key) not in have_email:
                 have_email.add((address.email.lower(), event.key))
@@ -160,6 +166,15 @@ def _email(event: Event, address: str, *, at, user_id=None, name="") -> Email:
         key=event.key, kind=event.kind, address=address, name=name, user_id=user_id,
         subject=event.subject, body=event.body, html=event.html or "", created_at=at,
     )  # fmt: skip
+
+
+def _add_unsubscribe(email: Email, *, user_id: int) -> None:
+    url = unsubscribe_url(user_id, email.kind)
+    email.body += (
+        f"\n\n--\nYou receive this because your email choices include "
+        f"“{kind_label(email.kind)}”. To stop these emails: {url}"
+    )
+    email.headers = unsubscribe_headers(url)
 
 
 def kick_sender() -> None:
@@ -218,3 +233,15 @@ def set_emailed_kinds(user, *, kinds: Iterable[str]) -> list[str]:
             EmailOptOut(user=user, kind=code) for code, _ in kind_choices() if code not in wanted
         )
     return emailed_kinds(user)
+
+
+def stop_emailing(user, *, kind: str) -> bool:
+    """Stop emailing ``user`` notices of ``kind`` (the inbox still has them); answer whether
+    anything changed. Stopping twice is harmless."""
+    check_kind(kind)
+    try:
+        with transaction.atomic():
+            _, created = EmailOptOut.objects.get_or_create(user=user, kind=kind)
+    except IntegrityError:
+        return False  # stopped a moment ago by the same person's other click
+    return created

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/read/", views.mark_read, name="read"),
     path("read-all/", views.mark_all_read, name="read_all"),
     path("preferences/", views.PreferencesView.as_view(), name="preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

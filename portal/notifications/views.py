@@ -1,16 +1,22 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import FormView, ListView
 
 from portal.calendar import local_time
 from portal.http import safe_next
 from portal.notifications import services
 from portal.notifications.forms import PreferencesForm
+from portal.notifications.kinds import kind_choices, kind_label
 from portal.notifications.models import Notification
+from portal.notifications.unsubscribe import read_token
 from portal.sla.models import ServiceLevel
 from portal.sla.names import deadline_name
 from portal.zones import viewer_zone
@@ -76,3 +82,23 @@ class PreferencesView(LoginRequiredMixin, FormView):
         services.set_emailed_kinds(self.request.user, kinds=form.cleaned_data["email_kinds"])
         messages.success(self.request, "Your email choices are saved.")
         return redirect("notifications:preferences")
+
+
+# The token is the credential, and a mail program's one-click POST (RFC 8058) carries no
+# CSRF token of ours: the POST only stops an email, which the person may undo at any time.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """GET asks to confirm (a link scanner changes nothing); POST stops that kind of email."""
+    try:
+        user_id, kind = read_token(token)
+    except signing.BadSignature:
+        raise Http404("No such link.") from None
+    person = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
+    if kind not in dict(kind_choices()):
+        raise Http404("No such kind of email.")
+    context = {"kind_label": kind_label(kind), "email": person.email}
+    if request.method == "POST":
+        services.stop_emailing(person, kind=kind)
+        return render(request, "notifications/unsubscribed.html", context)
+    return render(request, "notifications/unsubscribe.html", context)

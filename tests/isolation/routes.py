@@ -221,6 +221,7 @@ FILL = {
     "qa-request-uploads": lambda a: {"reference": a.case(QaRequest, "requested").reference},
     "queries:detail": lambda a: {"reference": a.case(Query, "received").reference},
     "query-detail": lambda a: {"reference": a.case(Query, "received").reference},
+    "notifications:unsubscribe": lambda a: {"token": _unsubscribe_token(a.officer)},
     "enquiries:detail": lambda a: {"reference": a.case(Enquiry, "received").reference},
     "enquiry-detail": lambda a: {"reference": a.case(Enquiry, "received").reference},
     "postresults:detail": lambda a: {"reference": a.case(ServiceRequest, "received").reference},
@@ -253,7 +254,15 @@ FILL = {
 # whoever holds it may use it, so "another centre's officer gets 404" does not apply. Each
 # is tested where it is made (a part's URL: signed for one part of one upload, expiring,
 # PUT only; tests/uploads/test_resumable.py).
-CAPABILITIES = {"uploads:part"}
+CAPABILITIES = {"uploads:part", "notifications:unsubscribe"}
+
+
+def _unsubscribe_token(officer) -> str:
+    # Signed for one person and one kind of email, never expiring; its POST only stops that
+    # kind (tests/notifications/test_unsubscribe.py).
+    from portal.notifications.unsubscribe import unsubscribe_token
+
+    return unsubscribe_token(officer.pk, "newsletter")
 
 
 def _part_token(upload) -> str:
@@ -344,6 +353,7 @@ PUBLIC_PAGES = {
     "favicon",
     "robots",
     "uploads:part",
+    "notifications:unsubscribe",
     "help:index",
     "help:suggest",
     "help:answer",

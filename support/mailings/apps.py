@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class MailingsConfig(AppConfig):
+    # The monthly newsletter and the timetables mailing to every exams officer.
+    name = "support.mailings"
+    label = "mailings"
+    verbose_name = "Mailings"
+
+    def ready(self):
+        from portal.core.demo import register_demo_step
+        from portal.notifications import register_kind
+        from support.mailings import demo
+        from support.mailings.models import Kind
+
+        for kind in Kind:
+            register_kind(kind.value, kind.label)
+        register_demo_step(demo.seed_mailings)
