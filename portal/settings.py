@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "results.learners",
     "complaints.helpdesk",
     "support.mailings",
+    "support.publications",
 ]
 
 MIDDLEWARE = [

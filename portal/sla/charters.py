@@ -115,6 +115,8 @@ CAMBRIDGE = [
          text=QA_REVIEW_TEXT),
     rule("newsletter.monthly", "Send the monthly newsletter", "newsletter", "", "sent", None,
          by=CUSTOMER_SERVICES, source=C, text="first working day of each month"),
+    rule("publications.order", "Despatch publications in stock", "order of publications in stock",
+         "ordered", "despatched", (5, WD), by=CUSTOMER_SERVICES, remind=(48, 24), source=C),
 ]  # fmt: skip
 
 M = CMI_CHARTER

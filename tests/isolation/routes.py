@@ -38,6 +38,7 @@ from portal.cases.models import Case
 from qa.models import QaRequest
 from results.enquiries.models import Enquiry
 from results.postresults.models import CertificateDespatch, ServiceRequest
+from support.publications.models import PublicationOrder
 from tests.isolation.world import PDF
 
 
@@ -221,6 +222,7 @@ FILL = {
     "qa-request-uploads": lambda a: {"reference": a.case(QaRequest, "requested").reference},
     "queries:detail": lambda a: {"reference": a.case(Query, "received").reference},
     "query-detail": lambda a: {"reference": a.case(Query, "received").reference},
+    "publications:detail": lambda a: {"reference": a.case(PublicationOrder, "ordered").reference},
     "notifications:unsubscribe": lambda a: {"token": _unsubscribe_token(a.officer)},
     "enquiries:detail": lambda a: {"reference": a.case(Enquiry, "received").reference},
     "enquiry-detail": lambda a: {"reference": a.case(Enquiry, "received").reference},

@@ -314,6 +314,7 @@ def _side(*, number, name, country, zone, staff, director, series, released, tag
     _add_results(side, series=released, tag=tag)
     _add_enquiries(side, series=released, staff=staff, tag=tag)
     _add_queries(side, staff=staff, tag=tag)
+    _add_publication_orders(side, staff=staff, tag=tag)
     return side
 
 
@@ -481,6 +482,23 @@ def _add_queries(side: Side, *, staff, tag: str) -> None:
     by_status = {case.status: Query.objects.get(pk=case.pk) for case in cases}
     assert set(by_status) == set(Query.Status.values), "The world lacks a query status."
     side.cases[Query] = by_status
+    side.owned += list(by_status.values())
+
+
+def _add_publication_orders(side: Side, *, staff, tag: str) -> None:
+    """Publication orders of the centre at every status."""
+    from support.publications import services as publications
+    from support.publications.models import Publication, PublicationOrder
+
+    item, _ = Publication.objects.get_or_create(code="HB-ISOLATION", defaults={"title": "Handbook"})
+
+    def order():
+        return publications.order_publication(centre=side.centre, by=side.officer, publication=item)
+
+    cases = [order(), publications.despatch_order(order(), by=staff)]
+    by_status = {case.status: PublicationOrder.objects.get(pk=case.pk) for case in cases}
+    assert set(by_status) == set(PublicationOrder.Status.values), "An order status is missing."
+    side.cases[PublicationOrder] = by_status
     side.owned += list(by_status.values())
 
 

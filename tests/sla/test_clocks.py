@@ -363,7 +363,7 @@ def test_add_closure_day_twice_is_refused(staff_user):
 
 
 def test_migration_loads_every_row_of_the_cambridge_charter():
-    assert ServiceLevel.objects.filter(charter="cambridge", active=True).count() == 21
+    assert ServiceLevel.objects.filter(charter="cambridge", active=True).count() == 22
     acknowledge = ServiceLevel.objects.get(code="complaint.acknowledge")
     assert acknowledge.limit_description == "2 working days"
 
@@ -375,7 +375,7 @@ def test_load_charter_twice_changes_nothing():
 def test_load_charter_cmi_replaces_the_rules_and_reschedules(case, capsys):
     clock = start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
     call_command("load_charter", "cmi")
-    assert capsys.readouterr().out == "Charter cmi: 5 created, 3 updated, 18 deactivated.\n"
+    assert capsys.readouterr().out == "Charter cmi: 5 created, 3 updated, 19 deactivated.\n"
     active = set(ServiceLevel.objects.filter(active=True).values_list("code", flat=True))
     assert active == {
         "query.answer", "callback", "complaint.acknowledge", "support.employer",

@@ -1,0 +1,38 @@
+"""The catalogue, and the queue of orders: next due first, late ones marked; customer
+services record each despatch from the queue (or the order's page)."""
+
+from django.contrib import admin
+
+from portal.cases.admin import CaseQueueAdmin, DueFilter
+from support.publications import services
+from support.publications.models import Publication, PublicationOrder
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ["title", "code", "in_stock", "listed"]
+    list_filter = ["in_stock", "listed"]
+    list_editable = ["in_stock", "listed"]
+    list_display_links = ["title"]
+    search_fields = ["title", "code"]
+
+
+@admin.register(PublicationOrder)
+class PublicationOrderAdmin(CaseQueueAdmin):
+    list_display = [
+        "case_link", "due", "status", "centre", "publication", "copies", "in_stock", "created_at"
+    ]  # fmt: skip
+    list_filter = ["status", DueFilter, "in_stock"]
+    list_select_related = ["centre", "publication"]
+    search_fields = ["reference", "centre__number", "publication__code", "publication__title"]
+    bulk_moves = {
+        "despatch": (
+            services.despatch_order,
+            "Record the despatch of the selected orders",
+            "recorded as despatched",
+        )
+    }
+
+    # Everything changes through the services (the despatch above, or the order's page).
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from portal.cases.views import move_urls
+from support.publications import views
+from support.publications.models import PublicationOrder
+
+app_name = "publications"
+
+urlpatterns = [
+    path("", views.OrdersView.as_view(), name="list"),
+    path("order/", views.OrderCreateView.as_view(), name="create"),
+    path("<str:reference>/", views.OrderDetailView.as_view(), name="detail"),
+    *move_urls(PublicationOrder, views),
+]

@@ -1,0 +1,82 @@
+"""The pages of publication orders: the centre's orders, the order form with the catalogue,
+and a page per order where staff record the despatch."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.views.generic import FormView, ListView
+
+from portal import audit
+from portal.cases.services import applying_centre
+from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
+from portal.errors import PortalError
+from portal.permissions import centres_visible_to, is_staff_user
+from portal.zones import viewer_zone
+from support.publications import services
+from support.publications.forms import OrderForm
+from support.publications.models import PublicationOrder
+
+
+class OrdersView(LoginRequiredMixin, ListView):
+    template_name = "publications/list.html"
+    context_object_name = "orders"
+    paginate_by = 25
+
+    def get(self, request, *args, **kwargs):
+        refuse_other_roles(request.user, PublicationOrder)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            PublicationOrder.objects.visible_to(self.request.user)
+            .select_related("centre", "publication")
+            .prefetch_related("deadlines")
+            .order_by("-created_at", "-pk")
+        )
+
+
+class OrderCreateView(LoginRequiredMixin, FormView):
+    template_name = "publications/form.html"
+    form_class = OrderForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and is_staff_user(request.user):
+            return redirect("publications:list")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "centres": centres_visible_to(self.request.user)}
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            centre = applying_centre(self.request.user, chosen=data.pop("centre"))
+            case = services.order_publication(centre=centre, by=self.request.user, **data)
+        except PortalError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Order {case.reference} received.")
+        return redirect(case)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class OrderDetailView(CaseDetailView):
+    model = PublicationOrder
+    template_name = "publications/detail.html"
+    select_related: tuple[str, ...] = ("centre", "publication")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["zone"] = viewer_zone(user, self.object)
+        if is_staff_user(user):
+            context["history"] = audit.history_of(self.object)
+        return context
+
+
+@case_move(OrderDetailView, "despatch")
+def despatch(request, case):
+    services.despatch_order(case, by=request.user)
+    return "Despatch recorded; the centre has been told."
