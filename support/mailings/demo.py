@@ -22,7 +22,8 @@ The exams team"""
 def seed_mailings() -> None:
     now = timezone.now()
     month = services.month_of(london_date(now))
-    if london_date(now) < services.first_working_day(month):
+    # The issue went out at 9:30 on the first working day: last month's, before then.
+    if now < dt.datetime.combine(services.first_working_day(month), dt.time(9, 30), tzinfo=LONDON):
         month = add_months(month, -1)
     if Mailing.objects.filter(kind=Kind.NEWSLETTER, month=month, sent_at__isnull=False).exists():
         return
@@ -31,5 +32,5 @@ def seed_mailings() -> None:
     Mailing.objects.filter(kind=Kind.NEWSLETTER, month=month).update(
         title=f"Exams newsletter, {month:%B %Y}", body=BODY, status=Mailing.Status.READY
     )
-    services.send_due_mailings(now=morning + dt.timedelta(hours=1))
+    services.send_due_mailings(now=morning + dt.timedelta(hours=2))
     services.prepare_months(now=now)

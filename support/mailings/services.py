@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal import audit
-from portal.calendar import end_of_day, london_date, working_calendar
+from portal.calendar import LONDON, OFFICE_OPENS, end_of_day, london_date, working_calendar
 from portal.centres.models import Centre, Membership
 from portal.notifications import Event, notify_all
 from portal.sla import services as sla
@@ -82,11 +82,12 @@ def exams_officers():
 
 
 def send_due_mailings(*, now: dt.datetime | None = None) -> int:
-    """Send this month's issues that are ready, from the month's first working day (never
-    before it); answer how many went out."""
+    """Send this month's issues that are ready, from the opening of the office on the month's
+    first working day (never before; an issue made ready later goes at once); answer how
+    many went out."""
     now = now or timezone.now()
     month = month_of(london_date(now))
-    if london_date(now) < first_working_day(month):
+    if now < dt.datetime.combine(first_working_day(month), OFFICE_OPENS, tzinfo=LONDON):
         return 0
     sent = 0
     for issue in Mailing.objects.ready_to_send().filter(month=month):

@@ -73,6 +73,8 @@ def test_ready_issue_is_not_sent_before_the_first_working_day(officer_gb):
     january_issue()
     assert services.send_due_mailings(now=london(JANUARY, 10)) == 0  # a bank holiday
     assert services.send_due_mailings(now=london(dt.date(2027, 1, 3), 10)) == 0  # a Sunday
+    # On the day, from the office's opening (9:00 London), not in the small hours.
+    assert services.send_due_mailings(now=london(FIRST_WORKING_DAY, 8, 59)) == 0
     assert not Email.objects.exists()
 
 
@@ -85,7 +87,7 @@ def test_issue_goes_to_every_exams_officer_once_on_the_first_working_day(
     OfficerFactory(username="gone", membership__centre=closed)
     issue = january_issue()
 
-    assert services.send_due_mailings(now=london(FIRST_WORKING_DAY, 0, 5)) == 1
+    assert services.send_due_mailings(now=london(FIRST_WORKING_DAY, 9, 5)) == 1
 
     emails = Email.objects.filter(kind="newsletter").order_by("address")
     assert [e.address for e in emails] == [officer_gb.email, officer_pk.email]
@@ -176,7 +178,7 @@ def test_the_beat_runs_the_mailings(settings, officer_gb):
     january_issue()
     from support.mailings.tasks import send_due
 
-    with time_machine.travel(london(FIRST_WORKING_DAY, 8), tick=False):
+    with time_machine.travel(london(FIRST_WORKING_DAY, 9), tick=False):
         assert send_due() == {"clocks_started": 0, "sent": 1}
 
 
