@@ -223,6 +223,9 @@ FILL = {
     "queries:detail": lambda a: {"reference": a.case(Query, "received").reference},
     "query-detail": lambda a: {"reference": a.case(Query, "received").reference},
     "publications:detail": lambda a: {"reference": a.case(PublicationOrder, "ordered").reference},
+    "publication-order-detail": lambda a: {
+        "reference": a.case(PublicationOrder, "ordered").reference
+    },
     "notifications:unsubscribe": lambda a: {"token": _unsubscribe_token(a.officer)},
     "enquiries:detail": lambda a: {"reference": a.case(Enquiry, "received").reference},
     "enquiry-detail": lambda a: {"reference": a.case(Enquiry, "received").reference},

@@ -7,10 +7,11 @@ from rest_framework.test import APIRequestFactory
 
 from centres.registration.models import QualityStandard
 from entries.models import Series
+from support.publications.models import Publication
 from tests.signing_in import api_as
 
 # Lists of things every officer shares: nothing in them belongs to a centre.
-SHARED_MODELS = {Series, QualityStandard}
+SHARED_MODELS = {Series, QualityStandard, Publication}
 
 
 def _list_urls() -> list[str]:

@@ -208,3 +208,62 @@ def test_customer_services_keep_the_catalogue_and_other_roles_do_not(client, des
     )
     assert response.status_code == 302
     assert Publication.objects.get(code="PP-0580").in_stock
+
+
+# API
+
+
+def test_officer_orders_through_the_api(officer_api, handbook, guide):
+    catalogue = officer_api.get("/api/v1/publications/")
+    assert catalogue.status_code == 200
+    assert [item["code"] for item in catalogue.json()["results"]] == ["HB-2027", "GUIDE"]
+    with time_machine.travel(ORDERED, tick=False):
+        response = officer_api.post(
+            "/api/v1/publication-orders/", {"publication": "HB-2027", "copies": 2}, format="json"
+        )
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert data["reference"].startswith("PUB-2027-")
+    assert (data["status"], data["centre"], data["publication"], data["copies"]) == (
+        "ordered",
+        "GB001",
+        "HB-2027",
+        2,
+    )
+    [deadline] = data["deadlines"]
+    assert deadline["code"] == "publications.order"
+
+
+def test_api_refuses_bad_orders(officer_api, staff_api, handbook):
+    unknown = officer_api.post(
+        "/api/v1/publication-orders/", {"publication": "NOPE"}, format="json"
+    )
+    assert unknown.status_code == 400
+    too_many = officer_api.post(
+        "/api/v1/publication-orders/", {"publication": "HB-2027", "copies": 51}, format="json"
+    )
+    assert too_many.status_code == 400
+    by_staff = staff_api.post(
+        "/api/v1/publication-orders/",
+        {"publication": "HB-2027", "centre": "GB001"},
+        format="json",
+    )
+    assert by_staff.status_code == 403
+    assert not PublicationOrder.objects.exists()
+
+
+def test_api_despatch_by_customer_services_only(officer_gb, centre_gb, officer_api, handbook, desk):
+    from tests.signing_in import api_as
+
+    case = order(officer_gb, centre_gb, handbook)
+    url = f"/api/v1/publication-orders/{case.reference}/despatch/"
+    assert officer_api.post(url).status_code == 403
+    response = api_as(desk).post(url)
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "despatched"
+
+
+def test_api_hides_another_centres_orders(officer_pk, centre_pk, officer_api, handbook):
+    theirs = order(officer_pk, centre_pk, handbook)
+    assert officer_api.get(f"/api/v1/publication-orders/{theirs.reference}/").status_code == 404
+    assert officer_api.get("/api/v1/publication-orders/").json()["results"] == []
