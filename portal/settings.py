@@ -103,8 +103,8 @@ INSTALLED_APPS = [
     "results.postresults",
     "results.learners",
     "complaints.helpdesk",
-    "support.mailings",
-    "support.publications",
+    "centres.mailings",
+    "centres.publications",
 ]
 
 MIDDLEWARE = [
@@ -500,7 +500,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The newsletter and the timetables mailing: each month's issue waits for staff as a draft
     # (and the newsletter's deadline runs) from a week ahead; a ready issue goes out on its
-    # month's first working day, claimed once (support.mailings).
+    # month's first working day, claimed once (centres.mailings).
     "mailings-send-due": {
         "task": "mailings.send_due",
         "schedule": 300.0,

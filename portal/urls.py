@@ -19,7 +19,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("queries/", include("complaints.helpdesk.urls")),
     path("help/", include("complaints.helpdesk.help_urls")),
-    path("publications/", include("support.publications.urls")),
+    path("publications/", include("centres.publications.urls")),
     path("join/", include("centres.registration.urls")),
     path("arrangements/", include("entries.arrangements.urls")),
     path("programmes/", include("centres.registration.programmes.urls")),

@@ -10,13 +10,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from centres.mailings import services as mailings
+from centres.mailings.models import Kind, Mailing
+from centres.publications.demo import seed_publications
+from centres.publications.models import PublicationOrder
 from portal.core.demo import DEMO_PASSWORD
 from portal.notifications.models import Email
 from portal.notifications.services import emailed_kinds
-from support.mailings import services as mailings
-from support.mailings.models import Kind, Mailing
-from support.publications.demo import seed_publications
-from support.publications.models import PublicationOrder
 from tests.browser.pages import (
     check_page,
     choose_option,

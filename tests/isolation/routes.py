@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.views import APIView
 
+from centres.publications.models import PublicationOrder
 from centres.registration.applications import CentreApplication
 from centres.registration.programmes.models import ProgrammeRequest
 from complaints.helpdesk.models import Query
@@ -38,7 +39,6 @@ from portal.cases.models import Case
 from qa.models import QaRequest
 from results.enquiries.models import Enquiry
 from results.postresults.models import CertificateDespatch, ServiceRequest
-from support.publications.models import PublicationOrder
 from tests.isolation.world import PDF
 
 

@@ -5,9 +5,9 @@ from django.urls import resolve
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
+from centres.publications.models import Publication
 from centres.registration.models import QualityStandard
 from entries.models import Series
-from support.publications.models import Publication
 from tests.signing_in import api_as
 
 # Lists of things every officer shares: nothing in them belongs to a centre.

@@ -487,8 +487,8 @@ def _add_queries(side: Side, *, staff, tag: str) -> None:
 
 def _add_publication_orders(side: Side, *, staff, tag: str) -> None:
     """Publication orders of the centre at every status."""
-    from support.publications import services as publications
-    from support.publications.models import Publication, PublicationOrder
+    from centres.publications import services as publications
+    from centres.publications.models import Publication, PublicationOrder
 
     item, _ = Publication.objects.get_or_create(code="HB-ISOLATION", defaults={"title": "Handbook"})
 

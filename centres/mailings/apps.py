@@ -3,15 +3,15 @@ from django.apps import AppConfig
 
 class MailingsConfig(AppConfig):
     # The monthly newsletter and the timetables mailing to every exams officer.
-    name = "support.mailings"
+    name = "centres.mailings"
     label = "mailings"
     verbose_name = "Mailings"
 
     def ready(self):
+        from centres.mailings import demo
+        from centres.mailings.models import Kind
         from portal.core.demo import register_demo_step
         from portal.notifications import register_kind
-        from support.mailings import demo
-        from support.mailings.models import Kind
 
         for kind in Kind:
             register_kind(kind.value, kind.label)

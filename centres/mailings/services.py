@@ -11,12 +11,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from centres.mailings.models import PROMISES, SCHEDULE, Kind, Mailing
 from portal import audit
 from portal.calendar import LONDON, OFFICE_OPENS, end_of_day, london_date, working_calendar
 from portal.centres.models import Centre, Membership
 from portal.notifications import Event, notify_all
 from portal.sla import services as sla
-from support.mailings.models import PROMISES, SCHEDULE, Kind, Mailing
 
 # The first months a run looks at: this one, and the one a week ahead, so that next
 # month's issue waits for staff (and its deadline reminds them) before the month begins.

@@ -4,8 +4,8 @@ first working day of its month. A sent issue is kept as it went out."""
 from django import forms
 from django.contrib import admin
 
-from support.mailings.models import Mailing
-from support.mailings.services import first_working_day
+from centres.mailings.models import Mailing
+from centres.mailings.services import first_working_day
 
 Status = Mailing.Status
 

@@ -8,6 +8,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from centres.mailings import services
+from centres.mailings.models import Kind, Mailing
 from portal.accounts.roles import CUSTOMER_SERVICES, RESULTS_TEAM
 from portal.calendar import LONDON, end_of_day
 from portal.centres.models import Centre, Membership
@@ -16,8 +18,6 @@ from portal.notifications.services import set_emailed_kinds
 from portal.sla.models import Clock
 from portal.sla.services import add_closure_day, load_charter
 from portal.sla.sweeps import sweep
-from support.mailings import services
-from support.mailings.models import Kind, Mailing
 from tests.factories import CentreFactory, MembershipFactory, OfficerFactory, StaffFactory
 from tests.signing_in import sign_in
 
@@ -176,7 +176,7 @@ def test_the_beat_runs_the_mailings(settings, officer_gb):
     assert entry["task"] == "mailings.send_due"
     assert entry["options"]["expires"] <= entry["schedule"]
     january_issue()
-    from support.mailings.tasks import send_due
+    from centres.mailings.tasks import send_due
 
     with time_machine.travel(london(FIRST_WORKING_DAY, 9), tick=False):
         assert send_due() == {"clocks_started": 0, "sent": 1}

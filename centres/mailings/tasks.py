@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from support.mailings import services
+from centres.mailings import services
 
 
 @shared_task(name="mailings.send_due")

@@ -2,17 +2,17 @@ from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 
-from portal.api.router import register
-from portal.cases.api import CaseViewSet, case_action
-from portal.cases.services import applying_centre
-from portal.permissions import is_staff_user
-from support.publications import services
-from support.publications.models import Publication, PublicationOrder
-from support.publications.serializers import (
+from centres.publications import services
+from centres.publications.models import Publication, PublicationOrder
+from centres.publications.serializers import (
     PublicationOrderCreateSerializer,
     PublicationOrderSerializer,
     PublicationSerializer,
 )
+from portal.api.router import register
+from portal.cases.api import CaseViewSet, case_action
+from portal.cases.services import applying_centre
+from portal.permissions import is_staff_user
 
 
 @register("publications", basename="publication")

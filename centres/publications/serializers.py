@@ -1,9 +1,9 @@
 from rest_framework import serializers
 
+from centres.publications.models import MOST_COPIES, Publication, PublicationOrder
 from portal.cases.api import CaseSerializer
 from portal.centres.models import Centre
 from portal.permissions import centres_visible_to
-from support.publications.models import MOST_COPIES, Publication, PublicationOrder
 
 
 class PublicationSerializer(serializers.ModelSerializer):

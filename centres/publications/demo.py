@@ -6,8 +6,8 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from support.publications import services
-from support.publications.models import Publication, PublicationOrder
+from centres.publications import services
+from centres.publications.models import Publication, PublicationOrder
 
 CATALOGUE = [
     ("HB-2027", "Cambridge Handbook 2027", True),

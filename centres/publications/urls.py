@@ -1,8 +1,8 @@
 from django.urls import path
 
+from centres.publications import views
+from centres.publications.models import PublicationOrder
 from portal.cases.views import move_urls
-from support.publications import views
-from support.publications.models import PublicationOrder
 
 app_name = "publications"
 

@@ -6,15 +6,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.views.generic import FormView, ListView
 
+from centres.publications import services
+from centres.publications.forms import OrderForm
+from centres.publications.models import PublicationOrder
 from portal import audit
 from portal.cases.services import applying_centre
 from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
 from portal.zones import viewer_zone
-from support.publications import services
-from support.publications.forms import OrderForm
-from support.publications.models import PublicationOrder
 
 
 class OrdersView(LoginRequiredMixin, ListView):

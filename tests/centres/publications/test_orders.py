@@ -8,14 +8,14 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 
+from centres.publications import services
+from centres.publications.models import Publication, PublicationOrder
 from portal.accounts.roles import CUSTOMER_SERVICES, RESULTS_TEAM
 from portal.calendar import end_of_day
 from portal.errors import PortalError
 from portal.notifications.models import Notification
 from portal.sla.models import Clock
 from portal.sla.services import load_charter
-from support.publications import services
-from support.publications.models import Publication, PublicationOrder
 from tests.factories import StaffFactory
 from tests.signing_in import sign_in
 

@@ -3,9 +3,9 @@ services record each despatch from the queue (or the order's page)."""
 
 from django.contrib import admin
 
+from centres.publications import services
+from centres.publications.models import Publication, PublicationOrder
 from portal.cases.admin import CaseQueueAdmin, DueFilter
-from support.publications import services
-from support.publications.models import Publication, PublicationOrder
 
 
 @admin.register(Publication)

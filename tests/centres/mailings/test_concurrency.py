@@ -7,10 +7,10 @@ import threading
 import pytest
 from django.db import connection
 
+from centres.mailings import services
+from centres.mailings.models import Kind, Mailing
 from portal.calendar import LONDON
 from portal.notifications.models import Email, Notification
-from support.mailings import services
-from support.mailings.models import Kind, Mailing
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

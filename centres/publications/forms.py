@@ -1,6 +1,6 @@
 from django import forms
 
-from support.publications.models import MOST_COPIES, Publication
+from centres.publications.models import MOST_COPIES, Publication
 
 
 class PublicationChoiceField(forms.ModelChoiceField):

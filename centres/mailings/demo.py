@@ -5,9 +5,9 @@ import datetime as dt
 
 from django.utils import timezone
 
+from centres.mailings import services
+from centres.mailings.models import Kind, Mailing
 from portal.calendar import LONDON, add_months, london_date
-from support.mailings import services
-from support.mailings.models import Kind, Mailing
 
 BODY = """Dear exams officer,
 

@@ -9,6 +9,12 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from centres.publications.models import (
+    MOST_COPIES,
+    PUBLICATIONS_ORDER,
+    Publication,
+    PublicationOrder,
+)
 from portal.accounts.models import User
 from portal.accounts.roles import CUSTOMER_SERVICES
 from portal.cases.services import open_case, tell_centre
@@ -16,12 +22,6 @@ from portal.errors import PortalError
 from portal.permissions import is_staff_user
 from portal.sla import services as sla
 from portal.workflow import transition
-from support.publications.models import (
-    MOST_COPIES,
-    PUBLICATIONS_ORDER,
-    Publication,
-    PublicationOrder,
-)
 
 
 def order_publication(
