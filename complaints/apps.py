@@ -12,6 +12,9 @@ class ComplaintsConfig(AppConfig):
         from portal.notifications import register_kind
 
         register_home_section(queries.home_section)
+        from complaints import mailin
+
+        mailin.register()
         register_kind("restriction", "How we deal with your contact")
         # The past first, so that references follow the order in which cases came in.
         register_demo_step(demo_history.seed_history)

@@ -17,6 +17,7 @@ from complaints.models import (
     ACKNOWLEDGE,
     CHANGE,
     RESPOND,
+    TEXT_MAX,
     Category,
     Complaint,
     ContactRestriction,
@@ -550,6 +551,23 @@ def add_message(complaint: Complaint, *, by: User, body: str, files=()) -> Messa
             _tell_investigator(complaint, message)
         message.files.add(*attach_files(complaint, checked, policy=ATTACHMENTS, by=by))
         audit.record(complaint, "message", by=by, summary=body[:120])
+    return message
+
+
+def add_emailed_message(
+    complaint: Complaint, *, body: str, author: User | None, files=(), policy=ATTACHMENTS
+) -> Message | None:
+    """A letter that came by email from the complainant's side (an officer of the centre,
+    or the address a learner or parent gave), with its files already checked: on the
+    thread, and the investigator told. None when the complaint is closed to letters (the
+    Director's review was the final step)."""
+    body = _require(body, field="body", message="Write your message.")[:TEXT_MAX]
+    if complaint.status == Status.CLOSED:
+        return None
+    message = Message.objects.create(complaint=complaint, author=author, body=body)
+    message.files.add(*attach_files(complaint, files, policy=policy, by=author))
+    audit.record(complaint, "message", by=author, summary=f"By email: {body[:100]}")
+    _tell_investigator(complaint, message)
     return message
 
 

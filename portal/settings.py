@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "portal.centres",
     "portal.uploads",
     "portal.outbox",
+    "portal.mailin",
     "centres",
     "entries",
     "centres.registration",
@@ -506,6 +507,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Email in: what waits in INBOUND_IMAP_URL's mailbox (nothing to do when unset), and any
+    # message stored but left unprocessed by a process that stopped.
+    "mailin-fetch": {
+        "task": "portal.mailin.fetch",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Emails are rows; this drains whatever the after-commit kick missed (a broker that
     # was down, a worker that died). Claims make overlapping runs harmless.
     "notifications-send-emails": {
@@ -653,6 +661,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # in an hour before it is asked to wait.
 COMPLAINT_ATTACHMENT_MAX_BYTES = env_int("COMPLAINT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 COMPLAINT_PUBLIC_LIMIT_PER_HOUR = env_int("COMPLAINT_PUBLIC_LIMIT_PER_HOUR", 5)
+
+# Email in (portal/mailin; see the README): the largest message taken in (over it, the first
+# INBOUND_EMAIL_KEEP_HEAD_BYTES are kept and it is refused), the most MIME parts read, the
+# largest attached file, and how many messages one address may send in an hour before the
+# rest are held for review. INBOUND_EMAIL_ADDRESSES: the portal's own addresses that take
+# mail in (the first is where answers' replies go; mail from any of them is a loop).
+INBOUND_EMAIL_MAX_BYTES = env_int("INBOUND_EMAIL_MAX_BYTES", 25 * 1024 * 1024)
+INBOUND_EMAIL_KEEP_HEAD_BYTES = env_int("INBOUND_EMAIL_KEEP_HEAD_BYTES", 64 * 1024)
+INBOUND_EMAIL_MAX_PARTS = env_int("INBOUND_EMAIL_MAX_PARTS", 100)
+INBOUND_EMAIL_ATTACHMENT_MAX_BYTES = env_int(
+    "INBOUND_EMAIL_ATTACHMENT_MAX_BYTES", COMPLAINT_ATTACHMENT_MAX_BYTES
+)
+INBOUND_EMAIL_LIMIT_PER_HOUR = env_int("INBOUND_EMAIL_LIMIT_PER_HOUR", 20)
+INBOUND_EMAIL_ADDRESSES = [a.strip().lower() for a in env_list("INBOUND_EMAIL_ADDRESSES", [])]
+# The staff role told of a burst of messages from one address.
+INBOUND_EMAIL_TEAM = env_str("INBOUND_EMAIL_TEAM", "Customer services")
+# imaps://user:password@host:993/INBOX (or imap://…:143): fetched every minute when set.
+INBOUND_IMAP_URL = env_str("INBOUND_IMAP_URL")
+INBOUND_IMAP_DONE_MAILBOX = env_str("INBOUND_IMAP_DONE_MAILBOX")
+INBOUND_IMAP_TIMEOUT_SECONDS = env_int("INBOUND_IMAP_TIMEOUT_SECONDS", 30)
 
 # Centre accounts: how long a link inviting someone to join a centre works.
 CENTRE_INVITATION_DAYS = env_int("CENTRE_INVITATION_DAYS", 14)

@@ -56,12 +56,14 @@ class Event:
     code: str = ""
     url: str = ""
     html: str | None = None
+    headers: dict[str, str] | None = None
     # A mailing to many (a newsletter): each person's email carries a one-click link, in its
     # text and its headers, that stops this kind of email (portal.notifications.unsubscribe).
     unsubscribe: bool = False
 
     def __post_init__(self):
         check_kind(self.kind)
+        self.headers = checked_headers(self.headers or {})
         if not self.key or len(self.key) > 120:
             raise ValueError(f"A notice's key names its event in 1 to 120 characters: {self.key!r}")
         for name, limit in (("reference", 40), ("code", 60), ("url", 300)):
@@ -87,6 +89,7 @@ def notify(
     code: str = "",
     url: str = "",
     html: str | None = None,
+    headers: dict[str, str] | None = None,
     at: dt.datetime | None = None,
 ) -> int:
     """Tell ``to`` about the event ``key``; answer how many deliveries were added (inbox
@@ -95,11 +98,12 @@ def notify(
     Everyone with an account gets the notice in their inbox, and by email unless they
     chose not to for this kind; an ``Address`` gets the email only. ``url`` is the case's
     path in the portal, for the inbox; put the full link in ``body`` (and ``html``) for
-    the email.
+    the email. ``headers`` (only those of ``THREAD_HEADERS``) go on the email as they are:
+    a reply threaded to a message that came in by email.
     """
     event = Event(
         key=key, kind=kind, to=to, subject=subject, body=body, reference=reference,
-        code=code, url=url, html=html,
+        code=code, url=url, html=html, headers=headers,
     )  # fmt: skip
     return notify_all([event], at=at)
 
@@ -165,6 +169,7 @@ def _email(event: Event, address: str, *, at, user_id=None, name="") -> Email:
     return Email(
         key=event.key, kind=event.kind, address=address, name=name, user_id=user_id,
         subject=event.subject, body=event.body, html=event.html or "", created_at=at,
+        headers=event.headers or {},
     )  # fmt: skip
 
 
@@ -174,7 +179,30 @@ def _add_unsubscribe(email: Email, *, user_id: int) -> None:
         f"\n\n--\nYou receive this because your email choices include "
         f"“{kind_label(email.kind)}”. To stop these emails: {url}"
     )
-    email.headers = unsubscribe_headers(url)
+    email.headers = {**(email.headers or {}), **unsubscribe_headers(url)}
+
+
+# The headers an email may carry besides its own: those that thread a reply to a message
+# that came in (RFC 5322), point replies at the address that reads them, and mark an
+# automatic answer so that other robots do not answer it (RFC 3834).
+THREAD_HEADERS = ("In-Reply-To", "References", "Reply-To", "Auto-Submitted")
+HEADER_MAX = 998
+
+
+def checked_headers(headers: dict[str, str]) -> dict[str, str]:
+    """``headers`` as they may go out: known names only, each value one printable ASCII
+    line (a value from a message that came in must never write a header of its own)."""
+    checked = {}
+    for name, value in headers.items():
+        if name not in THREAD_HEADERS:
+            raise ValueError(f"{name!r} is not a header a notice may set: {THREAD_HEADERS}.")
+        value = " ".join(str(value or "").split())
+        if not value:
+            continue
+        if not value.isascii() or not value.isprintable() or len(value) > HEADER_MAX:
+            raise ValueError(f"The {name} header must be one line of printable ASCII.")
+        checked[name] = value
+    return checked
 
 
 def kick_sender() -> None:
