@@ -139,7 +139,8 @@ def process_message(inbound: InboundEmail, *, release: bool = False) -> InboundE
 
 def _finish(row: InboundEmail, outcome: Outcome) -> None:
     row.status = outcome.status
-    row.reason = outcome.reason[:2000]
+    # What reading it noted (a Reply-To set aside) follows the outcome.
+    row.reason = " ".join(filter(None, [outcome.reason, row.reason]))[:2000]
     row.processed_at = timezone.now()
     row.attempts += 1
     if outcome.case is not None:
@@ -152,6 +153,7 @@ def _finish(row: InboundEmail, outcome: Outcome) -> None:
 
 
 def _route(row: InboundEmail, *, released: bool) -> Outcome:
+    row.reason = ""
     raw = row.raw_bytes()
     if row.truncated:
         return _refuse_too_large(row, raw)
@@ -169,13 +171,17 @@ def _route(row: InboundEmail, *, released: bool) -> Outcome:
     letter = Letter(inbound=row, read=read, officers=officers_of(read.sender), released=released)
     if letter.officer is not None:
         row.sender_user = letter.officer
-    if not released:
-        held = _burst(letter) or hold_reason(read.sender, letter.officer)
-        if held:
-            return Outcome(Status.HELD, held)
+    held = "" if released else _burst(letter)
+    if held:
+        return Outcome(Status.HELD, held)
     case = referenced_case(read.subject)
     writer = may_write_to(case, letter) if case is not None else None
     if case is not None and writer is not None:
+        # A new case from a restricted contact is the intake's to hold (a complaint is
+        # opened held, as on the web form); a letter on a case waits here.
+        held = "" if released else hold_reason(read.sender, letter.officer)
+        if held:
+            return Outcome(Status.HELD, held, case=case)
         handler = case_handler(type(case)) or add_to_case
         return handler(case, letter)
     for intake in intakes():
