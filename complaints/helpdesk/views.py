@@ -79,6 +79,7 @@ class QueryDetailView(CaseDetailView):
             zone=viewer_zone(user, self.object),
             # A move's name with a hyphen cannot be looked up in a template.
             complaint_form=context["forms"].get("take-as-complaint"),
+            files=self.object.files.all(),
         )
         if is_staff_user(user):
             context["history"] = audit.history_of(self.object)

@@ -18,6 +18,7 @@ from django.views.generic import DetailView
 
 from portal.cases.models import role_refuses
 from portal.errors import PortalError
+from portal.mailin.models import InboundEmail
 from portal.workflow import actions_for, authorize
 
 
@@ -70,6 +71,8 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
             elif m.name in self.action_forms and m.name not in forms:
                 forms[m.name] = self.make_form(m.name, self.action_forms[m.name])
         context.update(
+            # The messages that came by email (``templates/mailin/_case_emails.html``).
+            emails=InboundEmail.objects.for_case(self.object),
             actions={m.name for m in moves},
             moves=moves,
             forms=forms,

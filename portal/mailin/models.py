@@ -6,6 +6,16 @@ from django.db import models
 from django.utils import timezone
 
 
+class InboundEmailQuerySet(models.QuerySet["InboundEmail"]):
+    def for_case(self, case: models.Model) -> "InboundEmailQuerySet":
+        """The messages added to ``case`` or that opened it, oldest first."""
+        return self.filter(
+            case_type=ContentType.objects.get_for_model(case, for_concrete_model=False),
+            case_id=case.pk,
+            status__in=[InboundEmail.Status.ADDED, InboundEmail.Status.OPENED],
+        ).order_by("received_at", "pk")
+
+
 class InboundEmail(models.Model):
     """One message as the mail server handed it over, stored before it is read.
 
@@ -71,6 +81,8 @@ class InboundEmail(models.Model):
     )
     case_id = models.PositiveBigIntegerField(null=True, blank=True)
     case_reference = models.CharField(max_length=40, blank=True, db_index=True)
+
+    objects = InboundEmailQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at", "-pk"]

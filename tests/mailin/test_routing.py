@@ -317,3 +317,23 @@ def test_a_closed_complaint_keeps_the_email_without_adding_it(officer_gb, centre
 
     assert (row.status, row.case_reference) == (Status.HELD, complaint.reference)
     assert Message.objects.filter(complaint=complaint).count() == letters
+
+
+def test_the_query_page_shows_the_email_and_its_file(client, officer_gb, centre_gb):
+    from tests.signing_in import sign_in
+
+    query = queries.open_query(centre=centre_gb, by=officer_gb, subject="Fees", body="How much?")
+    receive(
+        message(
+            subject=f"[{query.reference}] Fees",
+            body="See the <b>letter</b>.",
+            files=[("fees.pdf", PDF, "application", "pdf")],
+        )
+    )
+
+    page = sign_in(client, officer_gb).get(query.get_absolute_url())
+
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "See the &lt;b&gt;letter&lt;/b&gt;." in content
+    assert "fees.pdf" in content and "Attached to the case" in content
