@@ -38,7 +38,7 @@ from portal.notifications import Role
 from portal.permissions import centres_visible_to
 
 Status = InboundEmail.Status
-COMPLAINT_WORD = re.compile(r"\bcomplaint\b", re.IGNORECASE)
+COMPLAINT_WORD = re.compile(r"\bcomplaints?\b", re.IGNORECASE)
 CENTRE_NUMBER = re.compile(r"\b([A-Z]{2}\d{3,5})\b")
 SUBJECT_MAX = 200
 

@@ -677,6 +677,9 @@ INBOUND_EMAIL_LIMIT_PER_HOUR = env_int("INBOUND_EMAIL_LIMIT_PER_HOUR", 20)
 INBOUND_EMAIL_ADDRESSES = [a.strip().lower() for a in env_list("INBOUND_EMAIL_ADDRESSES", [])]
 # The staff role told of a burst of messages from one address.
 INBOUND_EMAIL_TEAM = env_str("INBOUND_EMAIL_TEAM", "Customer services")
+# The authserv-id our own mail server writes in Authentication-Results (RFC 8601): a message
+# from an officer's address that it found forged (DMARC, or SPF without DKIM) is held.
+INBOUND_EMAIL_AUTHSERV_ID = env_str("INBOUND_EMAIL_AUTHSERV_ID")
 # imaps://user:password@host:993/INBOX (or imap://…:143): fetched every minute when set.
 INBOUND_IMAP_URL = env_str("INBOUND_IMAP_URL")
 INBOUND_IMAP_DONE_MAILBOX = env_str("INBOUND_IMAP_DONE_MAILBOX")

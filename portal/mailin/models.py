@@ -93,6 +93,8 @@ class InboundEmail(models.Model):
             models.Index(fields=["sender", "received_at"], name="inbound_sender_recent"),
             models.Index(fields=["status", "received_at"], name="inbound_status_recent"),
             models.Index(fields=["case_type", "case_id"], name="inbound_case"),
+            # A copy delivered again (a mail server retrying) is found by its Message-ID.
+            models.Index(fields=["message_id"], name="inbound_message_id"),
         ]
 
     def __str__(self) -> str:

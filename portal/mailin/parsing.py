@@ -63,6 +63,8 @@ class ReadMessage:
     text: str = ""
     files: list[File] = field(default_factory=list)
     automatic: str = ""  # why it is automatic or bulk mail ("" for a person's message)
+    # Why our own mail server found the sender not to be who the From says ("" if not).
+    unauthenticated: str = ""
     defects: list[str] = field(default_factory=list)
 
 
@@ -162,7 +164,32 @@ def automatic_reason(message: Message, *, sender: str, return_path: str | None) 
     return ""
 
 
-def read_message(raw: bytes, *, most_parts: int) -> ReadMessage:
+RESULT = re.compile(r"\b(dmarc|dkim|spf)\s*=\s*([a-z]+)", re.IGNORECASE)
+
+
+def authentication_failure(message: Message, *, authserv_id: str) -> str:
+    """What our own mail server (``authserv_id``, RFC 8601) found wrong with the sender:
+    DMARC failed, or without a DMARC result SPF failed and no DKIM signature passed. Only
+    the topmost header naming our server counts (a sender may write others below it)."""
+    if not authserv_id:
+        return ""
+    for value in message.get_all("Authentication-Results") or []:
+        text = header_text(value)
+        if text.split(";", 1)[0].strip().lower() != authserv_id.lower():
+            continue
+        results: dict[str, set[str]] = {}
+        for method, result in RESULT.findall(text):
+            results.setdefault(method.lower(), set()).add(result.lower())
+        if "fail" in results.get("dmarc", set()):
+            return "DMARC failed"
+        spf_failed = results.get("spf", set()) & {"fail", "softfail"}
+        if "dmarc" not in results and spf_failed and "pass" not in results.get("dkim", set()):
+            return f"SPF {'/'.join(sorted(spf_failed))} and no DKIM signature passed"
+        return ""
+    return ""
+
+
+def read_message(raw: bytes, *, most_parts: int, authserv_id: str = "") -> ReadMessage:
     """What the portal reads from a message; ``Unreadable`` for one it will not read."""
     if not raw.strip():
         raise Unreadable("The message is empty.")
@@ -190,6 +217,7 @@ def read_message(raw: bytes, *, most_parts: int) -> ReadMessage:
     read.automatic = automatic_reason(
         message, sender=read.sender, return_path=message.get("Return-Path")
     )
+    read.unauthenticated = authentication_failure(message, authserv_id=authserv_id)
     read.defects = sorted({type(d).__name__ for p in message.walk() for d in p.defects})
     texts: list[str] = []
     htmls: list[str] = []

@@ -158,7 +158,11 @@ def _route(row: InboundEmail, *, released: bool) -> Outcome:
     if row.truncated:
         return _refuse_too_large(row, raw)
     try:
-        read = parsing.read_message(raw, most_parts=settings.INBOUND_EMAIL_MAX_PARTS)
+        read = parsing.read_message(
+            raw,
+            most_parts=settings.INBOUND_EMAIL_MAX_PARTS,
+            authserv_id=settings.INBOUND_EMAIL_AUTHSERV_ID,
+        )
     except parsing.Unreadable as unreadable:
         return _refuse_unreadable(row, raw, str(unreadable))
     _keep_what_was_read(row, read)
@@ -168,7 +172,19 @@ def _route(row: InboundEmail, *, released: bool) -> Outcome:
         return Outcome(Status.IGNORED, "From the portal's own address: never answered (a loop).")
     if read.automatic:
         return Outcome(Status.IGNORED, f"Automatic or bulk mail, never answered: {read.automatic}.")
-    letter = Letter(inbound=row, read=read, officers=officers_of(read.sender), released=released)
+    first = _copy_of(row)
+    if first is not None:
+        return Outcome(Status.IGNORED, f"A copy of email {first.pk}, already taken in.")
+    officers = officers_of(read.sender)
+    if officers and read.unauthenticated and not released:
+        # A forged From of an officer opens nothing in their name and is not answered (the
+        # answer would go to the real officer, about a message they never sent).
+        return Outcome(
+            Status.HELD,
+            f"From an officer's address, but our mail server found it was not sent by them "
+            f"({read.unauthenticated}): held for review.",
+        )
+    letter = Letter(inbound=row, read=read, officers=officers, released=released)
     if letter.officer is not None:
         row.sender_user = letter.officer
     held = "" if released else _burst(letter)
@@ -187,6 +203,20 @@ def _route(row: InboundEmail, *, released: bool) -> Outcome:
     for intake in intakes():
         return intake(letter)
     return Outcome(Status.HELD, "No case type takes new messages by email: held for staff.")
+
+
+def _copy_of(row: InboundEmail) -> InboundEmail | None:
+    """The same message taken in before (a mail server that delivered it again, not sure
+    the first delivery was done): same Message-ID and sender, already processed."""
+    if not row.message_id:
+        return None
+    return (
+        InboundEmail.objects.filter(message_id=row.message_id, sender=row.sender)
+        .exclude(pk=row.pk)
+        .exclude(status__in=[Status.RECEIVED, Status.FAILED])
+        .order_by("pk")
+        .first()
+    )
 
 
 def _keep_what_was_read(row: InboundEmail, read: parsing.ReadMessage) -> None:

@@ -337,3 +337,39 @@ def test_the_query_page_shows_the_email_and_its_file(client, officer_gb, centre_
     assert page.status_code == 200
     assert "See the &lt;b&gt;letter&lt;/b&gt;." in content
     assert "fees.pdf" in content and "Attached to the case" in content
+
+
+def test_an_officers_address_our_server_found_forged_is_held_unanswered(officer_gb, settings):
+    settings.INBOUND_EMAIL_AUTHSERV_ID = "mx.portal.example"
+    forged = {
+        "Authentication-Results": "mx.portal.example; spf=fail smtp.mailfrom=example.org; "
+        "dkim=none; dmarc=fail header.from=example.org"
+    }
+
+    row = receive(message(headers=forged))
+
+    assert (row.status, Query.objects.count()) == (Status.HELD, 0)
+    assert "DMARC failed" in row.reason
+    assert not Email.objects.filter(key=f"mailin:{row.pk}:reply").exists()
+
+
+def test_authentication_results_from_another_server_count_for_nothing(officer_gb, settings):
+    settings.INBOUND_EMAIL_AUTHSERV_ID = "mx.portal.example"
+    written_by_the_sender = {"Authentication-Results": "elsewhere.example; dmarc=fail"}
+
+    row = receive(message(headers=written_by_the_sender))
+
+    assert row.status == Status.OPENED
+
+
+def test_a_copy_delivered_again_opens_nothing_more(officer_gb):
+    raw = message(message_id="<once@school.example>")
+
+    first, again = receive(raw), receive(raw)
+
+    assert (first.status, again.status, Query.objects.count()) == (
+        Status.OPENED,
+        Status.IGNORED,
+        1,
+    )
+    assert again.reason == f"A copy of email {first.pk}, already taken in."
