@@ -30,6 +30,7 @@ from portal.mailin.models import InboundEmail
 from portal.mailin.routing import Letter, Outcome
 from portal.mailin.services import (
     add_to_case,
+    address_or_none,
     check_letter_files,
     refused_files_note,
     reply_recipient,
@@ -181,7 +182,13 @@ def _complaint(letter: Letter, *, officer, centre) -> Outcome:
 def _public_complaint(letter: Letter) -> Outcome:
     """As the public form makes one: a learner's, about a service, routed by the same
     table (a service not given to them directly goes to their school's procedure) and held
-    when the address is restricted."""
+    when the address is restricted. An address no answer can reach (the form would refuse
+    it) waits for customer services instead."""
+    if address_or_none(letter.sender) is None:
+        return Outcome(
+            Status.HELD,
+            "A complaint from an address no answer can reach: held for customer services.",
+        )
     checked, refused = check_letter_files(letter, policy=ATTACHMENTS)
     complaint = complaints.submit_complaint(
         data={

@@ -294,7 +294,7 @@ def _refusal(row: InboundEmail, read: parsing.ReadMessage, reason: str, reply: s
     if not read.sender or read.automatic or read.sender in own_addresses():
         return Outcome(Status.REFUSED, reason)
     officers = officers_of(read.sender)
-    to = officers[0] if len(officers) == 1 else Address(read.sender, name=read.sender_name)
+    to = officers[0] if len(officers) == 1 else address_or_none(read.sender, name=read.sender_name)
     return Outcome(Status.REFUSED, reason, reply=reply, reply_to=to)
 
 
@@ -413,7 +413,16 @@ def reply_recipient(letter: Letter) -> Any:
         .objects.filter(email__iexact=letter.sender, is_active=True, is_staff=False)
         .first()
     )
-    return user or Address(letter.sender, name=letter.read.sender_name)
+    return user or address_or_none(letter.sender, name=letter.read.sender_name)
+
+
+def address_or_none(email: str, *, name: str = "") -> Address | None:
+    """An address to answer, or None for one mail can be sent from but not to (no dot in
+    its domain, say): the message is still taken in, only not answered."""
+    try:
+        return Address(email, name=name)
+    except ValueError:
+        return None
 
 
 def _answer(row: InboundEmail, outcome: Outcome) -> None:

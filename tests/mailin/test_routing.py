@@ -373,3 +373,10 @@ def test_a_copy_delivered_again_opens_nothing_more(officer_gb):
         1,
     )
     assert again.reason == f"A copy of email {first.pk}, already taken in."
+
+
+def test_a_sender_that_cannot_be_answered_is_held_for_customer_services(db):
+    row = receive(message(sender="someone@intranet", subject="complaint"))
+
+    assert (row.status, Complaint.objects.count()) == (Status.HELD, 0)
+    assert not Email.objects.filter(key=f"mailin:{row.pk}:reply").exists()
