@@ -7,8 +7,8 @@
   several centres is asked which (with links to the forms), unless the subject or text
   names exactly one of their centres' numbers.
 * From anyone else: "complaint" in the subject is a public complaint, as the web form makes
-  it (a learner's, about a service, routed by the same table); anything else is held for
-  customer services to answer (a query belongs to a centre).
+  it (a learner's, about a service, routed by the same table); anything else a query with no
+  centre, in customer services' queue, answered at the address it came from.
 * A restricted contact is held for review: a complaint is opened held, as on the web form;
   anything else waits in Emails in.
 """
@@ -122,7 +122,7 @@ def take_in(letter: Letter) -> Outcome:
     if not letter.officers:
         if wants_complaint:
             return _public_complaint(letter)
-        return _for_customer_services(letter)
+        return _emailed_query(letter)
     officer = letter.officer
     centres = list(centres_visible_to(officer)) if officer is not None else []
     centre = _which_centre(centres, letter)
@@ -238,25 +238,31 @@ def _opened(letter: Letter, case, refused: list[str]) -> Outcome:
     )
 
 
-def _for_customer_services(letter: Letter) -> Outcome:
-    """From an address that is no officer's, not a complaint: a query belongs to a centre,
-    so customer services read it and answer."""
-    tell = f"{letter.read.subject or '(no subject)'}\n\n{letter.text()[:4000]}"
-    from portal.notifications import notify
+def _emailed_query(letter: Letter) -> Outcome:
+    """From an address that is no officer's, not a complaint: a query with no centre, in
+    customer services' queue, answered at that address. One no answer can reach waits for
+    customer services instead."""
+    if address_or_none(letter.sender) is None:
+        return Outcome(
+            Status.HELD,
+            "A query from an address no answer can reach: held for customer services.",
+        )
+    checked, refused = check_letter_files(letter, policy=ATTACHMENTS)
+    try:
+        query = queries.open_emailed_query(
+            contact_email=letter.sender,
+            contact_name=letter.read.sender_name,
+            subject=_subject(letter, "Query by email"),
+            body=_text(letter),
+        )
+    except PortalError as error:
+        return Outcome(Status.HELD, f"Not opened as a query: {error}")
+    from portal.uploads.services import attach_files
 
-    notify(
-        key=f"mailin:{letter.inbound.pk}:new",
-        kind="received",
-        to=[Role(CUSTOMER_SERVICES)],
-        subject=f"An email from {letter.sender} to answer",
-        body=f"{tell}\n\nIt is in Emails in, held for you to answer.",
+    attach_files(query, checked, policy=ATTACHMENTS)
+    outcome = _opened(letter, query, refused)
+    outcome.reply += (
+        "\n\nIf you are an exams officer, write from the address registered with your portal "
+        "account: your queries then belong to your centre and you can follow them there."
     )
-    return Outcome(
-        Status.HELD,
-        "From an address that is no exams officer's: held for customer services to answer.",
-        reply="Thank you for your email. Our customer services team will read it and reply.\n\n"
-        "If you are an exams officer, write from the address registered with your portal "
-        "account, and your query is opened at once. A learner or parent may make a "
-        f"complaint here: {_link('complaints:public')}",
-        reply_to=reply_recipient(letter),
-    )
+    return outcome

@@ -21,7 +21,7 @@ class QueryAdmin(CaseQueueAdmin):
         choices_filter("referred_to", title="referred to", choices=lambda: REFERRAL_CHOICES),
     ]
     list_select_related = ["centre"]
-    search_fields = ["reference", "centre__number", "subject"]
+    search_fields = ["reference", "centre__number", "subject", "contact_email"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).in_queue_of(request.user)

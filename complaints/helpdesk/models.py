@@ -79,6 +79,10 @@ class Query(Case):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A query that came by email from an address that is no exams officer's has no centre:
+    # its answer goes to this address.
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
     referred_to = models.CharField(
         max_length=60, blank=True, help_text="The staff role whose queue the query is in."
     )

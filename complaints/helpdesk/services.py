@@ -18,6 +18,7 @@ from portal.accounts.models import User
 from portal.accounts.roles import CUSTOMER_SERVICES, ROLES, SECURITY_TEAM
 from portal.cases.services import open_case, tell_centre, tell_team
 from portal.errors import PortalError
+from portal.notifications import Address, notify
 from portal.permissions import is_staff_user
 from portal.sla import services as sla
 from portal.workflow import transition
@@ -56,6 +57,23 @@ def _about(centre, *, syllabus_code: str, candidate_number: str):
                 f"{centre.number} has no candidate with that number.", field="candidate_number"
             )
     return syllabus, candidate
+
+
+def _tell_asker(case: Query, *, step: str, subject: str, body: str, at=None) -> None:
+    """A step of the query told to whoever asked: the centre's officers, or (a query that
+    came by email from someone with no centre) its contact address."""
+    if case.centre_id is not None:
+        tell_centre(case, step=step, kind="query", subject=subject, body=body, at=at)
+    elif case.contact_email:
+        notify(
+            key=f"qry:{case.pk}:{step}",
+            kind="query",
+            to=[Address(case.contact_email, name=case.contact_name)],
+            subject=f"{case.reference}: {subject}",
+            body=body,
+            reference=case.reference,
+            at=at,
+        )
 
 
 def refuse_asking_for_others(user) -> None:
@@ -99,10 +117,41 @@ def open_query(
             submitted_by=by if by.is_authenticated else None,
             team=CUSTOMER_SERVICES,
         )
-        tell_centre(
+        _tell_asker(
             case,
             step="received",
-            kind="query",
+            subject="query received",
+            body=f"We have received your query “{subject}” and aim to answer it "
+            f"{sla.promise(QUERY_ANSWER)}.",
+            at=at,
+        )
+    return case
+
+
+def open_emailed_query(
+    *, contact_email: str, contact_name: str = "", subject: str, body: str, at=None
+) -> Query:
+    """A query that came by email from an address that is no exams officer's: no centre,
+    in customer services' queue with the clock ``query.answer``; the answer goes to the
+    address it came from."""
+    at = at or timezone.now()
+    subject = _text(subject, field="subject", most=SUBJECT_MAX, missing="Give a subject.")
+    body = _text(body, field="body", most=BODY_MAX, missing="Say what your query is.")
+    with transaction.atomic():
+        case = open_case(
+            Query,
+            at=at,
+            clocks=[QUERY_ANSWER],
+            summary="Query received by email",
+            subject=subject,
+            body=body,
+            contact_email=contact_email,
+            contact_name=contact_name[:200],
+            team=CUSTOMER_SERVICES,
+        )
+        _tell_asker(
+            case,
+            step="received",
             subject="query received",
             body=f"We have received your query “{subject}” and aim to answer it "
             f"{sla.promise(QUERY_ANSWER)}.",
@@ -126,10 +175,9 @@ def answer_query(case: Query, *, by: User, response: str, at: dt.datetime | None
         )
         if moved:
             sla.stop_clock(case, code=QUERY_ANSWER, at=at, by=by)
-            tell_centre(
+            _tell_asker(
                 case,
                 step="answered",
-                kind="query",
                 subject=f"answer to “{case.subject}”",
                 body=response,
                 at=at,
@@ -156,10 +204,9 @@ def refer_query(case: Query, *, by: User, role: str, at: dt.datetime | None = No
             at=at,
         )
         step = f"referred:{role}"
-        tell_centre(
+        _tell_asker(
             case,
             step=step,
-            kind="query",
             subject=f"passed to our {role.lower()}",
             body=f"Your query “{case.subject}” needs our {role.lower()}: they have it now "
             f"and will answer it. We still aim to answer {sla.promise(QUERY_ANSWER)}.",
@@ -194,14 +241,29 @@ def take_as_complaint(
         locked = Query.objects.select_for_update().get(pk=case.pk)
         if locked.complaint_id is not None:
             return locked
-        complaint = complaints.submit_complaint(
-            data={"category": category, "subject": locked.subject, "description": locked.body},
-            centre=locked.centre,
-            submitted_by=locked.submitted_by or by,
-            submitter_type=Submitter.CENTRE,
-            formal=formal,
-            at=at,
-        )
+        data = {"category": category, "subject": locked.subject, "description": locked.body}
+        if locked.centre_id is None:
+            # Someone with no centre who wrote by email: their complaint is a member of the
+            # public's, answered at the address the query came from.
+            complaint = complaints.submit_complaint(
+                data={
+                    **data,
+                    "contact_name": locked.contact_name or locked.contact_email,
+                    "contact_email": locked.contact_email,
+                },
+                submitter_type=Submitter.LEARNER,
+                formal=formal,
+                at=at,
+            )
+        else:
+            complaint = complaints.submit_complaint(
+                data=data,
+                centre=locked.centre,
+                submitted_by=locked.submitted_by or by,
+                submitter_type=Submitter.CENTRE,
+                formal=formal,
+                at=at,
+            )
         case, _ = transition(
             locked,
             "take-as-complaint",
@@ -212,10 +274,9 @@ def take_as_complaint(
             at=at,
         )
         sla.stop_clock(case, code=QUERY_ANSWER, at=at, by=by)
-        tell_centre(
+        _tell_asker(
             case,
             step="complaint",
-            kind="query",
             subject=f"taken as {complaint.get_kind_display().lower()}",
             body=f"Your query “{case.subject}” is a {complaint.get_kind_display().lower()}: "
             f"we are dealing with it as {complaint.reference}, under the complaints procedure.",

@@ -111,12 +111,55 @@ def test_complaint_from_anyone_else_is_a_public_complaint(officer_gb):
     assert (row.status, reply_to(row).address) == (Status.OPENED, "parent@home.example")
 
 
-def test_anything_else_from_an_unknown_address_waits_for_customer_services(officer_gb, desk):
-    row = receive(message(sender="someone@else.example", subject="A question"))
+def test_anything_else_from_anyone_else_is_a_query_answered_at_their_address(
+    officer_gb, desk, staff_user
+):
+    row = receive(message(sender="Sam <someone@else.example>", subject="A question"))
 
-    assert (row.status, Query.objects.count(), Complaint.objects.count()) == (Status.HELD, 0, 0)
-    assert Notification.objects.filter(user=desk, key=f"mailin:{row.pk}:new").exists()
+    query = Query.objects.get()
+    assert (row.status, row.case_reference, Complaint.objects.count()) == (
+        Status.OPENED,
+        query.reference,
+        0,
+    )
+    assert (query.centre, query.contact_email, query.contact_name) == (
+        None,
+        "someone@else.example",
+        "Sam",
+    )
+    assert Notification.objects.filter(user=desk, reference=query.reference).exists()
     assert reply_to(row).address == "someone@else.example"
+
+    queries.answer_query(query, by=staff_user, response="Per candidate.")
+
+    answer = Email.objects.get(key=f"qry:{query.pk}:answered")
+    assert (answer.address, answer.body) == ("someone@else.example", "Per candidate.")
+
+
+def test_a_query_from_anyone_else_taken_as_a_complaint_is_theirs(db, staff_user):
+    row = receive(message(sender="someone@else.example", subject="A question"))
+    query = Query.objects.get(reference=row.case_reference)
+
+    query = queries.take_as_complaint(query, by=staff_user, category=Category.SERVICE)
+
+    assert (query.complaint.centre, query.complaint.contact_email) == (
+        None,
+        "someone@else.example",
+    )
+
+
+def test_their_reply_with_the_reference_joins_their_query(db, desk):
+    first = receive(message(sender="someone@else.example", subject="A question"))
+
+    again = receive(
+        message(sender="someone@else.example", subject=f"Re: [{first.case_reference}] A question")
+    )
+
+    assert (again.status, again.case_reference, Query.objects.count()) == (
+        Status.ADDED,
+        first.case_reference,
+        1,
+    )
 
 
 def test_a_reference_from_the_centres_officer_adds_to_the_complaint(officer_gb, centre_gb):
@@ -380,3 +423,17 @@ def test_a_sender_that_cannot_be_answered_is_held_for_customer_services(db):
 
     assert (row.status, Complaint.objects.count()) == (Status.HELD, 0)
     assert not Email.objects.filter(key=f"mailin:{row.pk}:reply").exists()
+
+
+def test_a_query_by_email_with_no_centre_reads_in_the_api_and_the_queue(
+    db, staff_api, staff_client
+):
+    row = receive(message(sender="someone@else.example", subject="A question"))
+
+    answer = staff_api.get(f"/api/v1/queries/{row.case_reference}/")
+    queue = staff_client.get("/admin/queries/query/")
+    page = staff_client.get(f"/queries/{row.case_reference}/")
+
+    assert (answer.status_code, answer.json()["centre"]) == (200, None)
+    assert queue.status_code == 200 and row.case_reference in queue.content.decode()
+    assert page.status_code == 200 and "someone@else.example" in page.content.decode()
