@@ -102,14 +102,6 @@ def store_message(
         return InboundEmail.objects.create(**fields), True
 
 
-def receive(stream: BinaryIO) -> InboundEmail:
-    """``manage.py receive_email``: store the message on ``stream`` (raising if that fails),
-    then process it (never raising)."""
-    raw, size = read_stream(stream)
-    inbound, _ = store_message(raw, size=size)
-    return process_message(inbound)
-
-
 # 2. Processing ---------------------------------------------------------------------------
 
 
