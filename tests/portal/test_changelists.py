@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from centres.mailings.models import Mailing
 from complaints import services
 from complaints.admin import ComplaintAdmin
 from complaints.models import Complaint
@@ -37,8 +38,9 @@ pytestmark = pytest.mark.django_db
 SETTINGS_TABLES = {ServiceLevel}
 # Tables that grow with the number of centres: never a filter link per row.
 GROWING = {Centre, Candidate, Entry, Result, Clock, Notification}
-# Calendars: a date drill-down over them reads a few hundred rows.
-CALENDARS = {ClosureDay, Paper}
+# Calendars: a date drill-down over them reads a few hundred rows (a mailing is one issue a
+# month of each kind).
+CALENDARS = {ClosureDay, Paper, Mailing}
 LARGE = {Candidate, Entry, Result, Clock, Notification, Email, QueuedTask}
 
 
