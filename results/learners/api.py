@@ -1,6 +1,7 @@
 """Learner accounts for officers (``/api/v1/learner-accounts/``) and the learner's own
 results (``/api/v1/learner/results/``), as contract 1.2 gives them."""
 
+from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -51,6 +52,11 @@ class NewLearnerAccountSerializer(serializers.Serializer):
     centre = serializers.CharField(
         max_length=10, required=False, help_text="Staff, or an officer of several centres."
     )
+    language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        help_text="The language of the invitation (British English unless given).",
+    )
 
     def validate_series(self, code):
         series = Series.objects.filter(code=code).first()
@@ -94,6 +100,7 @@ class LearnerAccountViewSet(
             series=data["series"],
             candidate_number=data["candidate_number"],
             email=data["email"],
+            language=data.get("language", ""),
             by=request.user,
         )
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK

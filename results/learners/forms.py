@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from entries.models import Series
@@ -28,6 +30,15 @@ class GiveAccessForm(forms.Form):
         max_length=254,
         label="The learner's email address",
         error_messages={"required": "Give the learner's email address."},
+    )
+    language = forms.ChoiceField(
+        choices=[
+            (code, f"{name} ({translation.get_language_info(code)['name_local']})")
+            for code, name in settings.LANGUAGES
+        ],
+        initial=settings.LANGUAGE_CODE,
+        required=False,
+        label="Language of the invitation",
     )
 
     def __init__(self, *args, centres=(), staff=False, **kwargs):

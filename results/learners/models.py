@@ -25,6 +25,8 @@ class LearnerAccount(models.Model):
     )
     uci = models.CharField("unique candidate identifier", max_length=13)
     email = models.EmailField()
+    # The language the portal writes to the learner in (the invitation), as the centre chose.
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en-gb")
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

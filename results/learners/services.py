@@ -11,9 +11,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from entries.models import Candidate, Series
 from portal import audit
@@ -63,7 +64,14 @@ def _username_for(uci: str, centre) -> str:
 
 
 def give_access(
-    *, centre, series: Series, candidate_number: str, email: str, by, at: dt.datetime | None = None
+    *,
+    centre,
+    series: Series,
+    candidate_number: str,
+    email: str,
+    by,
+    language: str = "",
+    at: dt.datetime | None = None,
 ) -> tuple[LearnerAccount, bool]:
     """Give a candidate of ``centre`` their own sign-in; answer the account and whether it
     is new.
@@ -75,6 +83,14 @@ def give_access(
     """
     at = at or timezone.now()
     email = _clean_email(email)
+    language = language or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        raise PortalError(
+            "Choose one of the languages the portal writes in: "
+            + ", ".join(code for code, _name in settings.LANGUAGES)
+            + ".",
+            field="language",
+        )
     candidate = Candidate.objects.filter(
         centre=centre, series=series, candidate_number=str(candidate_number or "")
     ).first()
@@ -98,7 +114,8 @@ def give_access(
             return account, False
         if account is not None:
             account.withdrawn_at, account.email, account.invited_at = None, email, at
-            account.save(update_fields=["withdrawn_at", "email", "invited_at"])
+            account.language = language
+            account.save(update_fields=["withdrawn_at", "email", "invited_at", "language"])
             account.user.email, account.user.is_active = email, True
             account.user.save(update_fields=["email", "is_active"])
             audit.record(account, "given_back", by=by, at=at, summary="Access given back")
@@ -119,6 +136,7 @@ def give_access(
                     centre=centre,
                     uci=uci,
                     email=email,
+                    language=language,
                     created_at=at,
                     invited_at=at,
                     created_by=by if by and by.is_authenticated else None,
@@ -140,21 +158,31 @@ def set_password_url(user) -> str:
 
 def _invite(account: LearnerAccount, *, at, event: str) -> None:
     centre = account.centre
+    home = reverse("learners:home")
+    # In the language the centre chose for the learner.
+    with translation.override(account.language):
+        subject = _("Your results online, from %(centre)s") % {"centre": centre.name}
+        body = "\n\n".join(
+            [
+                _(
+                    "%(centre)s has given you a sign-in to see your results online on the day "
+                    "they are released, and to have them sent to a university or employer."
+                )
+                % {"centre": centre.name},
+                _("Your username: %(username)s") % {"username": account.user.username},
+                _("Choose your password (the link works once, for three days):")
+                + f"\n{set_password_url(account.user)}",
+                _("Then sign in at %(url)s") % {"url": f"{settings.PORTAL_BASE_URL}{home}"},
+            ]
+        )
     notify(
         # Each invitation its own event: sent again, it is sent again.
         key=f"learner:{account.pk}:{event}:{uuid.uuid4().hex[:16]}",
         kind="learner",
         to=[account.user],
-        subject=f"Your results online, from {centre.name}",
-        body=(
-            f"{centre.name} has given you a sign-in to see your results online on the day "
-            "they are released, and to have them sent to a university or employer.\n\n"
-            f"Your username: {account.user.username}\n\n"
-            f"Choose your password (the link works once, for three days):\n"
-            f"{set_password_url(account.user)}\n\n"
-            f"Then sign in at {settings.PORTAL_BASE_URL}{reverse('learners:home')}"
-        ),
-        url=reverse("learners:home"),
+        subject=subject,
+        body=body,
+        url=home,
         at=at,
     )
 

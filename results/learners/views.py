@@ -132,6 +132,7 @@ def accounts(request):
                 series=data["series"],
                 candidate_number=data["candidate_number"],
                 email=data["email"],
+                language=data["language"],
                 by=request.user,
             )
         except PortalError as error:

@@ -348,3 +348,35 @@ def test_every_language_translates_every_text_of_ours(language):
 
     assert "Your results" in ours
     assert sorted(ours - translated) == []
+
+
+def test_the_invitation_is_written_in_the_language_the_centre_chose(officer_gb, results_gb):
+    given = give(officer_gb, language="fr")
+    refused = give(officer_gb, candidate_number="0002", email="b@example.org", language="xx")
+
+    assert given.status_code == 201
+    invitation = Email.objects.get(address="grace@example.org")
+    assert invitation.subject == "Vos résultats en ligne, de la part de Riverside Academy"
+    assert "Votre identifiant : " in invitation.body
+    assert "Choisissez votre mot de passe" in invitation.body
+    assert LearnerAccount.objects.get().language == "fr"
+    assert refused.status_code == 400 and "language" in refused.json()["errors"]
+
+
+def test_the_officers_page_offers_the_invitations_language(client, officer_gb, results_gb):
+    sign_in(client, officer_gb)
+
+    page = client.get("/learner-accounts/").content.decode()
+    client.post(
+        "/learner-accounts/",
+        {
+            "series": "J27",
+            "candidate_number": "0001",
+            "email": "grace@example.org",
+            "language": "ar",
+        },
+    )
+
+    assert "Language of the invitation" in page and "العربيّة" in page
+    invitation = Email.objects.get(address="grace@example.org")
+    assert invitation.subject.startswith("نتائجك عبر الإنترنت")
