@@ -1,19 +1,16 @@
 """The pages of publication orders: the centre's orders, the order form with the catalogue,
 and a page per order where staff record the despatch."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
-from django.views.generic import FormView, ListView
+from django.views.generic import ListView
 
 from centres.publications import services
 from centres.publications.forms import OrderForm
 from centres.publications.models import PublicationOrder
 from portal import audit
-from portal.cases.services import applying_centre
-from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
-from portal.errors import PortalError
-from portal.permissions import centres_visible_to, is_staff_user
+from portal.cases.views import CaseCreateView, CaseDetailView, case_move, refuse_other_roles
+from portal.permissions import is_staff_user
 from portal.zones import viewer_zone
 
 
@@ -35,7 +32,8 @@ class OrdersView(LoginRequiredMixin, ListView):
         )
 
 
-class OrderCreateView(LoginRequiredMixin, FormView):
+class OrderCreateView(CaseCreateView):
+    noun = "Order"
     template_name = "publications/form.html"
     form_class = OrderForm
 
@@ -44,22 +42,8 @@ class OrderCreateView(LoginRequiredMixin, FormView):
             return redirect("publications:list")
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "centres": centres_visible_to(self.request.user)}
-
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        try:
-            centre = applying_centre(self.request.user, chosen=data.pop("centre"))
-            case = services.order_publication(centre=centre, by=self.request.user, **data)
-        except PortalError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Order {case.reference} received.")
-        return redirect(case)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def open_case(self, **data):
+        return services.order_publication(**data)
 
 
 class OrderDetailView(CaseDetailView):

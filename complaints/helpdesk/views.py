@@ -1,20 +1,16 @@
 """The pages of queries: the centre's list, a form to ask, and a page per query where staff
 answer, refer or take it as a complaint."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from complaints.helpdesk import services
 from complaints.helpdesk.forms import AnswerForm, ComplaintForm, QueryForm, ReferForm
 from complaints.helpdesk.models import Query
 from portal import audit
-from portal.cases.services import applying_centre
-from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
-from portal.errors import PortalError
+from portal.cases.views import CaseCreateView, CaseDetailView, case_move, refuse_other_roles
 from portal.notifications.models import Notification
-from portal.permissions import centres_visible_to, is_staff_user
+from portal.permissions import is_staff_user
 from portal.zones import viewer_zone
 
 
@@ -37,7 +33,8 @@ class QueriesView(LoginRequiredMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "queries": cases[:200], "show_all": show_all}
 
 
-class QueryCreateView(LoginRequiredMixin, FormView):
+class QueryCreateView(CaseCreateView):
+    noun = "Query"
     template_name = "queries/form.html"
     form_class = QueryForm
 
@@ -47,22 +44,8 @@ class QueryCreateView(LoginRequiredMixin, FormView):
             services.refuse_asking_for_others(request.user)
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "centres": centres_visible_to(self.request.user)}
-
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        try:
-            centre = applying_centre(self.request.user, chosen=data.pop("centre"))
-            case = services.open_query(centre=centre, by=self.request.user, **data)
-        except PortalError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Query {case.reference} received.")
-        return redirect(case)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def open_case(self, **data):
+        return services.open_query(**data)
 
 
 class QueryDetailView(CaseDetailView):

@@ -14,11 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView
+from django.views.generic import DetailView, FormView
 
 from portal.cases.models import role_refuses
+from portal.cases.services import applying_centre
 from portal.errors import PortalError
 from portal.mailin.models import InboundEmail
+from portal.permissions import centres_visible_to
 from portal.workflow import actions_for, authorize
 
 
@@ -36,6 +38,35 @@ def get_case_or_404(model, user, reference: str, *, select_related=("centre",)):
     return model.objects.select_related(*select_related).get_visible_or_404(
         user, reference=reference
     )
+
+
+class CaseCreateView(LoginRequiredMixin, FormView):
+    """An officer's page that opens a case: the form's fields and the chosen centre (one of
+    the officer's, ``applying_centre``) go to the service named by ``open_case``; a refusal
+    lands on its field (400), success goes to the case's page. Subclasses name the form,
+    the template, the service and the ``noun`` of the message."""
+
+    noun = "Case"
+
+    def open_case(self, *, centre, by, **data):  # pragma: no cover - every subclass names one
+        raise NotImplementedError
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "centres": centres_visible_to(self.request.user)}
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            centre = applying_centre(self.request.user, chosen=data.pop("centre"))
+            case = self.open_case(centre=centre, by=self.request.user, **data)
+        except PortalError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.noun} {case.reference} received.")
+        return redirect(case)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class CaseDetailView(LoginRequiredMixin, DetailView):

@@ -157,10 +157,8 @@ def accounts(request):
 
 
 def _account_or_404(request, pk: int) -> LearnerAccount:
-    found = LearnerAccount.objects.active()
-    if not is_staff_user(request.user):
-        found = found.visible_to(request.user)
-    return found.get_visible_or_404(request.user, pk=pk)
+    # Another centre's learner answers as one that does not exist.
+    return LearnerAccount.objects.active().get_visible_or_404(request.user, pk=pk)
 
 
 @login_required
