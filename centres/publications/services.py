@@ -17,7 +17,8 @@ from centres.publications.models import (
 )
 from portal.accounts.models import User
 from portal.accounts.roles import CUSTOMER_SERVICES
-from portal.cases.services import open_case, tell_centre
+from portal.cases.notices import tell_centre
+from portal.cases.services import open_case
 from portal.errors import PortalError
 from portal.permissions import is_staff_user
 from portal.sla import services as sla
@@ -58,17 +59,12 @@ def order_publication(
             ordered_by=by,
             team=CUSTOMER_SERVICES,
         )
-        if in_stock:
-            expect = f"It is in stock: we aim to despatch it {sla.promise(PUBLICATIONS_ORDER)}."
-        else:
-            expect = "It is out of stock just now: we will despatch it when it is back."
         tell_centre(
             case,
             step="received",
             kind="publications",
-            subject="order received",
-            body=f"We have received your order of {copies} × {publication.title}. {expect}",
             at=at,
+            despatch=sla.promise(PUBLICATIONS_ORDER),
         )
     return case
 
@@ -89,13 +85,5 @@ def despatch_order(
         )
         if moved:
             sla.stop_clock(case, code=PUBLICATIONS_ORDER, at=at, by=by)
-            tell_centre(
-                case,
-                step="despatched",
-                kind="publications",
-                subject="order despatched",
-                body=f"Your order of {case.copies} × {case.publication.title} was despatched "
-                "today.",
-                at=at,
-            )
+            tell_centre(case, step="despatched", kind="publications", at=at)
     return case

@@ -16,9 +16,10 @@ from complaints.models import Category, Submitter
 from entries.models import Candidate, Syllabus
 from portal.accounts.models import User
 from portal.accounts.roles import CUSTOMER_SERVICES, ROLES, SECURITY_TEAM
-from portal.cases.services import open_case, tell_centre, tell_team
+from portal.cases.notices import tell, tell_team
+from portal.cases.services import open_case
 from portal.errors import PortalError
-from portal.notifications import Address, notify
+from portal.notifications import Address, Officers
 from portal.permissions import is_staff_user
 from portal.sla import services as sla
 from portal.workflow import transition
@@ -59,21 +60,26 @@ def _about(centre, *, syllabus_code: str, candidate_number: str):
     return syllabus, candidate
 
 
-def _tell_asker(case: Query, *, step: str, subject: str, body: str, at=None) -> None:
+def _tell_asker(case: Query, *, step: str, notice: str = "", at=None, **context) -> None:
     """A step of the query told to whoever asked: the centre's officers, or (a query that
-    came by email from someone with no centre) its contact address."""
+    came by email from someone with no centre) its contact address, with no link to a page
+    they cannot open."""
     if case.centre_id is not None:
-        tell_centre(case, step=step, kind="query", subject=subject, body=body, at=at)
+        to, with_link = [Officers(case.centre_id)], True
     elif case.contact_email:
-        notify(
-            key=f"qry:{case.pk}:{step}",
-            kind="query",
-            to=[Address(case.contact_email, name=case.contact_name)],
-            subject=f"{case.reference}: {subject}",
-            body=body,
-            reference=case.reference,
-            at=at,
-        )
+        to, with_link = [Address(case.contact_email, name=case.contact_name)], False
+    else:
+        return
+    tell(
+        case,
+        step=step,
+        kind="query",
+        to=to,
+        notice=notice,
+        with_link=with_link,
+        at=at,
+        context=context,
+    )
 
 
 def refuse_asking_for_others(user) -> None:
@@ -117,14 +123,7 @@ def open_query(
             submitted_by=by if by.is_authenticated else None,
             team=CUSTOMER_SERVICES,
         )
-        _tell_asker(
-            case,
-            step="received",
-            subject="query received",
-            body=f"We have received your query “{subject}” and aim to answer it "
-            f"{sla.promise(QUERY_ANSWER)}.",
-            at=at,
-        )
+        _tell_asker(case, step="received", at=at, answer=sla.promise(QUERY_ANSWER))
     return case
 
 
@@ -149,14 +148,7 @@ def open_emailed_query(
             contact_name=contact_name[:200],
             team=CUSTOMER_SERVICES,
         )
-        _tell_asker(
-            case,
-            step="received",
-            subject="query received",
-            body=f"We have received your query “{subject}” and aim to answer it "
-            f"{sla.promise(QUERY_ANSWER)}.",
-            at=at,
-        )
+        _tell_asker(case, step="received", at=at, answer=sla.promise(QUERY_ANSWER))
     return case
 
 
@@ -175,13 +167,7 @@ def answer_query(case: Query, *, by: User, response: str, at: dt.datetime | None
         )
         if moved:
             sla.stop_clock(case, code=QUERY_ANSWER, at=at, by=by)
-            _tell_asker(
-                case,
-                step="answered",
-                subject=f"answer to “{case.subject}”",
-                body=response,
-                at=at,
-            )
+            _tell_asker(case, step="answered", at=at, response=response)
     return case
 
 
@@ -205,21 +191,9 @@ def refer_query(case: Query, *, by: User, role: str, at: dt.datetime | None = No
         )
         step = f"referred:{role}"
         _tell_asker(
-            case,
-            step=step,
-            subject=f"passed to our {role.lower()}",
-            body=f"Your query “{case.subject}” needs our {role.lower()}: they have it now "
-            f"and will answer it. We still aim to answer {sla.promise(QUERY_ANSWER)}.",
-            at=at,
+            case, step=step, notice="referred", at=at, role=role, answer=sla.promise(QUERY_ANSWER)
         )
-        tell_team(
-            case,
-            role,
-            step=step,
-            subject="query referred to your team",
-            body=f"{case.centre.number if case.centre else 'A centre'} asks: {case.subject}",
-            at=at,
-        )
+        tell_team(case, role, step=step, notice="referred", at=at)
     return case
 
 
@@ -274,12 +248,5 @@ def take_as_complaint(
             at=at,
         )
         sla.stop_clock(case, code=QUERY_ANSWER, at=at, by=by)
-        _tell_asker(
-            case,
-            step="complaint",
-            subject=f"taken as {complaint.get_kind_display().lower()}",
-            body=f"Your query “{case.subject}” is a {complaint.get_kind_display().lower()}: "
-            f"we are dealing with it as {complaint.reference}, under the complaints procedure.",
-            at=at,
-        )
+        _tell_asker(case, step="complaint", at=at, complaint=complaint)
     return case

@@ -25,7 +25,8 @@ from entries.arrangements.policies import EVIDENCE
 from entries.models import Candidate, Entry, Series, Syllabus, first_paper_date, last_paper_date
 from portal.accounts.models import User
 from portal.calendar import end_of_day, london_date, long_date
-from portal.cases.services import open_case, tell_centre
+from portal.cases.notices import tell_centre
+from portal.cases.services import open_case
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.sla import services as sla
 from portal.storage import files_discarded_on_failure
@@ -142,28 +143,15 @@ def apply_for_access_arrangement(
             decided_at=at if self_granted else None,
         )
         attach_files(case, checked, policy=EVIDENCE, by=by, labels={"kind": "evidence"})
-        label = case.get_arrangement_display().lower()
         if self_granted:
-            tell_centre(
-                case,
-                step="approved",
-                kind="decided",
-                subject=f"{label} recorded",
-                body=f"{label.capitalize()} for candidate {candidate.candidate_number} in "
-                f"{series} is recorded as granted by your centre. No approval is needed; keep "
-                "the evidence at the centre for inspection.",
-                at=at,
-            )
+            tell_centre(case, step="approved", kind="decided", at=at)
         else:
             tell_centre(
                 case,
                 step="received",
                 kind="received",
-                subject=f"application for {label} received",
-                body=f"We have received your application for {label} for candidate "
-                f"{candidate.candidate_number} in {series}. We will acknowledge it "
-                f"{sla.promise(AA_ACKNOWLEDGE)}, then decide it.",
                 at=at,
+                acknowledge=sla.promise(AA_ACKNOWLEDGE),
             )
     return case
 
@@ -184,15 +172,7 @@ def acknowledge_access_arrangement(
         )
         if moved:
             sla.stop_clock(case, code=AA_ACKNOWLEDGE, at=at, by=by)
-            tell_centre(
-                case,
-                step="acknowledged",
-                kind="acknowledged",
-                subject="application acknowledged",
-                body=f"We have acknowledged your application {case.reference} for "
-                f"{case.get_arrangement_display().lower()}. We will tell you our decision.",
-                at=at,
-            )
+            tell_centre(case, step="acknowledged", kind="acknowledged", at=at)
     return case
 
 
@@ -214,20 +194,14 @@ def _decide_access_arrangement(case, move: str, *, by: User, note: str, at) -> A
         if moved:
             # A decision made straight away acknowledges the application too.
             sla.stop_clock(case, code=AA_ACKNOWLEDGE, at=at, by=by)
-            label = case.get_arrangement_display().lower()
-            if move == "approve":
-                body = f"We have approved {label} for candidate {case.candidate.candidate_number}."
-            else:
-                body = (
-                    f"We have not approved {label} for candidate "
-                    f"{case.candidate.candidate_number}. Why: {note}\n\nYou may appeal "
-                    f"against this outcome; we send the outcome of an appeal "
-                    f"{sla.promise(APPEAL_OUTCOME)}."
-                )
-            if note and move == "approve":
-                body += f"\n\n{note}"
             tell_centre(
-                case, step="decided", kind="decided", subject=f"{label} {move}d", body=body, at=at
+                case,
+                step="decided",
+                kind="decided",
+                at=at,
+                approved=move == "approve",
+                note=note,
+                appeal_outcome=sla.promise(APPEAL_OUTCOME),
             )
     return case
 
@@ -360,16 +334,7 @@ def apply_for_special_consideration(
             submitted_by=by if by.is_authenticated else None,
         )
         attach_files(case, checked, policy=EVIDENCE, by=by, labels={"kind": "evidence"})
-        tell_centre(
-            case,
-            step="received",
-            kind="received",
-            subject="special consideration application received",
-            body=f"We have received your application for special consideration for candidate "
-            f"{candidate.candidate_number} in {syllabus.code}. We aim to decide it "
-            f"{sla.promise(SC_PROCESS)}.",
-            at=at,
-        )
+        tell_centre(case, step="received", kind="received", at=at, process=sla.promise(SC_PROCESS))
     return case
 
 
@@ -407,16 +372,7 @@ def grant_special_consideration(
         )
         if moved:
             sla.stop_clock(case, code=SC_PROCESS, at=at, by=by)
-            tell_centre(
-                case,
-                step="decided",
-                kind="decided",
-                subject="special consideration granted",
-                body=f"We have granted special consideration for candidate "
-                f"{case.candidate.candidate_number} in {case.syllabus.code}: an adjustment of "
-                f"{adjustment}% of the maximum mark." + (f"\n\n{note}" if note else ""),
-                at=at,
-            )
+            tell_centre(case, step="decided", kind="decided", at=at, granted=True, note=note)
     return case
 
 
@@ -441,12 +397,10 @@ def decline_special_consideration(
                 case,
                 step="decided",
                 kind="decided",
-                subject="special consideration not granted",
-                body=f"We have not granted special consideration for candidate "
-                f"{case.candidate.candidate_number} in {case.syllabus.code}. Why: {reason}\n\n"
-                f"You may appeal against this outcome; we send the outcome of an appeal "
-                f"{sla.promise(APPEAL_OUTCOME)}.",
                 at=at,
+                granted=False,
+                note=reason,
+                appeal_outcome=sla.promise(APPEAL_OUTCOME),
             )
     return case
 
@@ -526,14 +480,7 @@ def lodge_appeal(case, *, grounds: str, by: User, at: dt.datetime | None = None)
             **{_original_field(locked): locked},
         )
         tell_centre(
-            appeal,
-            step="received",
-            kind="received",
-            subject=f"stage {stage} appeal against {locked.reference} received",
-            body=f"We have received your stage {stage} appeal against the outcome of "
-            f"{locked.reference}. A member of staff who took no part in that decision will "
-            f"decide it; we send the outcome {sla.promise(APPEAL_OUTCOME)}.",
-            at=at,
+            appeal, step="received", kind="received", at=at, outcome=sla.promise(APPEAL_OUTCOME)
         )
     return appeal
 
@@ -579,24 +526,14 @@ def _decide_appeal(
         if move == "uphold":
             _revise(original, appeal=appeal, at=at)
         upheld = move == "uphold"
-        body = (
-            f"Your stage {appeal.stage} appeal against the outcome of {original.reference} is "
-            f"{'upheld' if upheld else 'not upheld'}.\n\n{outcome}"
-        )
-        if upheld and adjustment:
-            body += f"\n\nAn adjustment of {adjustment}% of the maximum mark is now granted."
-        if not upheld and appeal.stage == 1:
-            body += (
-                f"\n\nYou may lodge a second stage of appeal within {STAGE_TWO_DAYS} days, by "
-                f"{long_date(london_date(stage_two_closes_at(appeal)))}."
-            )
         tell_centre(
             appeal,
             step="decided",
             kind="decided",
-            subject=f"appeal {'upheld' if upheld else 'not upheld'}",
-            body=body,
             at=at,
+            upheld=upheld,
+            days=STAGE_TWO_DAYS,
+            closes=long_date(london_date(stage_two_closes_at(appeal))) if appeal.stage == 1 else "",
         )
     return appeal
 

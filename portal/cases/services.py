@@ -3,13 +3,12 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from portal import audit
+from portal.cases.notices import tell_team
 from portal.errors import PortalError, TransitionNotAllowed
-from portal.notifications import Officers, Role, notify
 from portal.permissions import centres_visible_to
 from portal.references import next_reference
 from portal.sla import services as sla
@@ -56,14 +55,13 @@ def open_case[C](
         for code in clocks:
             sla.start_clock(case, code=code, at=at)
         if team is not None:
-            noun = model._meta.verbose_name
             tell_team(
                 case,
                 team,
                 step="new",
-                subject=f"new {noun}",
-                body=f"A new {noun} has come in: {summary or case.reference}.",
                 at=at,
+                noun=model._meta.verbose_name,
+                summary=summary or case.reference,
             )
     return case
 
@@ -116,35 +114,3 @@ def claim_case[C](case: C, *, by, move: str = "claim", at: dt.datetime | None = 
 def _assign(case, person) -> list[str]:
     case.assigned_to = person
     return ["assigned_to"]
-
-
-def tell_team(case, role: str, *, step: str, subject: str, body: str, at=None) -> None:
-    """A notice of a step of ``case`` to the staff holding ``role``, in the inbox and by
-    email: keyed ``<prefix>:<pk>:<step>:team`` (once per step and person), dated ``at`` (the
-    step's own time), the body ending with a link to the case's page."""
-    notify(
-        key=f"{case.REFERENCE_PREFIX.lower()}:{case.pk}:{step}:team",
-        kind="received",
-        to=[Role(role)],
-        subject=f"{case.reference}: {subject}",
-        body=f"{body}\n\n{settings.PORTAL_BASE_URL}{case.get_absolute_url()}",
-        reference=case.reference,
-        url=case.get_absolute_url(),
-        at=at,
-    )
-
-
-def tell_centre(case, *, step: str, kind: str, subject: str, body: str, at=None) -> None:
-    """A notice of a step of ``case`` to its centre's exams officers, in the inbox and by
-    email: keyed ``<prefix>:<pk>:<step>`` (once per step and person), the subject led by the
-    reference, the body ending with a link to the case's page."""
-    notify(
-        key=f"{case.REFERENCE_PREFIX.lower()}:{case.pk}:{step}",
-        kind=kind,
-        to=[Officers(case.centre_id)],
-        subject=f"{case.reference}: {subject}",
-        body=f"{body}\n\n{settings.PORTAL_BASE_URL}{case.get_absolute_url()}",
-        reference=case.reference,
-        url=case.get_absolute_url(),
-        at=at,
-    )

@@ -14,9 +14,9 @@ from entries.models import Candidate, Series, Syllabus
 from portal.accounts.models import User
 from portal.accounts.roles import RESULTS_TEAM
 from portal.calendar import london_date, long_date
-from portal.cases.services import open_case, tell_centre
+from portal.cases.notices import tell_centre, tell_team
+from portal.cases.services import open_case
 from portal.errors import PortalError
-from portal.notifications import Role, notify
 from portal.sla import services as sla
 from portal.workflow import transition
 from results import services as results
@@ -27,19 +27,6 @@ Status = Enquiry.Status
 
 # The outcome of an enquiry is appealed within this many days of it being sent.
 APPEAL_DAYS = 30
-
-
-def _tell_team(case, *, step: str, subject: str, body: str, at=None) -> None:
-    notify(
-        key=f"ear:{case.pk}:{step}:team",
-        kind="received",
-        to=[Role(RESULTS_TEAM)],
-        subject=f"{case.reference}: {subject}",
-        body=body,
-        reference=case.reference,
-        url=case.get_absolute_url(),
-        at=at,
-    )
 
 
 def _grade(value: str) -> str:
@@ -152,21 +139,11 @@ def submit_enquiry(
             case,
             step="received",
             kind="received",
-            subject="enquiry about results received",
-            body=f"We have received your enquiry ({label.lower()}) about candidate "
-            f"{candidate.candidate_number}'s result in {syllabus.code}. The fee is "
-            f"{case.currency} {case.fee}, waived if the grade changes. We confirm receipt "
-            f"{sla.promise(EAR_ACKNOWLEDGE)} and aim to send the outcome "
-            f"{sla.promise(EAR_OUTCOME)}.",
             at=at,
+            acknowledge=sla.promise(EAR_ACKNOWLEDGE),
+            outcome=sla.promise(EAR_OUTCOME),
         )
-        _tell_team(
-            case,
-            step="received",
-            subject=f"new enquiry about results ({label.lower()})",
-            body=f"{centre.number} asks for a {label.lower()} of {syllabus.code}.",
-            at=at,
-        )
+        tell_team(case, RESULTS_TEAM, step="received", at=at)
     return case
 
 
@@ -188,10 +165,8 @@ def acknowledge_enquiry(case: Enquiry, *, by: User, at: dt.datetime | None = Non
                 case,
                 step="acknowledged",
                 kind="acknowledged",
-                subject="enquiry about results acknowledged",
-                body=f"We are working on your enquiry about {case.syllabus.code}; we aim to "
-                f"send the outcome {sla.promise(EAR_OUTCOME)} of receiving it.",
                 at=at,
+                outcome=sla.promise(EAR_OUTCOME),
             )
     return case
 
@@ -243,30 +218,8 @@ def send_outcome(
             sla.stop_clock(case, code=EAR_OUTCOME, at=at, by=by)
             if changed:
                 _regrade(case, grade=grade, by=by, note=note, at=at)
-                body = (
-                    f"The {case.get_service_display().lower()} of candidate "
-                    f"{case.candidate.candidate_number}'s {case.syllabus.code} changed the "
-                    f"grade from {case.grade_before} to {grade}; the result shows the new "
-                    f"grade and the fee ({case.currency} {case.fee}) is waived."
-                )
-            else:
-                body = (
-                    f"The {case.get_service_display().lower()} of candidate "
-                    f"{case.candidate.candidate_number}'s {case.syllabus.code} confirmed the "
-                    f"grade {grade}. The fee ({case.currency} {case.fee}) is payable."
-                )
-            body += f"\n\n{note}" if note else ""
-            body += (
-                f"\n\nYou may appeal against this outcome within {APPEAL_DAYS} days; "
-                "appeal is the only escalation route for concerns about results."
-            )
             tell_centre(
-                case,
-                step="outcome",
-                kind="decided",
-                subject="grade changed" if changed else "grade confirmed",
-                body=body,
-                at=at,
+                case, step="outcome", kind="decided", at=at, changed=changed, days=APPEAL_DAYS
             )
     return case
 
@@ -301,21 +254,8 @@ def appeal_outcome(
             at=at,
         )
         if moved:
-            tell_centre(
-                case,
-                step="appealed",
-                kind="received",
-                subject="appeal received",
-                body="We have received your appeal against the outcome of this enquiry.",
-                at=at,
-            )
-            _tell_team(
-                case,
-                step="appealed",
-                subject="outcome appealed",
-                body=f"{case.centre.number} appeals the outcome: {grounds}",
-                at=at,
-            )
+            tell_centre(case, step="appealed", kind="received", at=at)
+            tell_team(case, RESULTS_TEAM, step="appealed", at=at, grounds=grounds)
     return case
 
 
@@ -353,13 +293,9 @@ def decide_appeal(
                 case,
                 step="appeal-decided",
                 kind="decided",
-                subject="appeal decided",
-                body=(
-                    f"The appeal changed the grade to {grade}."
-                    if changed
-                    else f"The appeal confirmed the grade {grade}."
-                )
-                + f"\n\n{note}",
                 at=at,
+                changed=changed,
+                grade=grade,
+                note=note,
             )
     return case

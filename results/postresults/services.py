@@ -9,7 +9,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -19,7 +18,8 @@ from django.utils import timezone
 from entries.models import Candidate, Series
 from portal.accounts.roles import RESULTS_TEAM
 from portal.calendar import end_of_day, london_date
-from portal.cases.services import open_case, tell_centre
+from portal.cases.notices import notice_text, tell, tell_centre
+from portal.cases.services import open_case
 from portal.centres.models import Centre
 from portal.centres.numbers import validate_centre_number
 from portal.errors import PortalError, TransitionNotAllowed
@@ -69,28 +69,22 @@ def _clean_email(value: str, *, field: str, required: str) -> str:
     return value
 
 
-def _link(case: ServiceRequest) -> str:
-    return f"{settings.PORTAL_BASE_URL}{case.get_absolute_url()}"
-
-
-def _tell(
-    case: ServiceRequest, step: str, *, subject: str, body: str, at: dt.datetime | None = None
-) -> None:
+def _tell(case: ServiceRequest, step: str, *, at: dt.datetime | None = None, **context) -> None:
     """Tell the people who asked: the centre's officers, or the learner by email (the
     learner has no account, so no link to a page they cannot open)."""
     if case.centre_id is not None:
-        to, body = [Officers(case.centre_id)], f"{body}\n\nThe request: {_link(case)}"
+        to, with_link = [Officers(case.centre_id)], "The request:"
     else:
-        to = [Address(case.contact_email, case.candidate_name)]
-    notify(
-        key=f"postresults:{case.pk}:{step}",
+        to, with_link = [Address(case.contact_email, case.candidate_name)], False
+    tell(
+        case,
+        step=step,
         kind=KIND,
         to=to,
-        subject=f"{case.reference}: {subject}",
-        body=body,
-        reference=case.reference,
-        url=case.get_absolute_url() if case.centre_id is not None else "",
+        key=f"postresults:{case.pk}:{step}",
+        with_link=with_link,
         at=at,
+        context=context,
     )
 
 
@@ -196,22 +190,13 @@ def request_service(
         )
         if to_institution and _released(series, at):
             return send_results(case, by=None, at=at)
-        if to_institution:
-            what = (
-                f"{case.candidate_name}'s results of {series.name} go to {recipient_name} "
-                f"({recipient_email}) at the release instant, {_release_words(series)}."
-            )
-        else:
-            what = (
-                f"{Service(service).label} for {case.candidate_name} ({number}, "
-                f"{series.name}): we despatch {sla.promise(case.clock_code)}."
-            )
         _tell(
             case,
             "received",
-            subject=f"{Service(service).label.lower()} asked for",
-            body=what,
             at=at,
+            to_institution=to_institution,
+            release=_release_words(series),
+            despatch=sla.promise(case.clock_code) if case.clock_code else "",
         )
     return case
 
@@ -294,15 +279,7 @@ def apply_for_certifying_statement(
             delivery_address=delivery_address,
             details=details,
         )
-        _tell(
-            case,
-            "received",
-            subject="your application for a certifying statement",
-            body=f"Dear {name},\n\nWe have your application for a certifying statement of "
-            f"your {series.name} results, reference {case.reference}. We despatch it to the "
-            f"address you gave {sla.promise(case.clock_code)}.",
-            at=at,
-        )
+        _tell(case, "received", at=at, despatch=sla.promise(case.clock_code))
     return case
 
 
@@ -317,15 +294,7 @@ def despatch_request(
         if not moved:
             return case
         sla.stop_clock(case, code=case.clock_code, at=at, by=by)
-        what = Service(case.service).label
-        _tell(
-            case,
-            "despatched",
-            subject=f"{what.lower()} despatched",
-            body=f"{what} for {case.candidate_name} ({case.series.name}) was despatched on "
-            f"{london_date(at):%-d %B %Y}." + (f"\n\n{note}" if note else ""),
-            at=at,
-        )
+        _tell(case, "despatched", at=at, despatched_on=london_date(at), note=note)
     return case
 
 
@@ -348,43 +317,29 @@ def send_results(case: ServiceRequest, *, by=None, at: dt.datetime | None = None
         case, moved = transition(case, "send", by=by, update=_went(by, at), at=at)
         if not moved:
             return case
+        subject, body = _results_letter(case)
         notify(
             key=f"postresults:{case.pk}:to-institution",
             kind=KIND,
             to=[Address(case.recipient_email, case.recipient_name)],
-            subject=f"Cambridge results of {case.candidate_name} ({case.series.name})",
-            body=_results_letter(case),
+            subject=subject,
+            body=body,
             reference=case.reference,
         )
-        _tell(
-            case,
-            "sent",
-            subject="results sent",
-            body=f"{case.candidate_name}'s results of {case.series.name} were sent to "
-            f"{case.recipient_name} ({case.recipient_email}).",
-            at=at,
-        )
+        _tell(case, "sent", at=at)
     return case
 
 
-def _results_letter(case: ServiceRequest) -> str:
+def _results_letter(case: ServiceRequest) -> tuple[str, str]:
     results = (
         Result.objects.filter(candidate=case.candidate, series=case.series)
         .with_holds()
         .select_related("syllabus")
         .order_by("syllabus__code")
     )
-    lines = []
     for result in results:
-        shown = result.status == Result.Status.ISSUED and not result.held
-        outcome = result.grade if shown else "to follow"
-        lines.append(f"{result.syllabus.code} {result.syllabus.title}: {outcome}")
-    return (
-        f"At the request of centre {case.centre_number}, the results of {case.candidate_name} "
-        f"(candidate {case.candidate_number}) in {case.series.name}:\n\n"
-        + ("\n".join(lines) or "No results yet.")
-        + f"\n\nReference {case.reference}."
-    )
+        result.shown = result.status == Result.Status.ISSUED and not result.held
+    return notice_text(case, "to-institution", results=results)
 
 
 def decline_request(
@@ -404,14 +359,7 @@ def decline_request(
             return case
         if case.clock_code:
             sla.stop_clock(case, code=case.clock_code, at=at, by=by)
-        _tell(
-            case,
-            "declined",
-            subject=f"{Service(case.service).label.lower()} declined",
-            body=f"We cannot provide the {Service(case.service).label.lower()} for "
-            f"{case.candidate_name}.\n\n{reason}",
-            at=at,
-        )
+        _tell(case, "declined", at=at)
     return case
 
 
@@ -423,13 +371,7 @@ def withdraw_request(case: ServiceRequest, *, by, at: dt.datetime | None = None)
         if not moved:
             return case
         sla.cancel_clocks(case, at=at, by=by)
-        _tell(
-            case,
-            "withdrawn",
-            subject="request withdrawn",
-            body=f"{by} withdrew the request for {case.candidate_name}; nothing is needed now.",
-            at=at,
-        )
+        _tell(case, "withdrawn", at=at, by=by)
     return case
 
 
@@ -658,22 +600,14 @@ def despatch_certificates(
             return case
         stopped = at if despatched_on == today else end_of_day(despatched_on)
         sla.stop_clock(case, code=CERTIFICATES_CLOCK, at=stopped, by=by)
-        tracked = f", tracking reference {tracking_reference}" if tracking_reference else ""
-        waiting = (
-            f"\n\n{_candidates(held).capitalize()} had results held by quality assurance or "
-            "withheld: those results are not on these certificates."
-            if held
-            else ""
-        )
         tell_centre(
             case,
             step="despatched",
             kind=KIND,
-            subject=f"{case.series.name} certificates despatched",
-            body=f"The {case.series.name} certificates of {case.centre.name} "
-            f"({_candidates(covered)}) were despatched on {despatched_on:%-d %B %Y} by "
-            f"{courier}{tracked}.{waiting}",
             at=at,
+            covered=_candidates(covered),
+            held=_candidates(held).capitalize() if held else "",
+            tracked=f", tracking reference {tracking_reference}" if tracking_reference else "",
         )
     return case
 
@@ -702,13 +636,7 @@ def hold_certificates(
         if clock is not None and clock.state == Clock.State.RUNNING and not missed:
             sla.pause_clock(case, code=CERTIFICATES_CLOCK, at=at, by=by, reason=reason)
         tell_centre(
-            case,
-            step=f"held-{int(at.timestamp())}",
-            kind=KIND,
-            subject=f"{case.series.name} certificates on hold",
-            body=f"We are holding the {case.series.name} certificates of {case.centre.name} "
-            f"until we hear from you.\n\n{reason}",
-            at=at,
+            case, step=f"held-{int(at.timestamp())}", notice="held", kind=KIND, at=at, reason=reason
         )
     return case
 
