@@ -36,6 +36,7 @@ from centres.registration.models import QualityStandard, StandardSet
 from portal.accounts.confirmation import confirmation_link
 from portal.accounts.roles import REGISTRATION_TEAM
 from portal.calendar import long_date
+from portal.cases.notices import notice_text, tell
 from portal.cases.services import open_case
 from portal.centres.models import Centre, Membership
 from portal.centres.numbers import allocate_centre_number
@@ -88,31 +89,32 @@ def _text(value, *, field: str, message: str, required: bool = True, limit: int 
     return value
 
 
-def _tell_applicant(application, *, key: str, kind: str, subject: str, body: str, at=None):
-    link = f"{settings.PORTAL_BASE_URL}{application.get_absolute_url()}"
-    notify(
-        key=f"application:{application.pk}:{key}",
+def _tell_applicant(application, step: str, *, kind: str, key: str = "", at=None, **context):
+    """A step told to the person applying (``notices/registration/centreapplication/``)."""
+    tell(
+        application,
+        step=step,
         kind=kind,
         to=[application.applicant],
-        subject=f"{application.reference}: {subject}",
-        body=f"{body}\n\nYour application: {link}\n",
-        reference=application.reference,
-        url=application.get_absolute_url(),
+        key=f"application:{application.pk}:{key or step}",
+        with_link="Your application:",
         at=at,
+        context=context,
     )
 
 
-def _tell_team(application, *, key: str, kind: str, subject: str, body: str, to=None, at=None):
-    link = f"{settings.PORTAL_BASE_URL}{application.get_absolute_url()}"
-    notify(
-        key=f"application:{application.pk}:{key}",
+def _tell_team(application, step: str, *, kind: str, key: str = "", to=None, at=None, **context):
+    """A step told to the registration team, or to the staff member ``to`` names."""
+    tell(
+        application,
+        step=step,
         kind=kind,
         to=to or [Role(REGISTRATION_TEAM)],
-        subject=f"{application.reference}: {subject}",
-        body=f"{body}\n\nThe application: {link}\n",
-        reference=application.reference,
-        url=application.get_absolute_url(),
+        key=f"application:{application.pk}:{key or step}",
+        team=True,
+        with_link="The application:",
         at=at,
+        context=context,
     )
 
 
@@ -216,17 +218,15 @@ def send_confirmation(application, *, at: dt.datetime | None = None) -> None:
     """Email the link that confirms the applicant's address (again, if they ask)."""
     at = at or timezone.now()
     link = confirmation_link(application.applicant, url_name="join:confirm")
+    subject, body = notice_text(
+        application, "confirm", link=link, days=settings.PASSWORD_RESET_TIMEOUT // 86400
+    )
     notify(
         key=f"application:{application.pk}:confirm:{at.timestamp()}",
         kind="requested",
         to=[Address(application.contact_email, name=application.contact_name)],
-        subject="Confirm your email address to register your interest",
-        body=(
-            f"Thank you for registering the interest of {application.school_name} in "
-            f"becoming a centre.\n\nConfirm your email address with this link (it works "
-            f"once, for {settings.PASSWORD_RESET_TIMEOUT // 86400} days):\n{link}\n\n"
-            "If you did not register, ignore this email: nothing more will happen.\n"
-        ),
+        subject=subject,
+        body=body,
         reference=application.reference,
         at=at,
     )
@@ -285,17 +285,7 @@ def confirm_email(user, *, at: dt.datetime | None = None) -> CentreApplication:
             sla.start_clock(application, code=VISIT, at=at)
             _first_round(application)
             _tell_applicant(
-                application,
-                key="registered",
-                kind="received",
-                subject="your interest is registered",
-                body=(
-                    f"Thank you: the interest of {application.school_name} is registered. "
-                    "Complete your application: tell us about the school, assess it against "
-                    "our registration quality standards with evidence, and submit. We aim to "
-                    f"complete the approval visit {sla.promise(VISIT)}."
-                ),
-                at=at,
+                application, "registered", kind="received", at=at, visit=sla.promise(VISIT)
             )
     return application
 
@@ -438,24 +428,12 @@ def submit_application(application, *, by, at: dt.datetime | None = None) -> Cen
             )
             _tell_applicant(
                 application,
-                key="submitted",
+                "submitted",
                 kind="received",
-                subject="your application is submitted",
-                body=(
-                    f"We have received the application of {application.school_name}. The fee "
-                    f"is {application.fee_currency} {application.fee_amount:,.2f}. We will "
-                    "contact you to arrange the approval visit."
-                ),
                 at=at,
+                fee=f"{application.fee_amount:,.2f}",
             )
-            _tell_team(
-                application,
-                key="submitted",
-                kind="received",
-                subject=f"{application.school_name} has submitted its application",
-                body="Schedule the approval visit.",
-                at=at,
-            )
+            _tell_team(application, "submitted", kind="received", at=at)
     return application
 
 
@@ -473,19 +451,19 @@ def resubmit_application(application, *, by, at: dt.datetime | None = None) -> C
             ApplicationRound.objects.filter(pk=round_.pk).update(submitted_at=at)
             _tell_applicant(
                 application,
-                key=f"resubmitted:{round_.number}",
+                "resubmitted",
                 kind="received",
-                subject="your revised application is submitted",
-                body=f"We have received round {round_.number} of your application.",
+                key=f"resubmitted:{round_.number}",
                 at=at,
+                round=round_.number,
             )
             _tell_team(
                 application,
-                key=f"resubmitted:{round_.number}",
+                "resubmitted",
                 kind="received",
-                subject=f"{application.school_name} has resubmitted its application",
-                body=f"Round {round_.number} is ready to judge.",
+                key=f"resubmitted:{round_.number}",
                 at=at,
+                round=round_.number,
             )
     return application
 
@@ -496,15 +474,7 @@ def withdraw_application(application, *, by, at: dt.datetime | None = None) -> C
         application, moved = transition(application, "withdraw", by=by, summary="Withdrawn", at=at)
         if moved:
             sla.cancel_clocks(application, at=at, by=by)
-            _tell_applicant(
-                application,
-                key="withdrawn",
-                kind="decided",
-                subject="your application is withdrawn",
-                body="The application is withdrawn. You may register your interest again "
-                "at any time.",
-                at=at,
-            )
+            _tell_applicant(application, "withdrawn", kind="decided", at=at)
     return application
 
 
@@ -570,24 +540,23 @@ def schedule_visit(
             how = VisitMode(mode).label.lower()
             _tell_applicant(
                 application,
-                key=f"visit:{date:%Y%m%d}:{mode}:{at.timestamp()}",
+                "visit",
                 kind="progress",
-                subject=f"your approval visit is on {long_date(date)}",
-                body=(
-                    f"The approval visit of {application.school_name} is on {long_date(date)}, "
-                    f"{how}. Your visitor will be in touch beforehand."
-                ),
+                key=f"visit:{date:%Y%m%d}:{mode}:{at.timestamp()}",
                 at=at,
+                day=long_date(date),
+                how=how,
             )
             if visitor != by:
                 _tell_team(
                     application,
-                    key=f"visitor:{visitor.pk}:{at.timestamp()}",
+                    "visit",
                     kind="requested",
+                    key=f"visitor:{visitor.pk}:{at.timestamp()}",
                     to=[visitor],
-                    subject=f"you are asked to visit {application.school_name}",
-                    body=f"The visit is on {long_date(date)}, {how}.",
                     at=at,
+                    day=long_date(date),
+                    how=how,
                 )
     return application
 
@@ -745,21 +714,14 @@ def request_improvements(
             decided = editable_round(application)
             _next_round(decided)
             needing = decided.assessments.filter(judgement=Judgement.IMPROVEMENT_NEEDED)
-            lines = "".join(f"* {a.code}: {a.improvement}\n" for a in needing)
-            parts = [
-                f"After the approval visit, {application.school_name} needs to make "
-                "improvements before it can become a centre" + (":" if lines else "."),
-                lines.rstrip("\n"),
-                note,
-                "Revise your self-assessment and evidence, then resubmit the application.",
-            ]
             _tell_applicant(
                 application,
-                key=f"improvements:{decided.number}",
+                "improvements",
                 kind="requested",
-                subject="improvements are needed before approval",
-                body="\n\n".join(part for part in parts if part),
+                key=f"improvements:{decided.number}",
                 at=at,
+                needing=list(needing),
+                note=note,
             )
     return application
 
@@ -828,16 +790,7 @@ def approve_application(
             sla.stop_clock(application, code=VISIT, at=at, by=by)
             centre = application.centre
             _tell_applicant(
-                application,
-                key="approved",
-                kind="decided",
-                subject=f"approved: {centre.number} is your centre number",
-                body=(
-                    f"Congratulations: {application.school_name} is approved as a centre. Its "
-                    f"centre number is {centre.number}. You are its exams officer: sign in as "
-                    "before to run its exams." + (f"\n\n{note}" if note else "")
-                ),
-                at=at,
+                application, "approved", kind="decided", at=at, number=centre.number, note=note
             )
     return application
 

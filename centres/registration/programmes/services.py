@@ -4,18 +4,18 @@ waits. Granting adds the programmes to what the centre offers."""
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from centres.registration.programmes.models import RESPOND, ProgrammeRequest
 from portal import audit
+from portal.cases.notices import tell
 from portal.cases.services import open_case
 from portal.centres.models import Centre
 from portal.centres.programmes import Programme
 from portal.errors import PortalError
-from portal.notifications import Officers, notify
+from portal.notifications import Officers
 from portal.permissions import centres_visible_to
 from portal.sla import services as sla
 from portal.workflow import transition
@@ -24,19 +24,18 @@ Status = ProgrammeRequest.Status
 TEXT_MAX = 5000
 
 
-def _tell(case: ProgrammeRequest, step: str, *, kind: str, subject: str, body: str, at=None):
+def _tell(case: ProgrammeRequest, step: str, *, kind: str, at=None, **context) -> None:
     """Tell the centre's officers. The registration team works from its queue (next due
     first), and the service level's reminders reach it before a deadline."""
-    link = f"{settings.PORTAL_BASE_URL}{case.get_absolute_url()}"
-    notify(
-        key=f"programmes:{case.pk}:{step}",
+    tell(
+        case,
+        step=step,
         kind=kind,
         to=[Officers(case.centre_id)],
-        subject=f"{case.reference}: {subject}",
-        body=f"{body}\n\nThe request: {link}",
-        reference=case.reference,
-        url=case.get_absolute_url(),
+        key=f"programmes:{case.pk}:{step}",
+        with_link="The request:",
         at=at,
+        context=context,
     )
 
 
@@ -96,16 +95,7 @@ def request_programmes(
             reason=reason,
             requested_by=by,
         )
-        names = ", ".join(case.programme_labels)
-        _tell(
-            case,
-            "received",
-            kind="received",
-            subject="request to offer additional programmes received",
-            body=f"{centre.number} {centre.name} asks to offer {names}. The registration "
-            f"team will answer {sla.promise(RESPOND)}.",
-            at=at,
-        )
+        _tell(case, "received", kind="received", at=at, respond=sla.promise(RESPOND))
     return case
 
 
@@ -136,15 +126,7 @@ def grant_request(
             data={"from": before, "to": centre.programmes, "request": case.reference},
         )
         sla.stop_clock(case, code=RESPOND, at=at, by=by)
-        _tell(
-            case,
-            "granted",
-            kind="answered",
-            subject="your request to offer additional programmes is granted",
-            body=f"{case.centre.number} may now offer {', '.join(case.programme_labels)}."
-            + (f"\n\n{note}" if note else ""),
-            at=at,
-        )
+        _tell(case, "granted", kind="answered", at=at, note=note)
     return case
 
 
@@ -159,15 +141,7 @@ def decline_request(
         if not moved:
             return case
         sla.stop_clock(case, code=RESPOND, at=at, by=by)
-        _tell(
-            case,
-            "declined",
-            kind="answered",
-            subject="your request to offer additional programmes is declined",
-            body=f"We cannot agree to {case.centre.number} offering "
-            f"{', '.join(case.programme_labels)} now.\n\n{reason}",
-            at=at,
-        )
+        _tell(case, "declined", kind="answered", at=at, reason=reason)
     return case
 
 
@@ -181,14 +155,7 @@ def withdraw_request(
         if not moved:
             return case
         sla.cancel_clocks(case, at=at, by=by)
-        _tell(
-            case,
-            "withdrawn",
-            kind="decided",
-            subject="request to offer additional programmes withdrawn",
-            body=f"{by} withdrew the request of {case.centre.number}; nothing is needed now.",
-            at=at,
-        )
+        _tell(case, "withdrawn", kind="decided", at=at, by=by)
     return case
 
 
