@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -24,9 +23,10 @@ from django.utils import timezone
 from entries.models import Candidate, Entry, Series, Syllabus
 from portal import audit
 from portal.accounts.roles import ASSESSMENT_SPECIALIST
+from portal.cases.notices import tell
 from portal.cases.services import open_case
 from portal.errors import PortalError, TransitionNotAllowed
-from portal.notifications import Officers, Role, notify
+from portal.notifications import Officers, Role
 from portal.sla import services as sla
 from portal.storage import files_discarded_on_failure
 from portal.uploads.models import Attachment, Scan
@@ -377,17 +377,10 @@ def open_request(
         _tell_centre(
             request,
             "opened",
-            subject=f"{request.reference}: send the evidence for {syllabus.code} {syllabus.title}",
-            lines=[
-                f"We have selected {syllabus} for a quality assurance check of the grades "
-                f"you submitted for {series}.",
-                "Candidates whose evidence we need: "
-                + ", ".join(f"{c.candidate_number} {c.surname}" for c in chosen)
-                + ".",
-                WHAT_TO_SEND,
-                f"Upload it within {sla.promise(EVIDENCE).removeprefix('within ')}.",
-            ],
             at=at,
+            chosen=chosen,
+            what_to_send=WHAT_TO_SEND,
+            evidence=sla.promise(EVIDENCE).removeprefix("within "),
         )
     return request
 
@@ -558,21 +551,13 @@ def submit_evidence(request: QaRequest, *, by, at: dt.datetime | None = None) ->
             request, code=REVIEW, at=at, due_at=window.review_due_at if window else None
         )
         QaRound.objects.filter(request=request, number=request.round).update(submitted_at=at)
-        notify(
-            key=f"qa:{request.pk}:round:{request.round}:submitted",
+        tell(
+            request,
+            step=f"round:{request.round}:submitted",
             kind="qa",
             to=[Role(ASSESSMENT_SPECIALIST), Officers(request.centre)],
-            subject=f"{request.reference}: evidence submitted for {request.syllabus}",
-            body=_body(
-                request,
-                [
-                    f"{request.centre.number} submitted the evidence for {request.syllabus} "
-                    f"({request.series}), round {request.round}.",
-                    "Assessment specialists will review it and send the outcome.",
-                ],
-            ),
-            reference=request.reference,
-            url=request.get_absolute_url(),
+            notice="submitted",
+            with_link="See the request:",
             at=at,
         )
     return request
@@ -621,7 +606,7 @@ def _decide(
     at: dt.datetime,
     outcome: str,
     then: Callable[[QaRequest], None] | None = None,
-    lines: list[str],
+    notice: dict | None = None,
 ) -> QaRequest:
     judgement = _judged(judgement)
     with transaction.atomic():
@@ -645,10 +630,10 @@ def _decide(
         _tell_centre(
             request,
             f"round:{decided_round}:{outcome}",
-            subject=f"{request.reference}: {QaRound.Outcome(outcome).label.lower()} "
-            f"({request.syllabus.code})",
-            lines=[*lines, *([f"Our feedback:\n{feedback}"] if feedback else [])],
+            notice=outcome,
             at=at,
+            feedback=feedback,
+            **(notice or {}),
         )
     return request
 
@@ -671,10 +656,6 @@ def accept_grades(
         judgement=judgement,
         at=at or timezone.now(),
         outcome=QaRound.Outcome.ACCEPTED,
-        lines=[
-            f"Our assessment specialists judge your grades for {request.syllabus} to be "
-            "reasonable. We will not need to contact you again about them."
-        ],
     )
 
 
@@ -726,22 +707,6 @@ def request_more(
                 centre=locked.centre, series=locked.series, syllabus=syllabus, by=by, at=at
             )
 
-    lines = [
-        f"Our assessment specialists found that the grades for {request.syllabus} are not yet "
-        "reasonable for the evidence provided. Please reconsider the grades of your "
-        "candidates and submit revised grades for this syllabus, then upload what we ask for.",
-    ]
-    if added:
-        lines.append(
-            "Further candidates whose evidence we need: "
-            + ", ".join(c.candidate_number for c in added)
-            + "."
-        )
-    if others:
-        lines.append(
-            "We are also checking: " + ", ".join(str(s) for s in others) + " (separate requests)."
-        )
-    lines.append(f"Upload it within {sla.promise(EVIDENCE).removeprefix('within ')}.")
     return _decide(
         request,
         "request-more",
@@ -751,7 +716,11 @@ def request_more(
         at=at,
         outcome=QaRound.Outcome.MORE_REQUESTED,
         then=next_round,
-        lines=lines,
+        notice={
+            "added": [c.candidate_number for c in added],
+            "others": [str(syllabus) for syllabus in others],
+            "evidence": sla.promise(EVIDENCE).removeprefix("within "),
+        },
     )
 
 
@@ -808,12 +777,7 @@ def adjust_grades(
         at=at,
         outcome=QaRound.Outcome.ADJUSTED,
         then=record,
-        lines=[
-            f"Our assessment specialists still find the grades for {request.syllabus} not "
-            "reasonable for the evidence, and have set the final grades of these candidates: "
-            + ", ".join(f"{n} {final[n]}" for n in numbers)
-            + "."
-        ],
+        notice={"final": [f"{n} {final[n]}" for n in numbers]},
     )
 
 
@@ -858,19 +822,14 @@ def final_grade(*, candidate, syllabus) -> str | None:
 # Notices --------------------------------------------------------------------------------
 
 
-def _body(request: QaRequest, lines: list[str]) -> str:
-    link = f"{settings.PORTAL_BASE_URL}{request.get_absolute_url()}"
-    return "\n\n".join([*lines, f"See the request: {link}"])
-
-
-def _tell_centre(request: QaRequest, step: str, *, subject: str, lines: list[str], at) -> None:
-    notify(
-        key=f"qa:{request.pk}:{step}",
+def _tell_centre(request: QaRequest, step: str, *, notice: str = "", at, **context) -> None:
+    tell(
+        request,
+        step=step,
         kind="qa",
         to=[Officers(request.centre)],
-        subject=subject,
-        body=_body(request, lines),
-        reference=request.reference,
-        url=request.get_absolute_url(),
+        notice=notice,
+        with_link="See the request:",
         at=at,
+        context=context,
     )

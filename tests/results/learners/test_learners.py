@@ -309,44 +309,91 @@ def test_a_browsers_language_alone_changes_nothing(client, officer_gb):
     assert "Sign out" in page.content.decode()
 
 
-# Texts of the templates that override Django's admin and DRF's pages: their own
-# catalogues translate them.
-DJANGOS_OWN = {
-    "Django site admin", "Django administration", "navbar", "content", "request form",
-    "Extra Actions", "Filters", "main content", "request info", "response info", "Ordering",
-    "Search",
-}  # fmt: skip
+# What a learner reads: these pages (with what they extend and include) and the texts of
+# these modules (their invitation email, forms and messages). Officers' and staff pages are
+# marked for translation too, but translated when a language is offered to them.
+LEARNERS_TEMPLATES = [
+    "learners/home.html",
+    "accounts/login.html",
+    "accounts/password_reset_confirm.html",
+]
+LEARNERS_CODE = [
+    "results/learners/services.py",
+    "results/learners/forms.py",
+    "results/learners/views.py",
+]
+GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
 
 
-def _msgids(po: str) -> set[str]:
-    """The texts of a .po catalogue (its header aside)."""
-    found, current, reading = set(), [], False
-    for line in Path(po).read_text(encoding="utf-8").splitlines() + [""]:
-        if line.startswith("msgid "):
-            current, reading = [line[6:]], True
-        elif reading and line.startswith('"'):
-            current.append(line)
-        elif reading:
-            text = "".join(part.strip()[1:-1] for part in current)
-            found.add(text.encode().decode("unicode_escape").encode("latin-1").decode())
-            reading = False
-    return found - {""}
+def _template_texts(name: str, seen: set[str]) -> set[str]:
+    """The texts marked in template ``name`` and in those it extends and includes, as
+    makemessages writes them (a block's variables as ``%(name)s``)."""
+    from django.template import Variable
+    from django.template.loader import get_template
+    from django.template.loader_tags import ExtendsNode, IncludeNode
+    from django.templatetags.i18n import BlockTranslateNode, TranslateNode
+
+    if name in seen:
+        return set()
+    seen.add(name)
+    nodelist = get_template(name).template.nodelist
+    texts = set()
+    for node in nodelist.get_nodes_by_type(TranslateNode):
+        var = node.filter_expression.var
+        texts.add(var.literal if isinstance(var, Variable) else str(var))
+    for node in nodelist.get_nodes_by_type(BlockTranslateNode):
+        texts.add(node.render_token_list(node.singular)[0])
+        if node.plural:
+            texts.add(node.render_token_list(node.plural)[0])
+    others = [n.parent_name for n in nodelist.get_nodes_by_type(ExtendsNode)]
+    others += [n.template for n in nodelist.get_nodes_by_type(IncludeNode)]
+    for other in others:
+        if isinstance(other.var, str):  # a name written in the template, not a variable
+            texts |= _template_texts(other.var, seen)
+    return texts
+
+
+def _code_texts(path: str) -> set[str]:
+    import ast
+
+    texts = set()
+    for node in ast.walk(ast.parse(Path(path).read_text())):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in GETTEXT
+            and node.args
+        ):
+            first = node.args[1 if node.func.id.startswith("p") else 0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                texts.add(first.value)
+    return texts
+
+
+def _learners_texts() -> set[str]:
+    seen: set[str] = set()
+    texts = set().union(*(_template_texts(name, seen) for name in LEARNERS_TEMPLATES))
+    return texts | set().union(*(_code_texts(path) for path in LEARNERS_CODE))
 
 
 @pytest.mark.parametrize("language", ["es", "fr", "ar", "zh_Hans"])
-def test_every_language_translates_every_text_of_ours(language):
+def test_every_language_translates_every_text_a_learner_reads(language):
     """A catalogue with a text left out would show English in the middle of a page."""
     import gettext
 
-    folder = Path("locale") / language / "LC_MESSAGES"
-    with open(folder / "django.mo", "rb") as compiled:
+    with open(Path("locale") / language / "LC_MESSAGES" / "django.mo", "rb") as compiled:
         translated = {
             key[0] if isinstance(key, tuple) else key
             for key in gettext.GNUTranslations(compiled)._catalog
         }
-    ours = _msgids(str(folder / "django.po")) - DJANGOS_OWN
+    ours = _learners_texts()
 
-    assert "Your results" in ours
+    assert {
+        "Your results",
+        "Sign in",
+        "Choose your password (the link works once, for three days):",
+    } <= ours
+    assert len(ours) > 40
     assert sorted(ours - translated) == []
 
 
