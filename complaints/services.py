@@ -6,10 +6,8 @@ the clocks move in the same transaction; emails leave after the commit.
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from complaints.attachments import ATTACHMENTS
@@ -31,6 +29,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.accounts.roles import CUSTOMER_SERVICES, DIRECTOR
 from portal.calendar import end_of_day, london_date, long_date
+from portal.cases.notices import link, notice_text
 from portal.cases.services import AlreadyClaimed, claim_case, open_case
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.notifications import Address, Role, notify
@@ -100,6 +99,20 @@ def _check_submission(
         )
 
 
+def _message_text(complaint: Complaint, message: Message, step: str, team: bool = False):
+    """A letter on the thread as an email: the subject with the reference in front, on one
+    line whatever line breaks the complaint's subject was typed with."""
+    subject, body = notice_text(
+        complaint,
+        step,
+        team=team,
+        message=message,
+        subject_line=" ".join(complaint.subject.split()),
+        link=link(complaint),
+    )
+    return f"{complaint.reference}: {subject}", body
+
+
 def _tell(
     complaint: Complaint,
     body: str,
@@ -121,16 +134,13 @@ def _tell(
         body=body,
         created_at=at,
     )
-    context = {"complaint": complaint, "message": message, "base_url": settings.PORTAL_BASE_URL}
+    subject, body = _message_text(complaint, message, "message")
     notify(
         key=f"complaint:{complaint.pk}:message:{message.pk}",
         kind=step or STEPS[kind],
         to=complaint.complainants(),
-        # A subject typed with line breaks must not break the email's header.
-        subject=" ".join(
-            f"{complaint.reference}: {message.get_kind_display()} – {complaint.subject}".split()
-        ),
-        body=render_to_string("complaints/email/message.txt", context),
+        subject=subject,
+        body=body,
         reference=complaint.reference,
         url=complaint.get_absolute_url(),
         at=at,
@@ -314,13 +324,13 @@ def assign_complaint(complaint: Complaint, *, to: User, by: User) -> Complaint:
         if moved and to != by:
             # Each hand-over is its own event: the same person may be given the case again.
             handed_at = timezone.now()
-            context = {"complaint": complaint, "base_url": settings.PORTAL_BASE_URL}
+            subject, body = notice_text(complaint, "assigned", team=True, link=link(complaint))
             notify(
                 key=f"complaint:{complaint.pk}:assigned:{to.pk}:{handed_at.timestamp()}",
                 kind="requested",
                 to=[to],
-                subject=f"{complaint.reference}: you are asked to investigate this complaint",
-                body=render_to_string("complaints/email/assigned.txt", context),
+                subject=f"{complaint.reference}: {subject}",
+                body=body,
                 reference=complaint.reference,
                 url=complaint.get_absolute_url(),
             )
@@ -448,13 +458,13 @@ def escalate_complaint(
                 body=reasons,
                 created_at=at,
             )
-            context = {"complaint": complaint, "base_url": settings.PORTAL_BASE_URL}
+            subject, body = notice_text(complaint, "escalated", team=True, link=link(complaint))
             notify(
                 key=f"complaint:{complaint.pk}:escalated",
                 kind="escalated",
                 to=[Role(DIRECTOR)],
-                subject=f"{complaint.reference}: a Director's review is asked for",
-                body=render_to_string("complaints/email/escalation.txt", context),
+                subject=f"{complaint.reference}: {subject}",
+                body=body,
                 reference=complaint.reference,
                 url=complaint.get_absolute_url(),
                 at=at,
@@ -577,13 +587,13 @@ def _tell_investigator(complaint: Complaint, message: Message) -> None:
     to = [complaint.assigned_to] if complaint.assigned_to_id else [Role(CUSTOMER_SERVICES)]
     if complaint.status == Status.ESCALATED:
         to.append(Role(DIRECTOR))
-    context = {"complaint": complaint, "message": message, "base_url": settings.PORTAL_BASE_URL}
+    subject, body = _message_text(complaint, message, "message", team=True)
     notify(
         key=f"complaint:{complaint.pk}:message:{message.pk}",
         kind="message",
         to=to,
-        subject=" ".join(f"{complaint.reference}: a new message – {complaint.subject}".split()),
-        body=render_to_string("complaints/email/message.txt", context),
+        subject=subject,
+        body=body,
         reference=complaint.reference,
         url=complaint.get_absolute_url(),
     )
@@ -655,12 +665,13 @@ def record_restriction(
             data={"criterion": criterion, "action": action},
         )
         contact = user if user is not None and user.email.lower() == email else None
+        subject, body = notice_text(restriction, "restricted")
         notify(
             key=f"restriction:{restriction.pk}",
             kind="restriction",
             to=[contact or Address(email)] if email else [],
-            subject="How we will deal with your contact with us",
-            body=render_to_string("complaints/email/restriction.txt", {"r": restriction}),
+            subject=subject,
+            body=body,
             reference=complaint.reference if complaint is not None else "",
             url=complaint.get_absolute_url() if complaint is not None and contact else "",
         )

@@ -1,6 +1,7 @@
 """Notices: sending them (``notify``), reading them, and choosing what comes by email.
 
-How an app tells people about a step of a case::
+A case's steps are told through the kit (``portal.cases.notices``: ``tell``, ``tell_centre``,
+``tell_team``), whose texts are templates; underneath, and for anything else::
 
     from portal.notifications import Address, Officers, Role, notify
 
@@ -10,7 +11,7 @@ How an app tells people about a step of a case::
         to=[Officers(complaint.centre), Role("Complaints investigator"), complaint.raised_by,
             Address("parent@example.org", name="A. Parent")],
         subject=f"{complaint.reference}: assigned to an investigator",
-        body=render_to_string("complaints/email/assigned.txt", context),
+        body=render_to_string("notices/complaints/complaint/assigned_team.txt", context),
         reference=complaint.reference,
         url=complaint.get_absolute_url(),
     )
