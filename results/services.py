@@ -26,6 +26,7 @@ from portal.calendar import add_months, local_time
 from portal.centres.models import Centre
 from portal.errors import PortalError
 from portal.notifications import Event, Officers, notify_all
+from portal.notifications.texts import render_notice
 from portal.sla import services as sla
 from portal.workflow import transition
 from results import queries
@@ -373,23 +374,30 @@ def _tell_of_corrections(series: Series, results: list[Result], *, now) -> None:
     events = []
     for centre_id, changed in by_centre.items():
         centre = centres[centre_id]
-        listed = "\n".join(
-            f"* {candidates[r.candidate_id].candidate_number} "
+        listed = [
+            f"{candidates[r.candidate_id].candidate_number} "
             f"{candidates[r.candidate_id].surname}: {syllabuses[r.syllabus_id].code} "
             f"{r.grade or Status(r.status).label}"
             for r in changed[:50]
-        )
-        more = f"\n… and {len(changed) - 50} more." if len(changed) > 50 else ""
+        ]
         path = f"/results/{series.code}/"
         stamp = max(r.pk for r in changed)
+        subject, body = render_notice(
+            "notices/results/amended.txt",
+            series=series,
+            centre=centre,
+            count=len(changed),
+            listed=listed,
+            more=max(len(changed) - 50, 0),
+            link=_link(path),
+        )
         events.append(
             Event(
                 key=f"results:{series.code}:{centre.number}:amended:{now.timestamp():.0f}:{stamp}",
                 kind=KIND,
                 to=[Officers(centre)],
-                subject=f"{series.name}: {len(changed)} result(s) of {centre.number} changed",
-                body=f"We have changed these {series.name} results of {centre.name}:\n\n"
-                f"{listed}{more}\n\nSee them at {_link(path)}",
+                subject=subject,
+                body=body,
                 url=path,
             )
         )
@@ -516,16 +524,21 @@ def release_hold(hold: QaHold, *, outcome: str, by, now=None) -> QaHold:
         series, centre = hold.series, hold.centre
         if series.results_release_at <= now:
             path = f"/results/{series.code}/?syllabus={hold.syllabus.code}"
+            subject, body = render_notice(
+                "notices/results/hold-released.txt",
+                series=series,
+                centre=centre,
+                hold=hold,
+                link=_link(path),
+            )
             notify_all(
                 [
                     Event(
                         key=f"results:{series.code}:{centre.number}:hold:{hold.pk}",
                         kind=KIND,
                         to=[Officers(centre)],
-                        subject=f"{series.name}: your {hold.syllabus.code} results are out",
-                        body=f"Quality assurance of {hold.syllabus} at {centre.name} is "
-                        f"complete ({hold.get_outcome_display().lower()}), and its "
-                        f"{series.name} results are out.\n\nSee them at {_link(path)}",
+                        subject=subject,
+                        body=body,
                         url=path,
                     )
                 ],
@@ -679,19 +692,25 @@ def watch_release_dates(*, now: dt.datetime | None = None) -> int:
 def _tell_of_date(series: Series, row: ReleaseDate, *, now) -> None:
     centres = Centre.objects.filter(candidates__series=series).distinct()
     path = f"/results/{series.code}/"
-    events = [
-        Event(
-            key=f"results:{series.code}:date:{row.pk}:{centre.number}",
-            kind=KIND,
-            to=[Officers(centre)],
-            subject=f"{series.name} results: {local_time(row.release_at, centre.zone)}",
-            body=f"The {series.name} results of {centre.name} will be released on "
-            f"{local_time(row.release_at, centre.zone)} ({centre.timezone} time).\n\n"
-            f"{_link(path)}",
-            url=path,
+    events = []
+    for centre in centres:
+        subject, body = render_notice(
+            "notices/results/date.txt",
+            series=series,
+            centre=centre,
+            when=local_time(row.release_at, centre.zone),
+            link=_link(path),
         )
-        for centre in centres
-    ]
+        events.append(
+            Event(
+                key=f"results:{series.code}:date:{row.pk}:{centre.number}",
+                kind=KIND,
+                to=[Officers(centre)],
+                subject=subject,
+                body=body,
+                url=path,
+            )
+        )
     if events:
         notify_all(events, at=now)
 
@@ -718,18 +737,21 @@ def send_release_notices(*, now: dt.datetime | None = None) -> int:
             )
             path = f"/results/{series.code}/"
             stamp = int(series.results_release_at.timestamp())
-            events = [
-                Event(
-                    key=f"results:{series.code}:released:{stamp}:{centre.number}",
-                    kind=KIND,
-                    to=[Officers(centre)],
-                    subject=f"{series.name} results are out",
-                    body=f"The {series.name} results of {centre.name} are released. See them, "
-                    f"download them and print statements of results at {_link(path)}",
-                    url=path,
+            events = []
+            for centre in centres:
+                subject, body = render_notice(
+                    "notices/results/released.txt", series=series, centre=centre, link=_link(path)
                 )
-                for centre in centres
-            ]
+                events.append(
+                    Event(
+                        key=f"results:{series.code}:released:{stamp}:{centre.number}",
+                        kind=KIND,
+                        to=[Officers(centre)],
+                        subject=subject,
+                        body=body,
+                        url=path,
+                    )
+                )
             if events:
                 notify_all(events, at=now)
             sent += 1

@@ -9,16 +9,14 @@ request made the step was reading in: a notice goes to several people.
 """
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import select_template
-from django.utils import translation
 
 from portal.notifications import Officers, Role, notify
 from portal.notifications.recipients import Recipient
+from portal.notifications.texts import render_notice
 
 # A case type that writes no notice of its own for "a new case has come in" gets this one.
 NEW_CASE_FOR_TEAM = "notices/new_team.txt"
@@ -31,19 +29,7 @@ def notice_text(case: Any, step: str, *, team: bool = False, **context: object) 
     names = [f"notices/{meta.app_label}/{meta.model_name}/{step}{'_team' if team else ''}.txt"]
     if team and step == "new":
         names.append(NEW_CASE_FOR_TEAM)
-    template = select_template(names)
-    with translation.override(settings.LANGUAGE_CODE):
-        text = template.render({"case": case, **context})
-    return _subject_and_body(text)
-
-
-def _subject_and_body(text: str) -> tuple[str, str]:
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    subject = " ".join(lines[0].split()) if lines else ""
-    # Template tags on lines of their own leave blank lines: one blank line between
-    # paragraphs is kept, more are not.
-    body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines[1:]).strip())
-    return subject, body
+    return render_notice(names, case=case, **context)
 
 
 def link(case: Any) -> str:

@@ -11,8 +11,9 @@ from django.utils import translation
 
 from complaints.helpdesk import services
 from portal.accounts.roles import CUSTOMER_SERVICES
-from portal.cases.notices import _subject_and_body, notice_text
+from portal.cases.notices import notice_text
 from portal.notifications.models import Notification
+from portal.notifications.texts import subject_and_body
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_a_step_with_no_template_is_an_error_not_a_silent_blank(officer_gb, cent
 def test_subject_is_the_first_line_and_paragraphs_keep_one_blank_line():
     text = "\n  Late   fees \n\n\nFirst paragraph.\n\n\n\nSecond.  \n\n"
 
-    assert _subject_and_body(text) == ("Late fees", "First paragraph.\n\nSecond.")
+    assert subject_and_body(text) == ("Late fees", "First paragraph.\n\nSecond.")
 
 
 def test_every_notice_template_has_a_subject_line_and_is_marked_for_translation():
