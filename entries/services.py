@@ -29,10 +29,12 @@ from entries.terms import entry_terms
 from entries.uci import propose_uci, uci_problem
 from portal import audit
 from portal.calendar import LONDON, end_of_day, london_date
+from portal.cases.notices import tell
 from portal.cases.services import open_case
 from portal.centres.models import Centre
 from portal.errors import PortalError
 from portal.notifications import Event, Officers, Role, notify, notify_all
+from portal.notifications.texts import render_notice
 from portal.sla import services as sla
 from portal.workflow import transition
 
@@ -301,17 +303,14 @@ def submit_entries(
             by_deadline=london_date(at) <= series.entry_deadline,
         )
         Entry.objects.filter(pk__in=ids).update(submission=submission)
-        notify(
-            key=f"entries:{submission.pk}:submitted",
+        tell(
+            submission,
+            step="submitted",
             kind=NOTICE_KIND,
             to=[Officers(centre), Role(ENTRIES_TEAM)],
-            subject=f"{submission.reference}: {counted} for {series.name} submitted",
-            body=(
-                f"{centre.number} submitted {counted} for {series.name}. We confirm "
-                f"entries {sla.promise(CONFIRM)}.\n\n{_link(submission)}"
-            ),
-            reference=submission.reference,
-            url=submission.get_absolute_url(),
+            key=f"entries:{submission.pk}:submitted",
+            at=at,
+            context={"counted": counted, "confirm": sla.promise(CONFIRM)},
         )
     return submission
 
@@ -332,14 +331,13 @@ def confirm_submission(
             )
             if submission.by_deadline:
                 open_despatches(centre=submission.centre, series=submission.series, at=at)
-            notify(
-                key=f"entries:{submission.pk}:confirmed",
+            tell(
+                submission,
+                step="confirmed",
                 kind=NOTICE_KIND,
                 to=[Officers(submission.centre)],
-                subject=f"{submission.reference}: entries for {submission.series} confirmed",
-                body=f"We have confirmed your entries.\n\n{_link(submission)}",
-                reference=submission.reference,
-                url=submission.get_absolute_url(),
+                key=f"entries:{submission.pk}:confirmed",
+                at=at,
             )
     return submission
 
@@ -443,18 +441,19 @@ def publish_provisional_timetable(
         )
         sla.stop_clock(locked, code=PROVISIONAL_TIMETABLE, at=at, by=by)
         url = locked.get_absolute_url()
+        subject, body = render_notice(
+            "notices/entries/provisional-timetable.txt",
+            series=locked,
+            link=f"{settings.PORTAL_BASE_URL}{url}",
+        )
         notify_all(
             [
                 Event(
                     key=f"timetable:{locked.pk}:provisional:{centre.pk}",
                     kind=NOTICE_KIND,
                     to=[Officers(centre)],
-                    subject=f"The provisional {locked.name} timetable is ready for your comments",
-                    body=(
-                        f"Please read the provisional timetable for {locked.name} and tell us "
-                        f"of any clash by {locked.timetable_comments_close_on:%d %B %Y}.\n\n"
-                        f"{settings.PORTAL_BASE_URL}{url}"
-                    ),
+                    subject=subject,
+                    body=body,
                     url=url,
                 )
                 for centre in Centre.objects.filter(memberships__isnull=False).distinct()
@@ -487,10 +486,6 @@ def comment_on_timetable(
         )
         audit.record(comment, "created", by=by, at=at, summary="Timetable comment")
     return comment
-
-
-def _link(case) -> str:
-    return f"{settings.PORTAL_BASE_URL}{case.get_absolute_url()}"
 
 
 # Browser uploads, imported by a worker ------------------------------------------------------
@@ -557,16 +552,20 @@ def run_entry_import(job) -> None:
     job.finished_at = timezone.now()
     job.save(update_fields=["rows", "created", "errors", "status", "finished_at"])
     if job.uploaded_by is not None:
+        subject, body = render_notice(
+            "notices/entries/import.txt",
+            job=job,
+            ok=outcome.ok,
+            saved=entries_counted(job.created),
+            errors=len(outcome.errors),
+            link=f"{settings.PORTAL_BASE_URL}{job.get_absolute_url()}",
+        )
         notify(
             key=f"entries:import:{job.pk}",
             kind=NOTICE_KIND,
             to=[job.uploaded_by],
-            subject=(
-                f"{job.file_name}: {entries_counted(job.created)} saved"
-                if outcome.ok
-                else f"{job.file_name}: nothing saved, {len(outcome.errors)} lines to correct"
-            ),
-            body=f"{settings.PORTAL_BASE_URL}{job.get_absolute_url()}",
+            subject=subject,
+            body=body,
             url=job.get_absolute_url(),
         )
     transaction.on_commit(lambda: default_storage.delete(job.file_key))
