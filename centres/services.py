@@ -16,7 +16,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from portal.calendar import local_time
 from portal.centres.models import INVITE, Centre, Invitation, Membership
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.notifications import Address, Officers, notify
+from portal.notifications.texts import render_notice
 from portal.workflow import centre_ids_of, transition
 from portal.zones import validate_time_zone
 
@@ -132,12 +132,13 @@ def invite_colleague(
             "link": f"{settings.PORTAL_BASE_URL}{reverse('centres:invitation', args=[token])}",
             "expires": local_time(invitation.expires_at, centre.zone),
         }
+        subject, body = render_notice("notices/centres/invitation.txt", **context)
         notify(
             key=f"invitation:{invitation.pk}",
             kind="invitation",
             to=[Address(email)],
-            subject=f"You are invited to join {centre.number} {centre.name} on Exams Portal",
-            body=render_to_string("centres/email/invitation.txt", context),
+            subject=subject,
+            body=body,
             at=at,
         )
     return invitation, token
@@ -245,13 +246,15 @@ def accept_invitation(token: str, *, user, at: dt.datetime | None = None) -> Mem
                 summary=f"{user.username} joined as {membership.get_role_display()}",
                 data={"user": user.username, "role": membership.role, "invitation": invitation.pk},
             )
+            subject, body = render_notice(
+                "notices/centres/member-joined.txt", user=user, centre=centre, membership=membership
+            )
             notify(
                 key=f"invitation:{invitation.pk}:accepted",
                 kind="centre",
                 to=[Officers(centre)],
-                subject=f"{user} joined {centre.number} as {membership.get_role_display()}",
-                body=f"{user} ({user.email}) accepted the invitation to {centre.number} "
-                f"{centre.name} and can now use the portal for the centre.",
+                subject=subject,
+                body=body,
                 url=reverse("centres:detail", args=[centre.number]),
                 at=at,
             )
@@ -356,13 +359,15 @@ def remove_member(membership: Membership, *, by, at: dt.datetime | None = None) 
             summary=f"{person.username} removed",
             data={"user": person.username, "role": current.role},
         )
+        subject, body = render_notice(
+            "notices/centres/member-removed.txt", by=by, person=person, centre=centre
+        )
         notify(
             key=f"centre:{centre.pk}:removed:{current.pk}",
             kind="centre",
             to=[person, Officers(centre)],
-            subject=f"{person} no longer has access to {centre.number}",
-            body=f"{by} removed {person} from {centre.number} {centre.name}. They no longer "
-            "see the centre's cases, candidates or results in the portal.",
+            subject=subject,
+            body=body,
             at=at,
         )
 
