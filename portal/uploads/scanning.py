@@ -165,44 +165,24 @@ def scan_attachment(attachment_id: int) -> str:
 
 
 def _tell_about_malware(attachment: Attachment) -> None:
-    where = _where(attachment)
-    _tell(
-        attachment,
-        key="infected",
-        subject=f"Malware found in {attachment.name}{where}",
-        body=(
-            f"The file {attachment.name}{where} contains malware ({attachment.scan_detail}). "
-            f"It has been quarantined: nobody can download it, and it plays no part in the "
-            f"case. Check the computer it came from, then upload a clean copy."
-        ),
-    )
+    _tell(attachment, key="infected")
 
 
 def _tell_about_failed_scan(attachment: Attachment) -> None:
-    where = _where(attachment)
-    _tell(
-        attachment,
-        key="not-scanned",
-        subject=f"{attachment.name}{where} could not be scanned for malware",
-        body=(
-            f"The file {attachment.name}{where} could not be scanned whole "
-            f"({attachment.scan_detail}). Nobody can download it, and it plays no part in the "
-            f"case. Upload the files it holds again, not inside archives, or in smaller ones."
-        ),
-    )
+    _tell(attachment, key="not-scanned")
 
 
-def _where(attachment: Attachment) -> str:
-    reference = getattr(attachment.case, "reference", "")
-    return f" on {reference}" if reference else ""
-
-
-def _tell(attachment: Attachment, *, key: str, subject: str, body: str) -> None:
-    """Tell the case's centre (to replace the file) and the security team."""
+def _tell(attachment: Attachment, *, key: str) -> None:
+    """Tell the case's centre (to replace the file) and the security team
+    (``notices/uploads/<key>.txt``)."""
     from portal.notifications import Officers, Role, notify
+    from portal.notifications.texts import render_notice
 
     case = attachment.case
     reference = getattr(case, "reference", "")
+    subject, body = render_notice(
+        f"notices/uploads/{key}.txt", attachment=attachment, reference=reference
+    )
     url = case.get_absolute_url() if hasattr(case, "get_absolute_url") else ""
     to = [Role(SECURITY_TEAM)]
     if getattr(case, "centre_id", None):
