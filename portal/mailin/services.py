@@ -41,6 +41,7 @@ from portal.mailin.routing import (
     referenced_case,
 )
 from portal.notifications import Address, Role, notify
+from portal.notifications.texts import render_notice
 from portal.storage import files_discarded_on_failure
 from portal.uploads.policies import UploadPolicy, format_size
 from portal.uploads.services import attach_files, check_files
@@ -302,15 +303,18 @@ def _burst(letter: Letter) -> str:
     if count <= settings.INBOUND_EMAIL_LIMIT_PER_HOUR:
         return ""
     digest = hashlib.sha256(letter.sender.encode()).hexdigest()[:16]
+    subject, body = render_notice(
+        "notices/mailin/burst_team.txt",
+        sender=letter.sender,
+        count=count,
+        limit=settings.INBOUND_EMAIL_LIMIT_PER_HOUR,
+    )
     notify(
         key=f"mailin:burst:{digest}:{now:%Y%m%d%H}",
         kind="received",
         to=[Role(settings.INBOUND_EMAIL_TEAM)],
-        subject=f"Many emails from {letter.sender}",
-        body=f"{letter.sender} has sent {count} emails in the last hour. Those past "
-        f"{settings.INBOUND_EMAIL_LIMIT_PER_HOUR} are held for review in the staff area "
-        "(Emails in): release them, or record a restriction on the contact (multiple "
-        "contacts) if the behaviour is unacceptable.",
+        subject=subject,
+        body=body,
         at=now,
     )
     return (
@@ -384,12 +388,19 @@ def workers_of(case: Any) -> list[Any]:
 
 
 def tell_workers(case: Any, letter: Letter, *, to: list[Any] | None = None) -> None:
+    subject, body = render_notice(
+        "notices/mailin/case-email_team.txt",
+        case=case,
+        sender=letter.sender,
+        text=letter.text()[:4000],
+        link=f"{settings.PORTAL_BASE_URL}{case.get_absolute_url()}",
+    )
     notify(
         key=f"mailin:{letter.inbound.pk}:case",
         kind="message",
         to=to if to is not None else workers_of(case),
-        subject=f"{case.reference}: an email from {letter.sender}",
-        body=f"{letter.text()[:4000]}\n\n{settings.PORTAL_BASE_URL}{case.get_absolute_url()}",
+        subject=subject,
+        body=body,
         reference=case.reference,
         url=case.get_absolute_url(),
     )
