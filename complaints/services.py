@@ -30,9 +30,10 @@ from portal.accounts.models import User
 from portal.accounts.roles import CUSTOMER_SERVICES, DIRECTOR
 from portal.calendar import end_of_day, london_date, long_date
 from portal.cases.notices import link, notice_text
-from portal.cases.services import AlreadyClaimed, claim_case, open_case
+from portal.cases.services import AlreadyClaimed, acknowledge_case, claim_case, open_case
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.notifications import Address, Role, notify
+from portal.notifications.texts import render_text
 from portal.permissions import centres_visible_to, is_staff_user
 from portal.sla import services as sla
 from portal.storage import files_discarded_on_failure
@@ -241,22 +242,15 @@ def submit_complaint(
     return complaint
 
 
-def _receipt(complaint: Complaint) -> str:
-    if complaint.status == Status.HELD:
-        return (
-            f"We have received {complaint.reference}. It will be reviewed by a member of staff "
-            "before it is taken further, as we told you when we recorded a restriction on "
-            "your contact with us."
-        )
-    if complaint.status == Status.RECEIVED:
-        return (
-            f"We have received your complaint {complaint.reference}. A member of the "
-            f"Complaints Team will acknowledge it {sla.promise(ACKNOWLEDGE)}."
-        )
-    return (
-        f"We have recorded {complaint.reference}; it is not taken on as a formal complaint. "
-        f"Where it goes: {complaint.get_route_display()}. Why: {complaint.route_reason}"
+def _letter(complaint: Complaint, name: str, **context) -> str:
+    """A letter of the thread, from ``notices/complaints/complaint/letters/<name>.txt``."""
+    return render_text(
+        f"notices/complaints/complaint/letters/{name}.txt", case=complaint, **context
     )
+
+
+def _receipt(complaint: Complaint) -> str:
+    return _letter(complaint, "receipt", acknowledge=sla.promise(ACKNOWLEDGE))
 
 
 def acknowledge_complaint(
@@ -264,29 +258,18 @@ def acknowledge_complaint(
 ) -> Complaint:
     """Acknowledge: stop ``complaint.acknowledge`` and start ``complaint.respond`` at once."""
     at = at or timezone.now()
-    with transaction.atomic():
-        complaint, moved = transition(
+
+    def then(complaint: Complaint) -> None:
+        sla.start_clock(complaint, code=RESPOND, at=at)
+        _tell(
             complaint,
-            "acknowledge",
+            _letter(complaint, "acknowledged", respond=sla.promise(RESPOND)),
+            kind=Message.Kind.ACKNOWLEDGEMENT,
             by=by,
-            summary="Acknowledged",
-            update=lambda c: _set(c, acknowledged_at=at),
             at=at,
         )
-        if moved:
-            sla.stop_clock(complaint, code=ACKNOWLEDGE, at=at, by=by)
-            sla.start_clock(complaint, code=RESPOND, at=at)
-            _tell(
-                complaint,
-                f"A member of the Complaints Team has acknowledged {complaint.reference}. "
-                "A senior manager will investigate it; we aim to respond "
-                f"{sla.promise(RESPOND)} and will keep you informed if it needs "
-                "longer.",
-                kind=Message.Kind.ACKNOWLEDGEMENT,
-                by=by,
-                at=at,
-            )
-    return complaint
+
+    return acknowledge_case(complaint, by=by, clock=ACKNOWLEDGE, at=at, then=then)
 
 
 def _set(complaint: Complaint, **values) -> list[str]:
@@ -366,9 +349,7 @@ def respond_to_complaint(
             sla.stop_clock(complaint, code=RESPOND, at=at, by=by)
             _tell(
                 complaint,
-                f"{response}\n\nIf you are not happy with the way your complaint was "
-                "investigated, you may ask once for a Director to review the investigation; "
-                "that review is the final step of our procedure.",
+                _letter(complaint, "response", response=response),
                 kind=Message.Kind.RESPONSE,
                 by=by,
                 at=at,
@@ -417,8 +398,7 @@ def extend_response(
         when = long_date(due_day)
         _tell(
             complaint,
-            f"Progress update on {complaint.reference}: {reason}\n\nBecause of this we now "
-            f"aim to respond by {when}.",
+            _letter(complaint, "progress", reason=reason, when=when),
             kind=Message.Kind.PROGRESS,
             by=by,
             at=at,
@@ -490,8 +470,7 @@ def decide_escalation(
         if moved:
             _tell(
                 complaint,
-                f"{decision}\n\nThis is the Director's review of the investigation and the "
-                "final step of our complaints procedure.",
+                _letter(complaint, "decision", decision=decision),
                 kind=Message.Kind.DECISION,
                 by=by,
                 at=at,

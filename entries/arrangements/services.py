@@ -26,7 +26,7 @@ from entries.models import Candidate, Entry, Series, Syllabus, first_paper_date,
 from portal.accounts.models import User
 from portal.calendar import end_of_day, london_date, long_date
 from portal.cases.notices import tell_centre
-from portal.cases.services import open_case
+from portal.cases.services import acknowledge_case, open_case
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.sla import services as sla
 from portal.storage import files_discarded_on_failure
@@ -160,20 +160,7 @@ def acknowledge_access_arrangement(
     case: AccessArrangement, *, by: User, at: dt.datetime | None = None
 ) -> AccessArrangement:
     """Acknowledge the application: stop ``aa.acknowledge``; the decision follows."""
-    at = at or timezone.now()
-    with transaction.atomic():
-        case, moved = transition(
-            case,
-            "acknowledge",
-            by=by,
-            summary="Acknowledged",
-            update=dict(acknowledged_at=at),
-            at=at,
-        )
-        if moved:
-            sla.stop_clock(case, code=AA_ACKNOWLEDGE, at=at, by=by)
-            tell_centre(case, step="acknowledged", kind="acknowledged", at=at)
-    return case
+    return acknowledge_case(case, by=by, clock=AA_ACKNOWLEDGE, at=at)
 
 
 def _decide_access_arrangement(case, move: str, *, by: User, note: str, at) -> AccessArrangement:

@@ -1,13 +1,14 @@
-"""Services every case type shares: opening a case and claiming one to work on."""
+"""Services every case type shares: opening a case, claiming one to work on, and
+acknowledging it."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
 from portal import audit
-from portal.cases.notices import tell_team
+from portal.cases.notices import tell_centre, tell_team
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.permissions import centres_visible_to
 from portal.references import next_reference
@@ -114,3 +115,31 @@ def claim_case[C](case: C, *, by, move: str = "claim", at: dt.datetime | None = 
 def _assign(case, person) -> list[str]:
     case.assigned_to = person
     return ["assigned_to"]
+
+
+def acknowledge_case[C](
+    case: C,
+    *,
+    by,
+    clock: str,
+    at: dt.datetime | None = None,
+    summary: str = "Acknowledged",
+    then: Callable[[C], None] | None = None,
+    **notice,
+) -> C:
+    """The move ``acknowledge``: the case records when (``acknowledged_at``), its clock
+    ``clock`` stops, and then ``then(case)`` runs if given, else the centre is told
+    (``notices/.../acknowledged.txt``, filled with ``notice``). Made twice, the second time
+    changes and tells nothing."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        case, moved = transition(
+            case, "acknowledge", by=by, summary=summary, update=dict(acknowledged_at=at), at=at
+        )
+        if moved:
+            sla.stop_clock(case, code=clock, at=at, by=by)
+            if then is not None:
+                then(case)
+            else:
+                tell_centre(case, step="acknowledged", kind="acknowledged", at=at, **notice)
+    return case

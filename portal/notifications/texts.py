@@ -15,17 +15,29 @@ from django.utils import translation
 
 def render_notice(names: str | Sequence[str], **context: object) -> tuple[str, str]:
     """The subject and body of the first of ``names`` (template names) that exists."""
+    return subject_and_body(_render(names, context))
+
+
+def render_text(names: str | Sequence[str], **context: object) -> str:
+    """A text with no subject (a letter on a case's thread), as ``render_notice`` writes
+    a body."""
+    return _paragraphs(_render(names, context).strip().splitlines())
+
+
+def _render(names: str | Sequence[str], context: dict[str, object]) -> str:
     template = select_template([names] if isinstance(names, str) else list(names))
     with translation.override(settings.LANGUAGE_CODE):
-        text = template.render(context)
-    return subject_and_body(text)
+        return str(template.render(context))
 
 
 def subject_and_body(text: str) -> tuple[str, str]:
     """Split a rendered notice: the first line (its spaces made single) and the rest."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
+    lines = text.strip().splitlines()
     subject = " ".join(lines[0].split()) if lines else ""
+    return subject, _paragraphs(lines[1:])
+
+
+def _paragraphs(lines: list[str]) -> str:
     # Template tags on lines of their own leave blank lines: one blank line between
     # paragraphs is kept, more are not.
-    body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines[1:]).strip())
-    return subject, body
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in lines).strip())

@@ -15,7 +15,7 @@ from portal.accounts.models import User
 from portal.accounts.roles import RESULTS_TEAM
 from portal.calendar import london_date, long_date
 from portal.cases.notices import tell_centre, tell_team
-from portal.cases.services import open_case
+from portal.cases.services import acknowledge_case, open_case
 from portal.errors import PortalError
 from portal.sla import services as sla
 from portal.workflow import transition
@@ -149,26 +149,14 @@ def submit_enquiry(
 
 def acknowledge_enquiry(case: Enquiry, *, by: User, at: dt.datetime | None = None) -> Enquiry:
     """Confirm receipt: stops ``ear.acknowledge``."""
-    at = at or timezone.now()
-    with transaction.atomic():
-        case, moved = transition(
-            case,
-            "acknowledge",
-            by=by,
-            summary="Receipt confirmed",
-            update=dict(acknowledged_at=at),
-            at=at,
-        )
-        if moved:
-            sla.stop_clock(case, code=EAR_ACKNOWLEDGE, at=at, by=by)
-            tell_centre(
-                case,
-                step="acknowledged",
-                kind="acknowledged",
-                at=at,
-                outcome=sla.promise(EAR_OUTCOME),
-            )
-    return case
+    return acknowledge_case(
+        case,
+        by=by,
+        clock=EAR_ACKNOWLEDGE,
+        at=at,
+        summary="Receipt confirmed",
+        outcome=sla.promise(EAR_OUTCOME),
+    )
 
 
 def _regrade(case: Enquiry, *, grade: str, by: User, note: str, at) -> None:
