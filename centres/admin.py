@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
 from centres import services
+from portal.admin_rules import Declared
 from portal.centres.models import Centre, Invitation, Membership
 from portal.errors import PortalError
 
@@ -31,7 +32,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(Declared, admin.ModelAdmin):
     """Invitations sent by centres: read only (they are made by the centres' officers), and
     withdrawn here by the registration team when an address should not join."""
 
@@ -53,11 +54,8 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ["withdraw_selected"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    may_add = False
+    may_delete = False
 
     @admin.action(description="Withdraw the selected invitations", permissions=["change"])
     def withdraw_selected(self, request, queryset):

@@ -7,23 +7,23 @@ from django.utils.html import format_html
 from complaints import services
 from complaints.models import Complaint, ContactRestriction, Message
 from portal.accounts.models import User
+from portal.admin_rules import Declared
 from portal.cases.admin import CaseQueueAdmin, DueFilter
 from portal.changelists import choices_filter
 from portal.uploads.models import Attachment
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(Declared, admin.TabularInline):
     model = Message
     extra = 0
     fields = ["created_at", "kind", "from_staff", "author", "body"]
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    may_add = False
 
 
-class AttachmentInline(GenericTabularInline):
+class AttachmentInline(Declared, GenericTabularInline):
     model = Attachment
     ct_field = "case_type"
     ct_fk_field = "case_id"
@@ -32,8 +32,7 @@ class AttachmentInline(GenericTabularInline):
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    may_add = False
 
     @admin.display(description="file")
     def link(self, attachment):
@@ -117,7 +116,7 @@ class ComplaintAdmin(CaseQueueAdmin):
 
 
 @admin.register(ContactRestriction)
-class ContactRestrictionAdmin(admin.ModelAdmin):
+class ContactRestrictionAdmin(Declared, admin.ModelAdmin):
     list_display = ["__str__", "criterion", "action", "decided_by", "decided_at", "lifted_at"]
     list_filter = ["criterion", "action", ("lifted_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "user__username"]
@@ -136,8 +135,7 @@ class ContactRestrictionAdmin(admin.ModelAdmin):
         recorded = services.record_restriction(by=request.user, **form.cleaned_data)
         obj.pk = recorded.pk
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    may_delete = False
 
     @admin.action(description="Lift the selected restrictions", permissions=["change"])
     def lift_selected(self, request, queryset):

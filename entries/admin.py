@@ -25,6 +25,7 @@ from entries.models import (
     TimetableComment,
 )
 from entries.reference import import_reference
+from portal.admin_rules import Declared
 from portal.cases.admin import CaseQueueAdmin, DueFilter
 from portal.errors import PortalError
 
@@ -165,7 +166,7 @@ class CandidateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(Declared, admin.ModelAdmin):
     list_display = [
         "candidate",
         "syllabus",
@@ -182,9 +183,8 @@ class EntryAdmin(admin.ModelAdmin):
     raw_id_fields = ["candidate", "submission"]
     readonly_fields = ["status"]
 
-    def has_delete_permission(self, request, obj=None):
-        # Entries are withdrawn, never deleted: their history is the centre's record.
-        return False
+    # Entries are withdrawn, never deleted: their history is the centre's record.
+    may_delete = False
 
 
 @admin.register(EntrySubmission)
@@ -255,15 +255,12 @@ class PaperDespatchAdmin(CaseQueueAdmin):
 
 
 @admin.register(TimetableComment)
-class TimetableCommentAdmin(admin.ModelAdmin):
+class TimetableCommentAdmin(Declared, admin.ModelAdmin):
     list_display = ["created_at", "series", "centre", "paper", "body"]
     list_filter = ["series"]
     search_fields = ["centre__number", "body"]
     list_select_related = ["series", "centre", "paper__component__syllabus"]
     readonly_fields = ["series", "centre", "paper", "body", "written_by", "created_at"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    may_add = False
+    may_delete = False

@@ -3,6 +3,7 @@ centres submitted (read only: grades change only by a centre's new submission)."
 
 from django.contrib import admin
 
+from portal.admin_rules import Declared, ReadOnly
 from portal.cases.admin import CaseQueueAdmin, DueFilter
 from qa import services
 from qa.models import Grade, QaRequest, QaSeries
@@ -42,12 +43,11 @@ class QaRequestAdmin(CaseQueueAdmin):
     # Every change goes through the case page's moves (judgement, outcome, feedback).
     readonly_fields = fields
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    may_change = False
 
 
 @admin.register(QaSeries)
-class QaSeriesAdmin(admin.ModelAdmin):
+class QaSeriesAdmin(Declared, admin.ModelAdmin):
     list_display = ["series", "grades_open_at", "grades_close_at", "review_due"]
     fields = ["series", "grades_open_at", "grades_close_at", "review_due"]
 
@@ -65,22 +65,12 @@ class QaSeriesAdmin(admin.ModelAdmin):
         )
         obj.pk = saved.pk
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    may_delete = False
 
 
 @admin.register(Grade)
-class GradeAdmin(admin.ModelAdmin):
+class GradeAdmin(ReadOnly):
     list_display = ["candidate", "centre", "series", "syllabus", "grade", "round", "submitted_at"]
     list_filter = ["series", "syllabus"]
     list_select_related = ["candidate", "centre", "series", "syllabus"]
     search_fields = ["candidate__candidate_number", "candidate__surname", "centre__number"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

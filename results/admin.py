@@ -6,33 +6,25 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
+from portal.admin_rules import Declared, ReadOnly
 from portal.calendar import LONDON, local_time
 from portal.errors import PortalError
 from results import imports, services
 from results.models import QaHold, ReleaseDate, Result, ResultChange, ResultImport
 
 
-class ResultChangeInline(admin.TabularInline):
+class ResultChangeInline(Declared, admin.TabularInline):
     model = ResultChange
     extra = 0
     fields = ["at", "by", "from_status", "from_grade", "to_status", "to_grade", "reason"]
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnly:
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    may_add = False
 
 
 @admin.register(Result)
-class ResultAdmin(ReadOnly, admin.ModelAdmin):
+class ResultAdmin(ReadOnly):
     """Results are changed by their moves (the API's withhold, issue, change-grade), which
     keep the history and tell the centre; here they are read."""
 
@@ -49,19 +41,13 @@ class ResultAdmin(ReadOnly, admin.ModelAdmin):
     ]  # fmt: skip
     inlines = [ResultChangeInline]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(QaHold)
-class QaHoldAdmin(ReadOnly, admin.ModelAdmin):
+class QaHoldAdmin(ReadOnly):
     list_display = ["centre", "series", "syllabus", "reference", "created_at", "released_at"]
     list_filter = ["series", ("released_at", admin.EmptyFieldListFilter), "outcome"]
     list_select_related = ["centre", "series", "syllabus"]
     search_fields = ["centre__number", "syllabus__code", "reference"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 class ReleaseDateForm(forms.ModelForm):
@@ -91,7 +77,7 @@ class ReleaseDateForm(forms.ModelForm):
 
 
 @admin.register(ReleaseDate)
-class ReleaseDateAdmin(admin.ModelAdmin):
+class ReleaseDateAdmin(Declared, admin.ModelAdmin):
     """Announcing a release date: the latest announcement of a series is its date; short
     notice (under six months) needs a reason and is marked."""
 
@@ -107,8 +93,7 @@ class ReleaseDateAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    may_delete = False
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
@@ -138,7 +123,7 @@ class ResultImportForm(forms.ModelForm):
 
 
 @admin.register(ResultImport)
-class ResultImportAdmin(admin.ModelAdmin):
+class ResultImportAdmin(Declared, admin.ModelAdmin):
     """Loading a results file: the file is kept and read by a task; its page shows how far
     it has got, then what was loaded or every error by line."""
 
@@ -156,8 +141,7 @@ class ResultImportAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.get_fields(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    may_delete = False
 
     @admin.display(description="progress")
     def progress(self, job):

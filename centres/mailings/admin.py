@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from centres.mailings.models import Mailing
 from centres.mailings.services import first_working_day
+from portal.admin_rules import Declared
 
 Status = Mailing.Status
 
@@ -21,7 +22,7 @@ class MailingForm(forms.ModelForm):
 
 
 @admin.register(Mailing)
-class MailingAdmin(admin.ModelAdmin):
+class MailingAdmin(Declared, admin.ModelAdmin):
     form = MailingForm
     list_display = ["title", "kind", "month_name", "status", "goes_out", "sent_at", "recipients"]
     list_filter = ["kind", "status"]
@@ -41,7 +42,6 @@ class MailingAdmin(admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        # A sent issue is the record of what every officer received, and the month's issue
-        # carries its deadline: a draft is rewritten, never removed.
-        return False
+    # A sent issue is the record of what every officer received, and the month's issue
+    # carries its deadline: a draft is rewritten, never removed.
+    may_delete = False

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from portal.accounts.models import ApiToken, User
+from portal.admin_rules import Declared
 from portal.centres.models import Membership
 
 
@@ -23,7 +24,7 @@ class PortalUserAdmin(UserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(Declared, admin.ModelAdmin):
     """Staff may see and revoke anyone's tokens (a lost laptop); tokens are issued only by
     signing in, so none can be added or changed here."""
 
@@ -34,8 +35,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fields = ["user", "device_name", "created", "last_used_at", "expiry", "two_factor"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    may_add = False
+    may_change = False

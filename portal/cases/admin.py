@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.html import format_html
 
+from portal.admin_rules import Declared
 from portal.calendar import LONDON
 from portal.cases.models import DUE_WINDOWS, next_due_first
 from portal.errors import PortalError
@@ -28,7 +29,7 @@ class DueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CaseQueueAdmin(admin.ModelAdmin):
+class CaseQueueAdmin(Declared, admin.ModelAdmin):
     """Declare ``list_display`` with ``"case_link"`` and ``"due"`` where they should stand,
     and ``bulk_moves = {move: (service, description, done)}``: the admin action
     ``<move>_selected`` calls ``service(case, by=user)`` for every selected case the user may
@@ -40,13 +41,10 @@ class CaseQueueAdmin(admin.ModelAdmin):
     def get_ordering(self, request):
         return [next_due_first(), "created_at"]
 
-    def has_add_permission(self, request):
-        # Cases are opened through their services (references, clocks, notices), never typed in.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # A case is never lost: it is closed, withdrawn or declined through its life cycle.
-        return False
+    # Cases are opened through their services (references, clocks, notices), never typed in.
+    may_add = False
+    # A case is never lost: it is closed, withdrawn or declined through its life cycle.
+    may_delete = False
 
     @admin.display(description="reference", ordering="reference")
     def case_link(self, case):

@@ -6,13 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from portal.admin_rules import Declared
 from portal.changelists import recent_filter
 from portal.mailin.models import InboundEmail
 from portal.mailin.services import process_message
 
 
 @admin.register(InboundEmail)
-class InboundEmailAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # runtime: not generic
+class InboundEmailAdmin(Declared, admin.ModelAdmin):  # type: ignore[type-arg]  # runtime: not generic
     list_display = ["received_at", "sender", "subject", "status", "case_reference", "size"]
     list_filter = ["status", "source", recent_filter("received_at", title="received")]
     search_fields = ["sender", "subject", "case_reference", "message_id"]
@@ -23,12 +24,9 @@ class InboundEmailAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # runtime:
     exclude = ["raw"]
     actions = ["release"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Rows are what came in: written by receive_email and the IMAP fetch only.
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    # Rows are what came in: written by receive_email and the IMAP fetch only.
+    may_add = False
+    may_delete = False
 
     @admin.display(description="Raw message")
     def raw_message(self, obj: InboundEmail) -> str:

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import Q
 
+from portal.admin_rules import Declared
 from portal.changelists import recent_filter
 from portal.outbox import services
 from portal.outbox.models import PENDING, QueuedTask
@@ -27,7 +28,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(QueuedTask)
-class QueuedTaskAdmin(admin.ModelAdmin):
+class QueuedTaskAdmin(Declared, admin.ModelAdmin):
     list_display = ["task", "state", "queued_at", "published_at", "ran_at", "attempts"]
     # The task by the search box: a filter of its values would read every row to find them.
     list_filter = [StateFilter, recent_filter("queued_at", title="queued")]
@@ -35,12 +36,9 @@ class QueuedTaskAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in QueuedTask._meta.fields]
     actions = ["requeue"]
 
-    def has_add_permission(self, request):
-        # Rows are written by the services that queue work, in their own transactions.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Rows are written by the services that queue work, in their own transactions.
+    may_add = False
+    may_delete = False
 
     @admin.action(description="Try the selected given-up tasks again", permissions=["change"])
     def requeue(self, request, queryset):

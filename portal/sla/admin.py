@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from portal import audit
+from portal.admin_rules import Declared
 from portal.calendar.models import ClosureDay
 from portal.changelists import choices_filter
 from portal.sla import services
@@ -9,7 +10,7 @@ from portal.sla.models import Clock, Notice, ServiceLevel, due_today, overdue
 
 
 @admin.register(ServiceLevel)
-class ServiceLevelAdmin(admin.ModelAdmin):
+class ServiceLevelAdmin(Declared, admin.ModelAdmin):
     list_display = ["code", "name", "limit_description", "responsible", "charter", "active"]
     list_filter = ["charter", "active", "limit_unit", "responsible"]
     search_fields = ["code", "name", "case"]
@@ -24,9 +25,8 @@ class ServiceLevelAdmin(admin.ModelAdmin):
         changes = {name: getattr(obj, name) for name in form.changed_data}
         services.update_service_level(stored, by=request.user, **changes)
 
-    def has_delete_permission(self, request, obj=None):
-        # Clocks refer to their rule; a rule that no longer applies is made inactive.
-        return False
+    # Clocks refer to their rule; a rule that no longer applies is made inactive.
+    may_delete = False
 
 
 @admin.register(ClosureDay)
@@ -68,15 +68,14 @@ class DueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class NoticeInline(admin.TabularInline):
+class NoticeInline(Declared, admin.TabularInline):
     model = Notice
     extra = 0
     can_delete = False
     fields = ["kind", "round", "step", "state", "send_after", "sent_at", "attempts"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    may_add = False
 
 
 def codes():
@@ -84,7 +83,7 @@ def codes():
 
 
 @admin.register(Clock)
-class ClockAdmin(admin.ModelAdmin):
+class ClockAdmin(Declared, admin.ModelAdmin):
     list_display = ["reference", "code", "centre", "state", "started_at", "due_at", "stopped_at"]
     # The centre by the search box, not a link per centre; the due windows instead of a
     # date drill-down that reads every clock to find its years and months.
@@ -94,21 +93,17 @@ class ClockAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Clock._meta.fields]
     inlines = [NoticeInline]
 
-    def has_add_permission(self, request):
-        # Clocks start and stop with their cases, through the services.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Clocks start and stop with their cases, through the services.
+    may_add = False
+    may_delete = False
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(Declared, admin.ModelAdmin):
     list_display = ["clock", "kind", "round", "step", "state", "send_after", "sent_at"]
     list_filter = ["kind", "state"]
     search_fields = ["clock__reference"]
     list_select_related = ["clock"]
     readonly_fields = [f.name for f in Notice._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
+    may_add = False

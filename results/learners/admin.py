@@ -3,11 +3,12 @@ and withdraw access, which tells the learner)."""
 
 from django.contrib import admin
 
+from portal.admin_rules import ReadOnly
 from results.learners.models import LearnerAccount
 
 
 @admin.register(LearnerAccount)
-class LearnerAccountAdmin(admin.ModelAdmin):
+class LearnerAccountAdmin(ReadOnly):
     list_display = ["uci", "centre", "email", "invited_at", "withdrawn_at"]
     list_filter = [("withdrawn_at", admin.EmptyFieldListFilter)]
     search_fields = ["=uci", "=centre__number", "email"]
@@ -16,12 +17,3 @@ class LearnerAccountAdmin(admin.ModelAdmin):
     readonly_fields = [
         "user", "centre", "uci", "email", "created_at", "created_by", "invited_at", "withdrawn_at",
     ]  # fmt: skip
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
