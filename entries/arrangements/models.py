@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from portal.cases.models import Case, CaseQuerySet
+from portal.cases.models import Case, CaseQuerySet, Decided
 from portal.uploads.models import AttachmentsRelation
 from portal.workflow import Moves, move
 
@@ -45,7 +45,7 @@ SELF_GRANTED = frozenset(
 )
 
 
-class AccessArrangement(Case):
+class AccessArrangement(Case, Decided):
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
@@ -105,15 +105,6 @@ class AccessArrangement(Case):
         related_name="access_arrangements_submitted",
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="access_arrangements_decided",
-    )
-    decision_note = models.TextField(blank=True, help_text="What the centre is told.")
     # The evidence the centre sent with its application (entries.arrangements.policies).
     files = AttachmentsRelation()
 
@@ -141,7 +132,7 @@ class Category(models.TextChoices):
     COURSEWORK_LOST = "coursework_lost", "Coursework lost or damaged"
 
 
-class SpecialConsideration(Case):
+class SpecialConsideration(Case, Decided):
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
         GRANTED = "granted", "Granted"
@@ -213,15 +204,6 @@ class SpecialConsideration(Case):
         validators=[MinValueValidator(1), MaxValueValidator(25)],
         help_text="The adjustment granted, as a percentage of the syllabus's maximum mark.",
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="special_considerations_decided",
-    )
-    decision_note = models.TextField(blank=True, help_text="What the centre is told.")
     # The evidence the centre sent with its application (entries.arrangements.policies).
     files = AttachmentsRelation()
 

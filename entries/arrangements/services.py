@@ -26,7 +26,7 @@ from entries.models import Candidate, Entry, Series, Syllabus, first_paper_date,
 from portal.accounts.models import User
 from portal.calendar import end_of_day, london_date, long_date
 from portal.cases.notices import tell_centre
-from portal.cases.services import acknowledge_case, open_case
+from portal.cases.services import acknowledge_case, decide_case, open_case
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.sla import services as sla
 from portal.storage import files_discarded_on_failure
@@ -164,33 +164,19 @@ def acknowledge_access_arrangement(
 
 
 def _decide_access_arrangement(case, move: str, *, by: User, note: str, at) -> AccessArrangement:
-    with transaction.atomic():
-        case, moved = transition(
-            case,
-            move,
-            by=by,
-            summary="Approved" if move == "approve" else "Declined",
-            update=dict(
-                decided_at=at,
-                decided_by=by,
-                decision_note=note,
-                acknowledged_at=lambda c: c.acknowledged_at or at,
-            ),
-            at=at,
-        )
-        if moved:
-            # A decision made straight away acknowledges the application too.
-            sla.stop_clock(case, code=AA_ACKNOWLEDGE, at=at, by=by)
-            tell_centre(
-                case,
-                step="decided",
-                kind="decided",
-                at=at,
-                approved=move == "approve",
-                note=note,
-                appeal_outcome=sla.promise(APPEAL_OUTCOME),
-            )
-    return case
+    return decide_case(
+        case,
+        move,
+        by=by,
+        note=note,
+        # A decision made straight away acknowledges the application too.
+        clock=AA_ACKNOWLEDGE,
+        at=at,
+        summary="Approved" if move == "approve" else "Declined",
+        update=dict(acknowledged_at=lambda c: c.acknowledged_at or at),
+        approved=move == "approve",
+        appeal_outcome=sla.promise(APPEAL_OUTCOME),
+    )
 
 
 def approve_access_arrangement(
@@ -345,22 +331,18 @@ def grant_special_consideration(
     at = at or timezone.now()
     adjustment = _check_adjustment(adjustment_percent)
     note = (note or "").strip()
-    with transaction.atomic():
-        case, moved = transition(
-            case,
-            "grant",
-            by=by,
-            summary=f"Granted: {adjustment}%",
-            data={"adjustment_percent": adjustment},
-            update=dict(
-                adjustment_percent=adjustment, decided_at=at, decided_by=by, decision_note=note
-            ),
-            at=at,
-        )
-        if moved:
-            sla.stop_clock(case, code=SC_PROCESS, at=at, by=by)
-            tell_centre(case, step="decided", kind="decided", at=at, granted=True, note=note)
-    return case
+    return decide_case(
+        case,
+        "grant",
+        by=by,
+        note=note,
+        clock=SC_PROCESS,
+        at=at,
+        summary=f"Granted: {adjustment}%",
+        data={"adjustment_percent": adjustment},
+        update=dict(adjustment_percent=adjustment),
+        granted=True,
+    )
 
 
 def decline_special_consideration(
@@ -369,27 +351,17 @@ def decline_special_consideration(
     """Do not grant it, saying why: stops ``sc.process``; the centre may appeal."""
     at = at or timezone.now()
     reason = _require(reason, field="reason", message="Say why it is not granted.")
-    with transaction.atomic():
-        case, moved = transition(
-            case,
-            "decline",
-            by=by,
-            summary="Not granted",
-            update=dict(decided_at=at, decided_by=by, decision_note=reason),
-            at=at,
-        )
-        if moved:
-            sla.stop_clock(case, code=SC_PROCESS, at=at, by=by)
-            tell_centre(
-                case,
-                step="decided",
-                kind="decided",
-                at=at,
-                granted=False,
-                note=reason,
-                appeal_outcome=sla.promise(APPEAL_OUTCOME),
-            )
-    return case
+    return decide_case(
+        case,
+        "decline",
+        by=by,
+        note=reason,
+        clock=SC_PROCESS,
+        at=at,
+        summary="Not granted",
+        granted=False,
+        appeal_outcome=sla.promise(APPEAL_OUTCOME),
+    )
 
 
 # --- Appeals -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
@@ -124,3 +125,21 @@ class Case(RecordsMoves):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class Decided(models.Model):
+    """A case that staff decide, saying why: who decided, when, and the note the centre is
+    told (``portal.cases.services.decide_case`` fills them)."""
+
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_decided",
+    )
+    decision_note = models.TextField(blank=True, help_text="What the centre is told.")
+
+    class Meta:
+        abstract = True

@@ -143,3 +143,33 @@ def acknowledge_case[C](
             else:
                 tell_centre(case, step="acknowledged", kind="acknowledged", at=at, **notice)
     return case
+
+
+def decide_case[C](
+    case: C,
+    move: str,
+    *,
+    by,
+    note: str = "",
+    clock: str = "",
+    at: dt.datetime | None = None,
+    summary: str = "",
+    data: dict | None = None,
+    update: dict | None = None,
+    **notice,
+) -> C:
+    """A decision (the move ``move`` of a ``Decided`` case): who decided, when and the note
+    recorded with ``update``'s own fields; the clock ``clock`` stopped; the centre told
+    (``notices/.../decided.txt``, with ``note`` and ``notice``). Made twice, the second time
+    changes and tells nothing."""
+    at = at or timezone.now()
+    values = {"decided_at": at, "decided_by": by, "decision_note": note, **(update or {})}
+    with transaction.atomic():
+        case, moved = transition(
+            case, move, by=by, summary=summary, data=data, update=values, at=at
+        )
+        if moved:
+            if clock:
+                sla.stop_clock(case, code=clock, at=at, by=by)
+            tell_centre(case, step="decided", kind="decided", at=at, note=note, **notice)
+    return case
