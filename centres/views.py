@@ -35,10 +35,6 @@ def _managed_centre(request, number: str) -> Centre:
     return centre
 
 
-def _form_error(form, error: PortalError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def _form_page(request, form, *, title: str, submit: str, centre: Centre, intro: str = ""):
     context = {"form": form, "title": title, "submit": submit, "centre": centre, "intro": intro}
     return render(request, "centres/form.html", context, status=400 if form.errors else 200)
@@ -77,7 +73,7 @@ def edit_details(request, number):
                 timezone_name=form.cleaned_data["timezone"],
             )
         except PortalError as error:
-            _form_error(form, error)
+            error.onto(form)
         else:
             messages.success(request, f"The details of {centre.number} are saved.")
             return redirect("centres:detail", centre.number)
@@ -100,7 +96,7 @@ def invite(request, number):
                 role=form.cleaned_data["role"],
             )
         except PortalError as error:
-            _form_error(form, error)
+            error.onto(form)
         else:
             messages.success(
                 request,
@@ -197,7 +193,7 @@ def invitation(request, token):
                 password=data["password"],
             )
         except PortalError as error:
-            _form_error(form, error)
+            error.onto(form)
         else:
             login(request, user, backend=LOGIN_BACKEND)
             messages.success(

@@ -56,11 +56,6 @@ SELECTED = ("centre", "series", "assigned_to", "submitted_by")
 VIEW = "complaints.view_complaint"
 
 
-def _form_errors(form, error: PortalError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 class ComplaintListView(LoginRequiredMixin, ListView):
     template_name = "complaints/list.html"
     paginate_by = 50
@@ -108,7 +103,7 @@ class ComplaintCreateView(LoginRequiredMixin, FormView):
                 formal=formal,
             )
         except PortalError as error:
-            _form_errors(form, error)
+            error.onto(form)
             return self.form_invalid(form)
         if complaint.status in (Complaint.Status.REDIRECTED, Complaint.Status.RECORDED):
             messages.warning(
@@ -277,7 +272,7 @@ class PublicComplaintView(FormView):
                 data=data, submitter_type=submitter_type, files=files
             )
         except PortalError as error:
-            _form_errors(form, error)
+            error.onto(form)
             return self.form_invalid(form)
         self.request.session["complaints_public_reference"] = complaint.reference
         return HttpResponseRedirect(reverse("complaints:public_sent"))

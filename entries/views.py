@@ -53,10 +53,6 @@ def _officer_centres(user) -> list[Centre]:
     return list(centres_visible_to(user).order_by("number"))
 
 
-def _form_error(form, error: PortalError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def _centre_of(form, user) -> Centre:
     return queries.acting_centre(user, form.cleaned_data.get("centre"))
 
@@ -194,7 +190,7 @@ def candidate_new(request, code):
                 centre=centre, series=series, by=request.user, **data
             )
         except PortalError as error:
-            _form_error(form, error)
+            error.onto(form)
         else:
             messages.success(
                 request,
@@ -243,7 +239,7 @@ def entry_new(request, code):
                 by=request.user,
             )
         except PortalError as error:
-            _form_error(form, error)
+            error.onto(form)
         else:
             fee = f" with a late fee of £{entry.late_fee}" if entry.late_fee else ""
             messages.success(request, f"Entry {entry.reference} made{fee}.")
@@ -299,7 +295,7 @@ def entry_amend(request, pk):
                 entry, option_code=form.cleaned_data["option_code"], by=request.user
             )
         except PortalError as error:
-            _form_error(form, error)
+            error.onto(form)
         else:
             messages.success(request, "The entry's option is changed.")
             return redirect("entries:entry", entry.pk)
@@ -343,7 +339,7 @@ def upload(request, code):
                 by=request.user,
             )
         except PortalError as error:
-            _form_error(form, error)
+            error.onto(form)
         else:
             return redirect(job)
     return render(
@@ -500,7 +496,7 @@ def timetable(request, code):
                     paper=form.cleaned_data["paper"],
                 )
             except PortalError as error:
-                _form_error(form, error)
+                error.onto(form)
             else:
                 messages.success(request, "Thank you: your comment is with the entries team.")
                 return redirect("entries:timetable", series.code)

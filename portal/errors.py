@@ -1,5 +1,7 @@
 """Errors that services raise and every edge (page, API, task) turns into its own answer."""
 
+from typing import Any
+
 
 class PortalError(Exception):
     """A rule of the portal refused the request; the message is for the person who asked."""
@@ -11,6 +13,11 @@ class PortalError(Exception):
 
     def as_errors(self) -> dict[str, list[str]]:
         return {self.field or "non_field_errors": [self.message]}
+
+    def onto(self, form: Any) -> None:
+        """Show the refusal on ``form`` (a Django form): beside the field it names when the
+        form has that field, else above the form. The page says what the API says."""
+        form.add_error(self.field if self.field in form.fields else None, self.message)
 
 
 class TransitionNotAllowed(PortalError):

@@ -72,7 +72,7 @@ class ReleaseDateForm(forms.ModelForm):
                     data["series"], release_at=data["release_at"], reason=data.get("reason", "")
                 )
             except PortalError as error:
-                self.add_error(error.field if error.field in self.fields else None, error.message)
+                error.onto(self)
         return data
 
 

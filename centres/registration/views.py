@@ -37,10 +37,6 @@ SENT = "join_reference"
 JUDGING = ("judge", "request-improvements", "approve")
 
 
-def _form_error(form, error: PortalError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 @method_decorator(never_cache, name="dispatch")
 class InterestView(FormView):
     """Register the school's interest: anyone, without an account."""
@@ -56,7 +52,7 @@ class InterestView(FormView):
         try:
             application = services.register_interest(data=data, password=password)
         except PortalError as error:
-            _form_error(form, error)
+            error.onto(form)
             return self.form_invalid(form)
         self.request.session[SENT] = application.reference
         return redirect("join:sent")
@@ -228,7 +224,7 @@ def school(request, reference):
         try:
             services.save_school_details(application, by=request.user, data=form.cleaned_data)
         except PortalError as error:
-            _form_error(form, error)
+            error.onto(form)
         else:
             messages.success(request, "Saved.")
             if request.POST.get("then") == "later":
@@ -268,7 +264,7 @@ def area(request, reference, area):
                 evidence=form.evidence(),
             )
         except PortalError as error:
-            _form_error(form, error)
+            error.onto(form)
         else:
             messages.success(request, f"{Area(area).label}: saved.")
             later = numbers[numbers.index(area) + 1 :]

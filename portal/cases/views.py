@@ -60,7 +60,7 @@ class CaseCreateView(LoginRequiredMixin, FormView):
             centre = applying_centre(self.request.user, chosen=data.pop("centre"))
             case = self.open_case(centre=centre, by=self.request.user, **data)
         except PortalError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.onto(form)
             return self.form_invalid(form)
         messages.success(self.request, f"{self.noun} {case.reference} received.")
         return redirect(case)
@@ -153,7 +153,7 @@ def case_move(detail: type[CaseDetailView], name: str):
                 if form is None:
                     messages.error(request, error.message)
                     return redirect(case)
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                error.onto(form)
                 return detail.show_refused(request, case, name, form)
             if done:
                 messages.success(request, done)

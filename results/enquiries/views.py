@@ -94,7 +94,7 @@ class EnquiryCreateView(LoginRequiredMixin, FormView):
             centre = applying_centre(self.request.user, chosen=data.pop("centre"))
             case = services.submit_enquiry(centre=centre, by=self.request.user, **data)
         except PortalError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.onto(form)
             return self.form_invalid(form)
         messages.success(self.request, f"Enquiry {case.reference} received.")
         return redirect(case)

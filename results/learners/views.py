@@ -73,7 +73,7 @@ def home(request):
                 reference=data["reference"],
             )
         except PortalError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.onto(form)
         else:
             went = case.status == case.Status.SENT
             told = (
@@ -136,7 +136,7 @@ def accounts(request):
                 by=request.user,
             )
         except PortalError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.onto(form)
         else:
             if created:
                 messages.success(request, f"{account.uci} has access: an email is on its way.")

@@ -61,7 +61,7 @@ class ProgrammeRequestCreateView(LoginRequiredMixin, FormView):
                 reason=data["reason"],
             )
         except PortalError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.onto(form)
             return self.form_invalid(form)
         messages.success(self.request, f"Request {case.reference} sent.")
         return redirect(case)

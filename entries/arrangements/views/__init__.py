@@ -53,7 +53,7 @@ class _ApplyView(LoginRequiredMixin, FormView):
             centre = applying_centre(self.request.user, chosen=data.pop("centre"))
             case = self.apply(centre=centre, by=self.request.user, **data)
         except PortalError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.onto(form)
             return self.form_invalid(form)
         messages.success(self.request, self.done(case))
         return redirect(case)

@@ -32,10 +32,6 @@ from results.postresults.models import CLOCKS, Service, ServiceRequest
 SESSION_KEY = "postresults_public_reference"
 
 
-def _form_error(form, error: PortalError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def _promises() -> list[tuple[str, str]]:
     return [(Service(s).label, sla.promise(code)) for s, code in CLOCKS.items()]
 
@@ -76,7 +72,7 @@ class ServiceRequestCreateView(LoginRequiredMixin, FormView):
         try:
             case = services.request_service(by=self.request.user, **data)
         except PortalError as error:
-            _form_error(form, error)
+            error.onto(form)
             return self.form_invalid(form)
         if case.status == ServiceRequest.Status.SENT:
             messages.success(self.request, f"{case.reference}: the results were sent.")
@@ -121,7 +117,7 @@ class CertifyingStatementView(FormView):
         try:
             case = services.apply_for_certifying_statement(**data)
         except PortalError as error:
-            _form_error(form, error)
+            error.onto(form)
             return self.form_invalid(form)
         self.request.session[SESSION_KEY] = case.reference
         return HttpResponseRedirect(reverse("postresults:public_sent"))
