@@ -1,7 +1,13 @@
 from django import forms
 
-from complaints.helpdesk.models import BODY_MAX, SUBJECT_MAX
-from complaints.helpdesk.services import REFERRAL_ROLES
+from complaints.helpdesk.services import (
+    BODY,
+    CANDIDATE_NUMBER,
+    REFERRAL_ROLES,
+    RESPONSE,
+    SUBJECT,
+    SYLLABUS_CODE,
+)
 from complaints.models import Category
 
 
@@ -9,30 +15,13 @@ class QueryForm(forms.Form):
     centre: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, empty_label=None, label="Centre"
     )
-    subject = forms.CharField(
-        label="Subject",
-        max_length=SUBJECT_MAX,
-        error_messages={"required": "Give a subject."},
+    subject = SUBJECT.form_field()
+    body = BODY.form_field(widget=forms.Textarea(attrs={"rows": 6}))
+    syllabus_code = SYLLABUS_CODE.form_field(
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
     )
-    body = forms.CharField(
-        label="Your query",
-        max_length=BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Say what your query is."},
-    )
-    syllabus_code = forms.RegexField(
-        regex=r"^[0-9]{4}$",
-        label="Syllabus code (if it is about one)",
-        required=False,
-        error_messages={"invalid": "A syllabus code is four digits, e.g. 0580."},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    candidate_number = forms.RegexField(
-        regex=r"^[0-9]{4}$",
-        label="Candidate number (if it is about one)",
-        required=False,
-        error_messages={"invalid": "A candidate number is four digits."},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    candidate_number = CANDIDATE_NUMBER.form_field(
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
     )
 
     def __init__(self, *args, centres, **kwargs):
@@ -41,12 +30,7 @@ class QueryForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    response = forms.CharField(
-        label="The answer the centre is sent",
-        max_length=BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Give the answer."},
-    )
+    response = RESPONSE.form_field(widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class ReferForm(forms.Form):

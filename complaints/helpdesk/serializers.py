@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from complaints.helpdesk.models import BODY_MAX, SUBJECT_MAX, Query
+from complaints.helpdesk.models import Query
+from complaints.helpdesk.services import BODY, CANDIDATE_NUMBER, RESPONSE, SUBJECT, SYLLABUS_CODE
 from complaints.models import Category
 from portal.accounts.roles import ROLE_CHOICES
 from portal.cases.api import CaseSerializer
@@ -47,20 +48,10 @@ class QueryCreateSerializer(serializers.Serializer):
         help_text="The centre's number: needed by staff asking on a centre's behalf, and by "
         "officers of several centres.",
     )
-    subject = serializers.CharField(max_length=SUBJECT_MAX)
-    body = serializers.CharField(max_length=BODY_MAX)
-    syllabus_code = serializers.RegexField(
-        r"^[0-9]{4}$",
-        required=False,
-        allow_blank=True,
-        error_messages={"invalid": "A syllabus code is four digits, e.g. 0580."},
-    )
-    candidate_number = serializers.RegexField(
-        r"^[0-9]{4}$",
-        required=False,
-        allow_blank=True,
-        error_messages={"invalid": "A candidate number is four digits."},
-    )
+    subject = SUBJECT.serializer_field()
+    body = BODY.serializer_field()
+    syllabus_code = SYLLABUS_CODE.serializer_field()
+    candidate_number = CANDIDATE_NUMBER.serializer_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,7 +62,7 @@ class QueryCreateSerializer(serializers.Serializer):
 
 
 class QueryAnswerSerializer(serializers.Serializer):
-    response = serializers.CharField(max_length=BODY_MAX, help_text="What the centre is told.")
+    response = RESPONSE.serializer_field()
 
 
 class QueryReferSerializer(serializers.Serializer):

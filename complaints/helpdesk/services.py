@@ -21,6 +21,7 @@ from portal.cases.services import open_case
 from portal.errors import PortalError
 from portal.notifications import Address, Officers
 from portal.permissions import is_staff_user
+from portal.rules import Text
 from portal.sla import services as sla
 from portal.workflow import transition
 
@@ -30,13 +31,31 @@ Status = Query.Status
 REFERRAL_ROLES = [role for role in ROLES if role not in (CUSTOMER_SERVICES, SECURITY_TEAM)]
 
 
-def _text(value: str, *, field: str, most: int, missing: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise PortalError(missing, field=field)
-    if len(value) > most:
-        raise PortalError(f"Keep this to {most:,} characters (it has {len(value):,}).", field=field)
-    return value
+# The rules of what is asked and answered: the page's form and the API's serializer check
+# with these too, so both say the same (portal/rules.py).
+SUBJECT = Text("subject", label="Subject", most=SUBJECT_MAX, missing="Give a subject.")
+BODY = Text("body", label="Your query", most=BODY_MAX, missing="Say what your query is.")
+SYLLABUS_CODE = Text(
+    "syllabus_code",
+    label="Syllabus code (if it is about one)",
+    most=4,
+    pattern=r"[0-9]{4}",
+    invalid="A syllabus code is four digits, e.g. 0580.",
+)
+CANDIDATE_NUMBER = Text(
+    "candidate_number",
+    label="Candidate number (if it is about one)",
+    most=4,
+    pattern=r"[0-9]{4}",
+    invalid="A candidate number is four digits.",
+)
+RESPONSE = Text(
+    "response",
+    label="The answer the centre is sent",
+    most=BODY_MAX,
+    missing="Give the answer.",
+    help_text="What the centre is told.",
+)
 
 
 def _about(centre, *, syllabus_code: str, candidate_number: str):
@@ -103,10 +122,11 @@ def open_query(
     the centre when to expect the answer and customer services that it is waiting."""
     at = at or timezone.now()
     refuse_asking_for_others(by)
-    subject = _text(subject, field="subject", most=SUBJECT_MAX, missing="Give a subject.")
-    body = _text(body, field="body", most=BODY_MAX, missing="Say what your query is.")
+    subject, body = SUBJECT.clean(subject), BODY.clean(body)
     syllabus, candidate = _about(
-        centre, syllabus_code=syllabus_code or "", candidate_number=candidate_number or ""
+        centre,
+        syllabus_code=SYLLABUS_CODE.clean(syllabus_code),
+        candidate_number=CANDIDATE_NUMBER.clean(candidate_number),
     )
     with transaction.atomic():
         case = open_case(
@@ -134,8 +154,7 @@ def open_emailed_query(
     in customer services' queue with the clock ``query.answer``; the answer goes to the
     address it came from."""
     at = at or timezone.now()
-    subject = _text(subject, field="subject", most=SUBJECT_MAX, missing="Give a subject.")
-    body = _text(body, field="body", most=BODY_MAX, missing="Say what your query is.")
+    subject, body = SUBJECT.clean(subject), BODY.clean(body)
     with transaction.atomic():
         case = open_case(
             Query,
@@ -155,7 +174,7 @@ def open_emailed_query(
 def answer_query(case: Query, *, by: User, response: str, at: dt.datetime | None = None) -> Query:
     """Answer: the centre is told the answer, and ``query.answer`` stops."""
     at = at or timezone.now()
-    response = _text(response, field="response", most=BODY_MAX, missing="Give the answer.")
+    response = RESPONSE.clean(response)
     with transaction.atomic():
         case, moved = transition(
             case,
