@@ -317,6 +317,15 @@ DJANGOS_OWN = {
     "Search",
 }  # fmt: skip
 
+# The templates of the pages a learner sees (and the parts they include). Every other
+# template is an officer's or staff page: its texts are marked, and English until a
+# catalogue translates them.
+LEARNER_TEMPLATES = {
+    "base.html", "core/_nav_items.html", "_language_chooser.html", "_error_summary.html",
+    "_form_fields.html", "accounts/login.html", "accounts/password_reset_confirm.html",
+    "learners/home.html",
+}  # fmt: skip
+
 
 def _msgids(po: str) -> set[str]:
     """The texts of a .po catalogue (its header aside)."""
@@ -333,8 +342,33 @@ def _msgids(po: str) -> set[str]:
     return found - {""}
 
 
+# A text as makemessages finds it in a template: gettext(u'...'), ngettext(...), _("...").
+MARKED_TEXT = re.compile(r"""(?:\bn?p?gettext|\b_)\(\s*(u?'(?:[^'\\]|\\.)*'|u?"(?:[^"\\]|\\.)*")""")
+
+
+def _template_texts(names: set[str] | None = None, *, leaving_out: set[str] | None = None):
+    """The texts marked in the project's templates (or in those named), as makemessages
+    reads them."""
+    import ast
+
+    from django.utils.translation.template import templatize
+
+    folder = Path("templates")
+    texts = set()
+    for path in sorted(folder.rglob("*.htm*")) + sorted(folder.rglob("*.txt")):
+        name = str(path.relative_to(folder))
+        if name.startswith("rest_framework/") or name in (leaving_out or set()):
+            continue
+        if names is not None and name not in names:
+            continue
+        code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+        for call in MARKED_TEXT.finditer(code):
+            texts.add(ast.literal_eval(call.group(1)))
+    return texts
+
+
 @pytest.mark.parametrize("language", ["es", "fr", "ar", "zh_Hans"])
-def test_every_language_translates_every_text_of_ours(language):
+def test_every_language_translates_every_text_a_learner_sees(language):
     """A catalogue with a text left out would show English in the middle of a page."""
     import gettext
 
@@ -344,10 +378,23 @@ def test_every_language_translates_every_text_of_ours(language):
             key[0] if isinstance(key, tuple) else key
             for key in gettext.GNUTranslations(compiled)._catalog
         }
-    ours = _msgids(str(folder / "django.po")) - DJANGOS_OWN
+    officers_only = _template_texts(leaving_out=LEARNER_TEMPLATES) - _template_texts(
+        LEARNER_TEMPLATES
+    )
+    learners = _msgids(str(folder / "django.po")) - DJANGOS_OWN - officers_only
 
-    assert "Your results" in ours
-    assert sorted(ours - translated) == []
+    assert "Your results" in learners
+    assert "Sign in" in learners
+    assert sorted(learners - translated) == []
+
+
+def test_officer_pages_are_in_the_catalogues():
+    officers_only = _template_texts(leaving_out=LEARNER_TEMPLATES) - _template_texts(
+        LEARNER_TEMPLATES
+    )
+
+    assert "Revoke all your API tokens" in officers_only
+    assert officers_only <= _msgids("locale/es/LC_MESSAGES/django.po")
 
 
 def test_the_invitation_is_written_in_the_language_the_centre_chose(officer_gb, results_gb):
