@@ -25,16 +25,6 @@ VENDORED = ("templates/rest_framework/",)
 
 # Templates still to be marked. Empty once every template is.
 NOT_YET_MARKED: set[str] = {
-    "templates/arrangements/_appeals.html",
-    "templates/arrangements/_history.html",
-    "templates/arrangements/_home_section.html",
-    "templates/arrangements/_notices.html",
-    "templates/arrangements/access_detail.html",
-    "templates/arrangements/access_form.html",
-    "templates/arrangements/appeal_detail.html",
-    "templates/arrangements/consideration_detail.html",
-    "templates/arrangements/consideration_form.html",
-    "templates/arrangements/list.html",
     "templates/centres/detail.html",
     "templates/centres/email/invitation.txt",
     "templates/centres/form.html",
