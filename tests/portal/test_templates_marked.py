@@ -24,24 +24,7 @@ ROOT = Path(settings.BASE_DIR)
 VENDORED = ("templates/rest_framework/",)
 
 # Templates still to be marked. Empty once every template is.
-NOT_YET_MARKED: set[str] = {
-    "templates/notifications/list.html",
-    "templates/notifications/preferences.html",
-    "templates/notifications/unsubscribe.html",
-    "templates/notifications/unsubscribed.html",
-    "templates/sla/_deadline_summary.html",
-    "templates/sla/_deadlines.html",
-    "templates/sla/_home_at_risk.html",
-    "templates/sla/_home_next_deadlines.html",
-    "templates/sla/charter.html",
-    "templates/sla/dashboard.html",
-    "templates/sla/email/notice.html",
-    "templates/sla/email/notice.txt",
-    "templates/sla/email/notice_subject.txt",
-    "templates/uploads/_file.html",
-    "templates/uploads/_resumable.html",
-    "templates/uploads/quarantined.html",
-}
+NOT_YET_MARKED: set[str] = set()
 
 CODE_TAGS = {"code", "kbd", "samp"}
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z]+)?")
