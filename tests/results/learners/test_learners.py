@@ -312,11 +312,6 @@ def test_a_browsers_language_alone_changes_nothing(client, officer_gb):
 # What a learner reads: these pages (with what they extend and include) and the texts of
 # these modules (their invitation email, forms and messages). Officers' and staff pages are
 # marked for translation too, but translated when a language is offered to them.
-LEARNERS_TEMPLATES = [
-    "learners/home.html",
-    "accounts/login.html",
-    "accounts/password_reset_confirm.html",
-]
 LEARNERS_CODE = [
     "results/learners/services.py",
     "results/learners/forms.py",
@@ -324,8 +319,17 @@ LEARNERS_CODE = [
 ]
 GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
 
+# The templates of the pages a learner sees (and the parts they include). Every other
+# template is an officer's or staff page: its texts are marked, and English until a
+# catalogue translates them.
+LEARNER_TEMPLATES = {
+    "base.html", "core/_nav_items.html", "_language_chooser.html", "_error_summary.html",
+    "_form_fields.html", "accounts/login.html", "accounts/password_reset_confirm.html",
+    "learners/home.html",
+}  # fmt: skip
 
-def _template_texts(name: str, seen: set[str]) -> set[str]:
+
+def _reached_texts(name: str, seen: set[str]) -> set[str]:
     """The texts marked in template ``name`` and in those it extends and includes, as
     makemessages writes them (a block's variables as ``%(name)s``)."""
     from django.template import Variable
@@ -349,7 +353,7 @@ def _template_texts(name: str, seen: set[str]) -> set[str]:
     others += [n.template for n in nodelist.get_nodes_by_type(IncludeNode)]
     for other in others:
         if isinstance(other.var, str):  # a name written in the template, not a variable
-            texts |= _template_texts(other.var, seen)
+            texts |= _reached_texts(other.var, seen)
     return texts
 
 
@@ -372,8 +376,48 @@ def _code_texts(path: str) -> set[str]:
 
 def _learners_texts() -> set[str]:
     seen: set[str] = set()
-    texts = set().union(*(_template_texts(name, seen) for name in LEARNERS_TEMPLATES))
+    texts = set().union(*(_reached_texts(name, seen) for name in sorted(LEARNER_TEMPLATES)))
     return texts | set().union(*(_code_texts(path) for path in LEARNERS_CODE))
+
+
+def _msgids(po: str) -> set[str]:
+    """The texts of a .po catalogue (its header aside)."""
+    found, current, reading = set(), [], False
+    for line in Path(po).read_text(encoding="utf-8").splitlines() + [""]:
+        if line.startswith("msgid "):
+            current, reading = [line[6:]], True
+        elif reading and line.startswith('"'):
+            current.append(line)
+        elif reading:
+            text = "".join(part.strip()[1:-1] for part in current)
+            found.add(text.encode().decode("unicode_escape").encode("latin-1").decode())
+            reading = False
+    return found - {""}
+
+
+# A text as makemessages finds it in a template: gettext(u'...'), ngettext(...), _("...").
+MARKED_TEXT = re.compile(r"""(?:\bn?p?gettext|\b_)\(\s*(u?'(?:[^'\\]|\\.)*'|u?"(?:[^"\\]|\\.)*")""")
+
+
+def _template_texts(names: set[str] | None = None, *, leaving_out: set[str] | None = None):
+    """The texts marked in the project's templates (or in those named), as makemessages
+    reads them."""
+    import ast
+
+    from django.utils.translation.template import templatize
+
+    folder = Path("templates")
+    texts = set()
+    for path in sorted(folder.rglob("*.htm*")) + sorted(folder.rglob("*.txt")):
+        name = str(path.relative_to(folder))
+        if name.startswith("rest_framework/") or name in (leaving_out or set()):
+            continue
+        if names is not None and name not in names:
+            continue
+        code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+        for call in MARKED_TEXT.finditer(code):
+            texts.add(ast.literal_eval(call.group(1)))
+    return texts
 
 
 @pytest.mark.parametrize("language", ["es", "fr", "ar", "zh_Hans"])
@@ -395,6 +439,15 @@ def test_every_language_translates_every_text_a_learner_reads(language):
     } <= ours
     assert len(ours) > 40
     assert sorted(ours - translated) == []
+
+
+def test_officer_pages_are_in_the_catalogues():
+    officers_only = _template_texts(leaving_out=LEARNER_TEMPLATES) - _template_texts(
+        LEARNER_TEMPLATES
+    )
+
+    assert "Revoke all your API tokens" in officers_only
+    assert officers_only <= _msgids("locale/es/LC_MESSAGES/django.po")
 
 
 def test_the_invitation_is_written_in_the_language_the_centre_chose(officer_gb, results_gb):
