@@ -119,10 +119,11 @@ MIDDLEWARE = [
     # oversized bodies are refused here, once for every view.
     "portal.guards.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "portal.i18n.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: officers and staff read only the languages of STAFF_LANGUAGES.
+    "portal.i18n.ChosenLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "results.learners.middleware.LearnersOwnPagesMiddleware",
     "portal.accounts.middleware.StaffTwoFactorMiddleware",
@@ -293,6 +294,9 @@ LANGUAGES = [
     ("ar", "Arabic"),
     ("zh-hans", "Simplified Chinese"),
 ]
+# Of those, the languages whose catalogue translates the exams officers' and staff's pages
+# too: officers and staff who chose another read the portal's language (portal/i18n.py).
+STAFF_LANGUAGES = ["en-gb"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -300,6 +300,22 @@ def test_the_learner_page_in_arabic_is_right_to_left_and_the_choice_is_remembere
     assert '<html lang="ar" dir="rtl">' in later.content.decode()
 
 
+def test_officers_and_staff_read_english_until_their_pages_are_translated(
+    client, officer_gb, staff_user, settings
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    signing_in = client.get("/accounts/login/")
+    sign_in(client, officer_gb)
+    officers = client.get("/")
+
+    assert signing_in["Content-Language"] == "fr"  # not signed in: the language chosen
+    assert officers["Content-Language"] == "en-gb"
+    assert '<html lang="en-GB" dir="ltr">' in officers.content.decode()
+
+    settings.STAFF_LANGUAGES = ["en-gb", "fr"]  # a catalogue for their pages, and this line
+    assert client.get("/")["Content-Language"] == "fr"
+
+
 def test_a_browsers_language_alone_changes_nothing(client, officer_gb):
     sign_in(client, officer_gb)
 
