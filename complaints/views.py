@@ -29,7 +29,6 @@ from complaints.forms import (
     RestrictionForm,
 )
 from complaints.models import ACKNOWLEDGE, Complaint, Message, Submitter
-from portal import audit
 from portal.calendar import end_of_day
 from portal.cases.views import (
     CaseDetailView,
@@ -40,9 +39,8 @@ from portal.cases.views import (
 from portal.errors import PortalError
 from portal.net import over_public_limit
 from portal.notifications.models import Notification
-from portal.permissions import centres_visible_to, is_staff_user, staff_required
+from portal.permissions import centres_visible_to, staff_required
 from portal.sla import services as sla
-from portal.zones import viewer_zone
 
 PUBLIC_WINDOW = 60 * 60
 
@@ -150,10 +148,7 @@ class ComplaintDetailView(CaseDetailView):
                 )
             ),
             notices=Notification.objects.for_user(user).filter(reference=complaint.reference),
-            zone=viewer_zone(user, complaint),
         )
-        if is_staff_user(user):
-            context["history"] = audit.history_of(complaint)
         return context
 
 

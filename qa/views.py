@@ -11,12 +11,10 @@ from django.urls import reverse
 from django.views.generic import ListView
 
 from entries.models import Entry, Series, Syllabus
-from portal import audit
 from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
 from portal.errors import PortalError
 from portal.notifications.models import Notification
 from portal.permissions import centres_visible_to, is_staff_user, staff_required
-from portal.zones import viewer_zone
 from qa import grade_import, services
 from qa.forms import (
     AdjustForm,
@@ -76,7 +74,6 @@ class RequestDetailView(CaseDetailView):
             adjusted=case.adjusted.select_related("candidate"),
             what_to_send=services.WHAT_TO_SEND,
             notices=Notification.objects.for_user(user).filter(reference=case.reference),
-            zone=viewer_zone(user, case),
             # The move's form keys have a hyphen, which templates cannot read.
             request_more_form=context["forms"].get("request-more"),
             # The resumable uploader (templates/uploads/_resumable.html), while files may come.
@@ -91,8 +88,6 @@ class RequestDetailView(CaseDetailView):
                 for sampled in case.sample.select_related("candidate")
             ],
         )
-        if is_staff_user(user):
-            context["history"] = audit.history_of(case)
         return context
 
 

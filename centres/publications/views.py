@@ -8,10 +8,8 @@ from django.views.generic import ListView
 from centres.publications import services
 from centres.publications.forms import OrderForm
 from centres.publications.models import PublicationOrder
-from portal import audit
 from portal.cases.views import CaseCreateView, CaseDetailView, case_move, refuse_other_roles
 from portal.permissions import is_staff_user
-from portal.zones import viewer_zone
 
 
 class OrdersView(LoginRequiredMixin, ListView):
@@ -50,14 +48,6 @@ class OrderDetailView(CaseDetailView):
     model = PublicationOrder
     template_name = "publications/detail.html"
     select_related: tuple[str, ...] = ("centre", "publication")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context["zone"] = viewer_zone(user, self.object)
-        if is_staff_user(user):
-            context["history"] = audit.history_of(self.object)
-        return context
 
 
 @case_move(OrderDetailView, "despatch")

@@ -7,11 +7,8 @@ from django.views.generic import TemplateView
 from complaints.helpdesk import services
 from complaints.helpdesk.forms import AnswerForm, ComplaintForm, QueryForm, ReferForm
 from complaints.helpdesk.models import Query
-from portal import audit
 from portal.cases.views import CaseCreateView, CaseDetailView, case_move, refuse_other_roles
 from portal.notifications.models import Notification
-from portal.permissions import is_staff_user
-from portal.zones import viewer_zone
 
 
 class QueriesView(LoginRequiredMixin, TemplateView):
@@ -59,13 +56,10 @@ class QueryDetailView(CaseDetailView):
         user = self.request.user
         context.update(
             notices=Notification.objects.for_user(user).filter(reference=self.object.reference),
-            zone=viewer_zone(user, self.object),
             # A move's name with a hyphen cannot be looked up in a template.
             complaint_form=context["forms"].get("take-as-complaint"),
             files=self.object.files.all(),
         )
-        if is_staff_user(user):
-            context["history"] = audit.history_of(self.object)
         return context
 
 

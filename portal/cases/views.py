@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView
 
+from portal import audit
 from portal.cases.models import role_refuses
 from portal.cases.services import applying_centre
 from portal.errors import PortalError
 from portal.mailin.models import InboundEmail
-from portal.permissions import centres_visible_to
+from portal.permissions import centres_visible_to, is_staff_user
 from portal.workflow import actions_for, authorize
+from portal.zones import viewer_zone
 
 
 def refuse_other_roles(user, model) -> None:
@@ -73,7 +75,8 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
     """The case page. Declare ``model``, ``template_name``, ``action_forms`` (``{move: form
     class}``) and, if a form needs the case, ``make_form``. The context has ``case``,
     ``actions`` (the names of the moves this person may make now), ``moves`` and ``forms``
-    (an unbound form per available move, or the refused one with its errors)."""
+    (an unbound form per available move, or the refused one with its errors), ``zone`` (the
+    reader's time zone) and, for staff, ``history`` (``{% include "cases/_history.html" %}``)."""
 
     context_object_name = "case"
     action_forms: dict = {}
@@ -109,7 +112,12 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
             forms=forms,
             refused_form=refused[1] if refused else None,
             refused_move=refused[0] if refused else None,
+            # Dates shown in the reader's zone (the case's centre's, for its officers).
+            zone=viewer_zone(self.request.user, self.object),
         )
+        if is_staff_user(self.request.user):
+            # Staff see what happened to the case (templates/cases/_history.html).
+            context["history"] = audit.history_of(self.object)
         return context
 
     @classmethod

@@ -7,13 +7,11 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from portal import audit
 from portal.cases.services import applying_centre
 from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
 from portal.errors import PortalError
 from portal.notifications.models import Notification
-from portal.permissions import centres_visible_to, is_staff_user
-from portal.zones import viewer_zone
+from portal.permissions import centres_visible_to
 from results.enquiries import services
 from results.enquiries.forms import AppealDecisionForm, EnquiryForm, GroundsForm, OutcomeForm
 from results.enquiries.models import Enquiry, ServiceTerms
@@ -119,14 +117,11 @@ class EnquiryDetailView(CaseDetailView):
         closes = services.appeal_closes_at(self.object)
         context.update(
             notices=Notification.objects.for_user(user).filter(reference=self.object.reference),
-            zone=viewer_zone(user, self.object),
             appeal_closes_at=closes,
             appeal_open=closes is not None and timezone.now() <= closes,
             # A move's name with a hyphen cannot be looked up in a template.
             decide_appeal_form=context["forms"].get("decide-appeal"),
         )
-        if is_staff_user(user):
-            context["history"] = audit.history_of(self.object)
         return context
 
 

@@ -9,12 +9,10 @@ from django.views.generic import FormView, ListView
 from centres.registration.programmes import services
 from centres.registration.programmes.forms import DeclineForm, GrantForm, ProgrammeRequestForm
 from centres.registration.programmes.models import RESPOND, ProgrammeRequest
-from portal import audit
 from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
 from portal.sla import services as sla
-from portal.zones import viewer_zone
 
 
 class ProgrammeRequestListView(LoginRequiredMixin, ListView):
@@ -78,13 +76,6 @@ class ProgrammeRequestDetailView(CaseDetailView):
     template_name = "programmes/detail.html"
     select_related = ("centre", "requested_by", "answered_by")
     action_forms = {"grant": GrantForm, "decline": DeclineForm}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["zone"] = viewer_zone(self.request.user, self.object)
-        if is_staff_user(self.request.user):
-            context["history"] = audit.history_of(self.object)
-        return context
 
 
 @case_move(ProgrammeRequestDetailView, "grant")

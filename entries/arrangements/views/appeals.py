@@ -3,11 +3,9 @@
 from entries.arrangements import services
 from entries.arrangements.forms import OutcomeForm, UpholdForm
 from entries.arrangements.models import Appeal
-from portal import audit
 from portal.cases.views import CaseDetailView, case_move
 from portal.notifications.models import Notification
 from portal.permissions import is_staff_user
-from portal.zones import viewer_zone
 
 
 class AppealDetailView(CaseDetailView):
@@ -31,13 +29,11 @@ class AppealDetailView(CaseDetailView):
         context.update(
             original=appeal.original,
             notices=Notification.objects.for_user(user).filter(reference=appeal.reference),
-            zone=viewer_zone(user, appeal),
         )
         if is_staff_user(user):
             # Whoever decided the outcome appealed against, or an earlier stage, may not
             # decide this one: they are told so instead of being offered the forms.
             context["involved"] = user.pk in services.involved_in(appeal)
-            context["history"] = audit.history_of(appeal)
         return context
 
 

@@ -1,11 +1,8 @@
 """What the pages of an application and of an appeal share."""
 
 from entries.arrangements import services
-from portal import audit
 from portal.cases.views import CaseDetailView
 from portal.notifications.models import Notification
-from portal.permissions import is_staff_user
-from portal.zones import viewer_zone
 
 
 class ApplicationDetailView(CaseDetailView):
@@ -22,8 +19,5 @@ class ApplicationDetailView(CaseDetailView):
             appeal_stage=stage,
             appeal_refused=why_not,
             notices=Notification.objects.for_user(user).filter(reference=case.reference),
-            zone=viewer_zone(user, case),
         )
-        if is_staff_user(user):
-            context["history"] = audit.history_of(case)
         return context

@@ -13,13 +13,11 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView
 
-from portal import audit
 from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
 from portal.errors import PortalError
 from portal.net import over_public_limit
 from portal.permissions import centres_visible_to, is_staff_user
 from portal.sla import services as sla
-from portal.zones import viewer_zone
 from results.postresults import services
 from results.postresults.forms import (
     CertifyingStatementForm,
@@ -148,10 +146,7 @@ class ServiceRequestDetailView(CaseDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["zone"] = viewer_zone(self.request.user, self.object)
         context["released"] = self.object.series.results_release_at <= timezone.now()
-        if is_staff_user(self.request.user):
-            context["history"] = audit.history_of(self.object)
         return context
 
 

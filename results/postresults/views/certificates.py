@@ -5,11 +5,8 @@ the centre, from the case page."""
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import ListView
 
-from portal import audit
 from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
-from portal.permissions import is_staff_user
 from portal.sla import services as sla
-from portal.zones import viewer_zone
 from results.postresults import services
 from results.postresults.forms import CertificatesDespatchedForm, CertificatesHeldForm
 from results.postresults.models import CERTIFICATES_CLOCK, CertificateDespatch
@@ -45,11 +42,8 @@ class CertificateDespatchDetailView(CaseDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["zone"] = viewer_zone(self.request.user, self.object)
         context["promise"] = sla.promise(CERTIFICATES_CLOCK)
         context["counts"] = services.certificate_counts(self.object)
-        if is_staff_user(self.request.user):
-            context["history"] = audit.history_of(self.object)
         return context
 
 
