@@ -43,7 +43,7 @@ from bench import results_day  # noqa: E402
 BENCH_DATABASE = "exams_portal_bench_learners"
 PER_CENTRE = 250
 SYLLABUSES = ["0580", "0610", "0620", "0625"]
-# A learner whose results the checks around the instant read.
+# How many learners the checks around the instant read as.
 CHECKED = 5
 
 
