@@ -204,6 +204,12 @@ def _load(port, kind, tokens, clients, seconds, queue, per_officer, interval):
                 nonlocal token
                 if kind == "bare":
                     return "/bench/bare/", ""
+                if kind == "learner":
+                    # A learner reads their own results once or twice, from their browser.
+                    return (
+                        "/api/v1/learner/results/",
+                        f"Cookie: sessionid={random.choice(tokens)}\r\n",
+                    )
                 if sent % per_officer == 0:
                     token = random.choice(tokens)
                 return "/api/v1/results/?series=BENCH", f"Authorization: Token {token}\r\n"
