@@ -49,9 +49,20 @@ class CaseCreateView(LoginRequiredMixin, FormView):
     the template, the service and the ``noun`` of the message."""
 
     noun = "Case"
+    # The case type: staff whose roles do not work with it are refused (403) before the form.
+    model = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.model is not None and request.user.is_authenticated:
+            refuse_other_roles(request.user, self.model)
+        return super().dispatch(request, *args, **kwargs)
 
     def open_case(self, *, centre, by, **data):  # pragma: no cover - every subclass names one
         raise NotImplementedError
+
+    def done(self, case) -> str:
+        """The message the page shows once the case is open."""
+        return f"{self.noun} {case.reference} received."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "centres": centres_visible_to(self.request.user)}
@@ -64,7 +75,7 @@ class CaseCreateView(LoginRequiredMixin, FormView):
         except PortalError as error:
             error.onto(form)
             return self.form_invalid(form)
-        messages.success(self.request, f"{self.noun} {case.reference} received.")
+        messages.success(self.request, self.done(case))
         return redirect(case)
 
     def form_invalid(self, form):

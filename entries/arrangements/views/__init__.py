@@ -2,18 +2,13 @@
 centre's applications with their deadlines, a form for each kind of application, and a
 page per case (``access``, ``consideration``, ``appeals``)."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from entries.arrangements import queries, services
 from entries.arrangements.forms import AccessArrangementForm, SpecialConsiderationForm
 from entries.arrangements.models import AccessArrangement, SpecialConsideration
-from portal.cases.services import applying_centre
-from portal.cases.views import refuse_other_roles
-from portal.errors import PortalError
-from portal.permissions import centres_visible_to
+from portal.cases.views import CaseCreateView, refuse_other_roles
 
 
 class ArrangementsView(LoginRequiredMixin, TemplateView):
@@ -36,38 +31,12 @@ class ArrangementsView(LoginRequiredMixin, TemplateView):
         }
 
 
-class _ApplyView(LoginRequiredMixin, FormView):
-    model = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            refuse_other_roles(request.user, self.model)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "centres": centres_visible_to(self.request.user)}
-
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        try:
-            centre = applying_centre(self.request.user, chosen=data.pop("centre"))
-            case = self.apply(centre=centre, by=self.request.user, **data)
-        except PortalError as error:
-            error.onto(form)
-            return self.form_invalid(form)
-        messages.success(self.request, self.done(case))
-        return redirect(case)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
-
-
-class AccessArrangementCreateView(_ApplyView):
+class AccessArrangementCreateView(CaseCreateView):
     model = AccessArrangement
     template_name = "arrangements/access_form.html"
     form_class = AccessArrangementForm
 
-    def apply(self, **data):
+    def open_case(self, **data):
         return services.apply_for_access_arrangement(**data)
 
     def done(self, case):
@@ -79,12 +48,12 @@ class AccessArrangementCreateView(_ApplyView):
         return {**super().get_context_data(**kwargs), "windows": queries.application_windows()}
 
 
-class SpecialConsiderationCreateView(_ApplyView):
+class SpecialConsiderationCreateView(CaseCreateView):
     model = SpecialConsideration
     template_name = "arrangements/consideration_form.html"
     form_class = SpecialConsiderationForm
 
-    def apply(self, **data):
+    def open_case(self, **data):
         return services.apply_for_special_consideration(**data)
 
     def done(self, case):
