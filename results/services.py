@@ -363,6 +363,15 @@ def _link(path: str) -> str:
     return f"{settings.PORTAL_BASE_URL}{path}"
 
 
+def _to_officers(centre: Centre, *, key: str, notice: str, path: str, **context) -> Event:
+    """A notice to ``centre``'s officers from ``notices/results/<notice>.txt``, linking to
+    ``path``."""
+    subject, body = render_notice(
+        f"notices/results/{notice}.txt", centre=centre, link=_link(path), **context
+    )
+    return Event(key=key, kind=KIND, to=[Officers(centre)], subject=subject, body=body, url=path)
+
+
 def _tell_of_corrections(series: Series, results: list[Result], *, now) -> None:
     """One notice per centre and correction run: which candidates' results changed."""
     by_centre: dict[int, list[Result]] = {}
@@ -382,23 +391,16 @@ def _tell_of_corrections(series: Series, results: list[Result], *, now) -> None:
         ]
         path = f"/results/{series.code}/"
         stamp = max(r.pk for r in changed)
-        subject, body = render_notice(
-            "notices/results/amended.txt",
-            series=series,
-            centre=centre,
-            count=len(changed),
-            listed=listed,
-            more=max(len(changed) - 50, 0),
-            link=_link(path),
-        )
         events.append(
-            Event(
+            _to_officers(
+                centre,
                 key=f"results:{series.code}:{centre.number}:amended:{now.timestamp():.0f}:{stamp}",
-                kind=KIND,
-                to=[Officers(centre)],
-                subject=subject,
-                body=body,
-                url=path,
+                notice="amended",
+                path=path,
+                series=series,
+                count=len(changed),
+                listed=listed,
+                more=max(len(changed) - 50, 0),
             )
         )
     notify_all(events, at=now)
@@ -524,26 +526,15 @@ def release_hold(hold: QaHold, *, outcome: str, by, now=None) -> QaHold:
         series, centre = hold.series, hold.centre
         if series.results_release_at <= now:
             path = f"/results/{series.code}/?syllabus={hold.syllabus.code}"
-            subject, body = render_notice(
-                "notices/results/hold-released.txt",
+            event = _to_officers(
+                centre,
+                key=f"results:{series.code}:{centre.number}:hold:{hold.pk}",
+                notice="hold-released",
+                path=path,
                 series=series,
-                centre=centre,
                 hold=hold,
-                link=_link(path),
             )
-            notify_all(
-                [
-                    Event(
-                        key=f"results:{series.code}:{centre.number}:hold:{hold.pk}",
-                        kind=KIND,
-                        to=[Officers(centre)],
-                        subject=subject,
-                        body=body,
-                        url=path,
-                    )
-                ],
-                at=now,
-            )
+            notify_all([event], at=now)
         _forget_after_commit({(centre.pk, series.pk)})
     return hold
 
@@ -692,25 +683,17 @@ def watch_release_dates(*, now: dt.datetime | None = None) -> int:
 def _tell_of_date(series: Series, row: ReleaseDate, *, now) -> None:
     centres = Centre.objects.filter(candidates__series=series).distinct()
     path = f"/results/{series.code}/"
-    events = []
-    for centre in centres:
-        subject, body = render_notice(
-            "notices/results/date.txt",
+    events = [
+        _to_officers(
+            centre,
+            key=f"results:{series.code}:date:{row.pk}:{centre.number}",
+            notice="date",
+            path=path,
             series=series,
-            centre=centre,
             when=local_time(row.release_at, centre.zone),
-            link=_link(path),
         )
-        events.append(
-            Event(
-                key=f"results:{series.code}:date:{row.pk}:{centre.number}",
-                kind=KIND,
-                to=[Officers(centre)],
-                subject=subject,
-                body=body,
-                url=path,
-            )
-        )
+        for centre in centres
+    ]
     if events:
         notify_all(events, at=now)
 
@@ -737,21 +720,16 @@ def send_release_notices(*, now: dt.datetime | None = None) -> int:
             )
             path = f"/results/{series.code}/"
             stamp = int(series.results_release_at.timestamp())
-            events = []
-            for centre in centres:
-                subject, body = render_notice(
-                    "notices/results/released.txt", series=series, centre=centre, link=_link(path)
+            events = [
+                _to_officers(
+                    centre,
+                    key=f"results:{series.code}:released:{stamp}:{centre.number}",
+                    notice="released",
+                    path=path,
+                    series=series,
                 )
-                events.append(
-                    Event(
-                        key=f"results:{series.code}:released:{stamp}:{centre.number}",
-                        kind=KIND,
-                        to=[Officers(centre)],
-                        subject=subject,
-                        body=body,
-                        url=path,
-                    )
-                )
+                for centre in centres
+            ]
             if events:
                 notify_all(events, at=now)
             sent += 1
