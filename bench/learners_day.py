@@ -154,7 +154,31 @@ def fill(learners: int) -> list[str]:
             copy.write(rows.getvalue())
         # As autovacuum would have by results day, rather than during a measured pass.
         cursor.execute("VACUUM ANALYZE")
+    # And, as each sign-in does, each session remembered for the short way.
+    signed_in(keys)
     return keys
+
+
+def signed_in(keys: list[str]) -> None:
+    """Each session remembered as a learner's sign-in remembers it (in chunks)."""
+    from results.learners import remembered
+    from results.learners.models import LearnerAccount
+
+    accounts = dict(
+        (user_id, (centre_id, uci))
+        for user_id, centre_id, uci in LearnerAccount.objects.values_list(
+            "user_id", "centre_id", "uci"
+        ).iterator(chunk_size=10_000)
+    )
+    expires = time.time() + 12 * 3600
+    for start in range(0, len(keys), 10_000):
+        chunk = keys[start : start + 10_000]
+        sessions = []
+        for key in chunk:
+            user_id = int(key.removeprefix("learner"))
+            centre_id, uci = accounts[user_id]
+            sessions.append(remembered.Session(key, user_id, centre_id, uci, expires))
+        remembered.signed_in(sessions)
 
 
 def results_seen(port: int, key: str) -> list[dict]:
@@ -194,9 +218,17 @@ def release(port: int, keys: list[str]) -> None:
         sys.exit(f"Results not all seen from the instant: {after}")
     print(f"before the instant: {len(before)} answers, {sum(before)} results; "
           f"from it: {after}")  # fmt: skip
+    from portal.outbox.models import QueuedTask
+    from portal.outbox.services import run_queued_task
+
     started = time.perf_counter()
     services.send_release_notices()
-    print(f"release sweep (notices, cache) in {time.perf_counter() - started:.1f} s")
+    print(f"release sweep (notices, tokens) in {time.perf_counter() - started:.1f} s")
+    # The learners' pages, built by the tasks the sweep queued, run here as one worker would.
+    started = time.perf_counter()
+    for pk in QueuedTask.objects.filter(task="learners.build_pages").values_list("pk", flat=True):
+        run_queued_task(pk)
+    print(f"learners' pages built by one worker in {time.perf_counter() - started:.1f} s")
 
 
 def main():

@@ -112,6 +112,9 @@ MIDDLEWARE = [
     # First: every answer carries the request's id, and every request is counted and timed.
     "portal.observability.requestid.RequestIdMiddleware",
     "portal.observability.metrics.RequestMetricsMiddleware",
+    # Results day: an officer's or a learner's plainest read answered from the cache before
+    # anything below runs (it adds the headers that the middleware below would).
+    "results.read.ResultsDayMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -191,9 +191,22 @@ def _generation(centre_id: int, series: Series) -> str:
     return found
 
 
+def centre_generation_key(centre_id: int) -> str:
+    """The generation of everything cached of a centre's results in any series (the
+    learners' pages, results/learners/remembered.py): a whole number, which the cache keeps
+    as written, so that a script in Redis can read it."""
+    return f"results:centre:{centre_id}"
+
+
 def forget(centre_id: int, series: Series) -> None:
     """Make the cached rows of a centre's series unreachable (call after the commit)."""
     cache.set(_generation_key(centre_id, series), uuid.uuid4().hex, None)
+    forget_centre(centre_id)
+
+
+def forget_centre(centre_id: int) -> None:
+    """Make every cached page of a centre's results in any series unreachable."""
+    cache.set(centre_generation_key(centre_id), uuid.uuid4().int >> 65, None)
 
 
 SERIES_MEMORY_SECONDS = 5

@@ -1,21 +1,34 @@
-"""The results-day read: thousands of school systems asking for a series' results with
-their tokens in the same minute, answered by a view that runs before the API's router.
+"""The results-day reads: thousands of school systems asking for a series' results with
+their tokens, and hundreds of thousands of learners asking for their own with their
+browsers' sessions, in the same minute.
 
-A plain ``GET`` of a series' page by an officer's token remembered lately, whose page is
-cached, is answered from one round trip to the cache (``_short_way``); anything else takes
-the long way, the API's own list (``results_list``), which checks, builds, caches and
-remembers. Both answer the same bytes and headers (tests/results/test_officers_read.py).
+``ResultsDayMiddleware`` stands near the top of the middleware and answers the plainest of
+these reads from one round trip to the cache: an officer's page of a series by a token
+remembered lately (``_short_way``), a learner's own results by a session remembered since
+sign-in (``_learners_short_way``, results/learners/remembered.py). It adds the headers the
+middleware below it would (security, content security policy, framing, language). Anything
+else goes down the whole stack to the long way, the API's own lists, which check, build,
+cache and remember. Both ways answer the same bytes and headers
+(tests/results/test_officers_read.py, tests/results/learners/test_learners_read.py).
 """
 
+import re
 import time
 
+from django.conf import settings
 from django.http import HttpResponse
-from django.urls import path
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.csp import ContentSecurityPolicyMiddleware
+from django.middleware.security import SecurityMiddleware
+from django.urls import path, resolve
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from portal.api import remembered
+from portal.i18n import chosen_language
 from results import queries
 from results.api import ResultViewSet
+from results.learners import remembered as learners_remembered
 
 # The list's own view, as the router makes it: the long way of ``officers_read``.
 results_list = ResultViewSet.as_view(
@@ -28,9 +41,16 @@ SHORT_WAY_ACCEPT = {"", "*/*", "application/*", "application/json"}
 
 # Results are a person's own: no shared cache keeps them, no browser stores them.
 PRIVATE = "private, no-store"
+OFFICERS_PATH = "/api/v1/results/"
+LEARNERS_PATH = "/api/v1/learner/results/"
+# What a series' code and a page's numbers look like; anything else takes the long way
+# (where the guards refuse what is hostile).
+SERIES_CODE = re.compile(r"[A-Za-z0-9_-]{1,10}")
+WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")
+SESSION_KEY = re.compile(r"[a-z0-9]{32}")
 
 
-def _short_way(request) -> HttpResponse | None:
+def _short_way(request) -> bytes | None:
     """The answer to an officer's results read from the cache alone, or None.
 
     Steps: only a plain ``GET`` of a series' page with an ``Authorization: Token`` header
@@ -47,8 +67,11 @@ def _short_way(request) -> HttpResponse | None:
         return None
     if any(len(params.getlist(name)) != 1 for name in params):
         return None
-    accept = request.META.get("HTTP_ACCEPT", "")
-    if not {part.strip() for part in accept.split(",")} <= SHORT_WAY_ACCEPT:
+    if not SERIES_CODE.fullmatch(params["series"]) or not all(
+        WHOLE_NUMBER.fullmatch(params[name]) for name in params if name != "series"
+    ):
+        return None
+    if not _plain_json(request):
         return None
     prefix, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
     digest = remembered.digest_of(token) if prefix == "Token" and token else None
@@ -68,23 +91,81 @@ def _short_way(request) -> HttpResponse | None:
         variant=f"{request.get_host()}:{request.get_full_path()}",
         confirm=(remembered.key_of(digest), remembered.confirms(centre_ids, now=now)),
     )
-    if body is None:
+    return body
+
+
+def _plain_json(request) -> bool:
+    accept = request.META.get("HTTP_ACCEPT", "")
+    return {part.strip() for part in accept.split(",")} <= SHORT_WAY_ACCEPT
+
+
+def _learners_short_way(request) -> bytes | None:
+    """The answer to a learner's read of their own results from the cache alone, or None.
+
+    Only a plain ``GET`` (no parameters, no token, an ``Accept`` DRF answers with JSON) with
+    a well-formed session cookie, whose session is remembered and whose page is kept under
+    the stamps it was built with (results/learners/remembered.py)."""
+    if request.META.get("QUERY_STRING") or "HTTP_AUTHORIZATION" in request.META:
         return None
-    response = HttpResponse(body, content_type="application/json")
-    # As DRF answers (results_list): what it may vary on and which methods the list allows.
-    response.headers["Vary"] = "Accept"
-    response.headers["Allow"] = "GET, HEAD, OPTIONS"
-    response.headers["Cache-Control"] = PRIVATE
-    return response
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    if not SESSION_KEY.fullmatch(session_key) or not _plain_json(request):
+        return None
+    return learners_remembered.read(session_key, now=time.time())
+
+
+class ResultsDayMiddleware:
+    """Answers the results-day reads that the cache alone can answer before the rest of the
+    middleware runs (see the module's docstring); lets everything else through."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # The middleware below whose headers every answer carries, asked for them alone.
+        self.security = SecurityMiddleware(get_response)
+        self.finishing = (
+            self.security,
+            ContentSecurityPolicyMiddleware(get_response),
+            XFrameOptionsMiddleware(get_response),
+        )
+        self.routes: dict[str, object] = {}
+
+    def __call__(self, request):
+        path = request.path_info
+        if path == LEARNERS_PATH:
+            # When the check of this request began: a session it remembers counts only if
+            # nothing about the learner changed after this moment.
+            request.learner_checked_at = time.time()
+        if request.method != "GET" or path not in (OFFICERS_PATH, LEARNERS_PATH):
+            return self.get_response(request)
+        if self.security.process_request(request) is not None:
+            return self.get_response(request)  # to be redirected to HTTPS by the stack
+        request.get_host()  # a host not allowed is refused here as everywhere
+        short = _short_way if path == OFFICERS_PATH else _learners_short_way
+        body = short(request)
+        if body is None:
+            return self.get_response(request)
+        response = HttpResponse(body, content_type="application/json")
+        # As DRF answers the API's lists: what it may vary on, which methods they allow.
+        response.headers["Vary"] = "Accept"
+        response.headers["Allow"] = "GET, HEAD, OPTIONS"
+        response.headers["Cache-Control"] = PRIVATE
+        # Counted and logged under the route's own name, as the long way's answers are.
+        if path not in self.routes:
+            self.routes[path] = resolve(path)
+        request.resolver_match = self.routes[path]
+        # What the session and language middleware say of every answer: it depends on the
+        # cookies (the long way reads the session), in the language the cookie chose.
+        patch_vary_headers(response, ("Cookie",))
+        response.headers["Content-Language"] = chosen_language(request)
+        for middleware in self.finishing:
+            response = middleware.process_response(request, response)
+        response.headers["Content-Length"] = str(len(response.content))  # as CommonMiddleware
+        return response
 
 
 def officers_read(request):
-    """``/api/v1/results/``: on results day, thousands of school systems reading a series'
-    results with their tokens. When the token was checked lately and the page is cached
-    (from the first answer after any change), the answer takes one round trip to the
-    cache; anything else takes the long way, the API's own list (which checks,
-    builds, caches and remembers)."""
-    return _short_way(request) or results_list(request)
+    """``/api/v1/results/``: the API's own list of results (``ResultsDayMiddleware``
+    answers the plainest reads of it before it is reached)."""
+    return results_list(request)
 
 
 # The view stands for the router's list to what looks at views (the route matrix, the API

@@ -27,6 +27,7 @@ from portal.centres.models import Centre
 from portal.errors import PortalError
 from portal.notifications import Event, Officers, notify_all
 from portal.notifications.texts import render_notice
+from portal.outbox.services import enqueue
 from portal.sla import services as sla
 from portal.workflow import transition
 from results import queries
@@ -698,6 +699,10 @@ def _tell_of_date(series: Series, row: ReleaseDate, *, now) -> None:
         notify_all(events, at=now)
 
 
+# Centres whose learners' pages one task builds.
+BUILD_CHUNK = 50
+
+
 def send_release_notices(*, now: dt.datetime | None = None) -> int:
     """At the release instant (never before), tell each centre with results that they are
     out; once per series and instant, however many sweeps run. Answer how many series."""
@@ -732,6 +737,11 @@ def send_release_notices(*, now: dt.datetime | None = None) -> int:
             ]
             if events:
                 notify_all(events, at=now)
+            # Every learner's page of these centres built by the workers, a chunk each, so
+            # that each learner's first read is short too.
+            centre_ids = [centre.pk for centre in centres]
+            for start in range(0, len(centre_ids), BUILD_CHUNK):
+                enqueue("learners.build_pages", centre_ids=centre_ids[start : start + BUILD_CHUNK])
             sent += 1
         # The first minute of results day: the officers' tokens remembered, so that each
         # system's first read is short.

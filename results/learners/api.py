@@ -2,6 +2,7 @@
 results (``/api/v1/learner/results/``), as contract 1.2 gives them."""
 
 from django.conf import settings
+from django.contrib.sessions.models import Session as StoredSession
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -12,12 +13,13 @@ from rest_framework.response import Response
 
 from entries.models import Series
 from entries.queries import acting_centre
+from portal.api.authentication import VerifiedSessionAuthentication
 from portal.api.pagination import BoundedCountPagination
 from portal.api.router import register
 from portal.api.schema import answers
 from portal.permissions import is_staff_user
 from results import queries
-from results.learners import services
+from results.learners import remembered, services
 from results.learners.models import LearnerAccount
 from results.serializers import ResultSerializer, for_api
 
@@ -143,6 +145,44 @@ class LearnerResultViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=ResultSerializer(many=True))
     def list(self, request):
         account = services.learner_account_of(request.user)
-        found = services.results_of(account, now=timezone.now())
+        plain = not request.query_params
+        # Read before the results, so that a change while they are read leaves the page stale.
+        built = remembered.stamps([account.centre_id]) if plain else None
+        now = timezone.now()
+        found = services.results_of(account, now=now)
         page = self.paginate_queryset(queries.ids(queries.chosen(found)))
-        return self.get_paginated_response([for_api(row) for row in queries.rows_of(page)])
+        response = self.get_paginated_response([for_api(row) for row in queries.rows_of(page)])
+        if plain:
+            self._remember(request, account, response, built, now)
+        return response
+
+    def _remember(self, request, account, response, built, now):
+        """The session remembered, and the page kept when it is the learner's whole answer
+        (no other page), for the short way of their next reads."""
+        session = request.session
+        checked = getattr(request._request, "learner_checked_at", None)
+        by_session = isinstance(request.successful_authenticator, VerifiedSessionAuthentication)
+        expires = (
+            StoredSession.objects.filter(session_key=session.session_key)
+            .values_list("expire_date", flat=True)
+            .first()
+            if session.session_key and by_session and checked is not None
+            else None
+        )
+        if expires is not None:
+            remembered.remember(
+                remembered.Session(
+                    session_key=session.session_key,
+                    user_id=request.user.pk,
+                    centre_id=account.centre_id,
+                    uci=account.uci,
+                    expires=expires.timestamp(),
+                ),
+                checked=checked,
+            )
+        if built is None or response.data["next"] or response.data["previous"]:
+            return
+        body = services.rendered(response.data)
+        remembered.keep_pages(
+            {(account.centre_id, account.uci): body}, built, valid_until=services.valid_until(now)
+        )

@@ -3,6 +3,8 @@ or withdraws it; a learner reads their own results from the series' release inst
 
 import datetime as dt
 import uuid
+from collections import defaultdict
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -19,14 +21,19 @@ from django.utils.translation import gettext as _
 from entries.models import Candidate, Series
 from portal import audit
 from portal.accounts.models import User
+from portal.api.pagination import BoundedCountPagination
 from portal.errors import PortalError
 from portal.notifications import notify
+from results.learners import remembered
 from results.learners.models import LearnerAccount
 from results.models import Result
 from results.postresults.models import Service, ServiceRequest
 from results.postresults.services import request_service
 
 EMAIL_MAX = 254
+# What one page of a learner's results holds (the API's pages): a learner's whole answer is
+# kept for the short way only when it fits one.
+PAGE_SIZE = BoundedCountPagination.page_size
 
 
 def learner_account_of(user) -> LearnerAccount | None:
@@ -209,6 +216,7 @@ def withdraw_access(account: LearnerAccount, *, by, at: dt.datetime | None = Non
         )
         if changed:
             User.objects.filter(pk=account.user_id).update(is_active=False)
+            remembered.forget_people([account.user_id])
             audit.record(account, "withdrawn", by=by, at=at, summary="Access withdrawn")
     account.refresh_from_db()
     return account
@@ -223,6 +231,75 @@ def results_of(account: LearnerAccount, *, now: dt.datetime):
         candidate_id__in=candidates.values("pk"),
         series__results_release_at__lte=now,
     )
+
+
+def page_body(rows: list[dict]) -> bytes:
+    """A learner's results (their rows, in the reads' order) as the API renders them when
+    they fit one page: what the long way answers and what is kept for the short way."""
+    from results.serializers import for_api
+
+    results = [for_api(row) for row in rows]
+    return rendered({"count": len(rows), "next": None, "previous": None, "results": results})
+
+
+def rendered(data: dict) -> bytes:
+    """An answer as the API renders it for a plain JSON read."""
+    from rest_framework.renderers import JSONRenderer
+
+    return JSONRenderer().render(data)
+
+
+def pages_of(ucis: dict[int, set[str]], *, now: dt.datetime) -> dict[tuple[int, str], bytes]:
+    """The pages of the learners of these centres (their UCIs by centre id) as at ``now``,
+    read in one query per centre: those with no more results than a page holds."""
+    from results import queries
+
+    pages: dict[tuple[int, str], bytes] = {}
+    for centre_id, wanted in ucis.items():
+        found = Result.objects.filter(
+            centre_id=centre_id,
+            candidate__uci__in=sorted(wanted),
+            series__results_release_at__lte=now,
+        )
+        rows: dict[str, list[dict]] = {uci: [] for uci in wanted}
+        for values in queries.rows(queries.chosen(found)):
+            rows[values["uci"]].append(queries.row_of(values))
+        for uci, own in rows.items():
+            if len(own) <= PAGE_SIZE:
+                pages[centre_id, uci] = page_body(own)
+    return pages
+
+
+def valid_until(now: dt.datetime) -> float:
+    """Until when a page built at ``now`` holds: the next release instant of any series."""
+    coming = (
+        Series.objects.filter(results_release_at__gt=now)
+        .order_by("results_release_at")
+        .values_list("results_release_at", flat=True)
+        .first()
+    )
+    return coming.timestamp() if coming is not None else now.timestamp() + 10 * 365 * 86400
+
+
+def build_pages(centre_ids: Iterable[int], *, now) -> int:
+    """Build the pages of every learner of these centres (the release sweep, at the
+    instant); answer how many were kept."""
+    kept = 0
+    centre_ids = sorted(set(centre_ids))
+    for start in range(0, len(centre_ids), 50):
+        chunk = centre_ids[start : start + 50]
+        built = remembered.stamps(chunk)
+        if built is None:
+            return kept
+        ucis = defaultdict(set)
+        for centre_id, uci in LearnerAccount.objects.active().filter(
+            centre_id__in=chunk
+        ).values_list("centre_id", "uci"):  # fmt: skip
+            ucis[centre_id].add(uci)
+        pages = pages_of(ucis, now=now)
+        remembered.keep_pages(pages, built, valid_until=valid_until(now))
+        kept += len(pages)
+    return kept
 
 
 def next_release(account: LearnerAccount, *, now: dt.datetime) -> Series | None:

@@ -13,23 +13,11 @@ from results import services as results
 from results.learners.models import LearnerAccount
 from tests.factories import SeriesFactory
 from tests.results.conftest import AFTER, BEFORE, make_result
+from tests.results.learners.conftest import UCI
 from tests.signing_in import api_as, sign_in
 
 URL = "/api/v1/learner-accounts/"
 RESULTS = "/api/v1/learner/results/"
-UCI = "GB001270001A"
-
-
-@pytest.fixture
-def results_gb(series, centre_gb):
-    found = [
-        make_result(centre_gb, series, "0001", "0580", "A"),
-        make_result(centre_gb, series, "0001", "0610", "B"),
-        make_result(centre_gb, series, "0002", "0580", "C"),
-    ]
-    centre_gb.candidates.filter(candidate_number="0001").update(uci=UCI)
-    centre_gb.candidates.filter(candidate_number="0002").update(uci="GB001270002B")
-    return found
 
 
 def give(officer, **body):
