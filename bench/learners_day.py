@@ -178,7 +178,7 @@ def signed_in(keys: list[str]) -> None:
             user_id = int(key.removeprefix("learner"))
             centre_id, uci = accounts[user_id]
             sessions.append(remembered.Session(key, user_id, centre_id, uci, expires))
-        remembered.signed_in(sessions)
+        remembered.signed_in(sessions, checked=time.time())
 
 
 def results_seen(port: int, key: str) -> list[dict]:

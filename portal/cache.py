@@ -47,7 +47,7 @@ def _outage_of(servers: list[str], retry_after: float) -> Outage:
 UNABLE_TO_SERVE = (ReadOnlyError, OutOfMemoryError, MasterDownError, BusyLoadingError)
 
 
-def _is_outage(error: RedisError) -> bool:
+def is_outage(error: RedisError) -> bool:
     """A failure to reach Redis, or a Redis that cannot serve (loading, read-only, full)."""
     if isinstance(error, UNABLE_TO_SERVE):
         return True
@@ -90,7 +90,7 @@ class ForgivingRedisCache(RedisCache):
         try:
             result = method(*args)
         except RedisError as error:
-            if not _is_outage(error):
+            if not is_outage(error):
                 raise
             self.outage.failed(error)
             return fallback()

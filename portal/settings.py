@@ -232,8 +232,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Sessions and sign-in lock-outs live in the database, not the cache: a Redis outage signs
-# nobody out and unlocks nobody. (Both are Django's and django-axes' defaults, made explicit.)
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# nobody out and unlocks nobody. (Django's database sessions, which also forget a learner's
+# session remembered for results day when it ends; django-axes' default, made explicit.)
+SESSION_ENGINE = "results.learners.sessions"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -12,6 +12,7 @@ world.
 """
 
 import datetime as dt
+import logging
 import uuid
 from collections import Counter
 
@@ -20,8 +21,11 @@ from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 
 from entries.models import Series
+from portal.outbox.services import enqueue
 from portal.permissions import is_staff_user
 from results.models import GRADES, Result, ResultQuerySet
+
+logger = logging.getLogger(__name__)
 
 # The parameters of a series' page as an MIS asks for it: the answer cached whole.
 PAGE_PARAMETERS = frozenset({"series", "page", "page_size"})
@@ -200,13 +204,39 @@ def centre_generation_key(centre_id: int) -> str:
 
 def forget(centre_id: int, series: Series) -> None:
     """Make the cached rows of a centre's series unreachable (call after the commit)."""
-    cache.set(_generation_key(centre_id, series), uuid.uuid4().hex, None)
-    forget_centre(centre_id)
+    _bump(centre_id, series.code)
 
 
 def forget_centre(centre_id: int) -> None:
     """Make every cached page of a centre's results in any series unreachable."""
-    cache.set(centre_generation_key(centre_id), uuid.uuid4().int >> 65, None)
+    _bump(centre_id, None)
+
+
+def _bump(centre_id: int, code: str | None) -> None:
+    """New generations for the centre (and its series ``code``): written whatever this
+    process thinks of the cache, since a bump lost would leave the old rows answered; if the
+    cache cannot take it, a queued task (``results.forget_cached``) writes it as soon as it
+    can. A generation lost later to eviction is made anew (``_generation``, ``stamps``)."""
+    outage = getattr(cache, "outage", None)
+    if outage is None or not outage.skipping():
+        try:
+            bump_generations(centre_id, code)
+            return
+        except Exception as error:
+            logger.warning("Could not forget centre %s's cached results: %s", centre_id, error)
+    enqueue("results.forget_cached", centre_id=centre_id, code=code)
+
+
+def bump_generations(centre_id: int, code: str | None) -> None:
+    """Write the new generations (raises if the cache cannot take them)."""
+    data: dict[str, object] = {centre_generation_key(centre_id): uuid.uuid4().int >> 65}
+    if code is not None:
+        data[_code_generation_key(centre_id, code)] = uuid.uuid4().hex
+    strictly = getattr(cache, "set_many_strictly", None)
+    if strictly is None:
+        cache.set_many(data, None)  # a cache of this process only (the embedded default)
+    else:
+        strictly(data, None)
 
 
 SERIES_MEMORY_SECONDS = 5

@@ -4,18 +4,23 @@ browsers' sessions, in the same minute.
 
 ``ResultsDayMiddleware`` stands near the top of the middleware and answers the plainest of
 these reads from one round trip to the cache: an officer's page of a series by a token
-remembered lately (``_short_way``), a learner's own results by a session remembered since
-sign-in (``_learners_short_way``, results/learners/remembered.py). It adds the headers the
-middleware below it would (security, content security policy, framing, language). Anything
-else goes down the whole stack to the long way, the API's own lists, which check, build,
+remembered lately (``_officers_short_way``), a learner's own results by a session remembered
+since sign-in (``_learners_short_way``, results/learners/remembered.py). It adds the headers
+the middleware below it would (security, content security policy, framing, language).
+Anything else goes down the whole stack to the long way, the API's own lists, which check, build,
 cache and remember. Both ways answer the same bytes and headers
 (tests/results/test_officers_read.py, tests/results/learners/test_learners_read.py).
+
+A short answer passes no throttle: the throttles keep the database from being overrun, and
+a short answer does not touch it; what it answers is the reader's own, as the long way
+would. Anything with a body, or that the guards would refuse, takes the long way.
 """
 
 import re
 import time
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csp import ContentSecurityPolicyMiddleware
@@ -25,6 +30,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from portal.api import remembered
+from portal.guards import HostileInput, check_request
 from portal.i18n import chosen_language
 from results import queries
 from results.api import ResultViewSet
@@ -50,17 +56,19 @@ WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")
 SESSION_KEY = re.compile(r"[a-z0-9]{32}")
 
 
-def _short_way(request) -> bytes | None:
+def _officers_short_way(request) -> bytes | None:
     """The answer to an officer's results read from the cache alone, or None.
 
-    Steps: only a plain ``GET`` of a series' page with an ``Authorization: Token`` header
-    and an ``Accept`` that DRF would answer with JSON; the token's centres as this process
-    last saw them remembered, else as remembered by any process (portal/api/remembered.py),
-    else None; the page as cached for those centres under the series' release instant and
-    generations, read in one round trip with the token's memory, else None: the token no
-    longer remembered with those centres, or nothing cached since the last change.
+    Steps: only a plain ``GET`` of a series' page with an ``Authorization: Token`` header,
+    no session cookie (a person signed in in a browser reads in the language and with the
+    session their sign-in gives) and an ``Accept`` that DRF would answer with JSON; the
+    token's centres as this process last saw them remembered, else as remembered by any
+    process (portal/api/remembered.py), else None; the page as cached for those centres
+    under the series' release instant and generations, read in one round trip with the
+    token's memory, else None: the token no longer remembered with those centres, or
+    nothing cached since the last change.
     """
-    if request.method != "GET":
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None
     params = request.GET
     if not params.get("series") or not set(params) <= queries.PAGE_PARAMETERS:
@@ -113,6 +121,19 @@ def _learners_short_way(request) -> bytes | None:
     return learners_remembered.read(session_key, now=time.time())
 
 
+def _harmless(request) -> bool:
+    """A read with no body that the portal's guards (portal/guards.py) would let through."""
+    if request.META.get("CONTENT_LENGTH", "0") not in ("", "0"):
+        return False
+    if "HTTP_TRANSFER_ENCODING" in request.META:
+        return False
+    try:
+        check_request(request)
+    except (HostileInput, SuspiciousOperation):
+        return False
+    return True
+
+
 class ResultsDayMiddleware:
     """Answers the results-day reads that the cache alone can answer before the rest of the
     middleware runs (see the module's docstring); lets everything else through."""
@@ -130,16 +151,14 @@ class ResultsDayMiddleware:
 
     def __call__(self, request):
         path = request.path_info
-        if path == LEARNERS_PATH:
-            # When the check of this request began: a session it remembers counts only if
-            # nothing about the learner changed after this moment.
-            request.learner_checked_at = time.time()
         if request.method != "GET" or path not in (OFFICERS_PATH, LEARNERS_PATH):
             return self.get_response(request)
         if self.security.process_request(request) is not None:
             return self.get_response(request)  # to be redirected to HTTPS by the stack
         request.get_host()  # a host not allowed is refused here as everywhere
-        short = _short_way if path == OFFICERS_PATH else _learners_short_way
+        if not _harmless(request):
+            return self.get_response(request)  # to be refused by the guards below
+        short = _officers_short_way if path == OFFICERS_PATH else _learners_short_way
         body = short(request)
         if body is None:
             return self.get_response(request)

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from results import imports, services
+from results import imports, queries, services
 
 
 @shared_task(name="results.release_notices")
@@ -18,3 +18,10 @@ def watch_release_dates() -> int:
 @shared_task(name="results.run_import")
 def run_import(*, import_id: int) -> str:
     return imports.run_import(import_id)
+
+
+@shared_task(name="results.forget_cached")
+def forget_cached(*, centre_id: int, code: str | None = None) -> None:
+    """Forget a centre's cached results when the cache could not take it at the change (the
+    outbox tries again until it can)."""
+    queries.bump_generations(centre_id, code)

@@ -8,6 +8,7 @@ the task logs under it, so one search finds a request and everything it set goin
 
 import logging
 import re
+import time
 import uuid
 from contextvars import ContextVar, Token
 
@@ -40,12 +41,14 @@ def _end_request(sender=None, **kwargs):
 
 
 class RequestIdMiddleware:
-    """Answers the request's id in ``X-Request-ID``."""
+    """Answers the request's id in ``X-Request-ID``, and notes when the request began by the
+    wall clock (``request.started_at``: whatever the request reads is read after it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request.started_at = time.time()
         request.id = current_request_id.get()
         if not request.id:
             # Called without Django's request_started (a request factory): an id all the same.

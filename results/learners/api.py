@@ -2,7 +2,6 @@
 results (``/api/v1/learner/results/``), as contract 1.2 gives them."""
 
 from django.conf import settings
-from django.contrib.sessions.models import Session as StoredSession
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -157,32 +156,11 @@ class LearnerResultViewSet(viewsets.GenericViewSet):
         return response
 
     def _remember(self, request, account, response, built, now):
-        """The session remembered, and the page kept when it is the learner's whole answer
-        (no other page), for the short way of their next reads."""
-        session = request.session
-        checked = getattr(request._request, "learner_checked_at", None)
+        """The session remembered (a learner's own, checked from when this request began),
+        and the page kept when it is the learner's whole answer, for the short way."""
+        checked = getattr(request._request, "started_at", None)
         by_session = isinstance(request.successful_authenticator, VerifiedSessionAuthentication)
-        expires = (
-            StoredSession.objects.filter(session_key=session.session_key)
-            .values_list("expire_date", flat=True)
-            .first()
-            if session.session_key and by_session and checked is not None
-            else None
-        )
-        if expires is not None:
-            remembered.remember(
-                remembered.Session(
-                    session_key=session.session_key,
-                    user_id=request.user.pk,
-                    centre_id=account.centre_id,
-                    uci=account.uci,
-                    expires=expires.timestamp(),
-                ),
-                checked=checked,
-            )
-        if built is None or response.data["next"] or response.data["previous"]:
-            return
-        body = services.rendered(response.data)
-        remembered.keep_pages(
-            {(account.centre_id, account.uci): body}, built, valid_until=services.valid_until(now)
-        )
+        if by_session and checked is not None and not request.user.is_staff:
+            services.remember_session(request.session.session_key, account, checked=checked)
+        if built is not None and not response.data["next"] and not response.data["previous"]:
+            services.keep_page(account, response.data, built, now=now)

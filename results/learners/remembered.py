@@ -11,18 +11,24 @@ page was built under, and the answer is taken only if every one of them holds.
 * **A session's memory** (``learner:session:<sha256 of the session key>``): the person, the
   centre and UCI of their account, when the session expires and when it was checked (the
   moment the request that checked it began, before anything was read). Written at sign-in
-  and by the long way.
+  with a password and by the long way, never for staff (who sign in with a second factor),
+  and kept at most ``MEMORY_SECONDS``.
 * **A person's stamp** (``learner:person:<user id>``): when anything that could end their
-  sessions last changed (signing in or out, the password, the person made inactive or
-  staff, the account withdrawn or deleted). A memory counts only if it was checked after
-  that, so a request that checked a session just before the change cannot remember it
-  after. The stamp is written at the change and again once it commits; a memory with no
-  stamp beside it counts for nothing (the long way writes one, and remembers next time).
+  sessions last changed (signing in or out, a session ended, the password, the person made
+  inactive or staff, the account withdrawn or deleted). A memory counts only if it was
+  checked after that, so a request that checked a session just before the change cannot
+  remember it after. The stamp is written at the change and again once it commits, and
+  never moves back; a memory with no stamp beside it counts for nothing (the long way
+  writes one, and remembers next time).
+* **Everyone's stamp** (``learner:everyone``): a process that could not write a change to
+  Redis (queued as ``learners.forget``) writes this as soon as Redis answers it again, so
+  that no memory checked before it counts while the queued task waits for its turn.
 * **A learner's page** (``learner:pages:<centre>``, a hash by UCI): the whole answer, with the
   centre's generation (``results:centre:<centre>``, bumped by ``results.queries.forget``,
-  the one invalidation of results, and by a candidate changed), the version of the series'
-  release instants (bumped by any series saved) and the next release instant after it was
-  built, past which it is built again. A page holds only results released when it was
+  the one invalidation of results, and by a candidate changed; a bump Redis cannot take is
+  queued), the version of the series' release instants (bumped by any series saved) and
+  the instant until which it holds: the next release instant, and never more than
+  ``PAGE_SECONDS`` after it was built. A page holds only results released when it was
   built, so nothing is ever shown a second early. The release sweep queues the building of
   the pages of every learner of each centre with results in the series
   (``learners.build_pages``, in chunks of centres that the workers share).
@@ -33,23 +39,34 @@ Redis away: reads take the long way; a stamp that cannot be written is queued
 
 import hashlib
 import logging
+import random
+import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import transaction
 from redis.exceptions import RedisError
 
+from portal.cache import is_outage
+from portal.outage import Outage
+from portal.outbox.services import enqueue
 from results import queries
 
 logger = logging.getLogger(__name__)
 
-# A memory or page is kept at most this long (a session lasts SESSION_COOKIE_AGE).
-PAGE_SECONDS = 15 * 60
-# Clocks of the portal's hosts agree to well within this: a stamp is written this far ahead.
+# A page is answered at most this long after it was built (30 to 60 minutes, so that the
+# pages built at an instant are not all built again at once).
+PAGE_SECONDS = 60 * 60
+# A session is remembered at most this long after it was checked; the long way checks and
+# remembers it again.
+MEMORY_SECONDS = 60 * 60
+# Clocks of the portal's hosts agree to well within this: a change is stamped this far ahead.
 CLOCK_MARGIN = 1.0
 
 _READ = """
@@ -61,21 +78,45 @@ local p = ARGV[1]
 return {
     memory,
     redis.call('GET', p .. 'learner:person:' .. person) or '',
+    redis.call('GET', p .. 'learner:everyone') or '0',
     redis.call('HGET', p .. 'learner:pages:' .. centre, uci) or '',
     redis.call('GET', p .. 'results:centre:' .. centre) or '',
     redis.call('GET', p .. 'learner:releases') or '',
 }
 """
-_script = None
+# Stamps move only forward: a change stamped by one process is never undone by another
+# that stamps an earlier moment.
+_STAMP = """
+for _, key in ipairs(KEYS) do
+    local was = tonumber(redis.call('GET', key) or '')
+    if not was or was < tonumber(ARGV[1]) then
+        redis.call('SET', key, ARGV[1], 'EX', ARGV[2])
+    end
+end
+"""
+_scripts: dict[str, Any] = {}
 
 
-def _client():
-    """The raw redis-py client of the cache, or None (no Redis, or Redis away)."""
+def _run(name: str, source: str, client, *, keys: list[str], args: list) -> Any:
+    if name not in _scripts:
+        _scripts[name] = client.register_script(source)
+    return _scripts[name](keys=keys, args=args, client=client)
+
+
+def _redis() -> tuple[Any, Outage] | None:
+    """The raw redis-py client of the cache and its outage, or None (no Redis, or Redis
+    away)."""
     backend = getattr(cache, "_cache", None)
     outage = getattr(cache, "outage", None)
     if backend is None or outage is None or outage.skipping():
         return None
-    return backend.get_client(write=True)
+    return backend.get_client(write=True), outage
+
+
+def _client():
+    """The raw redis-py client of the cache, or None (no Redis, or Redis away)."""
+    found = _redis()
+    return found[0] if found else None
 
 
 def _key(name: str) -> str:
@@ -99,19 +140,41 @@ def _centre_key(centre_id: int) -> str:
 
 
 RELEASES = "learner:releases"
+EVERYONE = "learner:everyone"
 
 
-def _guarded(action, fallback=None):
-    client = _client()
-    if client is None:
+def _stamp_seconds() -> int:
+    return settings.SESSION_COOKIE_AGE + MEMORY_SECONDS
+
+
+def _guarded(action: Callable[[Any], Any], fallback: Any = None) -> Any:
+    """``action(client)``, or ``fallback`` while Redis is away (errors of a command raise)."""
+    found = _redis()
+    if found is None:
         return fallback
+    client, outage = found
     try:
+        if _owed.is_set():
+            _settle(client)
         answer = action(client)
     except RedisError as error:
-        cache.outage.failed(error)
+        if not is_outage(error):
+            raise
+        outage.failed(error)
         return fallback
-    cache.outage.succeeded()
+    outage.succeeded()
     return answer
+
+
+# Set in a process that queued a change Redis could not take, until everyone's stamp is
+# written (``_settle``).
+_owed = threading.Event()
+
+
+def _settle(client) -> None:
+    _run("stamp", _STAMP, client, keys=[_key(EVERYONE)],
+         args=[f"{time.time() + CLOCK_MARGIN:.6f}", _stamp_seconds()])  # fmt: skip
+    _owed.clear()
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -119,27 +182,26 @@ def _guarded(action, fallback=None):
 
 def read(session_key: str, *, now: float) -> bytes | None:
     """The learner's whole answer to a plain read of their results, or None (long way)."""
-
-    def ask(client):
-        global _script
-        if _script is None:
-            _script = client.register_script(_READ)
-        return _script(keys=[_session_key(session_key)], args=[_key("")], client=client)
-
-    found = _guarded(ask)
+    found = _guarded(
+        lambda client: _run(
+            "read", _READ, client, keys=[_session_key(session_key)], args=[_key("")]
+        )  # fmt: skip
+    )
     if not found:
         return None
-    memory, person, page, centre, releases = found
+    memory, person, everyone, page, centre, releases = found
     try:
         _, _, _, expires, checked = memory.split(b"|")
-        if float(expires) <= now or not person or float(checked) <= float(person):
+        if int(expires) <= now or not person:
+            return None
+        if float(checked) <= max(float(person), float(everyone)):
             return None
         if not (page and centre and releases):
             return None
         built_centre, built_releases, valid_until, body = page.split(b"|", 3)
+        if built_centre != centre or built_releases != releases or int(valid_until) <= now:
+            return None
     except ValueError:
-        return None
-    if built_centre != centre or built_releases != releases or float(valid_until) <= now:
         return None
     return body
 
@@ -157,13 +219,13 @@ class Session:
 
 
 def _memory(session: Session, checked: float) -> str:
-    return (
-        f"{session.user_id}|{session.centre_id}|{session.uci}|{session.expires:.0f}|{checked:.6f}"
-    )
+    # The expiry rounded down: remembered never a moment longer than the session lasts.
+    expires = int(min(session.expires, checked + MEMORY_SECONDS))
+    return f"{session.user_id}|{session.centre_id}|{session.uci}|{expires}|{checked:.6f}"
 
 
 def _seconds_left(session: Session, now: float) -> int:
-    return max(1, min(int(session.expires - now), settings.SESSION_COOKIE_AGE))
+    return max(1, min(int(session.expires - now), MEMORY_SECONDS))
 
 
 def remember(session: Session, *, checked: float) -> None:
@@ -174,7 +236,7 @@ def remember(session: Session, *, checked: float) -> None:
 
     def write(client):
         if client.set(_person_key(session.user_id), f"{now + CLOCK_MARGIN:.6f}", nx=True,
-                      ex=settings.SESSION_COOKIE_AGE + PAGE_SECONDS):  # fmt: skip
+                      ex=_stamp_seconds()):  # fmt: skip
             return
         client.set(
             _session_key(session.session_key),
@@ -185,24 +247,28 @@ def remember(session: Session, *, checked: float) -> None:
     _guarded(write)
 
 
-def signed_in(sessions: Iterable[Session]) -> None:
-    """Remember sessions just signed in with a password: their person's earlier sessions
-    are forgotten (the stamp moves on), each new one counts from this moment."""
+def signed_in(sessions: Iterable[Session], *, checked: float) -> None:
+    """Remember sessions just signed in with a password (``checked``: when the sign-in
+    began, before the password and the person were read). A person with no stamp gets one
+    just before that moment; a stamp already there stays, so a change made since the
+    sign-in began still forgets the session."""
+    sessions = list(sessions)
     now = time.time()
 
     def write(client):
         pipe = client.pipeline(transaction=False)
         for session in sessions:
-            pipe.set(_person_key(session.user_id), f"{now:.6f}",
-                     ex=settings.SESSION_COOKIE_AGE + PAGE_SECONDS)  # fmt: skip
+            pipe.set(_person_key(session.user_id), f"{checked - 1e-3:.6f}", nx=True,
+                     ex=_stamp_seconds())  # fmt: skip
             pipe.set(
                 _session_key(session.session_key),
-                _memory(session, now + 1e-3),
+                _memory(session, checked),
                 ex=_seconds_left(session, now),
             )
         pipe.execute()
 
-    _guarded(write)
+    if sessions:
+        _guarded(write)
 
 
 def forget_people(user_ids: Iterable[int]) -> None:
@@ -212,45 +278,40 @@ def forget_people(user_ids: Iterable[int]) -> None:
     user_ids = sorted(set(user_ids))
     if not user_ids:
         return
-    _stamp_now(user_ids)
-    transaction.on_commit(lambda: _stamp_now(user_ids), robust=True)
+    _forget_now(user_ids=user_ids)
+    transaction.on_commit(lambda: _forget_now(user_ids=user_ids), robust=True)
 
 
-def forget_session(session_key: str) -> None:
-    """Forget one session, ended (deleted: signed out, flushed, its key cycled)."""
+def forget_session(session_key: str, *, user_id: int | None = None) -> None:
+    """Forget one session, ended (signed out, flushed, its key cycled), and every session
+    of its person remembered by a read that checked it before the end."""
+    _forget_now(user_ids=[user_id] if user_id is not None else [], session_keys=[session_key])
+
+
+def _forget_now(*, user_ids: list[int], session_keys: Iterable[str] = ()) -> None:
     try:
-        write_forgetting(session_keys=[session_key])
+        write_forgetting(user_ids=user_ids, session_keys=list(session_keys))
     except Exception:
-        logger.exception("Could not forget an ended session: queued")
-        from portal.outbox.services import enqueue
-
-        enqueue("learners.forget", session_keys=[session_key])
-
-
-def _stamp_now(user_ids: list[int]) -> None:
-    try:
-        write_forgetting(user_ids=user_ids)
-    except Exception:
-        logger.exception("Could not forget the sessions of %d learners: queued", len(user_ids))
-        from portal.outbox.services import enqueue
-
-        enqueue("learners.forget", user_ids=user_ids)
+        logger.exception("Could not forget learners' sessions in Redis: queued")
+        _owed.set()
+        enqueue("learners.forget", user_ids=user_ids, session_keys=list(session_keys))
 
 
-def write_forgetting(*, user_ids=(), session_keys=()) -> None:
+def write_forgetting(*, user_ids: Iterable[int] = (), session_keys: Iterable[str] = ()) -> None:
     """Stamp these people changed, now, and forget these sessions (raises if Redis cannot
     take it)."""
     backend = getattr(cache, "_cache", None)
     if backend is None or not hasattr(cache, "outage"):
         return  # no Redis: nothing is remembered
+    client = backend.get_client(write=True)
     stamp = f"{time.time() + CLOCK_MARGIN:.6f}"
-    pipe = backend.get_client(write=True).pipeline(transaction=False)
-    for user_id in user_ids:
-        pipe.set(_person_key(user_id), stamp, ex=settings.SESSION_COOKIE_AGE + PAGE_SECONDS)
-    for session_key in session_keys:
-        pipe.delete(_session_key(session_key))
-    pipe.execute()
+    if keys := [_person_key(user_id) for user_id in user_ids]:
+        _run("stamp", _STAMP, client, keys=keys, args=[stamp, _stamp_seconds()])
+    if keys := [_session_key(session_key) for session_key in session_keys]:
+        client.delete(*keys)
     cache.outage.succeeded()
+    if _owed.is_set():
+        _settle(client)
 
 
 # Pages -----------------------------------------------------------------------------------
@@ -261,7 +322,10 @@ def forget_releases() -> None:
     _guarded(lambda client: client.set(_key(RELEASES), uuid.uuid4().hex))
 
 
-def stamps(centre_ids: Iterable[int]) -> tuple[dict[int, bytes], bytes] | None:
+Stamps = tuple[dict[int, bytes], bytes]
+
+
+def stamps(centre_ids: Iterable[int]) -> Stamps | None:
     """The centres' generations and the releases' version, made where missing: read before
     the results a page is built from, so that a change while it is built leaves it stale."""
     centre_ids = sorted(set(centre_ids))
@@ -283,14 +347,16 @@ def stamps(centre_ids: Iterable[int]) -> tuple[dict[int, bytes], bytes] | None:
     return found
 
 
-def keep_pages(pages: dict[tuple[int, str], bytes], built: tuple, *, valid_until: float) -> None:
-    """Keep learners' pages (by centre and UCI) built under ``built`` (``stamps``): one
-    hash of pages per centre, by UCI."""
+def keep_pages(pages: dict[tuple[int, str], bytes], built: Stamps, *, valid_until: float) -> bool:
+    """Keep learners' pages (by centre and UCI) built under ``built`` (``stamps``), each
+    until ``valid_until`` or at most ``PAGE_SECONDS`` (somewhat less, at random): one hash of
+    pages per centre, by UCI. Answer whether Redis took them."""
     generations, releases = built
+    now = time.time()
     by_centre: dict[int, dict[str, bytes]] = {}
-    until = f"{valid_until:.0f}".encode()
     for (centre_id, uci), body in pages.items():
-        head = b"|".join([generations[centre_id], releases, until])
+        until = int(min(valid_until, now + PAGE_SECONDS * random.uniform(0.5, 1.0)))
+        head = b"|".join([generations[centre_id], releases, str(until).encode()])
         by_centre.setdefault(centre_id, {})[uci] = head + b"|" + body
 
     def write(client):
@@ -299,9 +365,9 @@ def keep_pages(pages: dict[tuple[int, str], bytes], built: tuple, *, valid_until
             pipe.hset(_pages_key(centre_id), mapping=fields)
             pipe.expire(_pages_key(centre_id), PAGE_SECONDS)
         pipe.execute()
+        return True
 
-    if by_centre:
-        _guarded(write)
+    return not by_centre or bool(_guarded(write, fallback=False))
 
 
 # What changes them -----------------------------------------------------------------------
@@ -327,14 +393,22 @@ def _signed_out(sender, request, user, **kwargs):
 
 
 def _signed_in(sender, request, user, **kwargs):
+    """A learner signed in in a browser: their new session remembered. Not a sign-in of
+    another kind (an API token issued, whose request's session is not the person's), not
+    staff (their second factor comes after the password)."""
     from results.learners.models import LearnerAccount
 
-    account = LearnerAccount.objects.active().filter(user_id=user.pk).first()
     session = getattr(request, "session", None)
-    if account is None or session is None:
+    if session is None or user.is_staff or not user.is_active:
         return
-    if session.session_key is None:
-        session.save()
+    # When the sign-in began; signed in without a request of its own (``Client.force_login``,
+    # a shell), a moment before now: an earlier moment only ever counts for less.
+    checked = getattr(request, "started_at", None) or time.time() - CLOCK_MARGIN
+    if session.get(SESSION_KEY) != str(user.pk) or session.session_key is None:
+        return
+    account = LearnerAccount.objects.active().filter(user_id=user.pk).first()
+    if account is None:
+        return
     signed_in(
         [
             Session(
@@ -344,12 +418,9 @@ def _signed_in(sender, request, user, **kwargs):
                 uci=account.uci,
                 expires=session.get_expiry_date().timestamp(),
             )
-        ]
+        ],
+        checked=checked,
     )
-
-
-def _session_ended(sender, instance, **kwargs):
-    forget_session(instance.session_key)
 
 
 def _candidate_changed(sender, instance, **kwargs):
@@ -362,9 +433,9 @@ def _series_changed(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    """Hook what changes a remembered session or page to forgetting it (once, by the app)."""
+    """Hook what changes a remembered session or page to forgetting it (once, by the app).
+    Sessions ended are forgotten by the session store (results/learners/sessions.py)."""
     from django.contrib.auth import user_logged_in, user_logged_out
-    from django.contrib.sessions.models import Session as StoredSession
     from django.db.models.signals import post_delete, post_save
 
     from entries.models import Candidate, Series
@@ -380,6 +451,3 @@ def connect() -> None:
     post_save.connect(_candidate_changed, sender=Candidate, dispatch_uid="learners.candidate")
     post_delete.connect(_candidate_changed, sender=Candidate, dispatch_uid="learners.cand-gone")
     post_save.connect(_series_changed, sender=Series, dispatch_uid="learners.series")
-    # A session deleted one by one (signing out, a flush, a key cycled at sign-in); those
-    # cleared in bulk have expired, which every read checks.
-    post_delete.connect(_session_ended, sender=StoredSession, dispatch_uid="learners.ended")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session as StoredSession
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -281,25 +282,57 @@ def valid_until(now: dt.datetime) -> float:
     return coming.timestamp() if coming is not None else now.timestamp() + 10 * 365 * 86400
 
 
-def build_pages(centre_ids: Iterable[int], *, now) -> int:
-    """Build the pages of every learner of these centres (the release sweep, at the
-    instant); answer how many were kept."""
-    kept = 0
+def remember_session(session_key: str | None, account: LearnerAccount, *, checked: float):
+    """A learner's session that a read checked (from ``checked``, when that read began),
+    remembered for the short way of their next reads until it expires."""
+    if not session_key:
+        return
+    expires = (
+        StoredSession.objects.filter(session_key=session_key)
+        .values_list("expire_date", flat=True)
+        .first()
+    )
+    if expires is None:
+        return
+    remembered.remember(
+        remembered.Session(
+            session_key=session_key,
+            user_id=account.user_id,
+            centre_id=account.centre_id,
+            uci=account.uci,
+            expires=expires.timestamp(),
+        ),
+        checked=checked,
+    )
+
+
+def keep_page(account: LearnerAccount, data: dict, built: remembered.Stamps, *, now) -> None:
+    """A learner's whole answer (``data``, read under ``built``) kept for the short way."""
+    remembered.keep_pages(
+        {(account.centre_id, account.uci): rendered(data)}, built, valid_until=valid_until(now)
+    )
+
+
+class PagesNotKept(Exception):
+    """Redis could not take the learners' pages (the queued task is tried again)."""
+
+
+def build_pages(centre_ids: Iterable[int], *, now: dt.datetime) -> int:
+    """Build the pages of every learner of these centres (a chunk of the release sweep's, at
+    the instant); answer how many were kept, or raise ``PagesNotKept``."""
     centre_ids = sorted(set(centre_ids))
-    for start in range(0, len(centre_ids), 50):
-        chunk = centre_ids[start : start + 50]
-        built = remembered.stamps(chunk)
-        if built is None:
-            return kept
-        ucis = defaultdict(set)
-        for centre_id, uci in LearnerAccount.objects.active().filter(
-            centre_id__in=chunk
-        ).values_list("centre_id", "uci"):  # fmt: skip
-            ucis[centre_id].add(uci)
-        pages = pages_of(ucis, now=now)
-        remembered.keep_pages(pages, built, valid_until=valid_until(now))
-        kept += len(pages)
-    return kept
+    built = remembered.stamps(centre_ids)
+    if built is None:
+        raise PagesNotKept("Redis did not answer: the learners' pages were not built.")
+    ucis: dict[int, set[str]] = defaultdict(set)
+    for centre_id, uci in LearnerAccount.objects.active().filter(
+        centre_id__in=centre_ids
+    ).values_list("centre_id", "uci"):  # fmt: skip
+        ucis[centre_id].add(uci)
+    pages = pages_of(ucis, now=now)
+    if not remembered.keep_pages(pages, built, valid_until=valid_until(now)):
+        raise PagesNotKept("Redis did not answer: the learners' pages were not kept.")
+    return len(pages)
 
 
 def next_release(account: LearnerAccount, *, now: dt.datetime) -> Series | None:

@@ -15,5 +15,5 @@ def forget(*, user_ids: list[int] | None = None, session_keys: list[str] | None 
 @shared_task(name="learners.build_pages")
 def build_pages(*, centre_ids: list[int]) -> int:
     """Build the pages of every learner of these centres, as at now (the release sweep
-    queues one task for each chunk of centres)."""
+    queues one task for each chunk of centres; the outbox tries again while Redis is away)."""
     return services.build_pages(centre_ids, now=timezone.now())

@@ -5,7 +5,7 @@ import pytest
 from redis._parsers.base import BaseParser
 from redis.exceptions import ResponseError
 
-from portal.cache import _is_outage
+from portal.cache import is_outage
 
 
 @pytest.mark.parametrize(
@@ -18,10 +18,10 @@ from portal.cache import _is_outage
     ],
 )
 def test_redis_unable_to_serve_is_an_outage(reply):
-    assert _is_outage(BaseParser.parse_error(reply)) is True
+    assert is_outage(BaseParser.parse_error(reply)) is True
 
 
 def test_a_mistake_in_the_command_is_not_an_outage():
     error = BaseParser.parse_error("WRONGTYPE Operation against a key holding the wrong kind")
     assert isinstance(error, ResponseError)
-    assert _is_outage(error) is False
+    assert is_outage(error) is False

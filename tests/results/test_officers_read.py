@@ -194,6 +194,29 @@ def test_anything_but_a_plain_page_read_takes_the_long_way(mis, results_gb, url,
     assert response.content != _get(mis)[0].content  # HTML, or JSON indented
 
 
+def test_what_the_guards_refuse_is_refused_though_the_page_is_cached(mis, results_gb):
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        assert _get(mis)[1] == 0
+        hostile = _get(mis, HTTP_X_NOTE="a\x00b")[0]
+        deep = b"[" * 101 + b"]" * 101
+        with_body = mis.generic("GET", URL, deep, content_type="application/json")
+    assert hostile.status_code == 400
+    assert with_body.status_code == 400
+
+
+def test_an_officer_signed_in_in_a_browser_reads_the_long_way(mis, officer_gb, results_gb):
+    """The session and language of a person signed in decide the long way's answer."""
+    with time_machine.travel(AFTER, tick=False):
+        _get(mis)
+        assert _get(mis)[1] == 0
+        mis.force_login(officer_gb)
+        mis.cookies["django_language"] = "ar"
+        response, queries = _get(mis)
+    assert queries > 0 and response.status_code == 200
+    assert response.headers["Content-Language"] == "en-gb"
+
+
 def test_a_wrong_token_is_refused_as_by_the_api(results_gb):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token " + "ab" * 32)

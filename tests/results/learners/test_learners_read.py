@@ -20,7 +20,7 @@ from results import services as results
 from results.learners import remembered
 from results.learners import services as learners
 from results.learners.models import LearnerAccount
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.results.conftest import AFTER, BEFORE
 from tests.results.learners.conftest import UCI
 
@@ -301,49 +301,208 @@ def test_a_session_is_remembered_until_its_own_expiry_not_past_it(learner):
 
     browser = _signed_in(learner)
     session_key = browser.cookies["sessionid"].value
-    stored = Session.objects.get(session_key=session_key)
+    ends = AFTER + dt.timedelta(minutes=10)
+    Session.objects.filter(session_key=session_key).update(expire_date=ends)
     with time_machine.travel(AFTER, tick=False):
         _get(browser)
         memory = remembered._client().get(remembered._session_key(session_key))
-        assert float(memory.split(b"|")[3]) == pytest.approx(stored.expire_date.timestamp(), abs=1)
+        assert int(memory.split(b"|")[3]) == int(ends.timestamp())
         assert _get(browser)[1] == 0
-    with time_machine.travel(stored.expire_date + dt.timedelta(seconds=1), tick=False):
+    with time_machine.travel(ends + dt.timedelta(seconds=1), tick=False):
         assert remembered.read(session_key, now=time.time()) is None
         expired, _ = _get(browser)
     assert expired.status_code in (401, 403)
 
 
-def test_a_session_deleted_is_forgotten(learner):
-    from django.contrib.sessions.models import Session
+def test_a_session_is_remembered_at_most_an_hour_after_it_was_checked(learner):
+    browser = _signed_in(learner)
+    session_key = browser.cookies["sessionid"].value
+    with time_machine.travel(AFTER, tick=False):
+        _get(browser)
+        assert _get(browser)[1] == 0
+    later = AFTER + dt.timedelta(seconds=remembered.MEMORY_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        assert remembered.read(session_key, now=time.time()) is None
+        again, taken = _get(browser)
+        assert taken > 0 and again.status_code == 200  # checked again, and remembered
+        assert _get(browser)[1] == 0
 
+
+def test_a_page_is_answered_at_most_an_hour_after_it_was_built(learner, series):
+    series.results_release_at = AFTER - dt.timedelta(minutes=1)
+    series.save()
+    browser = _signed_in(learner)
+    session_key = browser.cookies["sessionid"].value
+    with time_machine.travel(AFTER, tick=False):
+        _get(browser)
+        pages = remembered._pages_key(learner.learner_account.centre_id)
+        page = remembered._client().hget(pages, UCI)
+        until = int(page.split(b"|")[2])
+        # No release to come: held for 30 to 60 minutes, at random, not for ever.
+        assert AFTER.timestamp() + remembered.PAGE_SECONDS / 2 <= until
+        assert until <= AFTER.timestamp() + remembered.PAGE_SECONDS
+    with time_machine.travel(dt.datetime.fromtimestamp(until, dt.UTC), tick=False):
+        assert remembered.read(session_key, now=time.time()) is None
+
+
+def _store(session_key=None):
+    from django.conf import settings as django_settings
+    from django.utils.module_loading import import_string
+
+    return import_string(f"{django_settings.SESSION_ENGINE}.SessionStore")(session_key)
+
+
+def test_a_session_deleted_is_forgotten(learner):
     browser = _signed_in(learner)
     session_key = browser.cookies["sessionid"].value
     with time_machine.travel(AFTER, tick=False):
         _get(browser)
         assert remembered.read(session_key, now=time.time()) is not None
-        Session.objects.get(session_key=session_key).delete()
+        _store(session_key).delete()  # as a flush does
         assert remembered._client().get(remembered._session_key(session_key)) is None
 
 
-def test_a_forget_redis_cannot_take_is_queued_and_written_later(learner, settings):
+def _redis_away(settings):
+    """The cache pointed where nothing listens, as a process sees Redis gone."""
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+
+def test_a_forget_redis_cannot_take_is_queued_and_no_memory_counts_once_redis_answers(
+    learner, centre_gb, settings
+):
+    browser = _signed_in(learner)
+    other = _learner(centre_gb, "GB001270002B")
+    other_browser = _signed_in(other)
+    session_key = browser.cookies["sessionid"].value
+    other_key = other_browser.cookies["sessionid"].value
+    with time_machine.travel(AFTER, tick=False):
+        for client in (browser, other_browser):
+            _get(client)
+        assert remembered.read(session_key, now=time.time()) is not None
+    working = settings.CACHES
+    _redis_away(settings)
+    remembered.forget_people([learner.pk])
+    settings.CACHES = working
+    queued = QueuedTask.objects.filter(task="learners.forget")
+    assert [task.kwargs for task in queued] == [{"user_ids": [learner.pk], "session_keys": []}]
+    try:
+        with time_machine.travel(AFTER + dt.timedelta(seconds=5), tick=False):
+            # Before the queued task runs, Redis answers this process again: everyone's
+            # stamp moves on, so no memory checked before the outage counts.
+            assert remembered.read(session_key, now=time.time()) is None
+            assert remembered.read(other_key, now=time.time()) is None
+            assert run_queued_task(queued.get().pk) == "ran"
+            assert remembered.read(session_key, now=time.time()) is None
+        with time_machine.travel(AFTER + dt.timedelta(seconds=10), tick=False):
+            _get(other_browser)  # the long way remembers the other learner again
+            assert _get(other_browser)[1] == 0
+    finally:
+        remembered._owed.clear()
+
+
+def test_a_centre_forgotten_while_redis_is_away_is_forgotten_by_a_queued_task(
+    learner, centre_gb, settings
+):
     browser = _signed_in(learner)
     session_key = browser.cookies["sessionid"].value
     with time_machine.travel(AFTER, tick=False):
         _get(browser)
         assert remembered.read(session_key, now=time.time()) is not None
     working = settings.CACHES
-    settings.CACHES = {
-        "default": {
-            **working["default"],
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-    remembered._stamp_now([learner.pk])
+    _redis_away(settings)
+    queries.forget_centre(centre_gb.pk)
     settings.CACHES = working
-    queued = QueuedTask.objects.get(task="learners.forget")
-    assert queued.kwargs == {"user_ids": [learner.pk]}
+    queued = QueuedTask.objects.get(task="results.forget_cached")
+    assert queued.kwargs == {"centre_id": centre_gb.pk, "code": None}
     with time_machine.travel(AFTER, tick=False):
         assert remembered.read(session_key, now=time.time()) is not None  # not yet
         assert run_queued_task(queued.pk) == "ran"
         assert remembered.read(session_key, now=time.time()) is None
+
+
+def test_a_stamp_never_moves_back(learner):
+    browser = _signed_in(learner)
+    session_key = browser.cookies["sessionid"].value
+    account = learner.learner_account
+    with time_machine.travel(AFTER, tick=False):
+        begun = time.time() - 0.5
+        remembered.forget_people([learner.pk])  # e.g. withdrawn while the sign-in ran
+        stamp = remembered._client().get(remembered._person_key(learner.pk))
+        ends = time.time() + 600
+        session = remembered.Session(session_key, learner.pk, account.centre_id, UCI, ends)
+        remembered.signed_in([session], checked=begun)
+        assert remembered._client().get(remembered._person_key(learner.pk)) == stamp
+        assert remembered.read(session_key, now=time.time()) is None
+        remembered.write_forgetting(user_ids=[learner.pk])
+        remembered._client().set(remembered._person_key(learner.pk), b"1.0")  # an old stamp
+        remembered.write_forgetting(user_ids=[learner.pk])
+        assert float(remembered._client().get(remembered._person_key(learner.pk))) > begun
+
+
+def test_a_token_issued_remembers_no_session(learner, centre_gb):
+    """Issuing an API token signs the person in without the caller's session becoming
+    theirs: whatever session the caller holds is not remembered as the learner's."""
+    other = _learner(centre_gb, "GB001270002B")
+    caller = _signed_in(other)
+    caller_key = caller.cookies["sessionid"].value
+    anonymous = Client()
+    anonymous.get("/learner/")
+    with time_machine.travel(AFTER, tick=False):
+        remembered._client().delete(remembered._session_key(caller_key))
+        for client in (caller, anonymous):
+            response = client.post(
+                "/api/v1/auth/token/", {"username": learner.username, "password": PASSWORD}
+            )
+            assert response.status_code == 200, response.content
+            key = client.cookies.get("sessionid")
+            if key is not None:
+                found = remembered._client().get(remembered._session_key(key.value))
+                assert found is None or not found.startswith(f"{learner.pk}|".encode())
+        assert remembered._client().get(remembered._session_key(caller_key)) is None
+
+
+def test_staff_are_never_remembered(learner):
+    learner.is_staff = True
+    learner.save()
+    browser = _signed_in(learner)
+    session_key = browser.cookies["sessionid"].value
+    assert remembered._client().get(remembered._session_key(session_key)) is None
+    with time_machine.travel(AFTER, tick=False):
+        for _ in range(2):
+            response, taken = _get(browser)
+            assert taken > 0, response.status_code
+    assert remembered._client().get(remembered._session_key(session_key)) is None
+
+
+def test_a_session_whose_key_is_cycled_is_forgotten_with_its_persons_other_reads(learner):
+
+    browser = _signed_in(learner)
+    session_key = browser.cookies["sessionid"].value
+    with time_machine.travel(AFTER, tick=False):
+        _get(browser)
+        assert remembered.read(session_key, now=time.time()) is not None
+        stamp = remembered._client().get(remembered._person_key(learner.pk))
+        store = _store(session_key)
+        store.load()
+        store.cycle_key()
+        assert remembered.read(session_key, now=time.time()) is None
+        assert float(remembered._client().get(remembered._person_key(learner.pk))) > float(stamp)
+
+
+def test_expired_sessions_are_cleared_in_one_statement(learner):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    for _ in range(3):
+        _signed_in(learner)
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(minutes=1))
+    with CaptureQueriesContext(connection) as seen:
+        type(_store()).clear_expired()
+    assert [q["sql"].split()[0] for q in seen] == ["DELETE"]
+    assert not Session.objects.exists()
