@@ -84,6 +84,8 @@ def check_page(page: Page) -> None:
     axe runs once, on the narrow layout: the markup is the same at both widths, and the
     narrow one is where stacked tables and wrapped headers could lose contrast or order.
     """
+    # A navigation under way (a link just followed) has no document to measure until it loads.
+    page.wait_for_load_state()
     problems = [f"at {NARROW} px: {p}" for p in beyond_right_edge(page, NARROW)]
     problems += [f"axe {p}" for p in run_axe(page)]
     problems += [f"at {WIDE} px: {p}" for p in beyond_right_edge(page, WIDE)]

@@ -42,7 +42,8 @@ def _answer_area(page):
         evidence.set_input_files(
             files=[{"name": "policy.pdf", "mimeType": "application/pdf", "buffer": PDF}]
         )
-    page.get_by_role("button", name="Save and continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").click()
 
 
 def _follow_link_by_keyboard(page, text):
@@ -106,13 +107,15 @@ def test_school_becomes_a_centre(new_page, live_server):
     visit(school, application.get_absolute_url())
 
     # Step by step, with save and continue.
-    school.get_by_role("link", name="About the school").click()
+    with school.expect_navigation():
+        school.get_by_role("link", name="About the school").click()
     check_page(school)
     school.locator("#id_address").fill("Nyali Road 4, Mombasa")
     school.locator("#id_principal_name").fill("Mr Juma Ali")
     school.locator("#id_student_count").fill("420")
     school.locator("#id_age_range").fill("11-18")
-    school.get_by_role("button", name="Save and continue").click()
+    with school.expect_navigation():
+        school.get_by_role("button", name="Save and continue").click()
     for _ in range(4):
         expect(school).to_have_title(re.compile(application.reference))
         check_page(school)
@@ -167,7 +170,8 @@ def test_school_becomes_a_centre(new_page, live_server):
     expect(school.locator("section[aria-labelledby=standard-MV2] .notice")).to_have_count(0)
     check_page(school)
     school.locator("#id_comment_MV1").fill("The mission statement is on our website now.")
-    school.get_by_role("button", name="Save and come back later").click()
+    with school.expect_navigation():
+        school.get_by_role("button", name="Save and come back later").click()
     school.get_by_label(re.compile("I confirm")).check()
     school.get_by_role("button", name="Resubmit the application").click()
     expect(school.locator("dl.summary")).to_contain_text("Resubmitted")
