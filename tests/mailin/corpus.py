@@ -169,4 +169,12 @@ CORPUS = {
         + b"\r\n",
         "opened",
     ),
+    # Read in one pass: a tag that never ends is text, once.
+    "html_only_with_tags_never_closed": (
+        _head(extra="Content-Type: text/html\r\n")
+        + b"\r\n<p>Hello</p>"
+        + b'<a href="' * 50_000
+        + b"\r\n",
+        "opened",
+    ),
 }
