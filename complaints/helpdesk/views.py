@@ -2,12 +2,19 @@
 answer, refer or take it as a complaint."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from complaints.helpdesk import services
 from complaints.helpdesk.forms import AnswerForm, ComplaintForm, QueryForm, ReferForm
 from complaints.helpdesk.models import Query
-from portal.cases.views import CaseCreateView, CaseDetailView, case_move, refuse_other_roles
+from portal.cases.views import (
+    Action,
+    CaseCreateView,
+    CaseDetailView,
+    case_move,
+    refuse_other_roles,
+)
 from portal.notifications.models import Notification
 
 
@@ -49,15 +56,30 @@ class QueryDetailView(CaseDetailView):
     model = Query
     template_name = "queries/detail.html"
     select_related: tuple[str, ...] = ("centre", "syllabus", "candidate", "complaint")
-    action_forms = {"answer": AnswerForm, "refer": ReferForm, "take-as-complaint": ComplaintForm}
+    action_forms = {
+        "answer": Action(AnswerForm, button=_("Send the answer")),
+        "refer": Action(
+            ReferForm,
+            button=_("Refer"),
+            hint=_(
+                "The query goes to that team's queue; the clock keeps running and the centre "
+                "is told who has it."
+            ),
+        ),
+        "take-as-complaint": Action(
+            ComplaintForm,
+            hint=_(
+                "When the query is a complaint or an expression of dissatisfaction: it opens "
+                "as one, in the centre's words, and the query closes."
+            ),
+        ),
+    }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(
             notices=Notification.objects.for_user(user).filter(reference=self.object.reference),
-            # A move's name with a hyphen cannot be looked up in a template.
-            complaint_form=context["forms"].get("take-as-complaint"),
             files=self.object.files.all(),
         )
         return context

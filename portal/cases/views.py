@@ -4,8 +4,13 @@ person may make, and one wrapper for each move's POST.
 
 A move whose form is refused shows the case page again, with an error summary that links to
 the field and what the person typed still in it (a refused attachment keeps the message).
+
+A move declared as an ``Action`` in ``action_forms`` is drawn by ``cases/_actions.html``: its
+heading, what it does, its form and its button, posted to the move's own page. The case type's
+template writes ``{% include "cases/_actions.html" %}`` where the moves belong.
 """
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -13,6 +18,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView
 
@@ -82,12 +88,48 @@ class CaseCreateView(LoginRequiredMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+@dataclass(frozen=True)
+class Action:
+    """How a move shows on the case page (``cases/_actions.html``): its form (None: a
+    button alone), the button's words, a sentence on what the move does, and a heading (the
+    move's label if not given); ``warning`` for a move that refuses or ends something. A move
+    with neither form nor hint is drawn as its button alone. Texts are marked for translation
+    where they are declared."""
+
+    form: type | None = None
+    button: str = ""
+    hint: str = ""
+    heading: str = ""
+    warning: bool = False
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One move as ``cases/_actions.html`` draws it: its name, heading (none for a button
+    alone), form (bound and refused, or new), where it posts, the button's words, the hint
+    and whether the button warns."""
+
+    name: str
+    heading: str
+    form: object
+    url: str
+    button: str
+    hint: str
+    warning: bool
+
+
+def _form_class(declared) -> type | None:
+    return declared.form if isinstance(declared, Action) else declared
+
+
 class CaseDetailView(LoginRequiredMixin, DetailView):
     """The case page. Declare ``model``, ``template_name``, ``action_forms`` (``{move: form
-    class}``) and, if a form needs the case, ``make_form``. The context has ``case``,
-    ``actions`` (the names of the moves this person may make now), ``moves`` and ``forms``
-    (an unbound form per available move, or the refused one with its errors), ``zone`` (the
-    reader's time zone) and, for staff, ``history`` (``{% include "cases/_history.html" %}``)."""
+    class}``, or ``{move: Action(...)}`` for the moves ``cases/_actions.html`` draws) and, if
+    a form needs the case, ``make_form``. The context has ``case``, ``actions`` (the names
+    of the moves this person may make now), ``moves``, ``forms`` (an unbound form per
+    available move, or the refused one with its errors), ``shown`` (the declared ``Action``
+    moves available, in the order declared), ``zone`` (the reader's time zone) and, for
+    staff, ``history`` (``{% include "cases/_history.html" %}``)."""
 
     context_object_name = "case"
     action_forms: dict = {}
@@ -113,8 +155,8 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
         for m in moves:
             if refused and refused[0] == m.name:
                 forms[m.name] = refused[1]
-            elif m.name in self.action_forms and m.name not in forms:
-                forms[m.name] = self.make_form(m.name, self.action_forms[m.name])
+            elif _form_class(self.action_forms.get(m.name)) and m.name not in forms:
+                forms[m.name] = self.make_form(m.name, _form_class(self.action_forms[m.name]))
         context.update(
             # The messages that came by email (``templates/mailin/_case_emails.html``).
             emails=InboundEmail.objects.for_case(self.object),
@@ -123,6 +165,7 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
             forms=forms,
             refused_form=refused[1] if refused else None,
             refused_move=refused[0] if refused else None,
+            shown=self.shown_actions(moves, forms),
             # Dates shown in the reader's zone (the case's centre's, for its officers).
             zone=viewer_zone(self.request.user, self.object),
         )
@@ -131,12 +174,38 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
             context["history"] = audit.history_of(self.object)
         return context
 
+    def shown_actions(self, moves, forms: dict) -> list[Shown]:
+        """The moves declared as ``Action`` that this person may make now, in the order
+        declared, each posting to its page in this page's URL namespace."""
+        labels = {m.name: m.label for m in moves}
+        namespace = self.request.resolver_match.namespace
+        shown = []
+        for name, declared in self.action_forms.items():
+            if not isinstance(declared, Action) or name not in labels:
+                continue
+            label = declared.heading or (
+                gettext(labels[name]) if labels[name] else name.replace("-", " ").capitalize()
+            )
+            alone = declared.form is None and not declared.hint
+            shown.append(
+                Shown(
+                    name=name,
+                    heading="" if alone else label,
+                    form=forms.get(name),
+                    url=reverse(f"{namespace}:{name}", args=[self.object.reference]),
+                    button=declared.button or label,
+                    hint=declared.hint,
+                    warning=declared.warning,
+                )
+            )
+        return shown
+
     @classmethod
     def bind_form(cls, name: str, case, data, files):
         """The form of move ``name`` bound to what was posted, or None for a move without
         one. A form whose fields depend on the case (one per standard judged, say) is
         built here and in ``make_form`` with the case."""
-        form_class = cls.action_forms.get(name)
+        form_class = _form_class(cls.action_forms.get(name))
         return form_class(data, files, prefix=name) if form_class else None
 
     @classmethod
@@ -150,8 +219,9 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
 
 def case_move(detail: type[CaseDetailView], name: str):
     """Wrap the POST of move ``name``: find the case, check this person may make the move,
-    check its form (``detail.action_forms[name]``), run the service, then go back to the
-    case with what happened. ``run(request, case, **cleaned_data)`` answers the message."""
+    check its form (``detail.action_forms[name]``, if it has one), run the service, then go
+    back to the case with what happened. ``run(request, case, **cleaned_data)`` answers the
+    message."""
 
     def decorate(run):
         @wraps(run)

@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from portal.cases.services import applying_centre
-from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
+from portal.cases.views import Action, CaseDetailView, case_move, refuse_other_roles
 from portal.errors import PortalError
 from portal.notifications.models import Notification
 from portal.permissions import centres_visible_to
@@ -106,9 +107,13 @@ class EnquiryDetailView(CaseDetailView):
     template_name = "enquiries/detail.html"
     select_related = ("centre", "series", "candidate", "syllabus", "result")
     action_forms = {
-        "outcome": OutcomeForm,
+        "acknowledge": Action(button=_("Confirm receipt")),
+        "outcome": Action(
+            OutcomeForm,
+            hint=_("The same grade confirms it; another changes the result and waives the fee."),
+        ),
         "appeal": GroundsForm,
-        "decide-appeal": AppealDecisionForm,
+        "decide-appeal": Action(AppealDecisionForm, button=_("Decide")),
     }
 
     def get_context_data(self, **kwargs):
@@ -119,8 +124,6 @@ class EnquiryDetailView(CaseDetailView):
             notices=Notification.objects.for_user(user).filter(reference=self.object.reference),
             appeal_closes_at=closes,
             appeal_open=closes is not None and timezone.now() <= closes,
-            # A move's name with a hyphen cannot be looked up in a template.
-            decide_appeal_form=context["forms"].get("decide-appeal"),
         )
         return context
 

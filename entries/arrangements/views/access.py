@@ -1,17 +1,24 @@
 """The page of an access arrangement and its moves."""
 
+from django.utils.translation import gettext_lazy as _
+
 from entries.arrangements import services
 from entries.arrangements.forms import GroundsForm, NoteForm, ReasonForm
 from entries.arrangements.models import AccessArrangement
 from entries.arrangements.views.cases import ApplicationDetailView
-from portal.cases.views import case_move
+from portal.cases.views import Action, case_move
 
 
 class AccessArrangementDetailView(ApplicationDetailView):
     model = AccessArrangement
     template_name = "arrangements/access_detail.html"
     select_related = ("centre", "series", "candidate", "decided_by")
-    action_forms = {"approve": NoteForm, "decline": ReasonForm, "appeal": GroundsForm}
+    action_forms = {
+        "acknowledge": Action(),
+        "approve": Action(NoteForm),
+        "decline": Action(ReasonForm, button=_("Decline and say why"), warning=True),
+        "appeal": GroundsForm,
+    }
 
 
 @case_move(AccessArrangementDetailView, "acknowledge")

@@ -1,9 +1,11 @@
 """The page of an appeal and its moves."""
 
+from django.utils.translation import gettext_lazy as _
+
 from entries.arrangements import services
 from entries.arrangements.forms import OutcomeForm, UpholdForm
 from entries.arrangements.models import Appeal
-from portal.cases.views import CaseDetailView, case_move
+from portal.cases.views import Action, CaseDetailView, case_move
 from portal.notifications.models import Notification
 from portal.permissions import is_staff_user
 
@@ -20,7 +22,10 @@ class AppealDetailView(CaseDetailView):
         "special_consideration__series",
         "special_consideration__syllabus",
     )
-    action_forms = {"uphold": UpholdForm, "dismiss": OutcomeForm}
+    action_forms = {
+        "uphold": Action(UpholdForm),
+        "dismiss": Action(OutcomeForm, button=_("Do not uphold, and say why"), warning=True),
+    }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

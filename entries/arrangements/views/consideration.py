@@ -1,17 +1,23 @@
 """The page of a special consideration application and its moves."""
 
+from django.utils.translation import gettext_lazy as _
+
 from entries.arrangements import services
 from entries.arrangements.forms import GrantForm, GroundsForm, ReasonForm
 from entries.arrangements.models import SpecialConsideration
 from entries.arrangements.views.cases import ApplicationDetailView
-from portal.cases.views import case_move
+from portal.cases.views import Action, case_move
 
 
 class SpecialConsiderationDetailView(ApplicationDetailView):
     model = SpecialConsideration
     template_name = "arrangements/consideration_detail.html"
     select_related = ("centre", "series", "candidate", "syllabus", "decided_by")
-    action_forms = {"grant": GrantForm, "decline": ReasonForm, "appeal": GroundsForm}
+    action_forms = {
+        "grant": Action(GrantForm),
+        "decline": Action(ReasonForm, button=_("Do not grant, and say why"), warning=True),
+        "appeal": GroundsForm,
+    }
 
 
 @case_move(SpecialConsiderationDetailView, "grant")

@@ -2,6 +2,7 @@
 to a specialist team while the clock runs on, or take a complaint for what it is."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -247,3 +248,29 @@ def test_demo_has_a_query_in_every_state():
 
     seed_demo()
     assert set(Query.objects.values_list("status", flat=True)) == set(Query.Status.values)
+
+
+def test_staff_actions_are_drawn_from_the_moves_declared(desk, officer_gb, centre_gb, client):
+    case = ask(officer_gb, centre_gb)
+    url = case.get_absolute_url()
+
+    def move_forms(page):
+        return re.findall(rf'<form method="post" action="{url}([a-z-]+)/"', page)
+
+    page = sign_in(client, desk).get(url).content.decode()
+    assert move_forms(page) == ["answer", "refer", "take-as-complaint"]
+    assert '<h3 id="refer">Refer to a specialist team</h3>' in page
+    assert "the clock keeps running and the centre is told who has it." in page
+
+    refused = client.post(f"{url}refer/", {"refer-role": ""})
+    assert refused.status_code == 400
+    shown = refused.content.decode()
+    # The error is beside the field, in the form of the move refused; the others are new.
+    assert shown.count("Choose the team to refer it to.") == 2  # the summary and the field
+    assert 'id="id_refer-role_error"' in shown
+
+    services.answer_query(case, by=desk, response="Per entry.")
+    assert move_forms(client.get(url).content.decode()) == []
+
+    officer_page = sign_in(client.__class__(), officer_gb).get(url).content.decode()
+    assert move_forms(officer_page) == []

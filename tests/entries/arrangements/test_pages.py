@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -157,6 +159,22 @@ def test_staff_decide_on_the_case_page(client, specialist, sc):
 
     assert response.status_code == 302
     assert SpecialConsideration.objects.get().adjustment_percent == 2
+
+
+def test_staff_see_the_moves_they_may_make_now_in_order(client, specialist, aa):
+    url = aa.get_absolute_url()
+
+    def move_forms(page):
+        return re.findall(rf'<form method="post" action="{url}([a-z-]+)/"', page)
+
+    page = sign_in(client, specialist).get(url).text
+    assert move_forms(page) == ["acknowledge", "approve", "decline"]
+    # A move with neither form nor hint is its button alone; a refusal's button warns.
+    assert '<h3 id="acknowledge">' not in page and '<h3 id="approve">Approve</h3>' in page
+    assert '<button type="submit" class="button warning">Decline and say why</button>' in page
+
+    client.post(reverse("arrangements:access:acknowledge", args=[aa.reference]))
+    assert move_forms(client.get(url).text) == ["approve", "decline"]
 
 
 def test_staff_move_refused_to_officer_on_the_page(officer_client, aa):
