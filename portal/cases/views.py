@@ -18,6 +18,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView
@@ -97,9 +98,9 @@ class Action:
     where they are declared."""
 
     form: type | None = None
-    button: str = ""
-    hint: str = ""
-    heading: str = ""
+    button: str | Promise = ""
+    hint: str | Promise = ""
+    heading: str | Promise = ""
     warning: bool = False
 
 
@@ -110,11 +111,11 @@ class Shown:
     and whether the button warns."""
 
     name: str
-    heading: str
+    heading: str | Promise
     form: object
     url: str
-    button: str
-    hint: str
+    button: str | Promise
+    hint: str | Promise
     warning: bool
 
 
@@ -178,7 +179,8 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
         """The moves declared as ``Action`` that this person may make now, in the order
         declared, each posting to its page in this page's URL namespace."""
         labels = {m.name: m.label for m in moves}
-        namespace = self.request.resolver_match.namespace
+        match = self.request.resolver_match
+        namespace = f"{match.namespace}:" if match and match.namespace else ""
         shown = []
         for name, declared in self.action_forms.items():
             if not isinstance(declared, Action) or name not in labels:
@@ -192,7 +194,7 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
                     name=name,
                     heading="" if alone else label,
                     form=forms.get(name),
-                    url=reverse(f"{namespace}:{name}", args=[self.object.reference]),
+                    url=reverse(f"{namespace}{name}", args=[self.object.reference]),
                     button=declared.button or label,
                     hint=declared.hint,
                     warning=declared.warning,
