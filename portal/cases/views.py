@@ -93,22 +93,23 @@ class CaseCreateView(LoginRequiredMixin, FormView):
 class Action:
     """How a move shows on the case page (``cases/_actions.html``): its form (None: a
     button alone), the button's words, a sentence on what the move does, and a heading (the
-    move's label if not given); ``warning`` for a move that refuses or ends something. A move
-    with neither form nor hint is drawn as its button alone. Texts are marked for translation
-    where they are declared."""
+    move's label if not given); ``style`` is the button's (``"warning"`` for a move that
+    refuses or ends something, ``"secondary"`` for one beside the main path). A move with no
+    form, hint or heading of its own is drawn as its button alone. Texts are marked for
+    translation where they are declared."""
 
     form: type | None = None
     button: str | Promise = ""
     hint: str | Promise = ""
     heading: str | Promise = ""
-    warning: bool = False
+    style: str = ""
 
 
 @dataclass(frozen=True)
 class Shown:
     """One move as ``cases/_actions.html`` draws it: its name, heading (none for a button
-    alone), form (bound and refused, or new), where it posts, the button's words, the hint
-    and whether the button warns."""
+    alone), form (bound and refused, or new), where it posts, the button's words and style,
+    and the hint."""
 
     name: str
     heading: str | Promise
@@ -116,7 +117,7 @@ class Shown:
     url: str
     button: str | Promise
     hint: str | Promise
-    warning: bool
+    style: str
 
 
 def _form_class(declared) -> type | None:
@@ -188,7 +189,7 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
             label = declared.heading or (
                 gettext(labels[name]) if labels[name] else name.replace("-", " ").capitalize()
             )
-            alone = declared.form is None and not declared.hint
+            alone = declared.form is None and not declared.hint and not declared.heading
             shown.append(
                 Shown(
                     name=name,
@@ -197,7 +198,7 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
                     url=reverse(f"{namespace}{name}", args=[self.object.reference]),
                     button=declared.button or label,
                     hint=declared.hint,
-                    warning=declared.warning,
+                    style=declared.style,
                 )
             )
         return shown

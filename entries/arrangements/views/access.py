@@ -16,7 +16,7 @@ class AccessArrangementDetailView(ApplicationDetailView):
     action_forms = {
         "acknowledge": Action(),
         "approve": Action(NoteForm),
-        "decline": Action(ReasonForm, button=_("Decline and say why"), warning=True),
+        "decline": Action(ReasonForm, button=_("Decline and say why"), style="warning"),
         "appeal": GroundsForm,
     }
 

@@ -24,7 +24,7 @@ class AppealDetailView(CaseDetailView):
     )
     action_forms = {
         "uphold": Action(UpholdForm),
-        "dismiss": Action(OutcomeForm, button=_("Do not uphold, and say why"), warning=True),
+        "dismiss": Action(OutcomeForm, button=_("Do not uphold, and say why"), style="warning"),
     }
 
     def get_context_data(self, **kwargs):

@@ -15,7 +15,7 @@ class SpecialConsiderationDetailView(ApplicationDetailView):
     select_related = ("centre", "series", "candidate", "syllabus", "decided_by")
     action_forms = {
         "grant": Action(GrantForm),
-        "decline": Action(ReasonForm, button=_("Do not grant, and say why"), warning=True),
+        "decline": Action(ReasonForm, button=_("Do not grant, and say why"), style="warning"),
         "appeal": GroundsForm,
     }
 

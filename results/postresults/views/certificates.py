@@ -3,9 +3,10 @@ each series go out; the results team records the despatch, or holds it while wai
 the centre, from the case page."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
+from portal.cases.views import Action, CaseDetailView, case_move, refuse_other_roles
 from portal.sla import services as sla
 from results.postresults import services
 from results.postresults.forms import CertificatesDespatchedForm, CertificatesHeldForm
@@ -38,7 +39,13 @@ class CertificateDespatchDetailView(CaseDetailView):
     model = CertificateDespatch
     template_name = "postresults/certificate_detail.html"
     select_related = ("centre", "series", "handled_by")
-    action_forms = {"despatch": CertificatesDespatchedForm, "hold": CertificatesHeldForm}
+    action_forms = {
+        "despatch": Action(CertificatesDespatchedForm, button=_("Despatched: tell the centre")),
+        "hold": Action(
+            CertificatesHeldForm, button=_("Hold and tell the centre"), style="secondary"
+        ),
+        "resume": Action(heading=_("End the hold"), style="secondary"),
+    }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

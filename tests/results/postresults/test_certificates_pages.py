@@ -104,7 +104,12 @@ def test_staff_hold_and_end_the_hold_from_the_case_page(staff_client, certificat
     assert staff_client.post(hold, {"hold-reason": ""}).status_code == 400
     assert staff_client.post(hold, {"hold-reason": "Confirm your address."}).status_code == 302
     page = staff_client.get(certificates_gb.get_absolute_url()).content.decode()
-    assert "Confirm your address." in page and "End the hold" in page
+    assert "Confirm your address." in page
+    # Held, the despatch may still be recorded; ending the hold is beside it, its own heading.
+    assert '<h2 id="resume">End the hold</h2>' in page
+    assert f'action="{resume}" novalidate>' in page
+    assert '<button type="submit" class="button secondary">End the hold</button>' in page
+    assert '<h2 id="hold">' not in page and '<h2 id="despatch">Record the despatch</h2>' in page
     assert staff_client.post(resume).status_code == 302
 
     certificates_gb.refresh_from_db()
