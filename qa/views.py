@@ -8,10 +8,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from entries.models import Entry, Series, Syllabus
-from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
+from portal.cases.views import Action, CaseDetailView, case_move, refuse_other_roles
 from portal.errors import PortalError
 from portal.notifications.models import Notification
 from portal.permissions import centres_visible_to, is_staff_user, staff_required
@@ -57,7 +58,13 @@ class RequestDetailView(CaseDetailView):
     model = QaRequest
     template_name = "qa/detail.html"
     select_related = SELECTED
-    action_forms = {"accept": JudgementForm, "request-more": RequestMoreForm, "adjust": AdjustForm}
+    action_forms = {
+        "accept": Action(JudgementForm, button=_("Accept")),
+        "request-more": Action(
+            RequestMoreForm, button=_("Open a further round"), style="secondary"
+        ),
+        "adjust": Action(AdjustForm, button=_("Set the final grades"), style="warning"),
+    }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -74,8 +81,6 @@ class RequestDetailView(CaseDetailView):
             adjusted=case.adjusted.select_related("candidate"),
             what_to_send=services.WHAT_TO_SEND,
             notices=Notification.objects.for_user(user).filter(reference=case.reference),
-            # The move's form keys have a hyphen, which templates cannot read.
-            request_more_form=context["forms"].get("request-more"),
             # The resumable uploader (templates/uploads/_resumable.html), while files may come.
             policy=QA_EVIDENCE,
             kind_choices=list(services.KINDS.items()),
