@@ -8,7 +8,13 @@ from django.views.generic import ListView
 from centres.publications import services
 from centres.publications.forms import OrderForm
 from centres.publications.models import PublicationOrder
-from portal.cases.views import CaseCreateView, CaseDetailView, case_move, refuse_other_roles
+from portal.cases.views import (
+    Action,
+    CaseCreateView,
+    CaseDetailView,
+    case_move,
+    refuse_other_roles,
+)
 from portal.permissions import is_staff_user
 
 
@@ -48,6 +54,7 @@ class OrderDetailView(CaseDetailView):
     model = PublicationOrder
     template_name = "publications/detail.html"
     select_related: tuple[str, ...] = ("centre", "publication")
+    action_forms = {"despatch": Action()}
 
 
 @case_move(OrderDetailView, "despatch")
