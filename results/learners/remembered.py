@@ -217,6 +217,18 @@ class Session:
     uci: str
     expires: float
 
+    @classmethod
+    def of(cls, session_key: str, account, *, expires: float) -> "Session":
+        """The memory of ``account``'s (a ``LearnerAccount``'s) session ``session_key``, which
+        lasts until ``expires`` (a Unix time)."""
+        return cls(
+            session_key=session_key,
+            user_id=account.user_id,
+            centre_id=account.centre_id,
+            uci=account.uci,
+            expires=expires,
+        )
+
 
 def _memory(session: Session, checked: float) -> str:
     # The expiry rounded down: remembered never a moment longer than the session lasts.
@@ -410,15 +422,7 @@ def _signed_in(sender, request, user, **kwargs):
     if account is None:
         return
     signed_in(
-        [
-            Session(
-                session_key=session.session_key,
-                user_id=user.pk,
-                centre_id=account.centre_id,
-                uci=account.uci,
-                expires=session.get_expiry_date().timestamp(),
-            )
-        ],
+        [Session.of(session.session_key, account, expires=session.get_expiry_date().timestamp())],
         checked=checked,
     )
 

@@ -295,13 +295,7 @@ def remember_session(session_key: str | None, account: LearnerAccount, *, checke
     if expires is None:
         return
     remembered.remember(
-        remembered.Session(
-            session_key=session_key,
-            user_id=account.user_id,
-            centre_id=account.centre_id,
-            uci=account.uci,
-            expires=expires.timestamp(),
-        ),
+        remembered.Session.of(session_key, account, expires=expires.timestamp()),
         checked=checked,
     )
 

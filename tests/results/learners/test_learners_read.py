@@ -202,13 +202,7 @@ def test_a_check_begun_before_a_change_cannot_remember_the_session_after_it(lear
         begun = time.time() - 0.5
         remembered.forget_people([learner.pk])  # e.g. the password changed meanwhile
         remembered.remember(
-            remembered.Session(
-                session_key=session_key,
-                user_id=learner.pk,
-                centre_id=account.centre_id,
-                uci=account.uci,
-                expires=time.time() + 3600,
-            ),
+            remembered.Session.of(session_key, account, expires=time.time() + 3600),
             checked=begun,
         )
         assert remembered.read(session_key, now=time.time()) is None
