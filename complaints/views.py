@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
 from complaints import queries, services
 from complaints.forms import (
@@ -32,6 +32,7 @@ from complaints.models import ACKNOWLEDGE, Complaint, Message, Submitter
 from portal.calendar import end_of_day
 from portal.cases.views import (
     CaseDetailView,
+    CaseListView,
     case_move,
     get_case_or_404,
     refuse_other_roles,
@@ -54,25 +55,9 @@ SELECTED = ("centre", "series", "assigned_to", "submitted_by")
 VIEW = "complaints.view_complaint"
 
 
-class ComplaintListView(LoginRequiredMixin, ListView):
+class ComplaintListView(CaseListView):
+    model = Complaint
     template_name = "complaints/list.html"
-    paginate_by = 50
-
-    def get_queryset(self):
-        refuse_other_roles(self.request.user, Complaint)
-        cases = (
-            Complaint.objects.visible_to(self.request.user)
-            .select_related("centre")
-            .prefetch_related("deadlines__service_level")
-        )
-        if self.request.GET.get("show") != "all":
-            cases = cases.open()
-        return cases.order_by("-created_at", "-pk")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["show_all"] = self.request.GET.get("show") == "all"
-        return context
 
 
 class ComplaintCreateView(LoginRequiredMixin, FormView):

@@ -8,6 +8,9 @@ thing in the same words.
     subject = SUBJECT.form_field()            # in the form: the same check, the same message
     subject = SUBJECT.serializer_field()      # in the serializer: the same again
 
+``Choice`` (one of a list) and ``Flag`` (yes or no) are declared and used the same way; a
+case type's moves are built from their rules (``portal/cases/steps.py``).
+
 The form and the serializer are shells: they read the value and hand it to the rule. What
 only the service can know (a syllabus that does not exist, a case in the wrong state) stays
 in the service, and reaches the form through ``PortalError.onto`` and the API as a 400 on the
@@ -26,6 +29,22 @@ from rest_framework.fields import empty
 from portal.errors import PortalError
 
 
+def _on_form(rule: Any, value: Any) -> Any:
+    """The rule's value, or its refusal as the form's error."""
+    try:
+        return rule.clean(value)
+    except PortalError as error:
+        raise ValidationError(error.message) from None
+
+
+def _in_api(rule: Any, value: Any) -> Any:
+    """The rule's value, or its refusal as the serializer's error."""
+    try:
+        return rule.clean(value)
+    except PortalError as error:
+        raise serializers.ValidationError(error.message) from None
+
+
 @dataclass(frozen=True)
 class Text:
     """A piece of text: trimmed; ``missing`` (the message) makes it required; at most
@@ -38,6 +57,10 @@ class Text:
     pattern: str = ""
     invalid: str = ""
     help_text: str = ""
+    # Lines of the box on the page: 0 for a one-line field.
+    rows: int = 0
+    # Digits: phones show their number pad, and the browser suggests nothing.
+    numeric: bool = False
 
     def clean(self, value: Any) -> str:
         """The value as the portal keeps it, or a ``PortalError`` on ``field``."""
@@ -57,7 +80,14 @@ class Text:
     def form_field(self, **kwargs: Any) -> forms.Field:
         """A form field that checks with this rule (the browser is told it is required, and
         its length, so that it says so before sending)."""
-        widget = kwargs.pop("widget", forms.TextInput)
+        widget = kwargs.pop("widget", None)
+        if widget is None:
+            if self.rows:
+                widget = forms.Textarea(attrs={"rows": self.rows})
+            elif self.numeric:
+                widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+            else:
+                widget = forms.TextInput()
         if isinstance(widget, type):
             widget = widget()
         if self.missing:
@@ -84,10 +114,7 @@ class _RuleFormField(forms.CharField):
         super().__init__(required=False, strip=False, max_length=rule.most, **kwargs)
 
     def clean(self, value: Any) -> str:
-        try:
-            return self.rule.clean(value)
-        except PortalError as error:
-            raise ValidationError(error.message) from None
+        return str(_on_form(self.rule, value))
 
 
 class _RuleSerializerField(serializers.CharField):
@@ -103,7 +130,138 @@ class _RuleSerializerField(serializers.CharField):
             return super().run_validation(data)  # left out and optional: skipped
         if data is not empty and data is not None and not isinstance(data, str):
             self.fail("invalid")
-        try:
-            return self.rule.clean(None if data is empty else data)
-        except PortalError as error:
-            raise serializers.ValidationError(error.message) from None
+        return _in_api(self.rule, None if data is empty else data)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of a list: ``choices`` are ``(value, label)`` pairs (or a function answering them,
+    read when asked); ``missing`` is the message when none is chosen, ``invalid`` when the
+    value is not one of them (by default the list of values). ``radio`` draws the choices as
+    radio buttons on the page, ``prompt`` is the empty first option of a list otherwise."""
+
+    field: str
+    label: str
+    choices: Any
+    missing: str
+    invalid: str = ""
+    prompt: str = "Choose one"
+    radio: bool = False
+    help_text: str = ""
+
+    def options(self) -> list[tuple[str, Any]]:
+        return list(self.choices() if callable(self.choices) else self.choices)
+
+    def values(self) -> list[str]:
+        return [value for value, _ in self.options()]
+
+    def clean(self, value: Any) -> str:
+        """The value chosen, or a ``PortalError`` on ``field``."""
+        text = "" if value is None else str(value).strip()
+        if not text:
+            raise PortalError(self.missing, field=self.field)
+        if text not in self.values():
+            raise PortalError(
+                self.invalid or f"Choose one of: {', '.join(self.values())}.", field=self.field
+            )
+        return text
+
+    def form_field(self, **kwargs: Any) -> forms.Field:
+        """A list (or radio buttons) that checks with this rule."""
+        widget = kwargs.pop("widget", forms.RadioSelect if self.radio else forms.Select)
+        if isinstance(widget, type):
+            widget = widget()
+        widget.attrs.setdefault("required", True)
+        prompt = [] if self.radio else [("", self.prompt)]
+        return _RuleChoiceFormField(
+            self,
+            choices=prompt + self.options(),
+            label=self.label,
+            help_text=self.help_text,
+            widget=widget,
+            **kwargs,
+        )
+
+    def serializer_field(self, **kwargs: Any) -> "_RuleChoiceSerializerField":
+        """A serializer field that checks with this rule (the schema lists the values)."""
+        return _RuleChoiceSerializerField(
+            self,
+            choices=self.options(),
+            help_text=kwargs.pop("help_text", self.help_text or self.label),
+            **kwargs,
+        )
+
+
+class _RuleChoiceFormField(forms.ChoiceField):
+    """Choices (or yes and no) on the page, checked by the rule."""
+
+    def __init__(self, rule: "Choice | Flag", **kwargs: Any) -> None:
+        self.rule = rule
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        return _on_form(self.rule, value)
+
+
+class _RuleChoiceSerializerField(serializers.ChoiceField):
+    def __init__(self, rule: Choice, **kwargs: Any) -> None:
+        self.rule = rule
+        super().__init__(**kwargs)
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if data is not empty and data is not None and not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return _in_api(self.rule, None if data is empty else data)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Yes or no: on the page two radio buttons worded ``yes`` and ``no``, in the API a
+    boolean; left out, it is ``default``."""
+
+    field: str
+    label: str
+    yes: str
+    no: str
+    default: bool = True
+    help_text: str = ""
+
+    def clean(self, value: Any) -> bool:
+        """True or False, or a ``PortalError`` on ``field``."""
+        if value is None or value == "":
+            return self.default
+        if value in (True, "yes", "true", "True"):
+            return True
+        if value in (False, "no", "false", "False"):
+            return False
+        raise PortalError("Choose yes or no.", field=self.field)
+
+    def form_field(self, **kwargs: Any) -> forms.Field:
+        return _RuleChoiceFormField(
+            self,
+            choices=[("yes", self.yes), ("no", self.no)],
+            label=self.label,
+            help_text=self.help_text,
+            widget=forms.RadioSelect,
+            initial="yes" if self.default else "no",
+            **kwargs,
+        )
+
+    def serializer_field(self, **kwargs: Any) -> serializers.BooleanField:
+        return _RuleFlagSerializerField(
+            self,
+            default=self.default,
+            help_text=kwargs.pop("help_text", self.help_text or f"True: {self.yes}."),
+            **kwargs,
+        )
+
+
+class _RuleFlagSerializerField(serializers.BooleanField):
+    """A boolean in the schema, checked by the rule: anything else gets the rule's words."""
+
+    def __init__(self, rule: Flag, **kwargs: Any) -> None:
+        self.rule = rule
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> bool:
+        return bool(_in_api(self.rule, data))

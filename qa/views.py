@@ -4,15 +4,13 @@ from its page (the staff queue in the admin links there)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import ListView
 
 from entries.models import Entry, Series, Syllabus
-from portal.cases.views import Action, CaseDetailView, case_move, refuse_other_roles
+from portal.cases.views import Action, CaseDetailView, CaseListView, case_move
 from portal.errors import PortalError
 from portal.notifications.models import Notification
 from portal.permissions import centres_visible_to, is_staff_user, staff_required
@@ -32,24 +30,13 @@ from qa.policies import QA_EVIDENCE
 SELECTED = ("centre", "series", "syllabus", "requested_by")
 
 
-class RequestListView(LoginRequiredMixin, ListView):
+class RequestListView(CaseListView):
+    model = QaRequest
     template_name = "qa/list.html"
-    paginate_by = 50
-
-    def get_queryset(self):
-        refuse_other_roles(self.request.user, QaRequest)
-        cases = (
-            QaRequest.objects.visible_to(self.request.user)
-            .select_related("centre", "series", "syllabus")
-            .prefetch_related("deadlines__service_level")
-        )
-        if self.request.GET.get("show") != "all":
-            cases = cases.open()
-        return cases.order_by("-created_at", "-pk")
+    select_related = ("centre", "series", "syllabus")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["show_all"] = self.request.GET.get("show") == "all"
         context["may_sample"] = self.request.user.has_perm(SAMPLE_PERMISSION)
         return context
 

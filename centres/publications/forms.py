@@ -1,6 +1,7 @@
 from django import forms
 
 from centres.publications.models import MOST_COPIES, Publication
+from portal.cases.forms import CaseOpenForm
 
 
 class PublicationChoiceField(forms.ModelChoiceField):
@@ -9,10 +10,7 @@ class PublicationChoiceField(forms.ModelChoiceField):
         return f"{obj.title} ({obj.code}, {stock})"
 
 
-class OrderForm(forms.Form):
-    centre: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=None, empty_label=None, label="Centre"
-    )
+class OrderForm(CaseOpenForm):
     publication = PublicationChoiceField(
         queryset=Publication.objects.listed(),
         label="Publication",
@@ -36,7 +34,3 @@ class OrderForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-
-    def __init__(self, *args, centres, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = centres

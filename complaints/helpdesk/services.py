@@ -21,7 +21,7 @@ from portal.cases.services import open_case
 from portal.errors import PortalError
 from portal.notifications import Address, Officers
 from portal.permissions import is_staff_user
-from portal.rules import Text
+from portal.rules import Choice, Flag, Text
 from portal.sla import services as sla
 from portal.workflow import transition
 
@@ -34,13 +34,14 @@ REFERRAL_ROLES = [role for role in ROLES if role not in (CUSTOMER_SERVICES, SECU
 # The rules of what is asked and answered: the page's form and the API's serializer check
 # with these too, so both say the same (portal/rules.py).
 SUBJECT = Text("subject", label="Subject", most=SUBJECT_MAX, missing="Give a subject.")
-BODY = Text("body", label="Your query", most=BODY_MAX, missing="Say what your query is.")
+BODY = Text("body", label="Your query", most=BODY_MAX, missing="Say what your query is.", rows=6)
 SYLLABUS_CODE = Text(
     "syllabus_code",
     label="Syllabus code (if it is about one)",
     most=4,
     pattern=r"[0-9]{4}",
     invalid="A syllabus code is four digits, e.g. 0580.",
+    numeric=True,
 )
 CANDIDATE_NUMBER = Text(
     "candidate_number",
@@ -48,6 +49,7 @@ CANDIDATE_NUMBER = Text(
     most=4,
     pattern=r"[0-9]{4}",
     invalid="A candidate number is four digits.",
+    numeric=True,
 )
 RESPONSE = Text(
     "response",
@@ -55,6 +57,30 @@ RESPONSE = Text(
     most=BODY_MAX,
     missing="Give the answer.",
     help_text="What the centre is told.",
+    rows=5,
+)
+REFERRAL_ROLE = Choice(
+    "role",
+    label="Team",
+    choices=[(role, role) for role in REFERRAL_ROLES],
+    missing="Choose the team to refer it to.",
+    invalid=f"Refer a query to one of: {', '.join(REFERRAL_ROLES)}.",
+    prompt="Choose a team",
+    help_text="The staff role whose queue the query goes to.",
+)
+CATEGORY = Choice(
+    "category",
+    label="What the complaint is about",
+    choices=Category.choices,
+    missing="Choose what the complaint is about.",
+    invalid="Choose what the complaint is about.",
+)
+FORMAL = Flag(
+    "formal",
+    label="Take it as",
+    yes="A formal complaint",
+    no="An expression of dissatisfaction",
+    help_text="False: an expression of dissatisfaction, not a formal complaint.",
 )
 
 
@@ -194,8 +220,7 @@ def refer_query(case: Query, *, by: User, role: str, at: dt.datetime | None = No
     """Refer to a specialist team: the query moves to that team's queue, the clock keeps
     running, the centre is told who has it and the team that it is theirs now."""
     at = at or timezone.now()
-    if role not in REFERRAL_ROLES:
-        raise PortalError(f"Refer a query to one of: {', '.join(REFERRAL_ROLES)}.", field="role")
+    role = REFERRAL_ROLE.clean(role)
     if case.referred_to == role and case.status == Status.REFERRED:
         return case
     with transaction.atomic():
@@ -228,8 +253,7 @@ def take_as_complaint(
     a complaint case opens with the query's words, as the centre wrote them; the query closes
     and its clock stops, and the centre is told the complaint's reference."""
     at = at or timezone.now()
-    if category not in Category.values:
-        raise PortalError("Choose what the complaint is about.", field="category")
+    category, formal = CATEGORY.clean(category), FORMAL.clean(formal)
     with transaction.atomic():
         locked = Query.objects.select_for_update().get(pk=case.pk)
         if locked.complaint_id is not None:

@@ -1,8 +1,7 @@
 from django.urls import path
 
 from complaints.helpdesk import views
-from complaints.helpdesk.models import Query
-from portal.cases.views import move_urls
+from complaints.helpdesk.steps import STEPS
 
 app_name = "queries"
 
@@ -10,5 +9,5 @@ urlpatterns = [
     path("", views.QueriesView.as_view(), name="list"),
     path("new/", views.QueryCreateView.as_view(), name="create"),
     path("<str:reference>/", views.QueryDetailView.as_view(), name="detail"),
-    *move_urls(Query, views),
+    *STEPS.urls(views.QueryDetailView),
 ]

@@ -3,6 +3,7 @@ from django import forms
 from entries.arrangements.models import SELF_GRANTED, Arrangement, Category
 from entries.arrangements.policies import EVIDENCE
 from entries.models import Series, Syllabus
+from portal.cases.forms import CaseOpenForm
 from portal.uploads.forms import FilesField
 
 CANDIDATE_NUMBER = forms.RegexField(
@@ -29,18 +30,13 @@ def _arrangement_choices():
     return granted + approval
 
 
-class _ApplicationForm(forms.Form):
-    centre = forms.ModelChoiceField(queryset=None, empty_label=None, label="Centre")
+class _ApplicationForm(CaseOpenForm):
     series = forms.ModelChoiceField(
         queryset=Series.objects.order_by("-results_release_at"),
         label="Exam series",
         error_messages={"required": "Choose the exam series."},
     )
     candidate_number = CANDIDATE_NUMBER
-
-    def __init__(self, *args, centres, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = centres
 
 
 class AccessArrangementForm(_ApplicationForm):

@@ -4,9 +4,7 @@ from rest_framework import serializers
 from entries.arrangements.models import AccessArrangement, Appeal, Arrangement, Category
 from entries.arrangements.models import SpecialConsideration as Consideration
 from entries.models import Series
-from portal.cases.api import CaseSerializer
-from portal.centres.models import Centre
-from portal.permissions import centres_visible_to
+from portal.cases.api import CaseSerializer, CentreField
 from portal.uploads.serializers import AttachmentSerializer
 
 CANDIDATE_NUMBER = r"^[0-9]{4}$"
@@ -99,10 +97,7 @@ class AppealSerializer(CaseSerializer):
 
 
 class _ApplicationSerializer(serializers.Serializer):
-    centre = serializers.SlugRelatedField(
-        slug_field="number",
-        queryset=Centre.objects.all(),
-        required=False,
+    centre = CentreField(
         allow_null=True,
         help_text="The centre's number; needed only by staff and officers of several centres.",
     )
@@ -111,13 +106,6 @@ class _ApplicationSerializer(serializers.Serializer):
         CANDIDATE_NUMBER, error_messages={"invalid": "A candidate number is four digits."}
     )
     reason = serializers.CharField(max_length=5000)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            # Another centre's number is refused exactly like a number that does not exist.
-            self.fields["centre"].queryset = centres_visible_to(request.user)
 
 
 class AccessArrangementCreateSerializer(_ApplicationSerializer):

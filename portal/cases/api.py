@@ -8,6 +8,7 @@ centre's case, 403 for staff whose role does not work with this kind of case), t
 """
 
 from functools import wraps
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -18,8 +19,9 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from portal.cases.models import DUE_WINDOWS, role_refuses
+from portal.centres.models import Centre
 from portal.centres.numbers import CENTRE_NUMBER, CENTRE_NUMBER_MESSAGE
-from portal.permissions import is_staff_user
+from portal.permissions import centres_visible_to, is_staff_user
 from portal.sla.serializers import DeadlinesField
 from portal.workflow import actions_for, authorize
 
@@ -94,6 +96,26 @@ def _model_field(model, name: str):
         return model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+
+
+class CentreField(serializers.SlugRelatedField):
+    """The centre a case is opened for, by its number, among those the person asking may
+    see: another centre's number is refused exactly like a number that does not exist. Left
+    out, the officer's one centre is meant (``applying_centre``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help_text", "The centre's number; may be left out by an officer of one centre."
+        )
+        super().__init__(
+            slug_field="number", queryset=Centre.objects.all(), required=False, **kwargs
+        )
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return super().get_queryset()
+        return centres_visible_to(request.user)
 
 
 class CaseFilters(serializers.Serializer):

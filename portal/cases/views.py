@@ -12,6 +12,7 @@ template writes ``{% include "cases/_actions.html" %}`` where the moves belong.
 
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -21,7 +22,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, FormView
+from django.views.generic import DetailView, FormView, ListView
 
 from portal import audit
 from portal.cases.models import role_refuses
@@ -49,6 +50,39 @@ def get_case_or_404(model, user, reference: str, *, select_related=("centre",)):
     )
 
 
+class CaseListView(LoginRequiredMixin, ListView):
+    """A case type's list: the cases this person may see (403 for staff whose role does not
+    work with them), open ones unless ``?show=all``, newest first, 50 a page. Declare
+    ``model``, ``template_name``, ``select_related`` and the list's name in the template
+    (``context_object_name``). The context has ``show_all`` and ``page_query``, so that
+    ``{% include "_pagination.html" %}`` keeps showing all from page to page."""
+
+    paginate_by = 50
+    select_related: tuple[str, ...] = ("centre",)
+
+    @property
+    def show_all(self) -> bool:
+        return self.request.GET.get("show") == "all"
+
+    def get_queryset(self):
+        refuse_other_roles(self.request.user, self.model)
+        cases = (
+            self.model.objects.visible_to(self.request.user)
+            .select_related(*self.select_related)
+            .prefetch_related("deadlines__service_level")
+        )
+        if not self.show_all:
+            cases = cases.open()
+        return cases.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "show_all": self.show_all,
+            "page_query": "show=all" if self.show_all else "",
+        }
+
+
 class CaseCreateView(LoginRequiredMixin, FormView):
     """An officer's page that opens a case: the form's fields and the chosen centre (one of
     the officer's, ``applying_centre``) go to the service named by ``open_case``; a refusal
@@ -57,9 +91,9 @@ class CaseCreateView(LoginRequiredMixin, FormView):
 
     noun = "Case"
     # The case type: staff whose roles do not work with it are refused (403) before the form.
-    model = None
+    model: Any = None
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         if self.model is not None and request.user.is_authenticated:
             refuse_other_roles(request.user, self.model)
         return super().dispatch(request, *args, **kwargs)

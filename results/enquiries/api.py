@@ -2,21 +2,17 @@ from rest_framework import mixins, status
 
 from entries.models import Syllabus
 from portal.api.router import register
-from portal.cases.api import CaseViewSet, case_action
+from portal.cases.api import CaseViewSet
 from portal.cases.services import applying_centre
 from portal.errors import PortalError
 from results.enquiries import services
 from results.enquiries.models import Enquiry
-from results.enquiries.serializers import (
-    EnquiryAppealDecisionSerializer,
-    EnquiryAppealSerializer,
-    EnquiryCreateSerializer,
-    EnquiryOutcomeSerializer,
-    EnquirySerializer,
-)
+from results.enquiries.serializers import EnquiryCreateSerializer, EnquirySerializer
+from results.enquiries.steps import STEPS
 
 
 @register("enquiries", basename="enquiry")
+@STEPS.api
 class EnquiryViewSet(mixins.CreateModelMixin, CaseViewSet):
     """Enquiries about results of the user's centres (staff whose role works with them: all).
 
@@ -45,21 +41,3 @@ class EnquiryViewSet(mixins.CreateModelMixin, CaseViewSet):
             raise PortalError("No syllabus has that code.", field="syllabus_code")
         case = services.submit_enquiry(centre=centre, syllabus=syllabus, by=request.user, **data)
         return self.answer(case, status.HTTP_201_CREATED)
-
-    @case_action()
-    def acknowledge(self, request, case):
-        return services.acknowledge_enquiry(case, by=request.user)
-
-    @case_action(request=EnquiryOutcomeSerializer)
-    def outcome(self, request, case, *, grade, note=""):
-        return services.send_outcome(case, by=request.user, grade=grade, note=note)
-
-    @case_action(request=EnquiryAppealSerializer)
-    def appeal(self, request, case, *, grounds):
-        return services.appeal_outcome(case, by=request.user, grounds=grounds)
-
-    @case_action(
-        request=EnquiryAppealDecisionSerializer, move="decide-appeal", url_path="decide-appeal"
-    )
-    def decide_appeal(self, request, case, *, grade, note):
-        return services.decide_appeal(case, by=request.user, grade=grade, note=note)

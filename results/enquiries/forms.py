@@ -1,14 +1,11 @@
 from django import forms
 
 from entries.models import Series, Syllabus
+from portal.cases.forms import CaseOpenForm
 from results.enquiries.models import Service
-from results.models import GRADES
-
-GRADE_CHOICES = [("", "Choose a grade")] + [(g, g) for g in GRADES]
 
 
-class EnquiryForm(forms.Form):
-    centre = forms.ModelChoiceField(queryset=None, empty_label=None, label="Centre")
+class EnquiryForm(CaseOpenForm):
     series = forms.ModelChoiceField(
         queryset=Series.objects.order_by("-results_release_at"),
         label="Exam series",
@@ -34,40 +31,4 @@ class EnquiryForm(forms.Form):
         widget=forms.RadioSelect,
         choices=Service.choices,
         error_messages={"required": "Choose a service."},
-    )
-
-    def __init__(self, *args, centres, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = centres
-
-
-class OutcomeForm(forms.Form):
-    grade = forms.ChoiceField(
-        label="Grade after the enquiry",
-        choices=GRADE_CHOICES,
-        error_messages={"required": "Choose the grade."},
-    )
-    note = forms.CharField(
-        label="What the centre is told",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-
-class GroundsForm(forms.Form):
-    grounds = forms.CharField(
-        label="Why the outcome is wrong",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say why the outcome is wrong."},
-    )
-
-
-class AppealDecisionForm(OutcomeForm):
-    note = forms.CharField(
-        label="The decision and its reasons",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Give the decision and its reasons."},
     )

@@ -1,9 +1,7 @@
 from rest_framework import serializers
 
 from entries.models import Series
-from portal.cases.api import CaseSerializer
-from portal.centres.models import Centre
-from portal.permissions import centres_visible_to
+from portal.cases.api import CaseSerializer, CentreField
 from results.enquiries.models import Enquiry, Service
 
 
@@ -37,10 +35,7 @@ class EnquirySerializer(CaseSerializer):
 
 
 class EnquiryCreateSerializer(serializers.Serializer):
-    centre = serializers.SlugRelatedField(
-        slug_field="number",
-        queryset=Centre.objects.all(),
-        required=False,
+    centre = CentreField(
         allow_null=True,
         help_text="The centre's number; needed only by staff and officers of several centres.",
     )
@@ -52,24 +47,3 @@ class EnquiryCreateSerializer(serializers.Serializer):
         r"^[0-9]{4}$", error_messages={"invalid": "A syllabus code is four digits, e.g. 0580."}
     )
     service = serializers.ChoiceField(choices=Service.choices)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            # Another centre's number is refused exactly like a number that does not exist.
-            self.fields["centre"].queryset = centres_visible_to(request.user)
-
-
-class EnquiryOutcomeSerializer(serializers.Serializer):
-    grade = serializers.CharField(max_length=2, help_text="The grade after the enquiry.")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-
-
-class EnquiryAppealSerializer(serializers.Serializer):
-    grounds = serializers.CharField(max_length=5000)
-
-
-class EnquiryAppealDecisionSerializer(serializers.Serializer):
-    grade = serializers.CharField(max_length=2, help_text="The grade the appeal gives.")
-    note = serializers.CharField(max_length=5000)

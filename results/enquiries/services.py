@@ -6,6 +6,7 @@ transaction.
 """
 
 import datetime as dt
+from dataclasses import replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from portal.calendar import london_date, long_date
 from portal.cases.notices import tell_centre, tell_team
 from portal.cases.services import acknowledge_case, open_case
 from portal.errors import PortalError
+from portal.rules import Choice, Text
 from portal.sla import services as sla
 from portal.workflow import transition
 from results import services as results
@@ -29,11 +31,31 @@ Status = Enquiry.Status
 APPEAL_DAYS = 30
 
 
-def _grade(value: str) -> str:
-    value = (value or "").strip()
-    if value not in GRADES:
-        raise PortalError(f"{value or '(empty)'} is not a grade.", field="grade")
-    return value
+# What staff and centres write on an enquiry's moves: the pages' forms and the API's
+# serializers check with these too (portal/rules.py).
+GRADE = Choice(
+    "grade",
+    label="Grade after the enquiry",
+    choices=[(grade, grade) for grade in GRADES],
+    missing="Choose the grade.",
+    prompt="Choose a grade",
+)
+APPEAL_GRADE = replace(GRADE, label="The grade the appeal gives")
+OUTCOME_NOTE = Text("note", label="What the centre is told", most=5000, rows=4)
+GROUNDS = Text(
+    "grounds",
+    label="Why the outcome is wrong",
+    most=5000,
+    missing="Say why the outcome is wrong.",
+    rows=4,
+)
+DECISION = Text(
+    "note",
+    label="The decision and its reasons",
+    most=5000,
+    missing="Give the decision and its reasons.",
+    rows=4,
+)
 
 
 def terms_for(series: Series, service: str) -> ServiceTerms | None:
@@ -179,8 +201,7 @@ def send_outcome(
     the result takes the new grade and the fee is waived). Stops ``ear.outcome`` (and
     ``ear.acknowledge`` if still running)."""
     at = at or timezone.now()
-    grade = _grade(grade)
-    note = (note or "").strip()[:5000]
+    grade, note = GRADE.clean(grade), OUTCOME_NOTE.clean(note)
     changed = grade != case.grade_before
     to = Status.CHANGED if changed else Status.CONFIRMED
     with transaction.atomic():
@@ -222,9 +243,7 @@ def appeal_outcome(
     """The centre appeals against the outcome (the route the complaints procedure names),
     within 30 days of it, saying why; the results team is told."""
     at = at or timezone.now()
-    grounds = (grounds or "").strip()
-    if not grounds:
-        raise PortalError("Say why the outcome is wrong.", field="grounds")
+    grounds = GROUNDS.clean(grounds)
     closes = appeal_closes_at(case)
     if case.status != Status.APPEALED and closes is not None and at > closes:
         raise PortalError(
@@ -253,10 +272,7 @@ def decide_appeal(
     """Decide the appeal with the final grade and the reasons: a grade other than the one
     standing changes the result (and the fee is waived, as for an outcome that changes it)."""
     at = at or timezone.now()
-    grade = _grade(grade)
-    note = (note or "").strip()
-    if not note:
-        raise PortalError("Give the decision and its reasons.", field="note")
+    grade, note = APPEAL_GRADE.clean(grade), DECISION.clean(note)
     standing = case.grade_after or case.grade_before
     changed = grade != standing
     with transaction.atomic():

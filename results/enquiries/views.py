@@ -5,17 +5,17 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 
 from portal.cases.services import applying_centre
-from portal.cases.views import Action, CaseDetailView, case_move, refuse_other_roles
+from portal.cases.views import CaseDetailView, CaseListView, refuse_other_roles
 from portal.errors import PortalError
 from portal.notifications.models import Notification
 from portal.permissions import centres_visible_to
 from results.enquiries import services
-from results.enquiries.forms import AppealDecisionForm, EnquiryForm, GroundsForm, OutcomeForm
+from results.enquiries.forms import EnquiryForm
 from results.enquiries.models import Enquiry, ServiceTerms
+from results.enquiries.steps import STEPS
 from results.models import Result
 
 
@@ -29,28 +29,14 @@ def open_terms():
     )
 
 
-class EnquiriesView(LoginRequiredMixin, TemplateView):
+class EnquiriesView(CaseListView):
+    model = Enquiry
     template_name = "enquiries/list.html"
-
-    def get(self, request, *args, **kwargs):
-        refuse_other_roles(request.user, Enquiry)
-        return super().get(request, *args, **kwargs)
+    context_object_name = "enquiries"
+    select_related = ("centre", "series", "candidate", "syllabus")
 
     def get_context_data(self, **kwargs):
-        show_all = self.request.GET.get("show") == "all"
-        cases = (
-            Enquiry.objects.visible_to(self.request.user)
-            .select_related("centre", "series", "candidate", "syllabus")
-            .prefetch_related("deadlines")
-        )
-        if not show_all:
-            cases = cases.open()
-        return {
-            **super().get_context_data(**kwargs),
-            "enquiries": cases[:200],
-            "show_all": show_all,
-            "terms": open_terms(),
-        }
+        return {**super().get_context_data(**kwargs), "terms": open_terms()}
 
 
 class EnquiryCreateView(LoginRequiredMixin, FormView):
@@ -106,15 +92,7 @@ class EnquiryDetailView(CaseDetailView):
     model = Enquiry
     template_name = "enquiries/detail.html"
     select_related = ("centre", "series", "candidate", "syllabus", "result")
-    action_forms = {
-        "acknowledge": Action(button=_("Confirm receipt")),
-        "outcome": Action(
-            OutcomeForm,
-            hint=_("The same grade confirms it; another changes the result and waives the fee."),
-        ),
-        "appeal": GroundsForm,
-        "decide-appeal": Action(AppealDecisionForm, button=_("Decide")),
-    }
+    action_forms = STEPS.actions()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,29 +104,3 @@ class EnquiryDetailView(CaseDetailView):
             appeal_open=closes is not None and timezone.now() <= closes,
         )
         return context
-
-
-@case_move(EnquiryDetailView, "acknowledge")
-def acknowledge(request, case):
-    services.acknowledge_enquiry(case, by=request.user)
-    return "Receipt confirmed; the centre has been told."
-
-
-@case_move(EnquiryDetailView, "outcome")
-def outcome(request, case, *, grade, note):
-    case = services.send_outcome(case, by=request.user, grade=grade, note=note)
-    if case.fee_waived:
-        return "Outcome sent: the grade changed, the result shows it and the fee is waived."
-    return "Outcome sent: the grade is confirmed."
-
-
-@case_move(EnquiryDetailView, "appeal")
-def appeal(request, case, *, grounds):
-    services.appeal_outcome(case, by=request.user, grounds=grounds)
-    return "Appeal received."
-
-
-@case_move(EnquiryDetailView, "decide-appeal")
-def decide_appeal(request, case, *, grade, note):
-    services.decide_appeal(case, by=request.user, grade=grade, note=note)
-    return "Appeal decided; the centre has been told."

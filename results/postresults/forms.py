@@ -3,11 +3,11 @@ from django.utils import timezone
 
 from entries.models import Series
 from portal.calendar import london_date
+from portal.cases.forms import CaseOpenForm
 from results.postresults.models import Service
 
 
-class ServiceRequestForm(forms.Form):
-    centre = forms.ModelChoiceField(queryset=None, empty_label=None, label="Centre")
+class ServiceRequestForm(CaseOpenForm):
     service = forms.ChoiceField(
         label="What do you need?",
         choices=[
@@ -45,10 +45,6 @@ class ServiceRequestForm(forms.Form):
         required=False,
         help_text="For a replacement certificate, why it is needed.",
     )
-
-    def __init__(self, *args, centres, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = centres
 
 
 class CertifyingStatementForm(forms.Form):

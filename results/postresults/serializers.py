@@ -1,9 +1,7 @@
 from rest_framework import serializers
 
 from entries.models import Series
-from portal.cases.api import CaseSerializer
-from portal.centres.models import Centre
-from portal.permissions import centres_visible_to
+from portal.cases.api import CaseSerializer, CentreField
 from results.postresults.models import (
     OFFICER_SERVICES,
     CertificateDespatch,
@@ -37,10 +35,7 @@ class ServiceRequestSerializer(CaseSerializer):
 
 
 class NewServiceRequestSerializer(serializers.Serializer):
-    centre = serializers.SlugRelatedField(
-        slug_field="number",
-        queryset=Centre.objects.all(),
-        required=False,
+    centre = CentreField(
         help_text="The centre's number; may be left out by an officer of one centre.",
     )
     service = serializers.ChoiceField(
@@ -53,13 +48,6 @@ class NewServiceRequestSerializer(serializers.Serializer):
     recipient_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     recipient_email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     details = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            # Another centre's number is refused exactly like a number that does not exist.
-            self.fields["centre"].queryset = centres_visible_to(request.user)
 
 
 class ServiceDespatchSerializer(serializers.Serializer):

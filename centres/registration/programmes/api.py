@@ -4,16 +4,16 @@ from rest_framework import mixins, status
 from centres.registration.programmes import services
 from centres.registration.programmes.models import ProgrammeRequest
 from centres.registration.programmes.serializers import (
-    DeclineSerializer,
     NewProgrammeRequestSerializer,
-    ProgrammeGrantSerializer,
     ProgrammeRequestSerializer,
 )
-from portal.cases.api import CaseViewSet, case_action
+from centres.registration.programmes.steps import STEPS
+from portal.cases.api import CaseViewSet
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to
 
 
+@STEPS.api
 class ProgrammeRequestViewSet(mixins.CreateModelMixin, CaseViewSet):
     """Requests to offer additional programmes: a centre's officers ask (``POST``) and may
     withdraw while it waits; the registration team grants or declines, within
@@ -45,15 +45,3 @@ class ProgrammeRequestViewSet(mixins.CreateModelMixin, CaseViewSet):
             reason=body.get("reason", ""),
         )
         return self.answer(case, status.HTTP_201_CREATED)
-
-    @case_action(request=ProgrammeGrantSerializer)
-    def grant(self, request, case, *, note=""):
-        return services.grant_request(case, by=request.user, note=note)
-
-    @case_action(request=DeclineSerializer)
-    def decline(self, request, case, *, reason):
-        return services.decline_request(case, by=request.user, reason=reason)
-
-    @case_action()
-    def withdraw(self, request, case):
-        return services.withdraw_request(case, by=request.user)

@@ -17,11 +17,31 @@ from portal.centres.programmes import Programme
 from portal.errors import PortalError
 from portal.notifications import Officers
 from portal.permissions import centres_visible_to
+from portal.rules import Text
 from portal.sla import services as sla
 from portal.workflow import transition
 
 Status = ProgrammeRequest.Status
 TEXT_MAX = 5000
+
+# What is written with a request and its answer: the pages' forms and the API's serializers
+# check with these too (portal/rules.py).
+PLANS = Text(
+    "reason",
+    label="About your plans",
+    most=TEXT_MAX,
+    help_text="When you would start, and for how many learners.",
+    rows=4,
+)
+NOTE = Text("note", label="Note to the centre", most=TEXT_MAX, rows=3)
+DECLINE_REASON = Text(
+    "reason",
+    label="Why it is declined",
+    most=TEXT_MAX,
+    missing="Say why the request is declined.",
+    help_text="Sent to the centre's officers.",
+    rows=3,
+)
 
 
 def _tell(case: ProgrammeRequest, step: str, *, kind: str, at=None, **context) -> None:
@@ -37,15 +57,6 @@ def _tell(case: ProgrammeRequest, step: str, *, kind: str, at=None, **context) -
         at=at,
         context=context,
     )
-
-
-def _clean_text(value: str, *, field: str, required: str = "") -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise PortalError(required, field=field)
-    if len(value) > TEXT_MAX:
-        raise PortalError(f"At most {TEXT_MAX} characters.", field=field)
-    return value
 
 
 def request_programmes(
@@ -71,7 +82,7 @@ def request_programmes(
         raise PortalError(
             f"{centre.number} already offers {', '.join(offered)}.", field="programmes"
         )
-    reason = _clean_text(reason, field="reason")
+    reason = PLANS.clean(reason)
     with transaction.atomic():
         Centre.objects.select_for_update().get(pk=centre.pk)
         for waiting in ProgrammeRequest.objects.filter(centre=centre).open():
@@ -108,7 +119,7 @@ def grant_request(
     to the centre's, recorded on the centre; stop the clock; tell the centre's officers.
     """
     at = at or timezone.now()
-    note = _clean_text(note, field="note")
+    note = NOTE.clean(note)
     with transaction.atomic():
         case, moved = transition(case, "grant", by=by, update=_answered(by, note, at), at=at)
         if not moved:
@@ -135,7 +146,7 @@ def decline_request(
 ) -> ProgrammeRequest:
     """Decline the request, saying why; the centre's programmes do not change."""
     at = at or timezone.now()
-    reason = _clean_text(reason, field="reason", required="Say why the request is declined.")
+    reason = DECLINE_REASON.clean(reason)
     with transaction.atomic():
         case, moved = transition(case, "decline", by=by, update=_answered(by, reason, at), at=at)
         if not moved:

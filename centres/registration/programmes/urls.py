@@ -1,8 +1,7 @@
 from django.urls import path
 
 from centres.registration.programmes import views
-from centres.registration.programmes.models import ProgrammeRequest
-from portal.cases.views import move_urls
+from centres.registration.programmes.steps import STEPS
 
 app_name = "programmes"
 
@@ -10,5 +9,5 @@ urlpatterns = [
     path("", views.ProgrammeRequestListView.as_view(), name="list"),
     path("new/", views.ProgrammeRequestCreateView.as_view(), name="create"),
     path("<str:reference>/", views.ProgrammeRequestDetailView.as_view(), name="detail"),
-    *move_urls(ProgrammeRequest, views),
+    *STEPS.urls(views.ProgrammeRequestDetailView),
 ]

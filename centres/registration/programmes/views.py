@@ -4,13 +4,13 @@ their answers; the registration team answers each from its page."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView
 
 from centres.registration.programmes import services
-from centres.registration.programmes.forms import DeclineForm, GrantForm, ProgrammeRequestForm
+from centres.registration.programmes.forms import ProgrammeRequestForm
 from centres.registration.programmes.models import RESPOND, ProgrammeRequest
-from portal.cases.views import Action, CaseDetailView, case_move, refuse_other_roles
+from centres.registration.programmes.steps import STEPS
+from portal.cases.views import CaseDetailView, refuse_other_roles
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
 from portal.sla import services as sla
@@ -76,28 +76,4 @@ class ProgrammeRequestDetailView(CaseDetailView):
     model = ProgrammeRequest
     template_name = "programmes/detail.html"
     select_related = ("centre", "requested_by", "answered_by")
-    action_forms = {
-        "withdraw": Action(
-            heading=_("No longer needed?"), button=_("Withdraw the request"), style="secondary"
-        ),
-        "grant": Action(GrantForm, button=_("Grant: the centre offers them")),
-        "decline": Action(DeclineForm, button=_("Decline and tell them why"), style="warning"),
-    }
-
-
-@case_move(ProgrammeRequestDetailView, "grant")
-def grant(request, case, *, note):
-    services.grant_request(case, by=request.user, note=note)
-    return "Granted: the centre now offers these programmes, and its officers are told."
-
-
-@case_move(ProgrammeRequestDetailView, "decline")
-def decline(request, case, *, reason):
-    services.decline_request(case, by=request.user, reason=reason)
-    return "Declined: the centre's officers are told why."
-
-
-@case_move(ProgrammeRequestDetailView, "withdraw")
-def withdraw(request, case):
-    services.withdraw_request(case, by=request.user)
-    return "Your request is withdrawn."
+    action_forms = STEPS.actions()

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView
 
-from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
+from portal.cases.views import CaseDetailView, CaseListView, case_move
 from portal.errors import PortalError
 from portal.net import over_public_limit
 from portal.permissions import centres_visible_to, is_staff_user
@@ -34,25 +34,13 @@ def _promises() -> list[tuple[str, str]]:
     return [(Service(s).label, sla.promise(code)) for s, code in CLOCKS.items()]
 
 
-class ServiceRequestListView(LoginRequiredMixin, ListView):
+class ServiceRequestListView(CaseListView):
+    model = ServiceRequest
     template_name = "postresults/list.html"
-    paginate_by = 50
-
-    def get_queryset(self):
-        refuse_other_roles(self.request.user, ServiceRequest)
-        cases = (
-            ServiceRequest.objects.visible_to(self.request.user)
-            .select_related("centre", "series")
-            .prefetch_related("deadlines__service_level")
-        )
-        if self.request.GET.get("show") != "all":
-            cases = cases.open()
-        return cases.order_by("-created_at", "-pk")
+    select_related = ("centre", "series")
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(show_all=self.request.GET.get("show") == "all", promises=_promises())
-        return context
+        return {**super().get_context_data(**kwargs), "promises": _promises()}
 
 
 class ServiceRequestCreateView(LoginRequiredMixin, FormView):

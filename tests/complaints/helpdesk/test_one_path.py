@@ -61,3 +61,63 @@ def test_the_answer_is_refused_alike(client, staff_user, officer_gb, centre_gb):
 
     assert api.json()["errors"] == {"response": ["Give the answer."]}
     assert "Give the answer." in page.content.decode()
+
+
+@pytest.fixture
+def desk(db):
+    from portal.accounts.roles import CUSTOMER_SERVICES
+    from tests.factories import StaffFactory
+
+    return StaffFactory(username="desk", roles=[CUSTOMER_SERVICES])
+
+
+MOVES = [
+    ("refer", {"role": ""}, "role", "Choose the team to refer it to."),
+    ("refer", {"role": "Janitors"}, "role", "Refer a query to one of: "),
+    ("take-as-complaint", {}, "category", "Choose what the complaint is about."),
+    ("take-as-complaint", {"category": "x"}, "category", "Choose what the complaint is about."),
+    ("take-as-complaint", {"category": "service", "formal": "maybe"}, "formal", "Choose yes or"),
+]
+
+
+@pytest.mark.parametrize(("move", "body", "field", "message"), MOVES)
+def test_each_move_is_refused_alike_on_the_page_and_in_the_api(
+    client, desk, officer_gb, centre_gb, move, body, field, message
+):
+    case = services.open_query(centre=centre_gb, by=officer_gb, **GOOD)
+
+    api = api_as(desk).post(f"/api/v1/queries/{case.reference}/{move}/", body, format="json")
+    page = sign_in(client, desk).post(
+        f"{case.get_absolute_url()}{move}/", {f"{move}-{k}": v for k, v in body.items()}
+    )
+
+    assert api.status_code == 400 and page.status_code == 400
+    assert api.json()["errors"][field][0].startswith(message)
+    form = page.context["forms"][move]
+    assert form.errors[field][0].startswith(message)
+    assert form.errors[field] == api.json()["errors"][field]
+
+
+def test_a_move_declared_once_is_made_from_the_page_and_from_the_api(
+    client, desk, officer_gb, centre_gb
+):
+    from complaints.models import Complaint
+
+    first = services.open_query(centre=centre_gb, by=officer_gb, **GOOD)
+    second = services.open_query(centre=centre_gb, by=officer_gb, **GOOD)
+
+    page = sign_in(client, desk).post(
+        f"{first.get_absolute_url()}take-as-complaint/",
+        {"take-as-complaint-category": "service", "take-as-complaint-formal": "no"},
+        follow=True,
+    )
+    api = api_as(desk).post(
+        f"/api/v1/queries/{second.reference}/take-as-complaint/",
+        {"category": "service", "formal": False},
+        format="json",
+    )
+
+    taken = Complaint.objects.order_by("pk")
+    assert [c.kind for c in taken] == ["dissatisfaction", "dissatisfaction"]
+    assert f"Taken as {taken[0].reference}; the centre has been told." in page.content.decode()
+    assert api.json()["complaint"] == taken[1].reference

@@ -1,0 +1,75 @@
+"""The kit's declared moves (portal/cases/steps.py) and the rules they are built from
+(portal/rules.py): a choice and a yes-or-no say the same on a form, in a serializer and in
+the service."""
+
+import pytest
+
+from complaints.helpdesk.models import Query
+from complaints.helpdesk.steps import STEPS
+from portal.cases.steps import Step, Steps
+from portal.errors import PortalError
+from portal.rules import Choice, Flag
+
+TEAM = Choice(
+    "team",
+    label="Team",
+    choices=[("a", "Team A"), ("b", "Team B")],
+    missing="Choose a team.",
+    prompt="Choose",
+)
+FORMAL = Flag("formal", label="Take it as", yes="Formal", no="Informal", default=True)
+
+
+def test_a_step_naming_a_move_the_table_lacks_is_refused_at_start_up():
+    with pytest.raises(ValueError, match="Query has no move reopen"):
+        Steps(Query, {"reopen": Step(lambda case, by: case)})
+
+
+def test_each_step_has_a_form_and_a_serializer_built_from_its_rules():
+    refer = STEPS.built["refer"]
+    assert list(refer.form.base_fields) == ["role"]
+    assert list(refer.serializer().fields) == ["role"]
+    assert refer.serializer.__name__ == "QueryReferSerializer"
+    answer = STEPS.built["answer"]
+    assert list(answer.form.base_fields) == ["response"]
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [("", "Choose a team."), (None, "Choose a team."), ("c", "Choose one of: a, b.")],
+)
+def test_a_choice_refuses_alike_everywhere(given, message):
+    with pytest.raises(PortalError) as refused:
+        TEAM.clean(given)
+    assert (refused.value.field, refused.value.message) == ("team", message)
+
+    form = TEAM.form_field()
+    with pytest.raises(Exception) as on_form:
+        form.clean(given)
+    assert on_form.value.messages == [message]
+
+    field = TEAM.serializer_field()
+    with pytest.raises(Exception) as in_api:
+        field.run_validation(given)
+    assert in_api.value.detail == [message]
+
+
+def test_a_choice_keeps_what_was_chosen_and_offers_a_prompt_on_the_page():
+    assert TEAM.clean(" b ") == "b"
+    assert TEAM.serializer_field().run_validation("a") == "a"
+    assert TEAM.form_field().choices == [("", "Choose"), ("a", "Team A"), ("b", "Team B")]
+    assert list(TEAM.serializer_field().choices) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [("yes", True), ("no", False), (True, True), (False, False), ("", True), (None, True)],
+)
+def test_a_flag_reads_the_page_and_the_api(given, meant):
+    assert FORMAL.clean(given) is meant
+    assert FORMAL.form_field().clean(given) is meant
+
+
+def test_a_flag_refuses_anything_else():
+    with pytest.raises(PortalError, match="Choose yes or no."):
+        FORMAL.clean("maybe")
