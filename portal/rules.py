@@ -265,3 +265,82 @@ class _RuleFlagSerializerField(serializers.BooleanField):
 
     def to_internal_value(self, data: Any) -> bool:
         return bool(_in_api(self.rule, data))
+
+
+@dataclass(frozen=True)
+class Number:
+    """A whole number from ``least`` to ``most``: ``missing`` (the message) makes it
+    required, and is also said of a number out of range or not a whole number; left out and
+    optional, it is None."""
+
+    field: str
+    label: str
+    least: int
+    most: int
+    missing: str = ""
+    help_text: str = ""
+
+    def refusal(self) -> str:
+        return self.missing or f"Give a whole number from {self.least} to {self.most}."
+
+    def clean(self, value: Any) -> int | None:
+        """The number, None when left out and optional, or a ``PortalError`` on ``field``."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if self.missing:
+                raise PortalError(self.missing, field=self.field)
+            return None
+        if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+            raise PortalError(self.refusal(), field=self.field)
+        try:
+            number = int(str(value).strip()) if isinstance(value, str) else int(value)
+        except (TypeError, ValueError):
+            raise PortalError(self.refusal(), field=self.field) from None
+        if not self.least <= number <= self.most:
+            raise PortalError(self.refusal(), field=self.field)
+        return number
+
+    def form_field(self, **kwargs: Any) -> forms.Field:
+        """A number box (the phone's number pad) that checks with this rule."""
+        attrs = {"inputmode": "numeric", "min": self.least, "max": self.most}
+        if self.missing:
+            attrs["required"] = True
+        return _RuleNumberFormField(
+            self,
+            label=self.label,
+            help_text=self.help_text,
+            widget=forms.NumberInput(attrs=attrs),
+            **kwargs,
+        )
+
+    def serializer_field(self, **kwargs: Any) -> serializers.IntegerField:
+        """A serializer field (an integer in the schema, with its range) that checks with
+        this rule."""
+        return _RuleNumberSerializerField(
+            self,
+            min_value=self.least,
+            max_value=self.most,
+            required=bool(self.missing),
+            allow_null=not self.missing,
+            help_text=kwargs.pop("help_text", self.help_text or self.label),
+            **kwargs,
+        )
+
+
+class _RuleNumberFormField(forms.Field):
+    def __init__(self, rule: Number, **kwargs: Any) -> None:
+        self.rule = rule
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        return _on_form(self.rule, value)
+
+
+class _RuleNumberSerializerField(serializers.IntegerField):
+    def __init__(self, rule: Number, **kwargs: Any) -> None:
+        self.rule = rule
+        super().__init__(**kwargs)
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if data is empty and not self.rule.missing:
+            return super().run_validation(data)  # left out and optional: skipped
+        return _in_api(self.rule, None if data is empty else data)

@@ -6,15 +6,11 @@ from entries.arrangements.serializers import (
     AccessArrangementCreateSerializer,
     AccessArrangementSerializer,
     AppealSerializer,
-    DecisionReasonSerializer,
-    GrantSerializer,
     GroundsSerializer,
-    NoteSerializer,
-    OutcomeSerializer,
     SpecialConsiderationCreateSerializer,
     SpecialConsiderationSerializer,
-    UpholdSerializer,
 )
+from entries.arrangements.steps import ACCESS, APPEAL, CONSIDERATION
 from entries.models import Syllabus
 from portal.api.router import register
 from portal.cases.api import CaseViewSet, case_action
@@ -48,6 +44,7 @@ class _ApplicationViewSet(mixins.CreateModelMixin, CaseViewSet):
 
 
 @register("access-arrangements", basename="access-arrangement")
+@ACCESS.api
 class AccessArrangementViewSet(_ApplicationViewSet):
     """Access arrangements of the user's centres (staff whose role works with them: all).
 
@@ -67,20 +64,9 @@ class AccessArrangementViewSet(_ApplicationViewSet):
     def apply(self, **data):
         return services.apply_for_access_arrangement(**data)
 
-    @case_action()
-    def acknowledge(self, request, case):
-        return services.acknowledge_access_arrangement(case, by=request.user)
-
-    @case_action(request=NoteSerializer)
-    def approve(self, request, case, note=""):
-        return services.approve_access_arrangement(case, by=request.user, note=note)
-
-    @case_action(request=DecisionReasonSerializer)
-    def decline(self, request, case, *, reason):
-        return services.decline_access_arrangement(case, by=request.user, reason=reason)
-
 
 @register("special-considerations", basename="special-consideration")
+@CONSIDERATION.api
 class SpecialConsiderationViewSet(_ApplicationViewSet):
     """Special consideration of the user's centres (staff whose role works with it: all).
 
@@ -104,18 +90,9 @@ class SpecialConsiderationViewSet(_ApplicationViewSet):
             raise PortalError("No syllabus has that code.", field="syllabus_code")
         return services.apply_for_special_consideration(syllabus=syllabus, **data)
 
-    @case_action(request=GrantSerializer)
-    def grant(self, request, case, *, adjustment_percent, note=""):
-        return services.grant_special_consideration(
-            case, by=request.user, adjustment_percent=adjustment_percent, note=note
-        )
-
-    @case_action(request=DecisionReasonSerializer)
-    def decline(self, request, case, *, reason):
-        return services.decline_special_consideration(case, by=request.user, reason=reason)
-
 
 @register("appeals", basename="appeal")
+@APPEAL.api
 class AppealViewSet(CaseViewSet):
     """Appeals against access-arrangement and special-consideration outcomes, lodged with
     ``POST …/{reference}/appeal/`` on the case. Clock ``appeal.outcome``; decided by staff
@@ -132,13 +109,3 @@ class AppealViewSet(CaseViewSet):
         "access_arrangement__series",
         "special_consideration__series",
     )
-
-    @case_action(request=UpholdSerializer)
-    def uphold(self, request, case, *, outcome, adjustment_percent=None):
-        return services.uphold_appeal(
-            case, by=request.user, outcome=outcome, adjustment_percent=adjustment_percent
-        )
-
-    @case_action(request=OutcomeSerializer)
-    def dismiss(self, request, case, *, outcome):
-        return services.dismiss_appeal(case, by=request.user, outcome=outcome)

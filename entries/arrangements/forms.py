@@ -2,6 +2,7 @@ from django import forms
 
 from entries.arrangements.models import SELF_GRANTED, Arrangement, Category
 from entries.arrangements.policies import EVIDENCE
+from entries.arrangements.services import GROUNDS
 from entries.models import Series, Syllabus
 from portal.cases.forms import CaseOpenForm
 from portal.uploads.forms import FilesField
@@ -91,70 +92,5 @@ class SpecialConsiderationForm(_ApplicationForm):
     )
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label="A note to the centre",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="Why (the centre is told)",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why."},
-    )
-
-
-class GrantForm(forms.Form):
-    adjustment_percent = forms.IntegerField(
-        label="Adjustment (% of the maximum mark)",
-        min_value=1,
-        max_value=25,
-        error_messages={"required": "Give the adjustment, from 1 to 25."},
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    note = forms.CharField(
-        label="A note to the centre",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
 class GroundsForm(forms.Form):
-    grounds = forms.CharField(
-        label="Why you think the outcome is wrong",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Say why you think the outcome is wrong."},
-    )
-
-
-class UpholdForm(forms.Form):
-    outcome = forms.CharField(
-        label="The decision and its reasons",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Give the decision and its reasons."},
-    )
-    adjustment_percent = forms.IntegerField(
-        label="Adjustment now granted (% of the maximum mark)",
-        help_text="For special consideration only.",
-        required=False,
-        min_value=1,
-        max_value=25,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-
-
-class OutcomeForm(forms.Form):
-    outcome = forms.CharField(
-        label="The decision and its reasons",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Give the decision and its reasons."},
-    )
+    grounds = GROUNDS.form_field()

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from entries.arrangements.models import AccessArrangement, Appeal, Arrangement, Category
 from entries.arrangements.models import SpecialConsideration as Consideration
+from entries.arrangements.services import GROUNDS
 from entries.models import Series
 from portal.cases.api import CaseSerializer, CentreField
 from portal.uploads.serializers import AttachmentSerializer
@@ -125,33 +126,5 @@ class SpecialConsiderationCreateSerializer(_ApplicationSerializer):
     )
 
 
-class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-
-
-class DecisionReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000)
-
-
-class GrantSerializer(serializers.Serializer):
-    adjustment_percent = serializers.IntegerField(min_value=1, max_value=25)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-
-
 class GroundsSerializer(serializers.Serializer):
-    grounds = serializers.CharField(max_length=5000)
-
-
-class UpholdSerializer(serializers.Serializer):
-    outcome = serializers.CharField(max_length=5000)
-    adjustment_percent = serializers.IntegerField(
-        min_value=1,
-        max_value=25,
-        required=False,
-        allow_null=True,
-        help_text="Needed when upholding an appeal about special consideration.",
-    )
-
-
-class OutcomeSerializer(serializers.Serializer):
-    outcome = serializers.CharField(max_length=5000)
+    grounds = GROUNDS.serializer_field()

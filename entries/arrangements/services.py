@@ -5,6 +5,7 @@ the clocks move and the centre's officers are told in the same transaction.
 """
 
 import datetime as dt
+from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -28,6 +29,7 @@ from portal.calendar import end_of_day, london_date, long_date
 from portal.cases.notices import tell_centre
 from portal.cases.services import acknowledge_case, decide_case, open_case
 from portal.errors import PortalError, TransitionNotAllowed
+from portal.rules import Number, Text
 from portal.sla import services as sla
 from portal.storage import files_discarded_on_failure
 from portal.uploads.services import attach_files, check_files
@@ -41,6 +43,50 @@ AppealStatus = Appeal.Status
 CONSIDERATION_DAYS = 7
 # A second stage of appeal is lodged within this many days of the first stage's outcome.
 STAGE_TWO_DAYS = 14
+
+
+# What staff and centres write on the moves: the pages' forms and the API's serializers check
+# with these too (portal/rules.py).
+TEXT_MAX = 5000
+NOTE = Text("note", label="A note to the centre", most=TEXT_MAX, rows=3)
+DECLINE_REASON = Text(
+    "reason",
+    label="Why (the centre is told)",
+    most=TEXT_MAX,
+    missing="Say why it is declined.",
+    rows=3,
+)
+NOT_GRANTED_REASON = replace(DECLINE_REASON, missing="Say why it is not granted.")
+ADJUSTMENT = Number(
+    "adjustment_percent",
+    label="Adjustment (% of the maximum mark)",
+    least=1,
+    most=25,
+    missing="Give the adjustment as a whole percentage from 1 to 25.",
+)
+# Upholding an appeal: needed for special consideration (the service says so), not asked
+# for an access arrangement.
+ADJUSTMENT_NOW = Number(
+    "adjustment_percent",
+    label="Adjustment now granted (% of the maximum mark)",
+    least=1,
+    most=25,
+    help_text="For special consideration only.",
+)
+GROUNDS = Text(
+    "grounds",
+    label="Why you think the outcome is wrong",
+    most=TEXT_MAX,
+    missing="Say why you think the outcome is wrong.",
+    rows=5,
+)
+OUTCOME = Text(
+    "outcome",
+    label="The decision and its reasons",
+    most=TEXT_MAX,
+    missing="Give the decision and its reasons.",
+    rows=4,
+)
 
 
 def _require(value: str, *, field: str, message: str) -> str:
@@ -184,7 +230,7 @@ def approve_access_arrangement(
 ) -> AccessArrangement:
     """Approve the arrangement (acknowledging it too if it was not yet)."""
     return _decide_access_arrangement(
-        case, "approve", by=by, note=(note or "").strip(), at=at or timezone.now()
+        case, "approve", by=by, note=NOTE.clean(note), at=at or timezone.now()
     )
 
 
@@ -192,7 +238,7 @@ def decline_access_arrangement(
     case: AccessArrangement, *, by: User, reason: str, at: dt.datetime | None = None
 ) -> AccessArrangement:
     """Decline the arrangement, saying why: the centre may appeal."""
-    reason = _require(reason, field="reason", message="Say why it is declined.")
+    reason = DECLINE_REASON.clean(reason)
     return _decide_access_arrangement(case, "decline", by=by, note=reason, at=at or timezone.now())
 
 
@@ -311,14 +357,6 @@ def apply_for_special_consideration(
     return case
 
 
-def _check_adjustment(value) -> int:
-    if value is None or isinstance(value, bool) or not 1 <= int(value) <= 25:
-        raise PortalError(
-            "Give the adjustment as a whole percentage from 1 to 25.", field="adjustment_percent"
-        )
-    return int(value)
-
-
 def grant_special_consideration(
     case: SpecialConsideration,
     *,
@@ -329,8 +367,7 @@ def grant_special_consideration(
 ) -> SpecialConsideration:
     """Grant it with an adjustment (a percentage of the maximum mark): stops ``sc.process``."""
     at = at or timezone.now()
-    adjustment = _check_adjustment(adjustment_percent)
-    note = (note or "").strip()
+    adjustment, note = ADJUSTMENT.clean(adjustment_percent), NOTE.clean(note)
     return decide_case(
         case,
         "grant",
@@ -350,7 +387,7 @@ def decline_special_consideration(
 ) -> SpecialConsideration:
     """Do not grant it, saying why: stops ``sc.process``; the centre may appeal."""
     at = at or timezone.now()
-    reason = _require(reason, field="reason", message="Say why it is not granted.")
+    reason = NOT_GRANTED_REASON.clean(reason)
     return decide_case(
         case,
         "decline",
@@ -416,7 +453,7 @@ def lodge_appeal(case, *, grounds: str, by: User, at: dt.datetime | None = None)
     """
     at = at or timezone.now()
     authorize(case, "appeal", by=by)
-    grounds = _require(grounds, field="grounds", message="Say why you think the outcome is wrong.")
+    grounds = GROUNDS.clean(grounds)
     with transaction.atomic():
         locked = type(case)._default_manager.select_for_update().get(pk=case.pk)
         stage, why_not = appeal_prospects(locked, at=at)
@@ -524,10 +561,10 @@ def uphold_appeal(
 ) -> Appeal:
     """Uphold the appeal: the case is approved, or granted with ``adjustment_percent`` (a
     special consideration needs one); stops ``appeal.outcome``."""
-    outcome = _require(outcome, field="outcome", message="Give the decision and its reasons.")
+    outcome = OUTCOME.clean(outcome)
     adjustment = None
     if appeal.special_consideration_id is not None:
-        adjustment = _check_adjustment(adjustment_percent)
+        adjustment = ADJUSTMENT.clean(adjustment_percent)
     return _decide_appeal(
         appeal, "uphold", by=by, outcome=outcome, adjustment=adjustment, at=at or timezone.now()
     )
@@ -537,7 +574,7 @@ def dismiss_appeal(
     appeal: Appeal, *, by: User, outcome: str, at: dt.datetime | None = None
 ) -> Appeal:
     """Do not uphold the appeal, saying why; stops ``appeal.outcome``."""
-    outcome = _require(outcome, field="outcome", message="Give the decision and its reasons.")
+    outcome = OUTCOME.clean(outcome)
     return _decide_appeal(
         appeal, "dismiss", by=by, outcome=outcome, adjustment=None, at=at or timezone.now()
     )

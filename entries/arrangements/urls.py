@@ -1,7 +1,8 @@
 from django.urls import include, path
 
 from entries.arrangements import views
-from entries.arrangements.models import AccessArrangement, Appeal, SpecialConsideration
+from entries.arrangements.models import AccessArrangement, SpecialConsideration
+from entries.arrangements.steps import ACCESS, APPEAL, CONSIDERATION
 from entries.arrangements.views import access, appeals, consideration
 from portal.cases.views import move_urls
 
@@ -10,6 +11,7 @@ app_name = "arrangements"
 access_urls = [
     path("new/", views.AccessArrangementCreateView.as_view(), name="create"),
     path("<str:reference>/", access.AccessArrangementDetailView.as_view(), name="detail"),
+    *ACCESS.urls(access.AccessArrangementDetailView),
     *move_urls(AccessArrangement, access),
 ]
 consideration_urls = [
@@ -19,11 +21,12 @@ consideration_urls = [
         consideration.SpecialConsiderationDetailView.as_view(),
         name="detail",
     ),
+    *CONSIDERATION.urls(consideration.SpecialConsiderationDetailView),
     *move_urls(SpecialConsideration, consideration),
 ]
 appeal_urls = [
     path("<str:reference>/", appeals.AppealDetailView.as_view(), name="detail"),
-    *move_urls(Appeal, appeals),
+    *APPEAL.urls(appeals.AppealDetailView),
 ]
 
 urlpatterns = [

@@ -8,7 +8,7 @@ from complaints.helpdesk.models import Query
 from complaints.helpdesk.steps import STEPS
 from portal.cases.steps import Step, Steps
 from portal.errors import PortalError
-from portal.rules import Choice, Flag
+from portal.rules import Choice, Flag, Number
 
 TEAM = Choice(
     "team",
@@ -73,3 +73,29 @@ def test_a_flag_reads_the_page_and_the_api(given, meant):
 def test_a_flag_refuses_anything_else():
     with pytest.raises(PortalError, match="Choose yes or no."):
         FORMAL.clean("maybe")
+
+
+ADJUSTMENT = Number("adjustment", label="Adjustment", least=1, most=25, missing="Give 1 to 25.")
+OPTIONAL = Number("adjustment", label="Adjustment", least=1, most=25)
+
+
+@pytest.mark.parametrize(("given", "meant"), [("7", 7), (" 25 ", 25), (1, 1), (3.0, 3)])
+def test_a_number_reads_the_page_and_the_api(given, meant):
+    assert ADJUSTMENT.clean(given) == meant
+    assert ADJUSTMENT.form_field().clean(given) == meant
+    assert ADJUSTMENT.serializer_field().run_validation(given) == meant
+
+
+@pytest.mark.parametrize("given", ["", None, "0", "26", "2.5", 2.5, True, "seven"])
+def test_a_number_refuses_alike_everywhere(given):
+    with pytest.raises(PortalError, match="Give 1 to 25."):
+        ADJUSTMENT.clean(given)
+    with pytest.raises(Exception) as on_form:
+        ADJUSTMENT.form_field().clean(given)
+    assert on_form.value.messages == ["Give 1 to 25."]
+
+
+def test_an_optional_number_left_out_is_none_and_says_its_range_when_wrong():
+    assert OPTIONAL.clean("") is None and OPTIONAL.clean(None) is None
+    with pytest.raises(PortalError, match="Give a whole number from 1 to 25."):
+        OPTIONAL.clean("99")

@@ -1,11 +1,9 @@
 """The page of an appeal and its moves."""
 
-from django.utils.translation import gettext_lazy as _
-
 from entries.arrangements import services
-from entries.arrangements.forms import OutcomeForm, UpholdForm
 from entries.arrangements.models import Appeal
-from portal.cases.views import Action, CaseDetailView, case_move
+from entries.arrangements.steps import APPEAL
+from portal.cases.views import CaseDetailView
 from portal.notifications.models import Notification
 from portal.permissions import is_staff_user
 
@@ -22,10 +20,7 @@ class AppealDetailView(CaseDetailView):
         "special_consideration__series",
         "special_consideration__syllabus",
     )
-    action_forms = {
-        "uphold": Action(UpholdForm),
-        "dismiss": Action(OutcomeForm, button=_("Do not uphold, and say why"), style="warning"),
-    }
+    action_forms = APPEAL.actions()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -40,17 +35,3 @@ class AppealDetailView(CaseDetailView):
             # decide this one: they are told so instead of being offered the forms.
             context["involved"] = user.pk in services.involved_in(appeal)
         return context
-
-
-@case_move(AppealDetailView, "uphold")
-def uphold(request, appeal, *, outcome, adjustment_percent):
-    services.uphold_appeal(
-        appeal, by=request.user, outcome=outcome, adjustment_percent=adjustment_percent
-    )
-    return "Upheld; the outcome has been changed and the centre told."
-
-
-@case_move(AppealDetailView, "dismiss")
-def dismiss(request, appeal, *, outcome):
-    services.dismiss_appeal(appeal, by=request.user, outcome=outcome)
-    return "Not upheld; the centre has been told why."

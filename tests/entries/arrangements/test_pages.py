@@ -240,3 +240,33 @@ def test_demo_data_has_every_status_once(settings):
         statuses = set(model.objects.values_list("status", flat=True))
         assert statuses == set(model.Status.values), model
     assert Appeal.objects.filter(stage=2).exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("", "Give the adjustment as a whole percentage from 1 to 25."),
+        ("30", "Give the adjustment as a whole percentage from 1 to 25."),
+        ("2.5", "Give the adjustment as a whole percentage from 1 to 25."),
+    ],
+)
+def test_a_grant_is_refused_alike_on_the_page_and_in_the_api(
+    client, specialist, sc, given, message
+):
+    from tests.signing_in import api_as
+
+    sign_in(client, specialist)
+    page = client.post(
+        reverse("arrangements:consideration:grant", args=[sc.reference]),
+        {"grant-adjustment_percent": given},
+    )
+    api = api_as(specialist).post(
+        f"/api/v1/special-considerations/{sc.reference}/grant/",
+        {"adjustment_percent": given or None},
+        format="json",
+    )
+
+    assert page.status_code == 400 and api.status_code == 400
+    assert page.context["forms"]["grant"].errors["adjustment_percent"] == [message]
+    assert api.json()["errors"]["adjustment_percent"] == [message]
+    assert SpecialConsideration.objects.get().status == sc.status
