@@ -58,8 +58,11 @@ class Step:
         heading: str | Promise = "",
         style: str = "",
         drawn: bool = True,
+        schema_name: str = "",
     ) -> None:
         self.service = service
+        # The name of the move's body in the API's schema: <Model><Move> unless given.
+        self.schema_name = schema_name
         # False: the case type's template draws the move's form itself (with what it needs
         # around it); the partial leaves it out.
         self.drawn = drawn
@@ -100,9 +103,8 @@ class Steps:
                 fields = {rule.field: rule.form_field() for rule in step.rules}
                 form = type(f"{_camel(name)}Form", (forms.Form,), fields)
                 fields = {rule.field: rule.serializer_field() for rule in step.rules}
-                serializer = type(
-                    f"{model.__name__}{_camel(name)}Serializer", (serializers.Serializer,), fields
-                )
+                named = step.schema_name or f"{model.__name__}{_camel(name)}"
+                serializer = type(f"{named}Serializer", (serializers.Serializer,), fields)
             self.built[name] = _Built(step, form, serializer)
 
     def actions(self) -> dict[str, Action | type | None]:

@@ -9,15 +9,14 @@ from results.postresults.models import CertificateDespatch, ServiceRequest
 from results.postresults.serializers import (
     CertificateDespatchSerializer,
     CertificatesDespatchedSerializer,
-    CertificatesHeldSerializer,
     NewServiceRequestSerializer,
-    ServiceDeclineSerializer,
-    ServiceDespatchSerializer,
     ServiceRequestSerializer,
 )
+from results.postresults.steps import CERTIFICATES, REQUEST
 
 
 @register("service-requests", basename="service-request")
+@REQUEST.api
 class ServiceRequestViewSet(mixins.CreateModelMixin, CaseViewSet):
     """Post-results service requests of the user's centres (the results team: all, with
     learners' certifying statements). An officer asks (``POST``) for ``paper_copies``,
@@ -43,24 +42,9 @@ class ServiceRequestViewSet(mixins.CreateModelMixin, CaseViewSet):
         case = services.request_service(centre=centre, by=request.user, **body)
         return self.answer(case, status.HTTP_201_CREATED)
 
-    @case_action(request=ServiceDespatchSerializer)
-    def despatch(self, request, case, *, note=""):
-        return services.despatch_request(case, by=request.user, note=note)
-
-    @case_action()
-    def send(self, request, case):
-        return services.send_results(case, by=request.user)
-
-    @case_action(request=ServiceDeclineSerializer)
-    def decline(self, request, case, *, reason):
-        return services.decline_request(case, by=request.user, reason=reason)
-
-    @case_action()
-    def withdraw(self, request, case):
-        return services.withdraw_request(case, by=request.user)
-
 
 @register("certificate-despatches", basename="certificate-despatch")
+@CERTIFICATES.api
 class CertificateDespatchViewSet(CaseViewSet):
     """The despatch of certificates of the user's centres, one per centre and series, opened
     by the portal at the series' release instant for every centre with issued results
@@ -84,11 +68,3 @@ class CertificateDespatchViewSet(CaseViewSet):
             tracking_reference=tracking_reference,
             despatched_on=despatched_on,
         )
-
-    @case_action(request=CertificatesHeldSerializer)
-    def hold(self, request, case, *, reason):
-        return services.hold_certificates(case, by=request.user, reason=reason)
-
-    @case_action()
-    def resume(self, request, case):
-        return services.resume_certificates(case, by=request.user)

@@ -96,25 +96,6 @@ class CertifyingStatementForm(forms.Form):
     )
 
 
-class DespatchForm(forms.Form):
-    note = forms.CharField(
-        label="Note to the requester",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=2000,
-        help_text="For example the courier's tracking number.",
-    )
-
-
-class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        label="Why it is declined",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text="Sent to whoever asked.",
-    )
-
-
 class CertificatesDespatchedForm(forms.Form):
     courier = forms.CharField(
         label="Courier or postal service",
@@ -132,12 +113,3 @@ class CertificatesDespatchedForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["despatched_on"].initial = london_date(timezone.now())
-
-
-class CertificatesHeldForm(forms.Form):
-    reason = forms.CharField(
-        label="What the centre needs to do",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text="Sent to the centre's exams officers. The deadline pauses until the hold ends.",
-    )

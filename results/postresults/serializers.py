@@ -50,14 +50,6 @@ class NewServiceRequestSerializer(serializers.Serializer):
     details = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class ServiceDespatchSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-class ServiceDeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
-
-
 class CertificateDespatchSerializer(CaseSerializer):
     series = serializers.SlugRelatedField(slug_field="code", read_only=True)
     results_released_at = serializers.DateTimeField(
@@ -89,10 +81,4 @@ class CertificatesDespatchedSerializer(serializers.Serializer):
     tracking_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
     despatched_on = serializers.DateField(
         required=False, help_text="The day they went (London); today when left out."
-    )
-
-
-class CertificatesHeldSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=2000, help_text="What the centre needs to do: sent to its exams officers."
     )

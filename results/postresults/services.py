@@ -25,6 +25,7 @@ from portal.centres.numbers import validate_centre_number
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.notifications import Address, Officers, notify
 from portal.permissions import centres_visible_to
+from portal.rules import Text
 from portal.sla import services as sla
 from portal.sla.models import Clock
 from portal.workflow import authorize, transition
@@ -41,6 +42,31 @@ from results.postresults.models import (
 Status = ServiceRequest.Status
 KIND = "postresults"
 TEXT_MAX = 2000
+# What staff write on the moves: the pages' forms and the API's serializers check with these
+# too (portal/rules.py).
+DESPATCH_NOTE = Text(
+    "note",
+    label="Note to the requester",
+    most=TEXT_MAX,
+    help_text="For example the courier's tracking number.",
+    rows=2,
+)
+DECLINE_REASON = Text(
+    "reason",
+    label="Why it is declined",
+    most=TEXT_MAX,
+    missing="Say why the request is declined.",
+    help_text="Sent to whoever asked.",
+    rows=3,
+)
+HOLD_REASON = Text(
+    "reason",
+    label="What the centre needs to do",
+    most=TEXT_MAX,
+    missing="Say what the centre needs to do.",
+    help_text="Sent to the centre's exams officers. The deadline pauses until the hold ends.",
+    rows=3,
+)
 SWEEP_BATCH = 200
 CANDIDATE_NUMBER = re.compile(r"^[0-9]{4}$")
 UCI = re.compile(r"^[A-Z0-9]{6,13}$")
@@ -288,7 +314,7 @@ def despatch_request(
 ) -> ServiceRequest:
     """Record that what was asked for went out: the clock stops; the requester is told."""
     at = at or timezone.now()
-    note = _clean_text(note, field="note")
+    note = DESPATCH_NOTE.clean(note)
     with transaction.atomic():
         case, moved = transition(case, "despatch", by=by, update=_went(by, at), at=at)
         if not moved:
@@ -347,7 +373,7 @@ def decline_request(
 ) -> ServiceRequest:
     """Decline the request, saying why: its clock stops; the requester is told."""
     at = at or timezone.now()
-    reason = _clean_text(reason, field="reason", required="Say why the request is declined.")
+    reason = DECLINE_REASON.clean(reason)
 
     def update(locked: ServiceRequest) -> list[str]:
         locked.decline_reason, locked.handled_by = reason, by
@@ -624,7 +650,7 @@ def hold_certificates(
     """
     at = at or timezone.now()
     authorize(case, "hold", by=by)
-    reason = _clean_text(reason, field="reason", required="Say what the centre needs to do.")
+    reason = HOLD_REASON.clean(reason)
     with transaction.atomic():
         case, moved = transition(
             case, "hold", by=by, update={"hold_reason": reason}, data={"reason": reason}, at=at

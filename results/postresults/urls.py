@@ -2,7 +2,8 @@ from django.urls import include, path
 
 from portal.cases.views import move_urls
 from results.postresults import views
-from results.postresults.models import CertificateDespatch, ServiceRequest
+from results.postresults.models import CertificateDespatch
+from results.postresults.steps import CERTIFICATES, REQUEST
 from results.postresults.views import certificates
 
 app_name = "postresults"
@@ -10,6 +11,7 @@ app_name = "postresults"
 certificate_urls = [
     path("", certificates.CertificateDespatchListView.as_view(), name="list"),
     path("<str:reference>/", certificates.CertificateDespatchDetailView.as_view(), name="detail"),
+    *CERTIFICATES.urls(certificates.CertificateDespatchDetailView),
     *move_urls(CertificateDespatch, certificates),
 ]
 
@@ -21,5 +23,5 @@ urlpatterns = [
     # Before a request's reference: "certificates" is no reference.
     path("certificates/", include((certificate_urls, "certificates"))),
     path("<str:reference>/", views.ServiceRequestDetailView.as_view(), name="detail"),
-    *move_urls(ServiceRequest, views),
+    *REQUEST.urls(views.ServiceRequestDetailView),
 ]

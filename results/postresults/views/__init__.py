@@ -13,7 +13,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 
-from portal.cases.views import CaseDetailView, CaseListView, case_move
+from portal.cases.views import CaseDetailView, CaseListView
 from portal.errors import PortalError
 from portal.net import over_public_limit
 from portal.permissions import centres_visible_to, is_staff_user
@@ -21,11 +21,10 @@ from portal.sla import services as sla
 from results.postresults import services
 from results.postresults.forms import (
     CertifyingStatementForm,
-    DeclineForm,
-    DespatchForm,
     ServiceRequestForm,
 )
 from results.postresults.models import CLOCKS, Service, ServiceRequest
+from results.postresults.steps import REQUEST
 
 SESSION_KEY = "postresults_public_reference"
 
@@ -130,33 +129,9 @@ class ServiceRequestDetailView(CaseDetailView):
     model = ServiceRequest
     template_name = "postresults/detail.html"
     select_related = ("centre", "series", "requested_by", "handled_by")
-    action_forms = {"despatch": DespatchForm, "decline": DeclineForm}
+    action_forms = REQUEST.actions()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["released"] = self.object.series.results_release_at <= timezone.now()
         return context
-
-
-@case_move(ServiceRequestDetailView, "despatch")
-def despatch(request, case, *, note):
-    services.despatch_request(case, by=request.user, note=note)
-    return "Despatch recorded: whoever asked is told."
-
-
-@case_move(ServiceRequestDetailView, "send")
-def send(request, case):
-    services.send_results(case, by=request.user)
-    return "The results were sent."
-
-
-@case_move(ServiceRequestDetailView, "decline")
-def decline(request, case, *, reason):
-    services.decline_request(case, by=request.user, reason=reason)
-    return "Declined: whoever asked is told why."
-
-
-@case_move(ServiceRequestDetailView, "withdraw")
-def withdraw(request, case):
-    services.withdraw_request(case, by=request.user)
-    return "Your request is withdrawn."

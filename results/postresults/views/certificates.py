@@ -9,8 +9,9 @@ from django.views.generic import ListView
 from portal.cases.views import Action, CaseDetailView, case_move, refuse_other_roles
 from portal.sla import services as sla
 from results.postresults import services
-from results.postresults.forms import CertificatesDespatchedForm, CertificatesHeldForm
+from results.postresults.forms import CertificatesDespatchedForm
 from results.postresults.models import CERTIFICATES_CLOCK, CertificateDespatch
+from results.postresults.steps import CERTIFICATES
 
 
 class CertificateDespatchListView(LoginRequiredMixin, ListView):
@@ -41,10 +42,7 @@ class CertificateDespatchDetailView(CaseDetailView):
     select_related = ("centre", "series", "handled_by")
     action_forms = {
         "despatch": Action(CertificatesDespatchedForm, button=_("Despatched: tell the centre")),
-        "hold": Action(
-            CertificatesHeldForm, button=_("Hold and tell the centre"), style="secondary"
-        ),
-        "resume": Action(heading=_("End the hold"), style="secondary"),
+        **CERTIFICATES.actions(),
     }
 
     def get_context_data(self, **kwargs):
@@ -64,15 +62,3 @@ def despatch(request, case, *, courier, tracking_reference, despatched_on):
         despatched_on=despatched_on,
     )
     return "Despatch recorded: the centre's exams officers are told."
-
-
-@case_move(CertificateDespatchDetailView, "hold")
-def hold(request, case, *, reason):
-    services.hold_certificates(case, by=request.user, reason=reason)
-    return "On hold: the centre's exams officers are told what is needed."
-
-
-@case_move(CertificateDespatchDetailView, "resume")
-def resume(request, case):
-    services.resume_certificates(case, by=request.user)
-    return "The hold is over: the certificates are due again."
