@@ -613,6 +613,10 @@ SPECTACULAR_SETTINGS = {
         "CertificateDespatchStatusEnum": "results.postresults.models.CertificateDespatch.Status",
         "StaffRoleEnum": "portal.accounts.roles.ROLE_CHOICES",
         "RoleEnum": "portal.centres.models.Membership.Role",
+        # Every grade a result may have (an enquiry's outcome), and the fewer a school-assessed
+        # grade may be.
+        "ResultGradeEnum": "results.models.GRADES",
+        "QaGradeEnum": "qa.models.GRADES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
