@@ -12,15 +12,13 @@ from complaints.serializers import (
     ComplaintCreateSerializer,
     ComplaintFileSerializer,
     ComplaintSerializer,
-    DecisionSerializer,
     ExtendSerializer,
     MessageSerializer,
     NewMessageSerializer,
-    ReasonSerializer,
-    ReasonsSerializer,
     RespondSerializer,
     StaffComplaintSerializer,
 )
+from complaints.steps import STEPS
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.api.router import register
 from portal.cases.api import CaseViewSet, case_action
@@ -29,6 +27,7 @@ from portal.workflow import authorize
 
 
 @register("complaints", basename="complaint")
+@STEPS.api
 class ComplaintViewSet(mixins.CreateModelMixin, CaseViewSet):
     """Complaints and expressions of dissatisfaction of the user's centres (staff whose role
     works with complaints: all).
@@ -71,14 +70,6 @@ class ComplaintViewSet(mixins.CreateModelMixin, CaseViewSet):
         )
         return self.answer(complaint, status.HTTP_201_CREATED)
 
-    @case_action()
-    def acknowledge(self, request, case):
-        return services.acknowledge_complaint(case, by=request.user)
-
-    @case_action()
-    def claim(self, request, case):
-        return services.claim_complaint(case, by=request.user)
-
     @case_action(request=AssignSerializer)
     def assign(self, request, case, *, assigned_to):
         return services.assign_complaint(case, to=assigned_to, by=request.user)
@@ -90,22 +81,6 @@ class ComplaintViewSet(mixins.CreateModelMixin, CaseViewSet):
     @case_action(request=ExtendSerializer)
     def extend(self, request, case, *, due_at, reason):
         return services.extend_response(case, by=request.user, due_at=due_at, reason=reason)
-
-    @case_action(request=ReasonsSerializer)
-    def escalate(self, request, case, *, reasons):
-        return services.escalate_complaint(case, by=request.user, reasons=reasons)
-
-    @case_action(request=DecisionSerializer)
-    def decide(self, request, case, *, decision):
-        return services.decide_escalation(case, by=request.user, decision=decision)
-
-    @case_action()
-    def release(self, request, case):
-        return services.release_held(case, by=request.user)
-
-    @case_action(request=ReasonSerializer)
-    def decline(self, request, case, *, reason):
-        return services.close_held(case, by=request.user, reason=reason)
 
     @case_action(request=AnalyseSerializer)
     def analyse(self, request, case, *, root_cause, improvement_action):

@@ -166,14 +166,6 @@ class ReplyForm(forms.Form):
     attachments = AttachmentsField()
 
 
-class EscalateForm(forms.Form):
-    reasons = forms.CharField(
-        max_length=TEXT_MAX,
-        label="Why are you not happy with the way your complaint was investigated?",
-        widget=forms.Textarea,
-    )
-
-
 class RespondForm(forms.Form):
     response = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea)
     root_cause = forms.ChoiceField(
@@ -194,18 +186,6 @@ class ExtendForm(forms.Form):
         label="Progress update for the complainant",
         widget=forms.Textarea,
         help_text="Why the investigation needs longer; sent to the complainant.",
-    )
-
-
-class DecisionForm(forms.Form):
-    decision = forms.CharField(
-        max_length=TEXT_MAX, label="The Director's decision", widget=forms.Textarea
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        max_length=TEXT_MAX, label="Why it is not taken further", widget=forms.Textarea
     )
 
 

@@ -105,18 +105,6 @@ class RespondSerializer(serializers.Serializer):
     )
 
 
-class ReasonsSerializer(serializers.Serializer):
-    reasons = serializers.CharField(max_length=TEXT_MAX)
-
-
-class DecisionSerializer(serializers.Serializer):
-    decision = serializers.CharField(max_length=TEXT_MAX)
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=TEXT_MAX)
-
-
 class ExtendSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField()
     reason = serializers.CharField(max_length=TEXT_MAX)

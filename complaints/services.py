@@ -35,6 +35,7 @@ from portal.errors import PortalError, TransitionNotAllowed
 from portal.notifications import Address, Role, notify
 from portal.notifications.texts import render_text
 from portal.permissions import centres_visible_to, is_staff_user
+from portal.rules import Text
 from portal.sla import services as sla
 from portal.storage import files_discarded_on_failure
 from portal.uploads.services import attach_files, check_files
@@ -53,6 +54,31 @@ OPTIONAL = (
 
 
 __all__ = ["AlreadyClaimed"]
+
+
+# What complainants and staff write on the moves declared once (complaints/steps.py): the
+# pages' forms and the API's serializers check with these too (portal/rules.py).
+REASONS = Text(
+    "reasons",
+    label="Why are you not happy with the way your complaint was investigated?",
+    most=TEXT_MAX,
+    missing="Say why you are not happy with the investigation.",
+    rows=6,
+)
+DECISION = Text(
+    "decision",
+    label="The Director's decision",
+    most=TEXT_MAX,
+    missing="Write the Director's decision.",
+    rows=6,
+)
+NOT_TAKEN_FURTHER = Text(
+    "reason",
+    label="Why it is not taken further",
+    most=TEXT_MAX,
+    missing="Say why it is not taken further.",
+    rows=4,
+)
 
 
 def _require(value: str, *, field: str, message: str) -> str:
@@ -415,9 +441,7 @@ def escalate_complaint(
     complaint: Complaint, *, by: User, reasons: str, at: dt.datetime | None = None
 ) -> Complaint:
     """The complainant asks, once, for a Director to review the investigation."""
-    reasons = _require(
-        reasons, field="reasons", message="Say why you are not happy with the investigation."
-    )
+    reasons = REASONS.clean(reasons)
     at = at or timezone.now()
     with transaction.atomic():
         complaint, moved = transition(
@@ -456,7 +480,7 @@ def decide_escalation(
     complaint: Complaint, *, by: User, decision: str, at: dt.datetime | None = None
 ) -> Complaint:
     """The Director's review: final, and it closes the case."""
-    decision = _require(decision, field="decision", message="Write the Director's decision.")
+    decision = DECISION.clean(decision)
     at = at or timezone.now()
     with transaction.atomic():
         complaint, moved = transition(
@@ -506,7 +530,7 @@ def close_held(
     complaint: Complaint, *, by: User, reason: str, at: dt.datetime | None = None
 ) -> Complaint:
     """Decline a held submission, telling the person why: it is closed, never dropped."""
-    reason = _require(reason, field="reason", message="Say why it is not taken further.")
+    reason = NOT_TAKEN_FURTHER.clean(reason)
     at = at or timezone.now()
     with transaction.atomic():
         complaint, moved = transition(

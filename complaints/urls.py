@@ -2,6 +2,7 @@ from django.urls import path
 
 from complaints import views
 from complaints.models import Complaint
+from complaints.steps import STEPS
 from portal.cases.views import move_urls
 
 app_name = "complaints"
@@ -14,5 +15,6 @@ urlpatterns = [
     path("report/", views.ReportView.as_view(), name="report"),
     path("report.csv", views.report_csv, name="report_csv"),
     path("<str:reference>/", views.ComplaintDetailView.as_view(), name="detail"),
+    *STEPS.urls(views.ComplaintDetailView),
     *move_urls(Complaint, views),
 ]

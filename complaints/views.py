@@ -19,16 +19,14 @@ from complaints.forms import (
     AnalyseForm,
     AssignForm,
     ComplaintForm,
-    DecisionForm,
-    EscalateForm,
     ExtendForm,
     PublicComplaintForm,
-    ReasonForm,
     ReplyForm,
     RespondForm,
     RestrictionForm,
 )
 from complaints.models import ACKNOWLEDGE, Complaint, Message, Submitter
+from complaints.steps import STEPS
 from portal.calendar import end_of_day
 from portal.cases.views import (
     CaseDetailView,
@@ -104,13 +102,11 @@ class ComplaintDetailView(CaseDetailView):
     template_name = "complaints/detail.html"
     select_related = SELECTED
     action_forms = {
+        **STEPS.actions(),
         "reply": ReplyForm,
-        "escalate": EscalateForm,
         "assign": AssignForm,
         "respond": RespondForm,
         "extend": ExtendForm,
-        "decide": DecisionForm,
-        "decline": ReasonForm,
         "analyse": AnalyseForm,
         "restrict": RestrictionForm,
     }
@@ -143,24 +139,6 @@ def reply(request, complaint, *, body, attachments):
     return "Your message has been added to the correspondence."
 
 
-@case_move(ComplaintDetailView, "escalate")
-def escalate(request, complaint, *, reasons):
-    services.escalate_complaint(complaint, by=request.user, reasons=reasons)
-    return "Your request for a Director's review has been sent."
-
-
-@case_move(ComplaintDetailView, "acknowledge")
-def acknowledge(request, complaint):
-    services.acknowledge_complaint(complaint, by=request.user)
-    return "Acknowledged."
-
-
-@case_move(ComplaintDetailView, "claim")
-def claim(request, complaint):
-    services.claim_complaint(complaint, by=request.user)
-    return "You are investigating this case."
-
-
 @case_move(ComplaintDetailView, "assign")
 def assign(request, complaint, *, assigned_to):
     services.assign_complaint(complaint, to=assigned_to, by=request.user)
@@ -177,24 +155,6 @@ def respond(request, complaint, **answer):
 def extend(request, complaint, *, due_at, reason):
     services.extend_response(complaint, by=request.user, due_at=end_of_day(due_at), reason=reason)
     return "New response date set; the progress update was sent."
-
-
-@case_move(ComplaintDetailView, "decide")
-def decide(request, complaint, *, decision):
-    services.decide_escalation(complaint, by=request.user, decision=decision)
-    return "The Director's decision was sent; the case is closed."
-
-
-@case_move(ComplaintDetailView, "release")
-def release(request, complaint):
-    services.release_held(complaint, by=request.user)
-    return "Released from review."
-
-
-@case_move(ComplaintDetailView, "decline")
-def decline(request, complaint, *, reason):
-    services.close_held(complaint, by=request.user, reason=reason)
-    return "Declined; the person was told why."
 
 
 @case_move(ComplaintDetailView, "analyse")
