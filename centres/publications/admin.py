@@ -32,7 +32,5 @@ class PublicationOrderAdmin(CaseQueueAdmin):
             "recorded as despatched",
         )
     }
-
     # Everything changes through the services (the despatch above, or the order's page).
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+    all_read_only = True

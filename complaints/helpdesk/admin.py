@@ -27,8 +27,7 @@ class QueryAdmin(CaseQueueAdmin):
         return super().get_queryset(request).in_queue_of(request.user)
 
     # Everything changes through the query's page (and so through the services).
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+    all_read_only = True
 
 
 @admin.register(HelpAnswer)

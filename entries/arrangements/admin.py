@@ -12,11 +12,7 @@ from portal.cases.admin import CaseQueueAdmin, DueFilter
 
 
 class _ReadOnlyQueue(CaseQueueAdmin):
-    # Everything changes through the case page's moves (and so through the services).
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields] + self.extra_readonly
-
-    extra_readonly: list[str] = []
+    all_read_only = True
 
 
 class _WithEvidence(_ReadOnlyQueue):

@@ -37,6 +37,16 @@ class CaseQueueAdmin(Declared, admin.ModelAdmin):
 
     bulk_moves: dict = {}
     list_display_links = None
+    # True: the record page shows every field read-only, because everything changes through
+    # the case page's moves (and so through the services); ``extra_readonly`` adds the
+    # admin's own computed fields to them.
+    all_read_only = False
+    extra_readonly: list[str] = []
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.all_read_only:
+            return [f.name for f in self.model._meta.fields] + list(self.extra_readonly)
+        return super().get_readonly_fields(request, obj)
 
     def get_ordering(self, request):
         return [next_due_first(), "created_at"]

@@ -40,10 +40,7 @@ class EnquiryAdmin(CaseQueueAdmin):
             "acknowledged",
         ),
     }
-
-    # Everything changes through the case page's moves (and so through the services).
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+    all_read_only = True
 
 
 @admin.register(ServiceTerms)

@@ -46,3 +46,19 @@ def test_a_list_is_refused_to_staff_whose_role_does_not_work_with_it(client):
     sign_in(client, StaffFactory(roles=[SECURITY_TEAM]))
     assert client.get("/queries/").status_code == 403
     assert Query.objects.count() == 0
+
+
+def test_a_case_queue_shows_the_record_read_only(client, officer_gb, centre_gb):
+    from portal.accounts.roles import CUSTOMER_SERVICES
+    from tests.factories import StaffFactory
+
+    case = ask(officer_gb, centre_gb, 1)
+    sign_in(client, StaffFactory(roles=[CUSTOMER_SERVICES]))
+    page = client.get(f"/admin/queries/query/{case.pk}/change/")
+
+    assert page.status_code == 200
+    assert "Question 1" in page.content.decode()
+    assert 'name="subject"' not in page.content.decode()
+    saved = client.post(f"/admin/queries/query/{case.pk}/change/", {"subject": "Changed"})
+    assert saved.status_code in (302, 403)
+    assert Query.objects.get().subject == "Question 1"
