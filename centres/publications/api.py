@@ -9,8 +9,9 @@ from centres.publications.serializers import (
     PublicationOrderSerializer,
     PublicationSerializer,
 )
+from centres.publications.steps import STEPS
 from portal.api.router import register
-from portal.cases.api import CaseViewSet, case_action
+from portal.cases.api import CaseViewSet
 from portal.cases.services import applying_centre
 from portal.permissions import is_staff_user
 
@@ -25,6 +26,7 @@ class PublicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 @register("publication-orders", basename="publication-order")
+@STEPS.api
 class PublicationOrderViewSet(mixins.CreateModelMixin, CaseViewSet):
     """Publication orders of the user's centres (staff whose role works with them: all).
 
@@ -52,7 +54,3 @@ class PublicationOrderViewSet(mixins.CreateModelMixin, CaseViewSet):
         centre = applying_centre(request.user, chosen=data.pop("centre", None))
         case = services.order_publication(centre=centre, by=request.user, **data)
         return self.answer(case, status.HTTP_201_CREATED)
-
-    @case_action()
-    def despatch(self, request, case):
-        return services.despatch_order(case, by=request.user)

@@ -1,8 +1,7 @@
 from django.urls import path
 
 from centres.publications import views
-from centres.publications.models import PublicationOrder
-from portal.cases.views import move_urls
+from centres.publications.steps import STEPS
 
 app_name = "publications"
 
@@ -10,5 +9,5 @@ urlpatterns = [
     path("", views.OrdersView.as_view(), name="list"),
     path("order/", views.OrderCreateView.as_view(), name="create"),
     path("<str:reference>/", views.OrderDetailView.as_view(), name="detail"),
-    *move_urls(PublicationOrder, views),
+    *STEPS.urls(views.OrderDetailView),
 ]

@@ -8,11 +8,10 @@ from django.views.generic import ListView
 from centres.publications import services
 from centres.publications.forms import OrderForm
 from centres.publications.models import PublicationOrder
+from centres.publications.steps import STEPS
 from portal.cases.views import (
-    Action,
     CaseCreateView,
     CaseDetailView,
-    case_move,
     refuse_other_roles,
 )
 from portal.permissions import is_staff_user
@@ -54,10 +53,4 @@ class OrderDetailView(CaseDetailView):
     model = PublicationOrder
     template_name = "publications/detail.html"
     select_related: tuple[str, ...] = ("centre", "publication")
-    action_forms = {"despatch": Action()}
-
-
-@case_move(OrderDetailView, "despatch")
-def despatch(request, case):
-    services.despatch_order(case, by=request.user)
-    return "Despatch recorded; the centre has been told."
+    action_forms = STEPS.actions()
