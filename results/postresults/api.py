@@ -4,7 +4,7 @@ from rest_framework import mixins, status
 from portal.api.router import register
 from portal.cases.api import CaseViewSet, case_action
 from portal.cases.services import applying_centre
-from results.postresults import services
+from results.postresults import certificates, services
 from results.postresults.models import CertificateDespatch, ServiceRequest
 from results.postresults.serializers import (
     CertificateDespatchSerializer,
@@ -61,7 +61,7 @@ class CertificateDespatchViewSet(CaseViewSet):
 
     @case_action(request=CertificatesDespatchedSerializer)
     def despatch(self, request, case, *, courier, tracking_reference="", despatched_on=None):
-        return services.despatch_certificates(
+        return certificates.despatch_certificates(
             case,
             by=request.user,
             courier=courier,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from entries.models import Series
 from portal.calendar import london_date
 from portal.centres.models import Centre
-from results.postresults import services
+from results.postresults import certificates, services
 from results.postresults.models import CertificateDespatch, Service, ServiceRequest
 
 DEMO = [
@@ -65,12 +65,12 @@ def seed_certificate_despatches() -> None:
     now = timezone.now()
     if june.results_release_at > now:
         return
-    services.open_series_certificate_despatches(june, now=now)
+    certificates.open_series_certificate_despatches(june, now=now)
     gb001 = CertificateDespatch.objects.filter(
         centre__number="GB001", series=june, status=CertificateDespatch.Status.DUE
     ).first()
     if gb001 is not None:
-        services.despatch_certificates(
+        certificates.despatch_certificates(
             gb001,
             by=get_user_model().objects.get(username="staff"),
             courier="DHL Express",

@@ -6,7 +6,7 @@ recorded by hand (its date)."""
 from django.utils.translation import gettext_lazy as _
 
 from portal.cases.steps import Step, Steps
-from results.postresults import services
+from results.postresults import certificates, services
 from results.postresults.models import CertificateDespatch, ServiceRequest
 
 REQUEST = Steps(
@@ -33,15 +33,15 @@ CERTIFICATES = Steps(
     CertificateDespatch,
     {
         "hold": Step(
-            services.hold_certificates,
-            services.HOLD_REASON,
+            certificates.hold_certificates,
+            certificates.HOLD_REASON,
             schema_name="CertificatesHeld",
             button=_("Hold and tell the centre"),
             style="secondary",
             done="On hold: the centre's exams officers are told what is needed.",
         ),
         "resume": Step(
-            services.resume_certificates,
+            certificates.resume_certificates,
             heading=_("End the hold"),
             style="secondary",
             done="The hold is over: the certificates are due again.",

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from results.postresults import services
+from results.postresults import certificates, services
 
 
 @shared_task(name="postresults.send_due_results")
@@ -12,4 +12,4 @@ def send_due_results() -> int:
 @shared_task(name="postresults.open_certificate_despatches")
 def open_certificate_despatches() -> int:
     # Each centre's case is opened once whatever runs twice: the unique constraint decides.
-    return services.open_due_certificate_despatches()
+    return certificates.open_due_certificate_despatches()

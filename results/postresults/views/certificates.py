@@ -8,7 +8,7 @@ from django.views.generic import ListView
 
 from portal.cases.views import Action, CaseDetailView, case_move, refuse_other_roles
 from portal.sla import services as sla
-from results.postresults import services
+from results.postresults import certificates
 from results.postresults.forms import CertificatesDespatchedForm
 from results.postresults.models import CERTIFICATES_CLOCK, CertificateDespatch
 from results.postresults.steps import CERTIFICATES
@@ -31,7 +31,7 @@ class CertificateDespatchListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["promise"] = sla.promise(CERTIFICATES_CLOCK)
         context["rows"] = [
-            (case, services.certificate_counts(case)) for case in context["object_list"]
+            (case, certificates.certificate_counts(case)) for case in context["object_list"]
         ]
         return context
 
@@ -48,13 +48,13 @@ class CertificateDespatchDetailView(CaseDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["promise"] = sla.promise(CERTIFICATES_CLOCK)
-        context["counts"] = services.certificate_counts(self.object)
+        context["counts"] = certificates.certificate_counts(self.object)
         return context
 
 
 @case_move(CertificateDespatchDetailView, "despatch")
 def despatch(request, case, *, courier, tracking_reference, despatched_on):
-    services.despatch_certificates(
+    certificates.despatch_certificates(
         case,
         by=request.user,
         courier=courier,

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from portal.accounts.roles import RESULTS_TEAM
-from results.postresults import services
+from results.postresults import certificates, services
 from tests.factories import CandidateFactory, SeriesFactory, StaffFactory
 
 # A Monday morning after June's results and before November's.
@@ -133,7 +133,7 @@ def certificates_gb(june_results, centre_gb, time_machine):
     """GB001's June certificates, opened by the sweep a minute after the release instant;
     the clock then stays at ``NOW``."""
     time_machine.move_to(JUNE_RELEASE + dt.timedelta(minutes=1), tick=False)
-    services.open_due_certificate_despatches()
+    certificates.open_due_certificate_despatches()
     time_machine.move_to(NOW, tick=False)
     from results.postresults.models import CertificateDespatch
 

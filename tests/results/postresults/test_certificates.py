@@ -14,7 +14,7 @@ from portal.errors import PortalError, TransitionNotAllowed
 from portal.notifications.models import Notification
 from portal.sla.models import Clock
 from portal.sla.sweeps import breach_due_clocks
-from results.postresults import services
+from results.postresults import certificates, services
 from results.postresults.models import CertificateDespatch
 from tests.factories import SeriesFactory, StaffFactory
 from tests.results.postresults.conftest import JUNE_RELEASE, NOW, add_result
@@ -39,9 +39,9 @@ def notices(case):
 def test_sweep_a_second_before_the_instant_opens_nothing(june_results, centre_gb, time_machine):
     time_machine.move_to(JUNE_RELEASE - SECOND, tick=False)
 
-    assert services.open_due_certificate_despatches() == 0
+    assert certificates.open_due_certificate_despatches() == 0
     with pytest.raises(services.NotYetReleased):
-        services.open_certificate_despatch(centre=centre_gb, series=june_results)
+        certificates.open_certificate_despatch(centre=centre_gb, series=june_results)
     assert not CertificateDespatch.objects.exists()
     assert not Clock.objects.exists()
 
@@ -51,7 +51,7 @@ def test_sweep_a_second_after_opens_one_case_per_centre_with_issued_results(
 ):
     time_machine.move_to(JUNE_RELEASE + SECOND, tick=False)
 
-    assert services.open_due_certificate_despatches() == 2
+    assert certificates.open_due_certificate_despatches() == 2
 
     cases = {c.centre.number: c for c in CertificateDespatch.objects.select_related("centre")}
     # AE003 has pending results only: no certificates yet.
@@ -72,7 +72,7 @@ def test_clock_starts_at_the_release_instant_not_when_the_sweep_ran(june_results
     # The beat was down on results day: the sweep comes round three days late.
     time_machine.move_to(JUNE_RELEASE + dt.timedelta(days=3), tick=False)
 
-    services.open_due_certificate_despatches()
+    certificates.open_due_certificate_despatches()
 
     clock = clock_of(CertificateDespatch.objects.get(centre__number="GB001"))
     assert (clock.code, clock.state, clock.started_at) == (
@@ -86,10 +86,10 @@ def test_clock_starts_at_the_release_instant_not_when_the_sweep_ran(june_results
 
 def test_sweep_run_twice_opens_each_case_once(june_results, time_machine):
     time_machine.move_to(JUNE_RELEASE + SECOND, tick=False)
-    assert services.open_due_certificate_despatches() == 2
+    assert certificates.open_due_certificate_despatches() == 2
 
     time_machine.move_to(JUNE_RELEASE + dt.timedelta(minutes=1), tick=False)
-    assert services.open_due_certificate_despatches() == 0
+    assert certificates.open_due_certificate_despatches() == 0
 
     assert CertificateDespatch.objects.count() == 2
     assert Clock.objects.filter(code="certificates.despatch").count() == 2
@@ -98,8 +98,8 @@ def test_sweep_run_twice_opens_each_case_once(june_results, time_machine):
 def test_open_for_a_centre_twice_answers_the_same_case(june_results, centre_gb, time_machine):
     time_machine.move_to(JUNE_RELEASE + SECOND, tick=False)
 
-    first = services.open_certificate_despatch(centre=centre_gb, series=june_results)
-    again = services.open_certificate_despatch(centre=centre_gb, series=june_results)
+    first = certificates.open_certificate_despatch(centre=centre_gb, series=june_results)
+    again = certificates.open_certificate_despatch(centre=centre_gb, series=june_results)
 
     assert again.pk == first.pk and CertificateDespatch.objects.count() == 1
 
@@ -107,9 +107,9 @@ def test_open_for_a_centre_twice_answers_the_same_case(june_results, centre_gb, 
 def test_sweep_works_in_bounded_batches(june_results, time_machine):
     time_machine.move_to(JUNE_RELEASE + SECOND, tick=False)
 
-    assert services.open_due_certificate_despatches(batch=1) == 1
-    assert services.open_due_certificate_despatches(batch=1) == 1
-    assert services.open_due_certificate_despatches(batch=1) == 0
+    assert certificates.open_due_certificate_despatches(batch=1) == 1
+    assert certificates.open_due_certificate_despatches(batch=1) == 1
+    assert certificates.open_due_certificate_despatches(batch=1) == 0
     assert CertificateDespatch.objects.count() == 2
 
 
@@ -120,11 +120,11 @@ def test_centre_whose_results_are_issued_late_gets_its_case_with_the_clock_from_
 
     late = CentreFactory(number="IN004", name="Late School", timezone="Asia/Kolkata")
     time_machine.move_to(JUNE_RELEASE + SECOND, tick=False)
-    services.open_due_certificate_despatches()
+    certificates.open_due_certificate_despatches()
     add_result(late, june_results, "0001", "0580")
 
     time_machine.move_to(JUNE_RELEASE + dt.timedelta(days=5), tick=False)
-    assert services.open_due_certificate_despatches() == 1
+    assert certificates.open_due_certificate_despatches() == 1
 
     case = CertificateDespatch.objects.get(centre=late)
     assert clock_of(case).started_at == JUNE_RELEASE
@@ -144,7 +144,7 @@ def test_sweep_never_reads_series_released_long_ago_nor_series_to_come(
     add_result(centre_gb, coming, "0001", "0580")
     time_machine.move_to(NOW, tick=False)
 
-    services.open_due_certificate_despatches()
+    certificates.open_due_certificate_despatches()
 
     assert set(CertificateDespatch.objects.values_list("series__code", flat=True)) == {"J26"}
 
@@ -167,7 +167,7 @@ def test_sweep_task_opens_the_cases(june_results, time_machine):
 def test_despatch_stops_the_clock_and_tells_the_centre_with_a_link(
     certificates_gb, results_team, officer_gb
 ):
-    case = services.despatch_certificates(
+    case = certificates.despatch_certificates(
         certificates_gb, by=results_team, courier="DHL Express", tracking_reference="JD0146"
     )
 
@@ -194,7 +194,7 @@ def test_despatch_counts_again_what_went_out(certificates_gb, results_team, cent
 
     QaHold.objects.update(released_at=NOW)  # QA accepted 0002's held grades
 
-    case = services.despatch_certificates(certificates_gb, by=results_team, courier="DHL")
+    case = certificates.despatch_certificates(certificates_gb, by=results_team, courier="DHL")
 
     assert (case.candidates_covered, case.candidates_held, case.counted_at) == (2, 1, NOW)
 
@@ -202,7 +202,7 @@ def test_despatch_counts_again_what_went_out(certificates_gb, results_team, cent
 def test_despatch_recorded_a_day_late_stops_the_clock_on_the_day_it_went(
     certificates_gb, results_team
 ):
-    case = services.despatch_certificates(
+    case = certificates.despatch_certificates(
         certificates_gb, by=results_team, courier="DHL", despatched_on=dt.date(2026, 9, 4)
     )
 
@@ -214,10 +214,10 @@ def test_despatch_recorded_a_day_late_stops_the_clock_on_the_day_it_went(
 def test_despatch_repeated_changes_nothing_and_tells_once(
     certificates_gb, results_team, officer_gb, time_machine
 ):
-    first = services.despatch_certificates(certificates_gb, by=results_team, courier="DHL")
+    first = certificates.despatch_certificates(certificates_gb, by=results_team, courier="DHL")
     time_machine.move_to(NOW + dt.timedelta(hours=2), tick=False)
 
-    again = services.despatch_certificates(first, by=results_team, courier="Royal Mail")
+    again = certificates.despatch_certificates(first, by=results_team, courier="Royal Mail")
 
     assert (again.courier, again.despatched_at) == ("DHL", NOW)
     assert notices(first).filter(key__endswith=":despatched").count() == 1
@@ -230,7 +230,7 @@ def test_despatch_refused_to_officers_and_other_roles(certificates_gb, officer_g
     ]
     for person in (officer_gb, officer_pk, *others):
         with pytest.raises(PermissionDenied):
-            services.despatch_certificates(certificates_gb, by=person, courier="DHL")
+            certificates.despatch_certificates(certificates_gb, by=person, courier="DHL")
 
     certificates_gb.refresh_from_db()
     assert certificates_gb.status == Status.DUE and not notices(certificates_gb).exists()
@@ -252,7 +252,7 @@ def test_despatch_with_bad_input_is_refused_and_saves_nothing(
     data = {"courier": "DHL", "tracking_reference": "JD0146", **changes}
 
     with pytest.raises(PortalError) as refused:
-        services.despatch_certificates(certificates_gb, by=results_team, **data)
+        certificates.despatch_certificates(certificates_gb, by=results_team, **data)
 
     assert refused.value.field == field
     certificates_gb.refresh_from_db()
@@ -264,7 +264,7 @@ def test_despatch_with_bad_input_is_refused_and_saves_nothing(
 def test_despatch_after_the_deadline_is_recorded_late(certificates_gb, results_team, time_machine):
     time_machine.move_to(JUNE_DUE + dt.timedelta(days=2), tick=False)
 
-    case = services.despatch_certificates(certificates_gb, by=results_team, courier="DHL")
+    case = certificates.despatch_certificates(certificates_gb, by=results_team, courier="DHL")
 
     clock = clock_of(case)
     assert (case.status, clock.state) == (Status.DESPATCHED, Clock.State.BREACHED)
@@ -277,7 +277,7 @@ def test_despatch_after_the_deadline_is_recorded_late(certificates_gb, results_t
 def test_hold_pauses_the_clock_and_tells_the_centre_what_is_needed(
     certificates_gb, results_team, officer_gb
 ):
-    case = services.hold_certificates(
+    case = certificates.hold_certificates(
         certificates_gb, by=results_team, reason="Please confirm your delivery address."
     )
 
@@ -291,9 +291,9 @@ def test_hold_pauses_the_clock_and_tells_the_centre_what_is_needed(
 
 
 def test_hold_repeated_changes_nothing_and_tells_once(certificates_gb, results_team, officer_gb):
-    first = services.hold_certificates(certificates_gb, by=results_team, reason="Address?")
+    first = certificates.hold_certificates(certificates_gb, by=results_team, reason="Address?")
 
-    again = services.hold_certificates(first, by=results_team, reason="Something else.")
+    again = certificates.hold_certificates(first, by=results_team, reason="Something else.")
 
     assert (again.status, again.hold_reason) == (Status.HELD, "Address?")
     assert notices(first).count() == 1
@@ -303,14 +303,14 @@ def test_hold_refused_to_an_officer_without_a_reason_and_once_despatched(
     certificates_gb, results_team, officer_gb
 ):
     with pytest.raises(PermissionDenied):
-        services.hold_certificates(certificates_gb, by=officer_gb, reason="No.")
+        certificates.hold_certificates(certificates_gb, by=officer_gb, reason="No.")
     with pytest.raises(PortalError) as refused:
-        services.hold_certificates(certificates_gb, by=results_team, reason=" ")
+        certificates.hold_certificates(certificates_gb, by=results_team, reason=" ")
     assert refused.value.field == "reason"
-    services.despatch_certificates(certificates_gb, by=results_team, courier="DHL")
+    certificates.despatch_certificates(certificates_gb, by=results_team, courier="DHL")
 
     with pytest.raises(TransitionNotAllowed):
-        services.hold_certificates(certificates_gb, by=results_team, reason="Address?")
+        certificates.hold_certificates(certificates_gb, by=results_team, reason="Address?")
 
 
 @pytest.mark.parametrize("swept", [True, False])
@@ -322,7 +322,7 @@ def test_hold_after_the_deadline_leaves_the_missed_deadline_missed(
     if swept:
         breach_due_clocks(now=late, limit=10)
 
-    case = services.hold_certificates(certificates_gb, by=results_team, reason="Address?")
+    case = certificates.hold_certificates(certificates_gb, by=results_team, reason="Address?")
 
     assert case.status == Status.HELD
     assert clock_of(case).state != Clock.State.PAUSED
@@ -333,11 +333,11 @@ def test_hold_after_the_deadline_leaves_the_missed_deadline_missed(
 def test_resume_runs_the_clock_again_with_the_days_held_added(
     certificates_gb, results_team, time_machine
 ):
-    held = services.hold_certificates(certificates_gb, by=results_team, reason="Address?")
+    held = certificates.hold_certificates(certificates_gb, by=results_team, reason="Address?")
     time_machine.move_to(NOW + dt.timedelta(days=3), tick=False)
 
-    case = services.resume_certificates(held, by=results_team)
-    again = services.resume_certificates(case, by=results_team)
+    case = certificates.resume_certificates(held, by=results_team)
+    again = certificates.resume_certificates(case, by=results_team)
 
     assert (again.status, again.hold_reason) == (Status.DUE, "")
     clock = clock_of(case)
@@ -348,16 +348,16 @@ def test_resume_refused_to_an_officer_and_when_never_held(
     certificates_gb, results_team, officer_gb
 ):
     with pytest.raises(TransitionNotAllowed):
-        services.resume_certificates(certificates_gb, by=results_team)
-    held = services.hold_certificates(certificates_gb, by=results_team, reason="Address?")
+        certificates.resume_certificates(certificates_gb, by=results_team)
+    held = certificates.hold_certificates(certificates_gb, by=results_team, reason="Address?")
 
     with pytest.raises(PermissionDenied):
-        services.resume_certificates(held, by=officer_gb)
+        certificates.resume_certificates(held, by=officer_gb)
 
 
 def test_despatch_from_a_hold_stops_the_paused_clock(certificates_gb, results_team):
-    held = services.hold_certificates(certificates_gb, by=results_team, reason="Address?")
+    held = certificates.hold_certificates(certificates_gb, by=results_team, reason="Address?")
 
-    case = services.despatch_certificates(held, by=results_team, courier="DHL")
+    case = certificates.despatch_certificates(held, by=results_team, courier="DHL")
 
     assert (case.status, clock_of(case).state) == (Status.DESPATCHED, Clock.State.MET)

@@ -7,7 +7,7 @@ import pytest
 
 from portal.core.models import ReferenceSequence
 from portal.sla.models import Clock
-from results.postresults import services
+from results.postresults import certificates
 from results.postresults.models import CertificateDespatch
 from tests.factories import CentreFactory
 from tests.results.postresults.conftest import JUNE_RELEASE, add_result
@@ -25,10 +25,10 @@ def test_sweeps_at_once_open_each_centres_case_exactly_once(june_results):
     # Four beats at once, each run twice, in batches of three, as overlapping beats and
     # retried tasks would.
     counts, errors = run_at_once(
-        lambda: [services.open_due_certificate_despatches(now=now, batch=3) for _ in range(2)]
+        lambda: [certificates.open_due_certificate_despatches(now=now, batch=3) for _ in range(2)]
     )
     rest = 0
-    while opened := services.open_due_certificate_despatches(now=now, batch=3):
+    while opened := certificates.open_due_certificate_despatches(now=now, batch=3):
         rest += opened
 
     assert errors == []

@@ -4,7 +4,7 @@ centre's), the results team acts from the case page and works the queue in the a
 from django.urls import reverse
 
 from results.models import Result
-from results.postresults import services
+from results.postresults import certificates
 from results.postresults.models import CertificateDespatch
 from tests.results.postresults.conftest import add_result
 from tests.signing_in import sign_in
@@ -156,7 +156,7 @@ def test_pages_count_what_is_held_now_until_the_certificates_go(
 def test_pages_keep_the_counts_of_what_went_out(
     client, certificates_gb, officer_gb, results_team, centre_gb, june
 ):
-    services.despatch_certificates(certificates_gb, by=results_team, courier="DHL")
+    certificates.despatch_certificates(certificates_gb, by=results_team, courier="DHL")
     add_result(centre_gb, june, "0005", "0580", status="withheld", grade="")
     sign_in(client, officer_gb)
 

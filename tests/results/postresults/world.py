@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from results.postresults import services
+from results.postresults import certificates, services
 from results.postresults.models import CertificateDespatch, ServiceRequest
 from tests.factories import CandidateFactory, SeriesFactory
 
@@ -58,14 +58,14 @@ def despatches_at_every_status(centre, *, staff, series) -> dict:
     sent_on = SeriesFactory(code="C26D", name="Certificates sent", results_release_at=released)
 
     def opened(on):
-        return services.open_certificate_despatch(centre=centre, series=on)
+        return certificates.open_certificate_despatch(centre=centre, series=on)
 
     by_status = {
         "due": opened(series),
-        "held": services.hold_certificates(
+        "held": certificates.hold_certificates(
             opened(held_on), by=staff, reason="Please confirm your delivery address."
         ),
-        "despatched": services.despatch_certificates(
+        "despatched": certificates.despatch_certificates(
             opened(sent_on), by=staff, courier="DHL Express", tracking_reference="JD0146"
         ),
     }
