@@ -11,6 +11,7 @@ from portal.cases.api import CaseViewSet, case_action, upload_action
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
 from qa import grade_import, services
+from qa import grades as grading
 from qa.models import SAMPLE_PERMISSION, Grade, QaRequest
 from qa.policies import QA_EVIDENCE
 from qa.serializers import (
@@ -156,7 +157,7 @@ LINE_OR_FIELD_ERRORS = {
 }
 
 
-def _refused(error: services.GradesRefused) -> Response:
+def _refused(error: grading.GradesRefused) -> Response:
     return Response({"errors": error.lines}, status=status.HTTP_400_BAD_REQUEST)
 
 
@@ -203,12 +204,12 @@ class GradeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         centre = grading_centre(request.user, data.get("centre"))
-        rows = [services.GradeRow(line=n, **row) for n, row in enumerate(data["grades"], start=1)]
+        rows = [grading.GradeRow(line=n, **row) for n, row in enumerate(data["grades"], start=1)]
         try:
-            saved = services.submit_grades(
+            saved = grading.submit_grades(
                 rows, centre=centre, series=data["series"], by=request.user
             )
-        except services.GradesRefused as error:
+        except grading.GradesRefused as error:
             return _refused(error)
         return Response({"created": len(saved)}, status=status.HTTP_201_CREATED)
 
@@ -228,6 +229,6 @@ class GradeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             saved = grade_import.import_grades(
                 data["file"], centre=centre, series=data["series"], by=request.user
             )
-        except services.GradesRefused as error:
+        except grading.GradesRefused as error:
             return _refused(error)
         return Response({"created": len(saved)}, status=status.HTTP_201_CREATED)

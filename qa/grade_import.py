@@ -8,7 +8,7 @@ can take over the parsing without touching them.
 import csv
 import io
 
-from qa.services import GradeRow, GradesRefused, check_grades, submit_grades
+from qa.grades import GradeRow, GradesRefused, check_grades, submit_grades
 
 HEADER = ["candidate_number", "syllabus_code", "grade"]
 MAX_BYTES = 2 * 1024 * 1024

@@ -15,6 +15,7 @@ from portal.errors import PortalError
 from portal.notifications.models import Notification
 from portal.permissions import centres_visible_to, is_staff_user, staff_required
 from qa import grade_import, services
+from qa import grades as grading
 from qa.forms import (
     AdjustForm,
     GradeImportForm,
@@ -167,7 +168,7 @@ def grades(request):
         "round"
     ):
         history.setdefault(grade.candidate_id, []).append(grade)
-    revising = services.revision_round(centre=centre, series=series, syllabus=syllabus)
+    revising = grading.revision_round(centre=centre, series=series, syllabus=syllabus)
     window = context["windows"].get(series.pk)
     open_now = window is not None and window.window_open()
 
@@ -182,12 +183,12 @@ def grades(request):
     if request.method == "POST" and gradable and form.is_valid():
         given = form.grades()
         rows = [
-            services.GradeRow(line=n, candidate_number=number, syllabus_code=syllabus.code, grade=g)
+            grading.GradeRow(line=n, candidate_number=number, syllabus_code=syllabus.code, grade=g)
             for n, (number, g) in enumerate(given.items(), start=1)
         ]
         try:
-            saved = services.submit_grades(rows, centre=centre, series=series, by=request.user)
-        except services.GradesRefused as error:
+            saved = grading.submit_grades(rows, centre=centre, series=series, by=request.user)
+        except grading.GradesRefused as error:
             fields = {n: f"grade_{number}" for n, number in enumerate(given, start=1)}
             for line in error.lines:
                 form.add_error(fields.get(line["line"]), line["message"])
@@ -207,7 +208,7 @@ def grades(request):
         revising=revising,
         window=window,
         window_open=open_now,
-        window_words=services.window_words(window),
+        window_words=grading.window_words(window),
     )
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "qa/grades.html", context, status=status)
@@ -229,7 +230,7 @@ def import_grades(request):
                 series=form.cleaned_data["series"],
                 by=request.user,
             )
-        except services.GradesRefused as error:
+        except grading.GradesRefused as error:
             lines = error.lines
             form.add_error("file", error.message)
         else:
@@ -252,7 +253,7 @@ def sample(request):
     if not chosen.is_bound or not chosen.is_valid():
         return render(request, "qa/sample.html", {"form": chosen, "step": "scope"})
     centre, series, syllabus = (chosen.cleaned_data[k] for k in ("centre", "series", "syllabus"))
-    graded = services.current_grades(centre=centre, series=series, syllabus=syllabus)
+    graded = grading.current_grades(centre=centre, series=series, syllabus=syllabus)
     choices = [
         (
             g.candidate.candidate_number,

@@ -8,7 +8,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from qa import services
+from qa import grades, services
 from qa.grade_import import import_grades
 from qa.models import Grade
 from tests.qa.conftest import enter
@@ -21,7 +21,7 @@ URL = "/api/v1/qa/grades/"
 
 def rows(*given):
     return [
-        services.GradeRow(line=n, candidate_number=c, syllabus_code=s, grade=g)
+        grades.GradeRow(line=n, candidate_number=c, syllabus_code=s, grade=g)
         for n, (c, s, g) in enumerate(given, start=2)
     ]
 
@@ -31,7 +31,7 @@ def csv_file(text: str, name="grades.csv"):
 
 
 def test_submit_grades_in_window_saves_round_one(candidates, centre_gb, series, officer_gb):
-    saved = services.submit_grades(
+    saved = grades.submit_grades(
         rows(("0001", "0580", "A"), ("0002", "0610", "C")),
         centre=centre_gb,
         series=series,
@@ -45,8 +45,8 @@ def test_submit_grades_in_window_saves_round_one(candidates, centre_gb, series, 
 
 
 def test_submit_grades_when_already_submitted_is_locked(graded, centre_gb, series, officer_gb):
-    with pytest.raises(services.GradesRefused) as refused:
-        services.submit_grades(
+    with pytest.raises(grades.GradesRefused) as refused:
+        grades.submit_grades(
             rows(("0001", "0580", "B")), centre=centre_gb, series=series, by=officer_gb
         )
 
@@ -61,8 +61,8 @@ def test_submit_grades_when_already_submitted_is_locked(graded, centre_gb, serie
 
 def test_submit_grades_outside_window_refused(candidates, centre_gb, series, window, officer_gb):
     late = window.grades_close_at + dt.timedelta(minutes=1)
-    with time_machine.travel(late), pytest.raises(services.GradesRefused, match="1 of the"):
-        services.submit_grades(
+    with time_machine.travel(late), pytest.raises(grades.GradesRefused, match="1 of the"):
+        grades.submit_grades(
             rows(("0001", "0580", "A")), centre=centre_gb, series=series, by=officer_gb
         )
 
@@ -72,8 +72,8 @@ def test_submit_grades_outside_window_refused(candidates, centre_gb, series, win
 def test_submit_grades_with_bad_rows_saves_none_and_names_each(
     candidates, centre_gb, series, officer_gb
 ):
-    with pytest.raises(services.GradesRefused) as refused:
-        services.submit_grades(
+    with pytest.raises(grades.GradesRefused) as refused:
+        grades.submit_grades(
             rows(
                 ("0001", "0580", "A"),
                 ("0002", "9999", "A"),
@@ -99,8 +99,8 @@ def test_submit_grades_for_syllabus_not_entered_refused(candidates, centre_gb, s
 
     SyllabusFactory(code="0625")
 
-    with pytest.raises(services.GradesRefused) as refused:
-        services.submit_grades(
+    with pytest.raises(grades.GradesRefused) as refused:
+        grades.submit_grades(
             rows(("0001", "0625", "A")), centre=centre_gb, series=series, by=officer_gb
         )
 
@@ -113,8 +113,8 @@ def test_submit_grades_for_another_centres_candidate_refused(
     enter(centre_pk, series, [maths], count=1)
     Grade.objects.all().delete()
 
-    with pytest.raises(services.GradesRefused, match="1 of the grades"):
-        services.submit_grades(
+    with pytest.raises(grades.GradesRefused, match="1 of the grades"):
+        grades.submit_grades(
             rows(("0007", "0580", "A")), centre=centre_gb, series=series, by=officer_gb
         )
 
@@ -124,7 +124,7 @@ def test_revised_grades_in_a_later_round_keep_history(
 ):
     services.request_more(submitted, by=specialist, feedback="Too generous.")
 
-    services.submit_grades(
+    grades.submit_grades(
         rows(("0001", "0580", "B")), centre=centre_gb, series=series, by=officer_gb
     )
 
@@ -132,8 +132,8 @@ def test_revised_grades_in_a_later_round_keep_history(
     assert list(history.values_list("grade", "round")) == [("A", 1), ("B", 2)]
     current = Grade.objects.filter(syllabus=maths).current()
     assert current.get(candidate__candidate_number="0001").grade == "B"
-    with pytest.raises(services.GradesRefused, match="1 of the grades"):
-        services.submit_grades(
+    with pytest.raises(grades.GradesRefused, match="1 of the grades"):
+        grades.submit_grades(
             rows(("0001", "0580", "C")), centre=centre_gb, series=series, by=officer_gb
         )
 
@@ -144,7 +144,7 @@ def test_revised_grades_after_window_closed_accepted(
     services.request_more(submitted, by=specialist, feedback="Too generous.")
 
     with time_machine.travel(window.grades_close_at + dt.timedelta(days=2)):
-        saved = services.submit_grades(
+        saved = grades.submit_grades(
             rows(("0002", "0580", "C")), centre=centre_gb, series=series, by=officer_gb
         )
 
@@ -164,7 +164,7 @@ def test_import_grades_csv_with_bad_lines_saves_nothing(candidates, centre_gb, s
         "\ufeffcandidate_number,syllabus_code,grade\n0001,0580,A\n0002,0580\n0003,0580,Q\n"
     )
 
-    with pytest.raises(services.GradesRefused) as refused:
+    with pytest.raises(grades.GradesRefused) as refused:
         import_grades(file, centre=centre_gb, series=series, by=officer_gb)
 
     assert refused.value.lines == [
@@ -184,7 +184,7 @@ def test_import_grades_csv_with_bad_lines_saves_nothing(candidates, centre_gb, s
 def test_import_grades_csv_unreadable_refused(
     candidates, centre_gb, series, officer_gb, text, message
 ):
-    with pytest.raises(services.GradesRefused) as refused:
+    with pytest.raises(grades.GradesRefused) as refused:
         import_grades(csv_file(text), centre=centre_gb, series=series, by=officer_gb)
 
     assert message in refused.value.lines[0]["message"]
@@ -195,7 +195,7 @@ def test_import_grades_csv_not_utf8_refused(candidates, centre_gb, series, offic
         "g.csv", "candidate_number,syllabus_code,grade\n0001,0580,é\n".encode("latin-1")
     )
 
-    with pytest.raises(services.GradesRefused, match="1 of the grades") as refused:
+    with pytest.raises(grades.GradesRefused, match="1 of the grades") as refused:
         import_grades(file, centre=centre_gb, series=series, by=officer_gb)
 
     assert refused.value.lines == [{"line": 1, "message": "The file is not a CSV saved as UTF-8."}]

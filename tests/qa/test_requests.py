@@ -12,7 +12,7 @@ from portal.accounts import roles
 from portal.calendar import LONDON
 from portal.notifications.models import Notification
 from portal.sla.models import Clock
-from qa import services
+from qa import grades, services
 from qa.models import AdjustedGrade, QaRequest, QaRound
 from tests.factories import GradeFactory, StaffFactory
 from tests.qa.conftest import pdf, send_everything
@@ -387,10 +387,10 @@ def test_round_two_submit_waits_for_revised_grades(
     assert "Revised grade of candidate 0001" in response.json()["detail"]
 
     rows = [
-        services.GradeRow(line=n, candidate_number=f"{n:04d}", syllabus_code="0580", grade="C")
+        grades.GradeRow(line=n, candidate_number=f"{n:04d}", syllabus_code="0580", grade="C")
         for n in range(1, 7)
     ]
-    services.submit_grades(rows, centre=centre_gb, series=series, by=officer_gb)
+    grades.submit_grades(rows, centre=centre_gb, series=series, by=officer_gb)
     response = officer_api.post(f"{URL}{submitted.reference}/submit/")
 
     assert response.status_code == 200, response.json()
