@@ -198,7 +198,7 @@ def release(port: int, keys: list[str]) -> None:
     from django.utils import timezone
 
     from entries.models import Series
-    from results import services
+    from results import release
 
     instant = (timezone.now() + dt.timedelta(seconds=10)).replace(microsecond=0)
     Series.objects.filter(code="BENCH").update(results_release_at=instant)
@@ -222,7 +222,7 @@ def release(port: int, keys: list[str]) -> None:
     from portal.outbox.services import run_queued_task
 
     started = time.perf_counter()
-    services.send_release_notices()
+    release.send_release_notices()
     print(f"release sweep (notices, tokens) in {time.perf_counter() - started:.1f} s")
     # The learners' pages, built by the tasks the sweep queued, run here as one worker would.
     started = time.perf_counter()

@@ -104,7 +104,7 @@ def fill(centres: int) -> list[str]:
     from portal.accounts.models import User
     from portal.accounts.services import issue_api_token
     from portal.centres.models import Centre, Membership
-    from results import services
+    from results import release
     from results.models import Result
 
     call_command("migrate", verbosity=0)
@@ -153,7 +153,7 @@ def fill(centres: int) -> list[str]:
     # What beat runs within a minute of the instant: the release notices, and each centre's
     # rows read into the cache.
     started = time.perf_counter()
-    services.send_release_notices()
+    release.send_release_notices()
     print(f"release sweep (notices, cache) in {time.perf_counter() - started:.1f} s")
     return tokens
 

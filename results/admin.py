@@ -9,7 +9,7 @@ from django.utils import timezone
 from portal.admin_rules import Declared, ReadOnly
 from portal.calendar import LONDON, local_time
 from portal.errors import PortalError
-from results import imports, services
+from results import imports, release
 from results.models import QaHold, ReleaseDate, Result, ResultChange, ResultImport
 
 
@@ -68,7 +68,7 @@ class ReleaseDateForm(forms.ModelForm):
         data = super().clean()
         if data.get("series") and data.get("release_at"):
             try:
-                services.check_release_date(
+                release.check_release_date(
                     data["series"], release_at=data["release_at"], reason=data.get("reason", "")
                 )
             except PortalError as error:
@@ -105,7 +105,7 @@ class ReleaseDateAdmin(Declared, admin.ModelAdmin):
         return self.get_readonly_fields(request, obj) or ["series", "release_at", "reason"]
 
     def save_model(self, request, obj, form, change):
-        saved = services.announce_release_date(
+        saved = release.announce_release_date(
             obj.series, release_at=obj.release_at, by=request.user, reason=obj.reason
         )
         obj.pk = saved.pk

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from entries.models import Entry, Series
-from results import services
+from results import release, services
 from results.models import QaHold, Result
 
 GRADES = ["A*", "A", "B", "C", "B", "A", "C", "D"]
@@ -65,10 +65,10 @@ def _announce_dates(now: dt.datetime) -> None:
     """Every demo series' results date announced as the charter asks, seven months ahead
     (or today, for a series further off), so that none waits on ``results.notice``."""
     for series in Series.objects.filter(release_dates__isnull=True).order_by("pk"):
-        release = series.results_release_at
-        services.announce_release_date(
+        release_at = series.results_release_at
+        release.announce_release_date(
             series,
-            release_at=release,
+            release_at=release_at,
             by=None,
-            now=min(now, release - dt.timedelta(days=213)),
+            now=min(now, release_at - dt.timedelta(days=213)),
         )

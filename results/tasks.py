@@ -1,18 +1,18 @@
 from celery import shared_task
 
-from results import imports, queries, services
+from results import imports, queries, release
 
 
 @shared_task(name="results.release_notices")
 def release_notices() -> int:
     # Once per series and instant whatever runs twice: a unique row is claimed first.
-    return services.send_release_notices()
+    return release.send_release_notices()
 
 
 @shared_task(name="results.watch_release_dates")
 def watch_release_dates() -> int:
     # Starting a clock twice answers the one already running: overlapping runs are harmless.
-    return services.watch_release_dates()
+    return release.watch_release_dates()
 
 
 @shared_task(name="results.run_import")

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.core.models import AuditEvent
 from portal.sla.models import Clock
-from results import imports, services
+from results import imports, release, services
 from results.models import ReleaseDate, Result, ResultChange, ResultImport
 from tests.factories import CandidateFactory, EntryFactory, SyllabusFactory
 from tests.results.conftest import AFTER, RELEASE
@@ -142,7 +142,7 @@ NOW = dt.datetime(2027, 1, 5, 12, 0, tzinfo=dt.UTC)
 
 def test_release_date_six_months_ahead_needs_no_reason(staff_user, series, charter):
     with time_machine.travel(NOW, tick=False):
-        row = services.announce_release_date(series, release_at=RELEASE, by=staff_user)
+        row = release.announce_release_date(series, release_at=RELEASE, by=staff_user)
     series.refresh_from_db()
     assert series.results_release_at == RELEASE and row.short_notice is False
     assert Clock.objects.get(code="results.notice").state == "met"
@@ -150,9 +150,7 @@ def test_release_date_six_months_ahead_needs_no_reason(staff_user, series, chart
 
 def test_release_date_closer_without_a_reason_is_refused(staff_user, series, charter):
     with time_machine.travel(NOW, tick=False), pytest.raises(services.PortalError) as refused:
-        services.announce_release_date(
-            series, release_at=NOW + dt.timedelta(days=90), by=staff_user
-        )
+        release.announce_release_date(series, release_at=NOW + dt.timedelta(days=90), by=staff_user)
     assert refused.value.field == "reason"
     series.refresh_from_db()
     assert series.results_release_at == RELEASE and not ReleaseDate.objects.exists()
@@ -160,7 +158,7 @@ def test_release_date_closer_without_a_reason_is_refused(staff_user, series, cha
 
 def test_release_date_closer_with_a_reason_is_audited_and_missed(staff_user, series, charter):
     with time_machine.travel(NOW, tick=False):
-        row = services.announce_release_date(
+        row = release.announce_release_date(
             series,
             release_at=NOW + dt.timedelta(days=90),
             by=staff_user,
@@ -174,12 +172,12 @@ def test_release_date_closer_with_a_reason_is_audited_and_missed(staff_user, ser
 
 def test_release_date_in_the_past_is_refused(staff_user, series):
     with time_machine.travel(NOW, tick=False), pytest.raises(services.PortalError):
-        services.announce_release_date(series, release_at=NOW, by=staff_user, reason="x")
+        release.announce_release_date(series, release_at=NOW, by=staff_user, reason="x")
 
 
 def test_release_date_cannot_move_once_results_are_out(staff_user, series, results_gb):
     with time_machine.travel(AFTER, tick=False), pytest.raises(services.PortalError):
-        services.announce_release_date(
+        release.announce_release_date(
             series, release_at=AFTER + dt.timedelta(days=1), by=staff_user, reason="Late."
         )
 
@@ -207,7 +205,7 @@ def test_a_short_notice_release_date_tells_the_results_team_of_the_breach(series
 
     results_team = StaffFactory(username="results-team", roles=[RESULTS_TEAM])
     with time_machine.travel(NOW, tick=False):
-        services.announce_release_date(
+        release.announce_release_date(
             series,
             release_at=NOW + dt.timedelta(days=90),
             by=results_team,
@@ -233,9 +231,9 @@ def test_a_release_date_never_announced_is_overdue_and_the_results_team_hears(se
     results_team = StaffFactory(username="results-team", roles=[RESULTS_TEAM])
     announced = SeriesFactory(code="N27", name="November 2027", results_release_at=RELEASE)
     with time_machine.travel(NOW, tick=False):
-        services.announce_release_date(announced, release_at=RELEASE, by=results_team)
-        assert services.watch_release_dates() == 1
-        assert services.watch_release_dates() == 0
+        release.announce_release_date(announced, release_at=RELEASE, by=results_team)
+        assert release.watch_release_dates() == 1
+        assert release.watch_release_dates() == 0
     waiting = Clock.objects.get(code="results.notice", object_id=series.pk, stopped_at=None)
     assert waiting.due_at == dt.datetime(2027, 2, 10, 23, 59, 59, 999999, tzinfo=dt.UTC)
     assert waiting.state == "running"
@@ -249,9 +247,9 @@ def test_a_release_date_never_announced_is_overdue_and_the_results_team_hears(se
 
     late = dt.datetime(2027, 2, 15, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(late, tick=False):
-        services.announce_release_date(
+        release.announce_release_date(
             series, release_at=RELEASE, by=results_team, reason="Set at last."
         )
-        assert services.watch_release_dates() == 0
+        assert release.watch_release_dates() == 0
     waiting.refresh_from_db()
     assert waiting.stopped_at == late and waiting.state == "breached"

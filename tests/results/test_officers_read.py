@@ -15,7 +15,7 @@ from portal.accounts.roles import RESULTS_TEAM
 from portal.accounts.services import issue_api_token, revoke_api_token
 from portal.api import remembered
 from portal.centres.models import Membership
-from results import services
+from results import release, services
 from tests.factories import StaffFactory
 from tests.results.conftest import AFTER, BEFORE
 
@@ -233,7 +233,7 @@ def test_the_release_sweep_remembers_the_officers_tokens(mis, officer_gb, office
     staff_mis = _token_client(staff, two_factor=True)
     other = _token_client(officer_pk)  # PK002 has no results in the series
     with time_machine.travel(AFTER, tick=False):
-        services.send_release_notices()
+        release.send_release_notices()
     for client, known in ((mis, True), (staff_mis, False), (other, False)):
         raw = client._credentials["HTTP_AUTHORIZATION"].split()[1]
         found = remembered.recall(remembered.digest_of(raw), now=AFTER.timestamp())

@@ -6,7 +6,7 @@ import time_machine
 from django.core import mail  # noqa: F401
 
 from portal.notifications.models import Notification
-from results import queries, services
+from results import queries, release, services
 from tests.results.conftest import AFTER, BEFORE, RELEASE
 from tests.signing_in import api_as, sign_in
 
@@ -116,13 +116,13 @@ def test_another_centres_officer_gets_404(client, officer_pk, results_gb, result
 
 
 def test_release_notice_not_sent_a_second_early(officer_gb, results_gb):
-    assert services.send_release_notices(now=BEFORE) == 0
+    assert release.send_release_notices(now=BEFORE) == 0
     assert not Notification.objects.filter(kind="results").exists()
 
 
 def test_release_notice_sent_at_the_instant_exactly_once(officer_gb, officer_pk, results_gb):
-    assert services.send_release_notices(now=AFTER) == 1
-    assert services.send_release_notices(now=AFTER) == 0
+    assert release.send_release_notices(now=AFTER) == 1
+    assert release.send_release_notices(now=AFTER) == 0
     notices = Notification.objects.filter(kind="results")
     assert [(n.user.username, n.subject) for n in notices] == [
         ("officer1", "June 2027 results are out")
