@@ -39,5 +39,6 @@ def save_standard_set(standard_set: StandardSet, *, by, changed: list[str]) -> S
     return standard_set
 
 
-# --- Centre applications (registration/applying.py) ----------------------------------------
-from centres.registration.applying import *  # noqa: E402, F403 - the application rules, one module
+# --- Centre applications (registration/applying.py, registration/judging.py) -------------
+from centres.registration.applying import *  # noqa: E402, F403 - the applicant's side
+from centres.registration.judging import *  # noqa: E402, F403 - the registration team's
