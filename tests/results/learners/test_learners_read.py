@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portal.outbox.models import QueuedTask
 from portal.outbox.services import run_queued_task
-from results import queries
+from results import queries, release
 from results import services as results
 from results.learners import remembered
 from results.learners import services as learners
@@ -107,7 +107,7 @@ def test_the_release_sweep_builds_every_learners_page_as_the_long_way_answers_it
     other = _learner(centre_gb, "GB001270002B")
     browser, other_browser = _signed_in(learner), _signed_in(other)
     with time_machine.travel(AFTER, tick=False):
-        results.send_release_notices()
+        release.send_release_notices()
         queued = QueuedTask.objects.filter(task="learners.build_pages")
         assert [task.kwargs for task in queued] == [{"centre_ids": [centre_gb.pk]}]
         assert run_queued_task(queued.get().pk) == "ran"  # as a worker does
