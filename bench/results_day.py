@@ -34,6 +34,7 @@ import os
 import random
 import signal
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -89,6 +90,13 @@ def environment(database: str) -> dict:
     }
 
 
+def centre_number(n: int) -> str:
+    """GB000 to GB999, then XB000, XC000 …: a well-formed number for each of 26,000 centres."""
+    if n < 1000:
+        return f"GB{n:03d}"
+    return f"X{string.ascii_uppercase[n // 1000]}{n % 1000:03d}"
+
+
 def fill(centres: int) -> list[str]:
     """The database of the run; answers the officers' tokens."""
     import datetime as dt
@@ -119,7 +127,7 @@ def fill(centres: int) -> list[str]:
         for c in SYLLABUSES
     ]
     made = Centre.objects.bulk_create(
-        Centre(number=f"GB{n:03d}" if n < 1000 else f"XB{n - 1000:03d}", name=f"Centre {n}",
+        Centre(number=centre_number(n), name=f"Centre {n}",
                country="GB", timezone="Europe/London", status="active")
         for n in range(centres)
     )  # fmt: skip
