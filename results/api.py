@@ -154,7 +154,7 @@ class ResultViewSet(viewsets.GenericViewSet):
                 centre_ids_of(request.user),
                 params["series"],
                 now=timezone.now(),
-                variant=f"{request.get_host()}:{request.get_full_path()}",
+                variant=queries.page_variant(request),
                 build=build,
             )
             if body is not None:
@@ -171,7 +171,11 @@ class ResultViewSet(viewsets.GenericViewSet):
         code = wanted.pop("series", None)
         series = series or self._series(code)
         found = queries.visible(request.user, series=series, now=timezone.now())
-        page = self.paginate_queryset(queries.ids(queries.chosen(found, **wanted)))
+        return self.page_of(queries.chosen(found, **wanted))
+
+    def page_of(self, results) -> Response:
+        """The page of ``chosen`` results that the request asks for, as the list answers it."""
+        page = self.paginate_queryset(queries.ids(results))
         return self.get_paginated_response([for_api(row) for row in queries.rows_of(page)])
 
     def get_result(self) -> Result:

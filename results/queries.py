@@ -272,6 +272,12 @@ def forget_series(code: str) -> None:
     cache.delete(_series_key(code))
 
 
+def page_variant(request) -> str:
+    """What a cached page is kept under besides its centres: the address asked for, whose
+    scheme and host the page's links carry."""
+    return f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+
+
 def officer_page(
     centre_ids,
     code: str,

@@ -16,11 +16,17 @@ a short answer does not touch it; what it answers is the reader's own, as the lo
 would. Anything with a body, or that the guards would refuse, takes the long way.
 """
 
+import datetime as dt
+import io
+import logging
 import re
 import time
+from collections.abc import Iterable
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import DisallowedHost, SuspiciousOperation
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csp import ContentSecurityPolicyMiddleware
@@ -28,13 +34,19 @@ from django.middleware.security import SecurityMiddleware
 from django.urls import path, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 
+from entries.models import Series
 from portal.api import remembered
 from portal.guards import HostileInput, check_request
 from portal.i18n import chosen_language
 from results import queries
 from results.api import ResultViewSet
 from results.learners import remembered as learners_remembered
+from results.models import Result
+
+logger = logging.getLogger(__name__)
 
 # The list's own view, as the router makes it: the long way of ``officers_read``.
 results_list = ResultViewSet.as_view(
@@ -96,7 +108,7 @@ def _officers_short_way(request) -> bytes | None:
         centre_ids,
         params["series"],
         now=timezone.now(),
-        variant=f"{request.get_host()}:{request.get_full_path()}",
+        variant=queries.page_variant(request),
         confirm=(remembered.key_of(digest), remembered.confirms(centre_ids, now=now)),
     )
     return body
@@ -179,6 +191,49 @@ class ResultsDayMiddleware:
             response = middleware.process_response(request, response)
         response.headers["Content-Length"] = str(len(response.content))  # as CommonMiddleware
         return response
+
+
+def build_officers_pages(series_id: int, centre_ids: Iterable[int], *, now: dt.datetime) -> int:
+    """Each centre's first page of a released series as its officers' systems first ask for
+    it (``GET /api/v1/results/?series=<code>`` at the portal's own address,
+    ``PORTAL_BASE_URL``), built as the long way builds it and kept, so that the first read
+    of each takes the short way too. The release sweep queues this at the instant
+    (``results.build_pages``, a chunk of centres a task). Answer how many were built; none
+    before the instant, and none if the portal's own host is not one it answers."""
+    series = Series.objects.filter(pk=series_id).first()
+    if series is None or series.results_release_at > now:
+        return 0
+    address = urlsplit(settings.PORTAL_BASE_URL)
+    asked = WSGIRequest(
+        {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": OFFICERS_PATH,
+            "QUERY_STRING": urlencode({"series": series.code}),
+            "HTTP_HOST": address.netloc,
+            "SERVER_NAME": address.hostname or "",
+            "SERVER_PORT": str(address.port or (443 if address.scheme == "https" else 80)),
+            "wsgi.url_scheme": address.scheme,
+            "wsgi.input": io.BytesIO(),
+        }
+    )
+    try:
+        variant = queries.page_variant(asked)
+    except DisallowedHost:
+        logger.warning("PORTAL_BASE_URL's host is not in ALLOWED_HOSTS: no page built.")
+        return 0
+    built = 0
+    for centre_id in sorted(set(centre_ids)):
+        # What the long way's list does for an officer of this centre alone.
+        view = ResultViewSet(action="list", args=(), kwargs={}, format_kwarg=None)
+        view.request = Request(asked)
+        of_centre = Result.objects.filter(series_id=series.pk, centre_id__in=[centre_id])
+
+        def build(series, results=of_centre, view=view) -> bytes:
+            return JSONRenderer().render(view.page_of(queries.chosen(results)).data)
+
+        if queries.officer_page([centre_id], series.code, now=now, variant=variant, build=build):
+            built += 1
+    return built
 
 
 def officers_read(request):

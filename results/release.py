@@ -1,7 +1,7 @@
 """The release of results: the release date announced to centres (at least six months ahead,
 a reason when shorter, never moved in the last quarter of an hour), the notices as the date
-nears, and at the instant the notice to every centre with results and the learners' pages
-built."""
+nears, and at the instant the notice to every centre with results and the officers' and learners'
+pages built."""
 
 import datetime as dt
 
@@ -196,11 +196,17 @@ def send_release_notices(*, now: dt.datetime | None = None) -> int:
             ]
             if events:
                 notify_all(events, at=now)
-            # Every learner's page of these centres built by the workers, a chunk each, so
-            # that each learner's first read is short too.
+            # Every centre's first page for its officers' systems, then every learner's
+            # page, built by the workers a chunk each, so that each first read is short too.
             centre_ids = [centre.pk for centre in centres]
-            for start in range(0, len(centre_ids), BUILD_CHUNK):
-                enqueue("learners.build_pages", centre_ids=centre_ids[start : start + BUILD_CHUNK])
+            chunks = [
+                centre_ids[start : start + BUILD_CHUNK]
+                for start in range(0, len(centre_ids), BUILD_CHUNK)
+            ]
+            for chunk in chunks:
+                enqueue("results.build_pages", series_id=series.pk, centre_ids=chunk)
+            for chunk in chunks:
+                enqueue("learners.build_pages", centre_ids=chunk)
             sent += 1
         # The first minute of results day: the officers' tokens remembered, so that each
         # system's first read is short.

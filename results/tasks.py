@@ -1,6 +1,7 @@
 from celery import shared_task
+from django.utils import timezone
 
-from results import imports, queries, release
+from results import imports, queries, read, release
 
 
 @shared_task(name="results.release_notices")
@@ -25,3 +26,10 @@ def forget_cached(*, centre_id: int, code: str | None = None) -> None:
     """Forget a centre's cached results when the cache could not take it at the change (the
     outbox tries again until it can)."""
     queries.bump_generations(centre_id, code)
+
+
+@shared_task(name="results.build_pages")
+def build_pages(*, series_id: int, centre_ids: list[int]) -> int:
+    """Build the first page of these centres' results of a released series, as their
+    officers' systems ask for it (the release sweep queues one task for each chunk)."""
+    return read.build_officers_pages(series_id, centre_ids, now=timezone.now())

@@ -15,7 +15,9 @@ from portal.accounts.roles import RESULTS_TEAM
 from portal.accounts.services import issue_api_token, revoke_api_token
 from portal.api import remembered
 from portal.centres.models import Membership
-from results import release, services
+from portal.outbox.models import QueuedTask
+from portal.outbox.services import run_queued_task
+from results import read, release, services
 from tests.factories import StaffFactory
 from tests.results.conftest import AFTER, BEFORE
 
@@ -245,6 +247,52 @@ def test_the_release_sweep_remembers_the_officers_tokens(mis, officer_gb, office
     assert found.user_id == officer_gb.pk and found.centre_ids == {
         officer_gb.memberships.get().centre_id
     }
+
+
+def _build_queued_pages(series) -> list:
+    """Run the page builds the release sweep queued, as a worker does; answer their kwargs."""
+    queued = QueuedTask.objects.filter(task="results.build_pages").order_by("pk")
+    asked = [task.kwargs for task in queued]
+    for task in queued:
+        assert run_queued_task(task.pk) == "ran"
+    return asked
+
+
+def test_the_release_sweep_builds_each_centres_first_page_as_the_long_way_answers_it(
+    mis, officer_pk, series, results_gb, results_pk, settings
+):
+    """Each system's first read on results day is short too: the workers built every
+    centre's first page at the instant, the bytes the long way answers."""
+    settings.PORTAL_BASE_URL = "http://testserver"
+    other = _token_client(officer_pk)
+    centres = sorted({results_gb[0].centre_id, results_pk[0].centre_id})
+    with time_machine.travel(AFTER, tick=False):
+        release.send_release_notices()
+        assert _build_queued_pages(series) == [{"series_id": series.pk, "centre_ids": centres}]
+        first, first_queries = _get(mis)
+        others, other_queries = _get(other)
+        paged, paged_queries = _get(mis, f"{URL}&page=1")  # not built: the long way
+
+    assert first_queries == 0 and other_queries == 0 and paged_queries > 0
+    assert first.content == paged.content
+    assert _grades(first) == [("0001", "0580", "A"), ("0001", "0610", "B"), ("0002", "0580", None)]
+    assert {row["centre"] for row in others.json()["results"]} == {"PK002"}
+
+
+def test_no_page_is_built_before_the_instant_nor_at_another_address(
+    mis, series, results_gb, settings
+):
+    with time_machine.travel(BEFORE, tick=False):
+        assert read.build_officers_pages(series.pk, [results_gb[0].centre_id], now=BEFORE) == 0
+        assert _grades(_get(mis)[0]) == []
+    # Built for the portal's https address, the page is not answered to a read over http,
+    # whose links would say http.
+    settings.PORTAL_BASE_URL = "https://testserver"
+    with time_machine.travel(AFTER, tick=False):
+        assert read.build_officers_pages(series.pk, [results_gb[0].centre_id], now=AFTER) == 1
+        assert _get(mis)[1] > 0
+    settings.PORTAL_BASE_URL = "https://elsewhere.example"  # not a host the portal answers
+    assert read.build_officers_pages(series.pk, [results_gb[0].centre_id], now=AFTER) == 0
 
 
 def test_a_check_made_before_a_revocation_cannot_remember_the_token_after_it(
