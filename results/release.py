@@ -19,7 +19,7 @@ from portal.outbox.services import enqueue
 from portal.sla import services as sla
 from results import queries
 from results.models import ReleaseDate, ReleaseNotice, Result
-from results.services import _to_officers
+from results.services import to_officers
 
 NOTICE_MONTHS = 6
 # The officers' read remembers a series' instant for a few seconds: it cannot move this late.
@@ -144,7 +144,7 @@ def _tell_of_date(series: Series, row: ReleaseDate, *, now) -> None:
     centres = Centre.objects.filter(candidates__series=series).distinct()
     path = f"/results/{series.code}/"
     events = [
-        _to_officers(
+        to_officers(
             centre,
             key=f"results:{series.code}:date:{row.pk}:{centre.number}",
             notice="date",
@@ -185,7 +185,7 @@ def send_release_notices(*, now: dt.datetime | None = None) -> int:
             path = f"/results/{series.code}/"
             stamp = int(series.results_release_at.timestamp())
             events = [
-                _to_officers(
+                to_officers(
                     centre,
                     key=f"results:{series.code}:released:{stamp}:{centre.number}",
                     notice="released",

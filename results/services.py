@@ -355,7 +355,7 @@ def _link(path: str) -> str:
     return f"{settings.PORTAL_BASE_URL}{path}"
 
 
-def _to_officers(centre: Centre, *, key: str, notice: str, path: str, **context) -> Event:
+def to_officers(centre: Centre, *, key: str, notice: str, path: str, **context) -> Event:
     """A notice to ``centre``'s officers from ``notices/results/<notice>.txt``, linking to
     ``path``."""
     subject, body = render_notice(
@@ -384,7 +384,7 @@ def _tell_of_corrections(series: Series, results: list[Result], *, now) -> None:
         path = f"/results/{series.code}/"
         stamp = max(r.pk for r in changed)
         events.append(
-            _to_officers(
+            to_officers(
                 centre,
                 key=f"results:{series.code}:{centre.number}:amended:{now.timestamp():.0f}:{stamp}",
                 notice="amended",
@@ -518,7 +518,7 @@ def release_hold(hold: QaHold, *, outcome: str, by, now=None) -> QaHold:
         series, centre = hold.series, hold.centre
         if series.results_release_at <= now:
             path = f"/results/{series.code}/?syllabus={hold.syllabus.code}"
-            event = _to_officers(
+            event = to_officers(
                 centre,
                 key=f"results:{series.code}:{centre.number}:hold:{hold.pk}",
                 notice="hold-released",

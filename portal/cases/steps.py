@@ -27,7 +27,7 @@ refusal on its field (the page again, 400; the API's 400) and the answer come fr
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django import forms
@@ -111,15 +111,7 @@ class Steps:
         """The case page's ``action_forms``: each move's form and words, in the order
         declared (a move the template draws itself: its form alone)."""
         return {
-            name: Action(
-                form=built.form,
-                button=built.step.action.button,
-                hint=built.step.action.hint,
-                heading=built.step.action.heading,
-                style=built.step.action.style,
-            )
-            if built.step.drawn
-            else built.form
+            name: replace(built.step.action, form=built.form) if built.step.drawn else built.form
             for name, built in self.built.items()
         }
 

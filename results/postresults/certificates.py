@@ -27,9 +27,9 @@ from results.postresults.services import (
     SWEEP_BATCH,
     TEXT_MAX,
     NotYetReleased,
-    _clean_text,
-    _release_words,
-    _released,
+    clean_text,
+    is_released,
+    release_words,
 )
 
 # What the results team writes when it holds the despatch: the page's form and the API's
@@ -97,10 +97,10 @@ def certificate_counts(
 def _open_despatch(
     *, centre: Centre, series: Series, at: dt.datetime
 ) -> tuple[CertificateDespatch, bool]:
-    if not _released(series, at):
+    if not is_released(series, at):
         raise NotYetReleased(
             f"Certificates of {series.name} fall due at the release instant, "
-            f"{_release_words(series)}, never before."
+            f"{release_words(series)}, never before."
         )
     found = CertificateDespatch.objects.filter(centre=centre, series=series).first()
     if found is not None:
@@ -152,7 +152,7 @@ def open_series_certificate_despatches(
     ``series`` and no despatch yet; nothing before the release instant. Answer how many
     were opened here."""
     now = now or timezone.now()
-    if not _released(series, now) or limit <= 0:
+    if not is_released(series, now) or limit <= 0:
         return 0
     issued = Result.objects.filter(
         centre=OuterRef("pk"), series=series, status=Result.Status.ISSUED
@@ -208,17 +208,17 @@ def despatch_certificates(
     """
     at = at or timezone.now()
     authorize(case, "despatch", by=by)
-    courier = _clean_text(
+    courier = clean_text(
         courier, field="courier", required="Name the courier or postal service.", limit=100
     )
-    tracking_reference = _clean_text(tracking_reference, field="tracking_reference", limit=100)
+    tracking_reference = clean_text(tracking_reference, field="tracking_reference", limit=100)
     today = london_date(at)
     despatched_on = despatched_on or today
     if despatched_on > today:
         raise PortalError("The despatch date cannot be in the future.", field="despatched_on")
     if despatched_on < london_date(case.series.results_release_at):
         raise PortalError(
-            f"Certificates cannot go before results day, {_release_words(case.series)}.",
+            f"Certificates cannot go before results day, {release_words(case.series)}.",
             field="despatched_on",
         )
     covered, held = count_certificates(centre=_centre_of(case), series=case.series)

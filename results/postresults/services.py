@@ -64,7 +64,7 @@ class NotYetReleased(TransitionNotAllowed):
     never before."""
 
 
-def _clean_text(value: str, *, field: str, required: str = "", limit: int = TEXT_MAX) -> str:
+def clean_text(value: str, *, field: str, required: str = "", limit: int = TEXT_MAX) -> str:
     value = (value or "").strip()
     if required and not value:
         raise PortalError(required, field=field)
@@ -74,7 +74,7 @@ def _clean_text(value: str, *, field: str, required: str = "", limit: int = TEXT
 
 
 def _clean_email(value: str, *, field: str, required: str) -> str:
-    value = _clean_text(value, field=field, required=required, limit=254)
+    value = clean_text(value, field=field, required=required, limit=254)
     try:
         validate_email(value)
     except ValidationError:
@@ -101,11 +101,11 @@ def _tell(case: ServiceRequest, step: str, *, at: dt.datetime | None = None, **c
     )
 
 
-def _released(series: Series, at: dt.datetime) -> bool:
+def is_released(series: Series, at: dt.datetime) -> bool:
     return series.results_release_at <= at
 
 
-def _release_words(series: Series) -> str:
+def release_words(series: Series) -> str:
     return f"{london_date(series.results_release_at):%-d %B %Y}"
 
 
@@ -159,13 +159,13 @@ def request_service(
             field="candidate_number",
         )
     to_institution = service == Service.RESULTS_TO_INSTITUTION
-    if not to_institution and not _released(series, at):
+    if not to_institution and not is_released(series, at):
         raise PortalError(
-            f"Results of {series.name} are released on {_release_words(series)}: ask then.",
+            f"Results of {series.name} are released on {release_words(series)}: ask then.",
             field="series",
         )
     if to_institution:
-        recipient_name = _clean_text(
+        recipient_name = clean_text(
             recipient_name,
             field="recipient_name",
             required="Name the university or employer.",
@@ -178,7 +178,7 @@ def request_service(
         )
     else:
         recipient_name = recipient_email = ""
-    details = _clean_text(details, field="details")
+    details = clean_text(details, field="details")
     with transaction.atomic():
         case = open_case(
             ServiceRequest,
@@ -201,14 +201,14 @@ def request_service(
             details=details,
             requested_by=by,
         )
-        if to_institution and _released(series, at):
+        if to_institution and is_released(series, at):
             return send_results(case, by=None, at=at)
         _tell(
             case,
             "received",
             at=at,
             to_institution=to_institution,
-            release=_release_words(series),
+            release=release_words(series),
             despatch=sla.promise(case.clock_code) if case.clock_code else "",
         )
     return case
@@ -237,11 +237,11 @@ def apply_for_certifying_statement(
     a correct application); tell the learner by email. The case belongs to no centre.
     """
     at = at or timezone.now()
-    name = _clean_text(name, field="name", required="Enter your full name.", limit=200)
+    name = clean_text(name, field="name", required="Enter your full name.", limit=200)
     if date_of_birth is None or date_of_birth >= london_date(at):
         raise PortalError("Your date of birth must be in the past.", field="date_of_birth")
     email = _clean_email(email, field="email", required="Enter your email address.")
-    delivery_address = _clean_text(
+    delivery_address = clean_text(
         delivery_address,
         field="delivery_address",
         required="Enter the address the statement goes to.",
@@ -265,7 +265,7 @@ def apply_for_certifying_statement(
             ) from None
         if not CANDIDATE_NUMBER.match(candidate_number):
             raise PortalError("A candidate number is four digits.", field="candidate_number")
-    details = _clean_text(details, field="details")
+    details = clean_text(details, field="details")
     known = Candidate.objects.filter(series=series, date_of_birth=date_of_birth)
     if uci:
         known = known.filter(uci=uci)
@@ -321,9 +321,9 @@ def send_results(case: ServiceRequest, *, by=None, at: dt.datetime | None = None
     """
     at = at or timezone.now()
     authorize(case, "send", by=by)  # who before when: a 403 is not a 409
-    if not _released(case.series, at):
+    if not is_released(case.series, at):
         raise NotYetReleased(
-            f"Results of {case.series.name} are released on {_release_words(case.series)}: "
+            f"Results of {case.series.name} are released on {release_words(case.series)}: "
             "they go then, never before."
         )
     with transaction.atomic():
