@@ -323,6 +323,13 @@ def build(scale: float, database: str) -> None:
         ),
     )
     codes = list(ServiceLevel.objects.order_by("code").values_list("pk", "code"))
+    # What a clock's stop stores (portal.sla.services): the time taken in its rule's unit
+    # (a rule with no fixed limit counts days) and in hours; here each stopped 5 days on.
+    units = [
+        unit or "days"
+        for unit in ServiceLevel.objects.order_by("code").values_list("limit_unit", flat=True)
+    ]
+    five_days = {"working_days": 3, "days": 5, "weeks": 5 / 7, "months": 5 / 30}
     complaint_type = ContentType.objects.get_for_model(Complaint).pk
     first_complaint = Complaint.objects.order_by("pk").values_list("pk", flat=True).first()
     clocks = round(FULL["clocks"] * scale)
@@ -351,6 +358,12 @@ def build(scale: float, database: str) -> None:
                     "+ interval '5 days' END",
                     [now],
                 ),
+                "time_taken": f"CASE WHEN {running} THEN NULL ELSE "
+                f"(ARRAY{[float(five_days[u]) for u in units]!r})[1 + (g / {complaints}) "
+                f"%% {len(codes)}] END",
+                "time_taken_unit": f"CASE WHEN {running} THEN '' ELSE "
+                f"(ARRAY{units!r})[1 + (g / {complaints}) %% {len(codes)}] END",
+                "hours_taken": f"CASE WHEN {running} THEN NULL ELSE 120.0 END",
             },
             [clocks],
             now=now,

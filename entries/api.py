@@ -172,8 +172,10 @@ class CandidateViewSet(SeriesFiltered, mixins.CreateModelMixin, viewsets.ReadOnl
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Candidate.objects.none()
+        # The order of the index of the centre's numbers per series: a page is read from it
+        # in order, never by sorting every candidate first.
         return queries.candidates_of(self.request.user, series=self.series_filter()).order_by(
-            "series", "centre", "candidate_number"
+            "centre", "series", "candidate_number"
         )
 
     def get_serializer_class(self):

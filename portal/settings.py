@@ -556,7 +556,8 @@ REST_FRAMEWORK = {
         "portal.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",
+    # Every list bounded at full size: counted exactly up to 25,000 rows, estimated beyond.
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.BoundedCountPagination",
     "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
 from portal import audit
+from portal.api.pagination import BoundedCountPaginator
 from portal.cases.models import role_refuses
 from portal.cases.services import applying_centre
 from portal.errors import PortalError
@@ -55,9 +56,12 @@ class CaseListView(LoginRequiredMixin, ListView):
     work with them), open ones unless ``?show=all``, newest first, 50 a page. Declare
     ``model``, ``template_name``, ``select_related`` and the list's name in the template
     (``context_object_name``). The context has ``show_all`` and ``page_query``, so that
-    ``{% include "_pagination.html" %}`` keeps showing all from page to page."""
+    ``{% include "_pagination.html" %}`` keeps showing all from page to page. Past 25,000
+    cases the count is the database's estimate (``BoundedCountPaginator``)."""
 
     paginate_by = 50
+    # A queue of hundreds of thousands of cases is not counted to the last one.
+    paginator_class = BoundedCountPaginator
     select_related: tuple[str, ...] = ("centre",)
 
     @property
