@@ -10,7 +10,8 @@ The median time taken is stored on each clock when it stops (``Clock.time_taken`
 unit of the clock's own rule: working days counted on the portal's calendar, else days,
 weeks or months, so that it reads beside the limit). PostgreSQL takes the medians
 (``percentile_cont``); on the embedded SQLite they are taken here from the same stored values.
-The medians of a closed month are cached until a clock started in it stops.
+The medians of a closed month, and the counts of its stopped clocks, are cached until a
+clock started in it stops; its open clocks are counted at every ask.
 """
 
 import datetime as dt
@@ -182,32 +183,99 @@ def _month_of(value) -> dt.date:
 def summary(filters: Filters, *, now: dt.datetime) -> list[Row]:
     """The figures per service level and start month, ordered by code then month."""
     clocks = filters.clocks()
-    grouped = list(
-        _by_month(clocks)
-        # The rule too: staff may rename a rule's code, and its clocks keep the old one.
-        .values("code", "service_level", "month")
-        .annotate(
-            started=Count("pk"),
-            met=Count("pk", filter=MET_ON_TIME),
-            late=Count("pk", filter=FINISHED_LATE),
-            open=Count("pk", filter=OPEN),
-            overdue=Count("pk", filter=overdue(now)),
-            withdrawn=Count("pk", filter=WITHDRAWN),
-        )
-        .order_by("code", "month", "service_level")
-    )
-    rules = ServiceLevel.objects.in_bulk({figures["service_level"] for figures in grouped})
+    counts = _counts(clocks, filters.months, now=now)
+    rules = ServiceLevel.objects.in_bulk({rule for _, rule, _ in counts})
     medians = _medians(clocks, filters.months, now=now)
     rows = []
-    for figures in grouped:
-        rule = rules[figures.pop("service_level")]
-        month = _month_of(figures.pop("month"))
-        median, hours = medians.get((figures["code"], rule.pk, month), (None, None))
-        rows.append(Row(**figures, rule=rule, month=month, median=median, median_hours=hours))
+    for code, rule, month in sorted(counts, key=lambda key: (key[0], key[2], key[1])):
+        median, hours = medians.get((code, rule, month), (None, None))
+        rows.append(
+            Row(
+                code=code,
+                rule=rules[rule],
+                month=month,
+                median=median,
+                median_hours=hours,
+                **counts[(code, rule, month)],
+            )
+        )
     return rows
 
 
 Key = tuple[str, int, dt.date]
+# Each row: code, rule, start month, then the counts of ``_FIGURES``.
+CountRow = tuple[str, int, dt.date, dict[str, int]]
+
+
+def _figures(now: dt.datetime) -> dict[str, Count]:
+    return {
+        "started": Count("pk"),
+        "met": Count("pk", filter=MET_ON_TIME),
+        "late": Count("pk", filter=FINISHED_LATE),
+        "open": Count("pk", filter=OPEN),
+        "overdue": Count("pk", filter=overdue(now)),
+        "withdrawn": Count("pk", filter=WITHDRAWN),
+    }
+
+
+def _grouped(clocks: QuerySet, *, now: dt.datetime) -> list[CountRow]:
+    figures = _figures(now)
+    grouped = (
+        _by_month(clocks)
+        # The rule too: staff may rename a rule's code, and its clocks keep the old one.
+        .values("code", "service_level", "month")
+        .annotate(**figures)
+        .order_by()
+    )
+    return [
+        (row["code"], row["service_level"], _month_of(row["month"]), {n: row[n] for n in figures})
+        for row in grouped
+    ]
+
+
+def _counts(clocks: QuerySet, months: list[dt.date], *, now: dt.datetime) -> dict[Key, dict]:
+    """Per code, rule and start month: the clocks started, met on time, finished late, still
+    open (overdue among them) and withdrawn.
+
+    Counted apart: the stopped clocks, whose outcome no longer changes, and of a closed
+    month read from the cache while none of its clocks has stopped since
+    (``forget_medians``); and the open clocks, a few weeks' worth whatever the table's size,
+    counted at every ask through their own index (``clock_open_started``).
+    """
+    current = first_of_month(london_date(now))
+    stopped = clocks.filter(stopped_at__isnull=False)
+    found: list[CountRow] = []
+    missing = []
+    for month in months:
+        cached = cache.get(_month_key("counts", stopped, month)) if month < current else None
+        if cached is None:
+            missing.append(month)
+        else:
+            found += cached
+    if missing:
+        computed = _grouped(stopped.filter(_started_in(missing)), now=now)
+        for month in missing:
+            of_month = [row for row in computed if row[2] == month]
+            if month < current:
+                cache.set(_month_key("counts", stopped, month), of_month, MEDIANS_CACHE_SECONDS)
+            found += of_month
+    found += _grouped(clocks.filter(stopped_at__isnull=True), now=now)
+    totals: dict[Key, dict] = {}
+    for code, rule, month, figures in found:
+        into = totals.setdefault((code, rule, month), dict.fromkeys(figures, 0))
+        for name, value in figures.items():
+            into[name] += value
+    return totals
+
+
+def _started_in(months: list[dt.date]) -> Q:
+    started = Q()
+    for month in months:
+        started |= Q(
+            started_at__gte=london_midnight(month),
+            started_at__lt=london_midnight(add_months(month, 1)),
+        )
+    return started
 
 
 class Median(Aggregate):
@@ -237,23 +305,17 @@ def _medians(
     found: list[MedianRow] = []
     missing = []
     for month in months:
-        cached = cache.get(_medians_key(clocks, month)) if month < current else None
+        cached = cache.get(_month_key("medians", clocks, month)) if month < current else None
         if cached is None:
             missing.append(month)
         else:
             found += cached
     if missing:
-        started = Q()
-        for month in missing:
-            started |= Q(
-                started_at__gte=london_midnight(month),
-                started_at__lt=london_midnight(add_months(month, 1)),
-            )
-        computed = _medians_of(_by_month(clocks.filter(started)))
+        computed = _medians_of(_by_month(clocks.filter(_started_in(missing))))
         for month in missing:
             of_month = [row for row in computed if row[2] == month]
             if month < current:
-                cache.set(_medians_key(clocks, month), of_month, MEDIANS_CACHE_SECONDS)
+                cache.set(_month_key("medians", clocks, month), of_month, MEDIANS_CACHE_SECONDS)
             found += of_month
     return {
         (code, rule, month): (TimeTaken(median, unit), hours)
@@ -296,11 +358,11 @@ def _medians_of(clocks: QuerySet, *, in_database: bool | None = None) -> list[Me
 MEDIANS_CACHE_SECONDS = 24 * 60 * 60
 
 
-def _medians_key(clocks: QuerySet, month: dt.date) -> str:
+def _month_key(kind: str, clocks: QuerySet, month: dt.date) -> str:
     # The filters' SQL names the series, centre and service level chosen, if any.
     sql, params = clocks.query.sql_with_params()
     chosen = hashlib.sha256(f"{sql}{params}".encode()).hexdigest()[:16]
-    return f"sla:medians:v1:{month:%Y-%m}:{_month_version(month)}:{chosen}"
+    return f"sla:{kind}:v1:{month:%Y-%m}:{_month_version(month)}:{chosen}"
 
 
 def _month_version(month: dt.date) -> str:
@@ -315,7 +377,8 @@ def _month_version(month: dt.date) -> str:
 
 
 def forget_medians(started_at: dt.datetime) -> None:
-    """A clock started at ``started_at`` stopped: its month's cached medians are stale."""
+    """A clock started at ``started_at`` stopped (or was withdrawn, or started in a month
+    already closed): its month's cached medians and counts are stale."""
     month = first_of_month(london_date(started_at))
     cache.set(f"sla:medians-version:{month:%Y-%m}", uuid.uuid4().hex, None)
 

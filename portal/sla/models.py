@@ -211,6 +211,12 @@ class Clock(models.Model):
             models.Index(fields=["centre", "state", "due_at"], name="clock_centre_state_due"),
             # The dashboard and the public page choose clocks by the month they started.
             models.Index(fields=["started_at"], name="clock_started"),
+            # The dashboard counts the open clocks at every ask, the stopped ones once a month.
+            models.Index(
+                fields=["started_at"],
+                condition=Q(stopped_at__isnull=True),
+                name="clock_open_started",
+            ),
         ]
 
     def __str__(self):

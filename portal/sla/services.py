@@ -126,9 +126,16 @@ def store_next_due(clock: Clock) -> None:
     model._base_manager.filter(pk=clock.object_id).update(next_due=Subquery(earliest))
 
 
+def _forget_month(started_at: dt.datetime) -> None:
+    """Once committed, the dashboard's cached figures of the month ``started_at`` is in."""
+    from portal.sla.dashboard import forget_medians
+
+    transaction.on_commit(lambda: forget_medians(started_at))
+
+
 def _record_time_taken(clock: Clock) -> list[str]:
     """Store how long a clock that has just stopped took (``Clock.time_taken``)."""
-    from portal.sla.dashboard import ONE_HOUR, forget_medians, time_taken
+    from portal.sla.dashboard import ONE_HOUR, time_taken
 
     spent = time_taken(
         london_date(clock.started_at),
@@ -139,8 +146,7 @@ def _record_time_taken(clock: Clock) -> list[str]:
     )
     clock.time_taken, clock.time_taken_unit = spent.value, spent.unit
     clock.hours_taken = (clock.stopped_at - clock.started_at) / ONE_HOUR
-    started_at = clock.started_at
-    transaction.on_commit(lambda: forget_medians(started_at))
+    _forget_month(clock.started_at)
     return ["time_taken", "time_taken_unit", "hours_taken"]
 
 
@@ -347,6 +353,8 @@ def cancel_clocks(case, *, at=None, by=None) -> int:
                 _save(clock, ["stopped_at", "remind_at", *_record_time_taken(clock)])
                 continue
             _move(clock, State.CANCELLED, by=by, at=at, fields=["stopped_at", "remind_at"])
+            # The withdrawn count of the month it started in changes (the dashboard's).
+            _forget_month(clock.started_at)
             cancelled += 1
     return cancelled
 
