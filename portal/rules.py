@@ -8,8 +8,9 @@ thing in the same words.
     subject = SUBJECT.form_field()            # in the form: the same check, the same message
     subject = SUBJECT.serializer_field()      # in the serializer: the same again
 
-``Choice`` (one of a list) and ``Flag`` (yes or no) are declared and used the same way; a
-case type's moves are built from their rules (``portal/cases/steps.py``).
+``Choice`` (one of a list), ``Flag`` (yes or no), ``Number`` (a whole number) and ``Day`` (a
+date) are declared and used the same way; a case type's moves are built from their rules
+(``portal/cases/steps.py``).
 
 The form and the serializer are shells: they read the value and hand it to the rule. What
 only the service can know (a syllabus that does not exist, a case in the wrong state) stays
@@ -17,7 +18,9 @@ in the service, and reaches the form through ``PortalError.onto`` and the API as
 same field.
 """
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -343,4 +346,83 @@ class _RuleNumberSerializerField(serializers.IntegerField):
     def run_validation(self, data: Any = empty) -> Any:
         if data is empty and not self.rule.missing:
             return super().run_validation(data)  # left out and optional: skipped
+        return _in_api(self.rule, None if data is empty else data)
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date, written ``YYYY-MM-DD`` (what a browser's date box sends): ``missing`` (the
+    message) makes it required; left out and optional, it is None (the service decides what
+    that means, e.g. today). ``initial`` answers what the page's box shows first. Whether a
+    date is too early or too late is the service's to say: it knows the case."""
+
+    field: str
+    label: str
+    missing: str = ""
+    invalid: str = "Give the date as YYYY-MM-DD, for example 2026-08-20."
+    help_text: str = ""
+    initial: Callable[[], dt.date] | None = None
+
+    def clean(self, value: Any) -> dt.date | None:
+        """The date, None when left out and optional, or a ``PortalError`` on ``field``."""
+        if isinstance(value, dt.datetime):
+            raise PortalError(self.invalid, field=self.field)
+        if isinstance(value, dt.date):
+            return value
+        text = "" if value is None else str(value).strip()
+        if not text:
+            if self.missing:
+                raise PortalError(self.missing, field=self.field)
+            return None
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise PortalError(self.invalid, field=self.field)
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:  # 2026-02-30
+            raise PortalError(self.invalid, field=self.field) from None
+
+    def form_field(self, **kwargs: Any) -> forms.Field:
+        """A date box (the browser's own calendar) that checks with this rule."""
+        attrs: dict[str, Any] = {"type": "date"}
+        if self.missing:
+            attrs["required"] = True
+        return _RuleDayFormField(
+            self,
+            label=self.label,
+            help_text=self.help_text,
+            initial=self.initial,
+            widget=forms.DateInput(attrs=attrs, format="%Y-%m-%d"),
+            **kwargs,
+        )
+
+    def serializer_field(self, **kwargs: Any) -> serializers.DateField:
+        """A serializer field (a date in the schema) that checks with this rule."""
+        return _RuleDaySerializerField(
+            self,
+            required=bool(self.missing),
+            allow_null=not self.missing,
+            help_text=kwargs.pop("help_text", self.help_text or self.label),
+            **kwargs,
+        )
+
+
+class _RuleDayFormField(forms.Field):
+    def __init__(self, rule: Day, **kwargs: Any) -> None:
+        self.rule = rule
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        return _on_form(self.rule, value)
+
+
+class _RuleDaySerializerField(serializers.DateField):
+    def __init__(self, rule: Day, **kwargs: Any) -> None:
+        self.rule = rule
+        super().__init__(**kwargs)
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if data is empty and not self.rule.missing:
+            return super().run_validation(data)  # left out and optional: skipped
+        if data is not empty and data is not None and not isinstance(data, str):
+            self.fail("invalid", format="YYYY-MM-DD")
         return _in_api(self.rule, None if data is empty else data)

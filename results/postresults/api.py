@@ -2,13 +2,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 
 from portal.api.router import register
-from portal.cases.api import CaseViewSet, case_action
+from portal.cases.api import CaseViewSet
 from portal.cases.services import applying_centre
-from results.postresults import certificates, services
+from results.postresults import services
 from results.postresults.models import CertificateDespatch, ServiceRequest
 from results.postresults.serializers import (
     CertificateDespatchSerializer,
-    CertificatesDespatchedSerializer,
     NewServiceRequestSerializer,
     ServiceRequestSerializer,
 )
@@ -58,13 +57,3 @@ class CertificateDespatchViewSet(CaseViewSet):
     serializer_class = CertificateDespatchSerializer
     select_related = ("centre", "series")
     filters = {"series": "series__code"}
-
-    @case_action(request=CertificatesDespatchedSerializer)
-    def despatch(self, request, case, *, courier, tracking_reference="", despatched_on=None):
-        return certificates.despatch_certificates(
-            case,
-            by=request.user,
-            courier=courier,
-            tracking_reference=tracking_reference,
-            despatched_on=despatched_on,
-        )

@@ -16,7 +16,7 @@ from portal.cases.notices import tell_centre
 from portal.cases.services import open_case
 from portal.centres.models import Centre
 from portal.errors import PortalError
-from portal.rules import Text
+from portal.rules import Day, Text
 from portal.sla import services as sla
 from portal.sla.models import Clock
 from portal.workflow import authorize, transition
@@ -27,7 +27,6 @@ from results.postresults.services import (
     SWEEP_BATCH,
     TEXT_MAX,
     NotYetReleased,
-    clean_text,
     is_released,
     release_words,
 )
@@ -41,6 +40,22 @@ HOLD_REASON = Text(
     missing="Say what the centre needs to do.",
     help_text="Sent to the centre's exams officers. The deadline pauses until the hold ends.",
     rows=3,
+)
+
+# What the results team records when the certificates go.
+COURIER = Text(
+    "courier",
+    label="Courier or postal service",
+    most=100,
+    missing="Name the courier or postal service.",
+    help_text="For example DHL Express or Royal Mail Special Delivery.",
+)
+TRACKING_REFERENCE = Text("tracking_reference", label="Tracking reference", most=100)
+DESPATCHED_ON = Day(
+    "despatched_on",
+    label="Date despatched",
+    help_text="The day they went, in London. Today if left empty.",
+    initial=lambda: london_date(timezone.now()),
 )
 
 # How far back the sweep looks for released series: past the two months the charter gives,
@@ -208,12 +223,10 @@ def despatch_certificates(
     """
     at = at or timezone.now()
     authorize(case, "despatch", by=by)
-    courier = clean_text(
-        courier, field="courier", required="Name the courier or postal service.", limit=100
-    )
-    tracking_reference = clean_text(tracking_reference, field="tracking_reference", limit=100)
+    courier = COURIER.clean(courier)
+    tracking_reference = TRACKING_REFERENCE.clean(tracking_reference)
     today = london_date(at)
-    despatched_on = despatched_on or today
+    despatched_on = DESPATCHED_ON.clean(despatched_on) or today
     if despatched_on > today:
         raise PortalError("The despatch date cannot be in the future.", field="despatched_on")
     if despatched_on < london_date(case.series.results_release_at):

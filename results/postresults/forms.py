@@ -1,8 +1,6 @@
 from django import forms
-from django.utils import timezone
 
 from entries.models import Series
-from portal.calendar import london_date
 from portal.cases.forms import CaseOpenForm
 from results.postresults.models import Service
 
@@ -94,22 +92,3 @@ class CertifyingStatementForm(forms.Form):
         label="Leave this empty",
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-
-
-class CertificatesDespatchedForm(forms.Form):
-    courier = forms.CharField(
-        label="Courier or postal service",
-        max_length=100,
-        help_text="For example DHL Express or Royal Mail Special Delivery.",
-    )
-    tracking_reference = forms.CharField(label="Tracking reference", max_length=100, required=False)
-    despatched_on = forms.DateField(
-        label="Date despatched",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The day they went, in London. Today if left empty.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["despatched_on"].initial = london_date(timezone.now())

@@ -74,11 +74,3 @@ class CertificateDespatchSerializer(CaseSerializer):
             "despatched_at",
         ]
         read_only_fields = fields
-
-
-class CertificatesDespatchedSerializer(serializers.Serializer):
-    courier = serializers.CharField(max_length=100, help_text="The courier or postal service.")
-    tracking_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    despatched_on = serializers.DateField(
-        required=False, help_text="The day they went (London); today when left out."
-    )

@@ -1,7 +1,6 @@
 """The moves of post-results services and of certificate despatches, each declared once for
 its page and its API (portal/cases/steps.py). A service request's page draws its forms
-itself (the results are sent by hand only once released); a despatch of certificates is
-recorded by hand (its date)."""
+itself (the results are sent by hand only once released)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +31,15 @@ REQUEST = Steps(
 CERTIFICATES = Steps(
     CertificateDespatch,
     {
+        "despatch": Step(
+            certificates.despatch_certificates,
+            certificates.COURIER,
+            certificates.TRACKING_REFERENCE,
+            certificates.DESPATCHED_ON,
+            schema_name="CertificatesDespatched",
+            button=_("Despatched: tell the centre"),
+            done="Despatch recorded: the centre's exams officers are told.",
+        ),
         "hold": Step(
             certificates.hold_certificates,
             certificates.HOLD_REASON,

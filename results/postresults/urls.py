@@ -1,8 +1,6 @@
 from django.urls import include, path
 
-from portal.cases.views import move_urls
 from results.postresults import views
-from results.postresults.models import CertificateDespatch
 from results.postresults.steps import CERTIFICATES, REQUEST
 from results.postresults.views import certificates
 
@@ -12,7 +10,6 @@ certificate_urls = [
     path("", certificates.CertificateDespatchListView.as_view(), name="list"),
     path("<str:reference>/", certificates.CertificateDespatchDetailView.as_view(), name="detail"),
     *CERTIFICATES.urls(certificates.CertificateDespatchDetailView),
-    *move_urls(CertificateDespatch, certificates),
 ]
 
 urlpatterns = [

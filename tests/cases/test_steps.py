@@ -2,13 +2,16 @@
 (portal/rules.py): a choice and a yes-or-no say the same on a form, in a serializer and in
 the service."""
 
+import datetime as dt
+
 import pytest
+from rest_framework.exceptions import ValidationError as ApiRefusal
 
 from complaints.helpdesk.models import Query
 from complaints.helpdesk.steps import STEPS
 from portal.cases.steps import Step, Steps
 from portal.errors import PortalError
-from portal.rules import Choice, Flag, Number
+from portal.rules import Choice, Day, Flag, Number
 
 TEAM = Choice(
     "team",
@@ -99,3 +102,40 @@ def test_an_optional_number_left_out_is_none_and_says_its_range_when_wrong():
     assert OPTIONAL.clean("") is None and OPTIONAL.clean(None) is None
     with pytest.raises(PortalError, match="Give a whole number from 1 to 25."):
         OPTIONAL.clean("99")
+
+
+SENT_ON = Day("sent_on", label="Date sent", initial=lambda: dt.date(2026, 9, 4))
+REQUIRED_DAY = Day("sent_on", label="Date sent", missing="Give the date it went.")
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [("2026-09-04", dt.date(2026, 9, 4)), (" 2026-02-28 ", dt.date(2026, 2, 28))],
+)
+def test_a_day_reads_the_page_and_the_api(given, meant):
+    assert SENT_ON.clean(given) == meant
+    assert SENT_ON.form_field().clean(given) == meant
+    assert SENT_ON.serializer_field().run_validation(given) == meant
+
+
+@pytest.mark.parametrize("given", ["2026-02-30", "04/09/2026", "20260904", "2026-9-4", "soon"])
+def test_a_day_refuses_alike_everywhere(given):
+    said = "Give the date as YYYY-MM-DD, for example 2026-08-20."
+    with pytest.raises(PortalError, match=said):
+        SENT_ON.clean(given)
+    with pytest.raises(Exception) as on_form:
+        SENT_ON.form_field().clean(given)
+    assert on_form.value.messages == [said]
+    with pytest.raises(ApiRefusal) as in_api:
+        SENT_ON.serializer_field().run_validation(given)
+    assert in_api.value.detail == [said]
+
+
+def test_a_day_left_out_is_none_unless_required_and_the_page_offers_its_first_value():
+    assert SENT_ON.clean("") is None and SENT_ON.form_field().clean("") is None
+    with pytest.raises(PortalError, match="Give the date it went."):
+        REQUIRED_DAY.clean(None)
+    field = SENT_ON.form_field()
+    assert field.initial() == dt.date(2026, 9, 4)
+    assert 'type="date"' in field.widget.render("sent_on", dt.date(2026, 9, 4))
+    assert 'value="2026-09-04"' in field.widget.render("sent_on", dt.date(2026, 9, 4))

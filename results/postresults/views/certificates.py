@@ -3,13 +3,11 @@ each series go out; the results team records the despatch, or holds it while wai
 the centre, from the case page."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from portal.cases.views import Action, CaseDetailView, case_move, refuse_other_roles
+from portal.cases.views import CaseDetailView, refuse_other_roles
 from portal.sla import services as sla
 from results.postresults import certificates
-from results.postresults.forms import CertificatesDespatchedForm
 from results.postresults.models import CERTIFICATES_CLOCK, CertificateDespatch
 from results.postresults.steps import CERTIFICATES
 
@@ -40,25 +38,10 @@ class CertificateDespatchDetailView(CaseDetailView):
     model = CertificateDespatch
     template_name = "postresults/certificate_detail.html"
     select_related = ("centre", "series", "handled_by")
-    action_forms = {
-        "despatch": Action(CertificatesDespatchedForm, button=_("Despatched: tell the centre")),
-        **CERTIFICATES.actions(),
-    }
+    action_forms = CERTIFICATES.actions()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["promise"] = sla.promise(CERTIFICATES_CLOCK)
         context["counts"] = certificates.certificate_counts(self.object)
         return context
-
-
-@case_move(CertificateDespatchDetailView, "despatch")
-def despatch(request, case, *, courier, tracking_reference, despatched_on):
-    certificates.despatch_certificates(
-        case,
-        by=request.user,
-        courier=courier,
-        tracking_reference=tracking_reference,
-        despatched_on=despatched_on,
-    )
-    return "Despatch recorded: the centre's exams officers are told."

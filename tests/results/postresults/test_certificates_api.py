@@ -2,6 +2,7 @@
 the results team despatches, holds and ends a hold; the schema names its parts once."""
 
 import pytest
+from django.urls import reverse
 
 from results.postresults.models import CertificateDespatch
 from tests.signing_in import api_as
@@ -118,3 +119,23 @@ def test_schema_gives_the_despatch_its_own_names(certificates_gb, staff_api):
     assert components["ServiceRequestStatusEnum"]["enum"][0] == "received"
     paths = schema["paths"]
     assert {f"{URL}", f"{URL}{{reference}}/", f"{URL}{{reference}}/despatch/"} <= set(paths)
+
+
+def test_the_despatch_is_refused_in_the_pages_words(certificates_gb, staff_api, staff_client):
+    """One rule for each input of the despatch: the API and the page say the same thing."""
+    api_url = f"{URL}{certificates_gb.reference}/despatch/"
+    page_url = reverse("postresults:certificates:despatch", args=[certificates_gb.reference])
+    for given, field, said in (
+        ({"courier": ""}, "courier", "Name the courier or postal service."),
+        (
+            {"courier": "DHL", "despatched_on": "4 September"},
+            "despatched_on",
+            "Give the date as YYYY-MM-DD, for example 2026-08-20.",
+        ),
+    ):
+        answered = staff_api.post(api_url, given, format="json")
+        assert answered.status_code == 400 and answered.json()["errors"][field] == [said]
+        shown = staff_client.post(page_url, {f"despatch-{k}": v for k, v in given.items()})
+        assert shown.status_code == 400 and said in shown.content.decode()
+    certificates_gb.refresh_from_db()
+    assert certificates_gb.status == "due"
