@@ -7,19 +7,21 @@
 (default postgres://postgres@127.0.0.1:5432), migrates it and has the database write the
 rows itself (``INSERT … SELECT`` over ``generate_series``): at ``--scale 1`` 10,003 centres
 (one exams officer each), 255,000 candidates (one centre of 5,000, most of 5 to 60, a few of
-hundreds to 2,500), 1.02 M entries and 1.02 M results (four syllabuses a candidate: the
-large centre has 20,000 of each), 200,000 complaints, 1 M service-level clocks on them
-started over 24 months (most stopped, met or breached; those of the last weeks running)
-and 2 M notifications. Columns a model adds later are filled from their defaults.
+hundreds to 2,500; each a learner with an account of their own), 1.02 M entries and 1.02 M
+results (four syllabuses a candidate: the large centre has 20,000 of each), 200,000
+complaints, 1 M service-level clocks on them started over 24 months (most stopped, met or
+breached; those of the last weeks running) and 2 M notifications. Columns a model adds
+later are filled from their defaults.
 
 ``run`` serves the portal in this process (DEBUG off, the production settings plus a bare
 view, ``bench/results_settings.py``) and asks, as an exams officer of the largest centre
 and as staff with every role, every page of the list below, every list of the API and every
-admin changelist, each ``--repeat`` times after a first ask, then the bare view as often,
-and prints a table: the page, the rows of its main table, median and p95 ms, the ratio of
-the median to the bare view's, queries, rows the database read for them (each SELECT run
-again under EXPLAIN ANALYZE: see portal/observability/rows_read.py), response bytes and the
-peak of Python memory allocated while answering (tracemalloc, asked once apart). CSV
+admin changelist, and as a learner of that centre their page and their results, each
+``--repeat`` times after a first ask, then the bare view as often, and prints a table: the
+page, the rows of its main table, median and p95 ms, the ratio of the median to the bare
+view's, queries, rows the database read for them (each SELECT run again under EXPLAIN
+ANALYZE: see portal/observability/rows_read.py), response bytes and the peak of Python
+memory allocated while answering (tracemalloc, asked once apart). CSV
 exports show the time to their first byte too.
 """
 
@@ -172,6 +174,7 @@ def build(scale: float, database: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
@@ -183,6 +186,7 @@ def build(scale: float, database: str) -> None:
     from portal.centres.models import Centre, Membership
     from portal.notifications.models import Notification
     from portal.sla.models import Clock, ServiceLevel
+    from results.learners.models import LearnerAccount
     from results.models import Result
 
     now = timezone.now()
@@ -263,6 +267,26 @@ def build(scale: float, database: str) -> None:
             },
             now=now,
         ),
+    )
+    # Every candidate a learner with an account of their own (all with one password hash).
+    step(
+        "learners",
+        insert(
+            User,
+            "entries_candidate ca",
+            {
+                "username": "'learner' || ca.id",
+                "email": "'learner' || ca.id || '@example.org'",
+                "password": ("%s", [make_password("bench-learner")]),
+            },
+            now=now,
+        ),
+    )
+    insert(
+        LearnerAccount,
+        "entries_candidate ca JOIN accounts_user u ON u.username = 'learner' || ca.id",
+        {"user": "u.id", "centre": "ca.centre_id", "uci": "ca.uci", "email": "u.email"},
+        now=now,
     )
     first = Syllabus.objects.order_by("pk").values_list("pk", flat=True).first()
     chosen = (
@@ -412,6 +436,8 @@ OFFICER_PAGES = [
     "/entries/",
     "/notifications/",
 ]
+LEARNER_PAGES = ["/learner/", "/api/v1/learner/results/"]
+
 STAFF_PAGES = [
     "/",
     f"/results/{SERIES}/",
@@ -545,6 +571,10 @@ def run(database: str, *, repeat: int, only: str) -> None:
     }
     officer = User.objects.get(username="officer1")  # of the largest centre
     staff = User.objects.get(username="bench-staff")
+    learner = sign_in(
+        Client(raise_request_exception=False),
+        User.objects.filter(learner_account__centre__number="C00001").order_by("pk").first(),
+    )
     pages, api = {}, {}
     for name, user in (("officer", officer), ("staff", staff)):
         pages[name] = sign_in(Client(raise_request_exception=False), user)
@@ -556,6 +586,10 @@ def run(database: str, *, repeat: int, only: str) -> None:
         plan += [(who, url, pages[who], results_rows if "/results/" in url else "") for url in urls]
     for who in ("officer", "staff"):
         plan += [(who, url, api[who], _rows_in(model)) for url, model in _api_lists()]
+    # A learner of the largest centre, signed in in a browser, as learners read.
+    plan += [
+        ("learner", url, learner, results_rows if "results" in url else "") for url in LEARNER_PAGES
+    ]
     plan += [("staff", url, pages["staff"], _rows_in(model)) for url, model in _changelists()]
 
     print(
