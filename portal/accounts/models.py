@@ -26,6 +26,13 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["username"]
+        indexes = [
+            # Staff by name (the complaints queue's "assigned to" filter) without reading the
+            # hundreds of thousands of officers and learners.
+            models.Index(
+                fields=["username"], condition=models.Q(is_staff=True), name="user_staff_username"
+            )
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
