@@ -19,6 +19,7 @@ import hashlib
 import statistics
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -242,23 +243,10 @@ def _counts(clocks: QuerySet, months: list[dt.date], *, now: dt.datetime) -> dic
     (``forget_medians``); and the open clocks, a few weeks' worth whatever the table's size,
     counted at every ask through their own index (``clock_open_started``).
     """
-    current = first_of_month(london_date(now))
     stopped = clocks.filter(stopped_at__isnull=False)
-    found: list[CountRow] = []
-    missing = []
-    for month in months:
-        cached = cache.get(_month_key("counts", stopped, month)) if month < current else None
-        if cached is None:
-            missing.append(month)
-        else:
-            found += cached
-    if missing:
-        computed = _grouped(stopped.filter(_started_in(missing)), now=now)
-        for month in missing:
-            of_month = [row for row in computed if row[2] == month]
-            if month < current:
-                cache.set(_month_key("counts", stopped, month), of_month, MEDIANS_CACHE_SECONDS)
-            found += of_month
+    found: list[CountRow] = _by_closed_month(
+        "counts", stopped, months, now=now, compute=lambda chosen: _grouped(chosen, now=now)
+    )
     found += _grouped(clocks.filter(stopped_at__isnull=True), now=now)
     totals: dict[Key, dict] = {}
     for code, rule, month, figures in found:
@@ -266,6 +254,37 @@ def _counts(clocks: QuerySet, months: list[dt.date], *, now: dt.datetime) -> dic
         for name, value in figures.items():
             into[name] += value
     return totals
+
+
+def _by_closed_month(
+    kind: str,
+    clocks: QuerySet,
+    months: list[dt.date],
+    *,
+    now: dt.datetime,
+    compute: Callable[[QuerySet], list],
+) -> list:
+    """``compute``'s rows (a start month third in each) for the clocks started in
+    ``months``: a closed month's (before the current London month) from the cache while no
+    clock started in it has stopped since (``forget_medians``), the others computed in one
+    go, and a closed month's kept."""
+    current = first_of_month(london_date(now))
+    found: list = []
+    missing = []
+    for month in months:
+        cached = cache.get(_month_key(kind, clocks, month)) if month < current else None
+        if cached is None:
+            missing.append(month)
+        else:
+            found += cached
+    if missing:
+        computed = compute(clocks.filter(_started_in(missing)))
+        for month in missing:
+            of_month = [row for row in computed if row[2] == month]
+            if month < current:
+                cache.set(_month_key(kind, clocks, month), of_month, MEDIANS_CACHE_SECONDS)
+            found += of_month
+    return found
 
 
 def _started_in(months: list[dt.date]) -> Q:
@@ -301,22 +320,9 @@ def _medians(
     clock started in it has stopped since (``forget_medians``); the others are computed in
     one query.
     """
-    current = first_of_month(london_date(now))
-    found: list[MedianRow] = []
-    missing = []
-    for month in months:
-        cached = cache.get(_month_key("medians", clocks, month)) if month < current else None
-        if cached is None:
-            missing.append(month)
-        else:
-            found += cached
-    if missing:
-        computed = _medians_of(_by_month(clocks.filter(_started_in(missing))))
-        for month in missing:
-            of_month = [row for row in computed if row[2] == month]
-            if month < current:
-                cache.set(_month_key("medians", clocks, month), of_month, MEDIANS_CACHE_SECONDS)
-            found += of_month
+    found: list[MedianRow] = _by_closed_month(
+        "medians", clocks, months, now=now, compute=lambda chosen: _medians_of(_by_month(chosen))
+    )
     return {
         (code, rule, month): (TimeTaken(median, unit), hours)
         for code, rule, month, unit, median, hours in found
