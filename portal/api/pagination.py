@@ -1,7 +1,8 @@
 import json
+import sys
 
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
@@ -31,9 +32,15 @@ class BoundedCountPaginator(Paginator):
     """Counts a list exactly up to ``EXACT_UP_TO`` rows (every centre's, the largest
     included); beyond, the planner's estimate, never fewer than that. A list the planner
     expects to be several times longer is not counted at all. Counting a million results
-    costs as much as reading them; a list that long is browsed by its filters."""
+    costs as much as reading them; a list that long is browsed by its filters.
+
+    An estimate never decides where the list ends: a page of an estimated list reads one
+    row more than it shows, and has a next page exactly when that row exists; the last page
+    (one with no row after it) makes the count exact. A page asked for past the estimate is
+    read like any other, and one past the real end is not found."""
 
     EXACT_UP_TO = 25_000
+    estimated = False
 
     @cached_property
     def count(self) -> int:
@@ -42,11 +49,47 @@ class BoundedCountPaginator(Paginator):
         if expected is None:
             return counted.count()  # no planner to ask (SQLite, the embedded default)
         if expected > 4 * self.EXACT_UP_TO:
+            self.estimated = True
             return expected
         exact = counted[: self.EXACT_UP_TO + 1].count()
         if exact <= self.EXACT_UP_TO:
             return exact
+        self.estimated = True
         return max(planner_estimate(counted) or 0, exact)
+
+    def validate_number(self, number):
+        if self.count and self.estimated:
+            return self._validate_number(number, sys.maxsize)  # the estimate is no end
+        return super().validate_number(number)
+
+    def page(self, number):
+        if not (self.count and self.estimated):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        if len(rows) > self.per_page:
+            # Another page follows, whatever the estimate said.
+            self._known(max(self.count, bottom + len(rows)))
+        else:
+            self._known(bottom + len(rows))  # the end: the count is exact
+        return self._get_page(rows[: self.per_page], number, self)
+
+    def get_page(self, number):
+        try:
+            return super().get_page(number)
+        except EmptyPage:
+            # Past the real end of an estimated list: its last page, counted exactly.
+            self._known(self.object_list.order_by().count())
+            self.estimated = False
+            return super().get_page(self.num_pages)
+
+    def _known(self, count: int) -> None:
+        self.__dict__["count"] = count
+        self.__dict__.pop("num_pages", None)
+        self.__dict__.pop("page_range", None)
 
 
 def _positive_integer(request, name: str, *, most: int | None = None) -> int | None:

@@ -269,10 +269,13 @@ def _by_closed_month(
     clock started in it has stopped since (``forget_medians``), the others computed in one
     go, and a closed month's kept."""
     current = first_of_month(london_date(now))
+    # Each month's key is read once, before counting: a clock that stops meanwhile moves its
+    # month to a new key, so what was counted before the stop is never kept under it.
+    keys = {month: _month_key(kind, clocks, month) for month in months if month < current}
     found: list = []
     missing = []
     for month in months:
-        cached = cache.get(_month_key(kind, clocks, month)) if month < current else None
+        cached = cache.get(keys[month]) if month in keys else None
         if cached is None:
             missing.append(month)
         else:
@@ -281,8 +284,8 @@ def _by_closed_month(
         computed = compute(clocks.filter(_started_in(missing)))
         for month in missing:
             of_month = [row for row in computed if row[2] == month]
-            if month < current:
-                cache.set(_month_key(kind, clocks, month), of_month, MEDIANS_CACHE_SECONDS)
+            if month in keys:
+                cache.set(keys[month], of_month, MEDIANS_CACHE_SECONDS)
             found += of_month
     return found
 
@@ -383,8 +386,8 @@ def _month_version(month: dt.date) -> str:
 
 
 def forget_medians(started_at: dt.datetime) -> None:
-    """A clock started at ``started_at`` stopped (or was withdrawn, or started in a month
-    already closed): its month's cached medians and counts are stale."""
+    """A clock started at ``started_at`` stopped (or was withdrawn): its month's cached
+    medians and counts are stale."""
     month = first_of_month(london_date(started_at))
     cache.set(f"sla:medians-version:{month:%Y-%m}", uuid.uuid4().hex, None)
 
