@@ -3,24 +3,30 @@
 Every read asks the database for one rule (``visible``, then ``chosen``), filtered and
 ordered by an index and sliced into pages there, never loaded whole. Officers' pages of a
 series, as their systems ask for them on results day, are also cached whole once the series
-is released (``officer_page``). Nothing is cached before the release instant, and the cache
-key carries the instant itself and a generation that every change bumps (``forget``, the
-one invalidation: a grade corrected, results loaded, a hold opened or released); a release
-date moved changes the instant in the key. A cached page is the answer the database gives:
-tests/isolation/test_results_read.py compares the two for every user of the isolation
-world.
+is released (``officer_page``), and the counts above a page of an officer's centres, or of
+the centre staff choose, are remembered (``summary``). Nothing is cached before the release
+instant, and the cache key carries the instant itself and a generation that every change
+bumps (``forget``, the one invalidation: a grade corrected, results loaded, a hold opened or
+released); a release date moved changes the instant in the key. A cached page is the
+answer the database gives: tests/isolation/test_results_read.py compares the two for every
+user of the isolation world.
 """
 
 import datetime as dt
+import hashlib
 import logging
 import uuid
 from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 
 from entries.models import Series
+from portal.api.pagination import BoundedCountPaginator
+from portal.centres.models import Centre
 from portal.outbox.services import enqueue
 from portal.permissions import is_staff_user
 from results.models import GRADES, Result, ResultQuerySet
@@ -80,8 +86,13 @@ def chosen(
             When(held=True, then=Value(withheld)), default=F("status"), output_field=CharField()
         )
     )
+    if centre:
+        # By the centre's id, found first: the database then reads a page of the centre's
+        # results in the index's order, where joining to find the centre by its number
+        # has it read and sort all of them (20,000 for the largest).
+        centre_id = Centre.objects.filter(number=centre).values_list("pk", flat=True).first()
+        results = results.filter(centre_id=centre_id) if centre_id else results.none()
     equal = {
-        "centre__number": centre,
         "syllabus__code": syllabus_code,
         "candidate__candidate_number": candidate_number,
         "candidate__uci": uci,
@@ -153,6 +164,82 @@ def totals_by_grade(results) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: order.index(item[0]))
 
 
+@dataclass(frozen=True)
+class Summary:
+    """The counts a series' page shows above its rows."""
+
+    shown: int  # the results the filters leave
+    estimated: bool  # ``shown`` is the planner's estimate (a list too long to count)
+    everything: int  # every result the reader may see of the series
+    totals: list[tuple[str, int]]  # by grade, for one reader's centres or one centre only
+
+
+def summary(user, series: Series, wanted: dict, *, found, visible) -> Summary:
+    """The counts above a page of ``found`` (``chosen`` from ``visible`` by ``wanted``).
+
+    An officer's, and staff's for the centre they choose, are remembered under the centres'
+    generations (``remembered``): a centre's 20,000 results are counted once after each
+    change, not at every page; staff's over a whole series are estimated, never totalled."""
+    from portal.workflow import centre_ids_of
+
+    def counted(everything) -> Summary:
+        paginator = BoundedCountPaginator(ids(found), 1)
+        return Summary(
+            shown=paginator.count,
+            estimated=paginator.estimated,
+            everything=paginator.count if not any(wanted.values()) else everything(),
+            totals=totals_by_grade(found),
+        )
+
+    def all_visible() -> int:
+        return BoundedCountPaginator(ids(visible), 1).count
+
+    if not is_staff_user(user):
+        what = urlencode(sorted(wanted.items()))
+        return remembered(centre_ids_of(user), series, what, lambda: counted(all_visible))
+    everything = all_visible() if any(wanted.values()) else None
+    if not wanted["centre"]:
+        paginator = BoundedCountPaginator(ids(found), 1)
+        shown = paginator.count
+        return Summary(shown, paginator.estimated, shown if everything is None else everything, [])
+    centre_ids = list(Centre.objects.filter(number=wanted["centre"]).values_list("pk", flat=True))
+    # Staff whose role works with results see every result: the same for all of them.
+    what = "staff?" + urlencode(sorted(wanted.items()))
+    return remembered(centre_ids, series, what, lambda: counted(lambda: everything))
+
+
+def remembered(centre_ids, series: Series, what: str, compute):
+    """``compute()``, a reading of ``centre_ids``' results of ``series`` described by
+    ``what``, kept until any of those results change: stamped with the release instant and
+    the generations of each centre's series and of the centre itself (a candidate renamed),
+    read before computing, so that a change while it computes makes the next read compute
+    again."""
+    centres = sorted(centre_ids)
+    if not centres:
+        return compute()
+    digest = hashlib.sha256(what.encode()).hexdigest()[:32]
+    key = f"results:summary:{series.code}:{'-'.join(map(str, centres))}:{digest}"
+    stamp_keys = []
+    for centre_id in centres:
+        stamp_keys += [
+            _code_generation_key(centre_id, series.code),
+            centre_generation_key(centre_id),
+        ]
+    found = cache.get_many([key, *stamp_keys])
+    generations = [found.get(k) for k in stamp_keys]
+    if None in generations:
+        generations = []
+        for centre_id in centres:
+            generations += [_generation(centre_id, series), _centre_generation(centre_id)]
+    stamp = (int(series.results_release_at.timestamp()), generations)
+    cached = found.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    value = compute()
+    cache.set(key, (stamp, value), CACHE_SECONDS)
+    return value
+
+
 def row_of(values: dict) -> dict:
     """One result's values (``rows``) as the row every read shows."""
     status = values["shown_status"]
@@ -185,13 +272,20 @@ def _generation_key(centre_id: int, series: Series) -> str:
 
 
 def _generation(centre_id: int, series: Series) -> str:
-    key = _generation_key(centre_id, series)
+    return _lasting(_generation_key(centre_id, series), lambda: uuid.uuid4().hex)
+
+
+def _centre_generation(centre_id: int) -> int:
+    return _lasting(centre_generation_key(centre_id), lambda: uuid.uuid4().int >> 65)
+
+
+def _lasting(key: str, new):
+    """The generation kept at ``key``. One lost to eviction is replaced by ``new()``, never
+    by a default that an older entry might still be stored under."""
     found = cache.get(key)
     if found is None:
-        # A generation lost to eviction is replaced by a new one, never by a default that
-        # an older entry might still be stored under.
-        cache.add(key, uuid.uuid4().hex, None)
-        found = cache.get(key) or uuid.uuid4().hex
+        cache.add(key, new(), None)
+        found = cache.get(key) or new()
     return found
 
 

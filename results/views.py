@@ -64,9 +64,7 @@ def index(request):
     if is_staff_user(request.user):
         series = Series.objects.all()
     else:
-        series = Series.objects.filter(
-            candidates__centre__in=centres_visible_to(request.user)
-        ).distinct()
+        series = Series.objects.with_candidates_at(centres_visible_to(request.user))
     rows = [
         {
             "series": one,
@@ -124,8 +122,12 @@ def series_results(request, code: str):
     visible = queries.visible(request.user, series=series, now=now)
     wanted = _wanted(request)
     found = queries.chosen(visible, **wanted)
-    page = BoundedCountPaginator(queries.ids(found), PAGE_SIZE).get_page(request.GET.get("page"))
-    totals = queries.totals_by_grade(found) if not staff or wanted["centre"] else []
+    summary = queries.summary(request.user, series, wanted, found=found, visible=visible)
+    paginator = BoundedCountPaginator(
+        queries.ids(found), PAGE_SIZE, count=summary.shown, estimated=summary.estimated
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    totals = summary.totals
     chosen = {**wanted, "candidate": request.GET.get("candidate", "")}
     filters = request.GET.copy()
     filters.pop("page", None)
@@ -134,9 +136,7 @@ def series_results(request, code: str):
         page_obj=page,
         page_query=filters.urlencode(),
         shown_count=page.paginator.count,
-        all_count=page.paginator.count
-        if not any(wanted.values())
-        else BoundedCountPaginator(queries.ids(visible), PAGE_SIZE).count,
+        all_count=page.paginator.count if not any(wanted.values()) else summary.everything,
         chosen=chosen,
         totals=totals,
         chart=BarChart(

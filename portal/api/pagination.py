@@ -42,6 +42,14 @@ class BoundedCountPaginator(Paginator):
     EXACT_UP_TO = 25_000
     estimated = False
 
+    def __init__(self, object_list, per_page, *args, count=None, estimated=False, **kwargs):
+        """``count`` (and whether it is ``estimated``), when known already: not counted
+        again."""
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            self._known(count)
+            self.estimated = estimated
+
     @cached_property
     def count(self) -> int:
         counted = self.object_list.order_by().values("pk")

@@ -12,7 +12,7 @@ from django.test import Client
 from entries.models import Candidate, Syllabus
 from portal.api.pagination import BoundedCountPaginator
 from portal.centres.models import Centre
-from portal.observability.rows_read import counting_reads
+from portal.observability.rows_read import counting_reads, rows_read_by
 from results.models import Result
 from tests.factories import OfficerFactory, SeriesFactory
 from tests.signing_in import api_as, sign_in
@@ -118,3 +118,36 @@ def test_the_csv_asks_the_same_queries_however_many_rows_it_streams(world):
 
     assert large.queries == small.queries
     assert large_bytes > 5 * small_bytes  # every row, streamed
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("officer", "/results/J27/"),
+        ("officer", "/results/J27/?grade=A"),
+        ("staff", "/results/J27/?centre=GB001"),
+    ],
+)
+def test_a_centres_page_asked_again_does_not_count_the_centre_again(world, who, url):
+    """Its counts and totals by grade are remembered (tests/results/test_page_counts.py):
+    asked again, the page of a centre of 400 results does not read them all once more to
+    count them."""
+    client = sign_in(Client(), world[who])
+    world["grow"](2)
+    first, _ = _page(client, url)  # counted, and remembered
+    with counting_reads() as again:
+        assert client.get(url).status_code == 200
+    assert first.rows - again.rows >= 400, (first.rows, again.rows)
+
+
+@pytest.mark.parametrize("url", ["/results/", "/"])
+def test_the_series_of_a_centre_are_looked_up_not_read_from_its_candidates(world, url):
+    """The officer's list of series and the home page's next and latest release look each
+    series up in the candidates' and results' indexes, never join the centre's 100
+    candidates and 400 results and make them distinct."""
+    client = sign_in(Client(), world["officer"])
+    world["grow"](2)
+    reads, _ = _page(client, url)
+    series_reads = [sql for sql in reads.selects if 'FROM "entries_series"' in sql]
+    assert series_reads
+    assert sum(rows_read_by(sql) for sql in series_reads) < 100
