@@ -342,11 +342,16 @@ def resume_clock(case, *, code: str, at=None, by=None) -> Clock:
 
 
 def cancel_clocks(case, *, at=None, by=None) -> int:
-    """Cancel every running or paused clock of a withdrawn case; answer how many."""
+    """Cancel every running or paused clock of a withdrawn case; answer how many. A clock
+    already past due is not cancelled: its deadline was missed before the withdrawal, and it
+    counts as missed whether or not a sweep has recorded it yet."""
     at = at or timezone.now()
     cancelled = 0
     with transaction.atomic():
         for clock in Clock.objects.for_case(case).open().select_for_update():
+            if clock.state == State.RUNNING and clock.due_at is not None and clock.due_at <= at:
+                # Missed, and no sweep has seen it yet: settled as the sweep would have.
+                mark_breached(clock, now=at, by=by)
             clock.stopped_at, clock.remind_at = at, None
             if clock.state == State.BREACHED:
                 # A missed deadline stays on record; the withdrawal only closes it.

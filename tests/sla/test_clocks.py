@@ -233,6 +233,28 @@ def test_cancel_clocks_keeps_a_breach_on_record(case):
     assert (clock.state, clock.stopped_at) == ("breached", london(2027, 1, 3, 9))
 
 
+def test_cancel_clocks_settles_a_deadline_missed_before_any_sweep_saw_it(case):
+    start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)  # due 30 December
+    # Withdrawn four days late, before a sweep has run since the deadline passed.
+    assert cancel_clocks(case, at=london(2027, 1, 3, 9)) == 0
+    clock = Clock.objects.for_case(case).get()
+    assert (clock.state, clock.breached_at, clock.stopped_at) == (
+        "breached",
+        end_of(2026, 12, 30),
+        london(2027, 1, 3, 9),
+    )
+    assert list(clock.notices.values_list("kind", flat=True)) == ["breach"]
+    # The sweep that comes later tells of it no second time.
+    sweep(now=london(2027, 1, 3, 10))
+    assert clock.notices.count() == 1
+
+
+def test_cancel_clocks_cancels_a_clock_withdrawn_on_time(case):
+    start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
+    assert cancel_clocks(case, at=end_of(2026, 12, 30) - dt.timedelta(minutes=1)) == 1
+    assert Clock.objects.for_case(case).get().state == "cancelled"
+
+
 # Extend -----------------------------------------------------------------------------------
 
 

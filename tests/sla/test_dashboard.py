@@ -384,6 +384,8 @@ def test_closed_month_counts_come_from_the_cache_until_one_of_its_clocks_stops_o
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         stop_clock(waiting.case, code=ACK)
     assert october() == (5, 2, 2, 1, 1, 0)  # stopped late
-    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        cancel_clocks(going.case)
+    # Withdrawn the hour after it started (withdrawn once overdue, it counts late).
+    withdrawn_at = london(2026, 10, 21, 11)
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_clocks(going.case, at=withdrawn_at)
     assert october() == (5, 2, 2, 0, 0, 1)  # withdrawn

@@ -80,7 +80,7 @@ def test_plain_words_of_paused_and_cancelled_clocks(case, case_pk):
     pause_clock(case, code="complaint.acknowledge", at=london(2026, 6, 1, 11))
     assert words(case, london(2026, 6, 1, 12)) == "paused"
     start_clock(case_pk, code="complaint.acknowledge", at=london(2026, 6, 1, 10))
-    cancel_clocks(case_pk)
+    cancel_clocks(case_pk, at=london(2026, 6, 1, 11))
     assert words(case_pk, london(2026, 6, 1, 12)) == "cancelled"
 
 
