@@ -6,6 +6,8 @@ A list of cases stays at one query for all their deadlines when the case model d
 prefetches it (``.prefetch_related("deadlines")``); otherwise each case asks for its own.
 """
 
+from functools import cached_property
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -51,8 +53,14 @@ class DeadlinesField(serializers.Field):
         kwargs["source"] = "*"
         super().__init__(**kwargs)
 
+    @cached_property
+    def _deadline(self) -> DeadlineSerializer:
+        # One serializer for every clock of every case of a list: a serializer made per
+        # case builds its fields again each time (most of a list's time, measured).
+        return DeadlineSerializer()
+
     def to_representation(self, case):
-        return DeadlineSerializer(clocks_of(case), many=True).data
+        return [self._deadline.to_representation(clock) for clock in clocks_of(case)]
 
 
 class DeadlinesMixin(serializers.Serializer):
