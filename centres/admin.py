@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from centres import services
-from portal.admin_rules import Declared
+from portal.admin_rules import Declared, RowCheckbox
 from portal.centres.models import Centre, Invitation, Membership
 from portal.errors import PortalError
 
@@ -13,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Centre)
-class CentreAdmin(admin.ModelAdmin):
+class CentreAdmin(RowCheckbox, admin.ModelAdmin):
     list_display = ["number", "name", "country", "timezone", "status"]
     # A centre's number starts with its country's code: the search box finds a country's
     # centres without a filter that reads every centre to list the countries.
@@ -23,7 +23,7 @@ class CentreAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RowCheckbox, admin.ModelAdmin):
     list_display = ["user", "centre", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "centre__number", "centre__name"]

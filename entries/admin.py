@@ -25,7 +25,7 @@ from entries.models import (
     TimetableComment,
 )
 from entries.reference import import_reference
-from portal.admin_rules import Declared
+from portal.admin_rules import Declared, RowCheckbox
 from portal.cases.admin import CaseQueueAdmin, DueFilter
 from portal.errors import PortalError
 
@@ -158,7 +158,7 @@ class PaperAdmin(admin.ModelAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(RowCheckbox, admin.ModelAdmin):
     list_display = ["candidate_number", "surname", "forenames", "centre", "series", "uci"]
     list_filter = ["series"]
     search_fields = ["candidate_number", "surname", "uci", "centre__number"]

@@ -57,3 +57,30 @@ def test_inlines_declare_too(request_of_superuser):
         for inline in model_admin.get_inline_instances(request_of_superuser):
             if isinstance(inline, Declared) and not inline.may_add:
                 assert not inline.has_add_permission(request_of_superuser, None)
+
+
+@pytest.mark.parametrize("name", ['Riverside <Academy> & "Sons"', "Ecole d'été", "Lahore"])
+def test_a_rows_checkbox_is_written_as_djangos_own_widget_writes_it(name):
+    from portal.admin_rules import RowCheckbox
+    from portal.centres.models import Centre
+
+    centre = Centre.objects.create(number="GB001", name=name, country="GB")
+    centre_admin = admin.site._registry[Centre]
+
+    assert isinstance(centre_admin, RowCheckbox)
+    assert centre_admin.action_checkbox(centre) == admin.ModelAdmin.action_checkbox(
+        centre_admin, centre
+    )
+
+
+def test_the_changelists_with_most_rows_write_their_checkboxes_quickly():
+    from portal.admin_rules import RowCheckbox
+
+    slow = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.label
+        in {"centres.Centre", "centres.Membership", "entries.Candidate", "entries.Entry"}
+        and not isinstance(model_admin, RowCheckbox)
+    ]
+    assert slow == []
