@@ -17,7 +17,7 @@ import hashlib
 import logging
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -203,9 +203,12 @@ def summary(user, series: Series, wanted: dict, *, found, visible) -> Summary:
         shown = paginator.count
         return Summary(shown, paginator.estimated, shown if everything is None else everything, [])
     centre_ids = list(Centre.objects.filter(number=wanted["centre"]).values_list("pk", flat=True))
-    # Staff whose role works with results see every result: the same for all of them.
+    # Staff whose role works with results see every result: the same for all of them. How
+    # many the whole series holds is the other centres' too, so it is never kept with the
+    # centre's counts (it is estimated, PostgreSQL's planner asked, not counted).
     what = "staff?" + urlencode(sorted(wanted.items()))
-    return remembered(centre_ids, series, what, lambda: counted(lambda: everything))
+    kept = remembered(centre_ids, series, what, lambda: counted(lambda: 0))
+    return replace(kept, everything=everything)
 
 
 def remembered(centre_ids, series: Series, what: str, compute):

@@ -215,10 +215,10 @@ def _latest(case, code: str) -> Clock | None:
     return Clock.objects.for_case(case).filter(code=code).order_by("-started_at", "-pk").first()
 
 
-def _settle(clock: Clock, *, at: dt.datetime) -> None:
+def _settle(clock: Clock, *, at: dt.datetime, by=None) -> None:
     """A running clock whose due instant has passed is breached, sweep or no sweep."""
     if clock.state == State.RUNNING and clock.due_at is not None and at > clock.due_at:
-        mark_breached(clock, now=at)
+        mark_breached(clock, now=at, by=by)
 
 
 def start_clock(
@@ -349,9 +349,8 @@ def cancel_clocks(case, *, at=None, by=None) -> int:
     cancelled = 0
     with transaction.atomic():
         for clock in Clock.objects.for_case(case).open().select_for_update():
-            if clock.state == State.RUNNING and clock.due_at is not None and clock.due_at <= at:
-                # Missed, and no sweep has seen it yet: settled as the sweep would have.
-                mark_breached(clock, now=at, by=by)
+            # Missed, and no sweep has seen it yet: settled as the sweep would have.
+            _settle(clock, at=at, by=by)
             clock.stopped_at, clock.remind_at = at, None
             if clock.state == State.BREACHED:
                 # A missed deadline stays on record; the withdrawal only closes it.
@@ -380,10 +379,9 @@ def extend_clock(
         clock = _locked_open(case, code)
         if clock is None:
             raise NoSuchClock(f"{case.reference} has no open {deadline_called(code)} to extend.")
-        if clock.state == State.RUNNING and clock.due_at is not None and clock.due_at <= now:
-            # Past due, and no sweep has recorded it yet: settle the breach first, so that
-            # the later date never hides a deadline that was missed.
-            mark_breached(clock, now=now, by=by)
+        # Past due, and no sweep has recorded it yet: settle the breach first, so that the
+        # later date never hides a deadline that was missed.
+        _settle(clock, at=now, by=by)
         new_due = end_of_day(london_date(due_at))
         if clock.due_at is not None and new_due <= clock.due_at:
             raise PortalError(

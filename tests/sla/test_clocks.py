@@ -249,10 +249,13 @@ def test_cancel_clocks_settles_a_deadline_missed_before_any_sweep_saw_it(case):
     assert clock.notices.count() == 1
 
 
-def test_cancel_clocks_cancels_a_clock_withdrawn_on_time(case):
+@pytest.mark.parametrize("before", [dt.timedelta(minutes=1), dt.timedelta(0)])
+def test_cancel_clocks_cancels_a_clock_withdrawn_on_time(case, before):
+    # At the due instant itself the deadline is still kept, as a stop then counts met.
     start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
-    assert cancel_clocks(case, at=end_of(2026, 12, 30) - dt.timedelta(minutes=1)) == 1
-    assert Clock.objects.for_case(case).get().state == "cancelled"
+    assert cancel_clocks(case, at=end_of(2026, 12, 30) - before) == 1
+    clock = Clock.objects.for_case(case).get()
+    assert (clock.state, clock.notices.count()) == ("cancelled", 0)
 
 
 # Extend -----------------------------------------------------------------------------------
