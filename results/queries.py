@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 
-from entries.models import Series
+from entries.models import Series, Syllabus
 from portal.api.pagination import BoundedCountPaginator
 from portal.centres.models import Centre
 from portal.outbox.services import enqueue
@@ -195,7 +195,7 @@ def summary(user, series: Series, wanted: dict, *, found, visible) -> Summary:
         return BoundedCountPaginator(ids(visible), 1).count
 
     if not is_staff_user(user):
-        what = urlencode(sorted(wanted.items()))
+        what = _filters_key(wanted)
         return remembered(centre_ids_of(user), series, what, lambda: counted(all_visible))
     everything = all_visible() if any(wanted.values()) else None
     if not wanted["centre"]:
@@ -206,9 +206,19 @@ def summary(user, series: Series, wanted: dict, *, found, visible) -> Summary:
     # Staff whose role works with results see every result: the same for all of them. How
     # many the whole series holds is the other centres' too, so it is never kept with the
     # centre's counts (it is estimated, PostgreSQL's planner asked, not counted).
-    what = "staff?" + urlencode(sorted(wanted.items()))
+    what = "staff?" + _filters_key(wanted)
     kept = remembered(centre_ids, series, what, lambda: counted(lambda: 0))
     return replace(kept, everything=everything)
+
+
+def _filters_key(wanted: dict) -> str:
+    """The filters asked, as part of a key: a syllabus by its id, so that counts kept under a
+    code never answer for another syllabus given that code later in the catalogue."""
+    key = dict(wanted)
+    if key["syllabus_code"]:
+        found = Syllabus.objects.filter(code=key["syllabus_code"]).values_list("pk", flat=True)
+        key["syllabus_code"] = f"#{found.first()}"
+    return urlencode(sorted(key.items()))
 
 
 def remembered(centre_ids, series: Series, what: str, compute):

@@ -125,6 +125,16 @@ def test_every_change_counts_them_again(
     assert after == _counted_afresh(officer_client)
 
 
+def test_a_syllabus_given_a_code_is_counted_under_it(officer_client, results_gb):
+    url = URL + "?syllabus=0999"
+    assert _counts(officer_client, url)[0] == 0
+    syllabus = results_gb[1].syllabus  # 0610, one result
+    syllabus.code = "0999"
+    syllabus.save()
+    assert _counts(officer_client, url) == _counted_afresh(officer_client, url)
+    assert _counts(officer_client, url)[0] == 1
+
+
 def test_a_candidate_renamed_is_found_by_the_new_name(
     officer_client, results_gb, django_capture_on_commit_callbacks
 ):
