@@ -17,7 +17,7 @@ import hashlib
 import logging
 import uuid
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -170,45 +170,44 @@ class Summary:
 
     shown: int  # the results the filters leave
     estimated: bool  # ``shown`` is the planner's estimate (a list too long to count)
-    everything: int  # every result the reader may see of the series
     totals: list[tuple[str, int]]  # by grade, for one reader's centres or one centre only
 
 
-def summary(user, series: Series, wanted: dict, *, found, visible) -> Summary:
-    """The counts above a page of ``found`` (``chosen`` from ``visible`` by ``wanted``).
+# The filters of a series' page (results/views.py ``_wanted``), none asked.
+NO_FILTERS = {"centre": "", "syllabus_code": "", "grade": "", "status": "", "candidate": ""}
+
+
+def summary(user, series: Series, wanted: dict, *, found) -> Summary:
+    """The counts above a page of ``found`` (``chosen`` by ``wanted``).
 
     An officer's, and staff's for the centre they choose, are remembered under the centres'
     generations (``remembered``): a centre's 20,000 results are counted once after each
     change, not at every page; staff's over a whole series are estimated, never totalled."""
     from portal.workflow import centre_ids_of
 
-    def counted(everything) -> Summary:
+    def counted() -> Summary:
         paginator = BoundedCountPaginator(ids(found), 1)
-        return Summary(
-            shown=paginator.count,
-            estimated=paginator.estimated,
-            everything=paginator.count if not any(wanted.values()) else everything(),
-            totals=totals_by_grade(found),
+        return Summary(paginator.count, paginator.estimated, totals_by_grade(found))
+
+    staff = is_staff_user(user)
+    if not staff:
+        centre_ids = list(centre_ids_of(user))
+    elif wanted["centre"]:
+        # Staff whose role works with results see every result: the same for all of them.
+        centre_ids = list(
+            Centre.objects.filter(number=wanted["centre"]).values_list("pk", flat=True)
         )
-
-    def all_visible() -> int:
-        return BoundedCountPaginator(ids(visible), 1).count
-
-    if not is_staff_user(user):
-        what = _filters_key(wanted)
-        return remembered(centre_ids_of(user), series, what, lambda: counted(all_visible))
-    everything = all_visible() if any(wanted.values()) else None
-    if not wanted["centre"]:
+    else:
         paginator = BoundedCountPaginator(ids(found), 1)
-        shown = paginator.count
-        return Summary(shown, paginator.estimated, shown if everything is None else everything, [])
-    centre_ids = list(Centre.objects.filter(number=wanted["centre"]).values_list("pk", flat=True))
-    # Staff whose role works with results see every result: the same for all of them. How
-    # many the whole series holds is the other centres' too, so it is never kept with the
-    # centre's counts (it is estimated, PostgreSQL's planner asked, not counted).
-    what = "staff?" + _filters_key(wanted)
-    kept = remembered(centre_ids, series, what, lambda: counted(lambda: 0))
-    return replace(kept, everything=everything)
+        return Summary(paginator.count, paginator.estimated, [])
+    what = ("staff?" if staff else "") + _filters_key(wanted)
+    return remembered(centre_ids, series, what, counted)
+
+
+def all_visible(user, series: Series, *, visible) -> int:
+    """How many of ``series``' results the reader may see: the count of the page with no
+    filter (an officer's remembered; staff's, the whole series, estimated)."""
+    return summary(user, series, NO_FILTERS, found=chosen(visible)).shown
 
 
 def _filters_key(wanted: dict) -> str:

@@ -122,7 +122,7 @@ def series_results(request, code: str):
     visible = queries.visible(request.user, series=series, now=now)
     wanted = _wanted(request)
     found = queries.chosen(visible, **wanted)
-    summary = queries.summary(request.user, series, wanted, found=found, visible=visible)
+    summary = queries.summary(request.user, series, wanted, found=found)
     paginator = BoundedCountPaginator(
         queries.ids(found), PAGE_SIZE, count=summary.shown, estimated=summary.estimated
     )
@@ -136,7 +136,9 @@ def series_results(request, code: str):
         page_obj=page,
         page_query=filters.urlencode(),
         shown_count=page.paginator.count,
-        all_count=page.paginator.count if not any(wanted.values()) else summary.everything,
+        all_count=queries.all_visible(request.user, series, visible=visible)
+        if any(wanted.values())
+        else page.paginator.count,
         chosen=chosen,
         totals=totals,
         chart=BarChart(
