@@ -144,7 +144,8 @@ def _shaped_rows(path: str, series, centre):
                     f"{row['surname']}\t{row['forenames']}\t{row['date_of_birth']}\n"
                 )
             entries.write(
-                f"{ids[number]}\t{syllabuses[row['syllabus_code']]}\t{row['option_code']}\t"
+                f"{ids[number]}\t{centre.pk}\t{syllabuses[row['syllabus_code']]}\t"
+                f"{row['option_code']}\t"
                 f"provisional\t0\t{now}\n"
             )
     return candidates.getvalue(), entries.getvalue()
@@ -189,8 +190,8 @@ def child(mode: str, size: int, path: str) -> None:
             ) as copy:
                 copy.write(candidates)
             with cursor.cursor.copy(
-                "COPY entries_entry (candidate_id, syllabus_id, option_code, status, late_fee, "
-                "created_at) FROM STDIN"
+                "COPY entries_entry (candidate_id, centre_id, syllabus_id, option_code, status, "
+                "late_fee, created_at) FROM STDIN"
             ) as copy:
                 copy.write(entries)
     else:

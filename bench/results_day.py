@@ -144,7 +144,9 @@ def fill(centres: int) -> list[str]:
         for c in made for k in range(1, 26)
     )  # fmt: skip
     Entry.objects.bulk_create(
-        Entry(candidate=c, syllabus=s, option_code="11") for c in candidates for s in syllabuses
+        Entry(candidate=c, centre=c.centre, syllabus=s, option_code="11")
+        for c in candidates
+        for s in syllabuses
     )
     grades = ["A*", "A", "B", "C", "D", "E"]
     Result.objects.bulk_create(

@@ -299,7 +299,12 @@ def build(scale: float, database: str) -> None:
         insert(
             Entry,
             chosen,
-            {"candidate": "ca.id", "syllabus": "s.id", "option_code": "'42'"},
+            {
+                "candidate": "ca.id",
+                "centre": "ca.centre_id",
+                "syllabus": "s.id",
+                "option_code": "'42'",
+            },
             [PER_CANDIDATE - 1, first, SYLLABUSES],
             now=now,
         ),

@@ -172,10 +172,12 @@ class CandidateViewSet(SeriesFiltered, mixins.CreateModelMixin, viewsets.ReadOnl
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Candidate.objects.none()
-        # The order of the index of the centre's numbers per series: a page is read from it
-        # in order, never by sorting every candidate first.
+        # The order of the index of the centre's numbers per series (by the ids: a centre or
+        # a series named alone would sort by its own ordering, the centre's number or the
+        # series' release): a page is read from it in order, never by sorting every
+        # candidate of the centre first.
         return queries.candidates_of(self.request.user, series=self.series_filter()).order_by(
-            "centre", "series", "candidate_number"
+            "centre_id", "series_id", "candidate_number"
         )
 
     def get_serializer_class(self):

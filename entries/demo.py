@@ -192,6 +192,7 @@ def seed_entries() -> None:
                         candidate=candidate,
                         syllabus=syllabuses[code],
                         defaults={
+                            "centre": candidate.centre,
                             "option_code": OPTION[code],
                             "status": Entry.Status.PROVISIONAL
                             if open_now

@@ -213,9 +213,9 @@ class EntriesImport(CsvImport):
             [centre, series],
         )
         cursor.execute(
-            f"INSERT INTO {entries} (candidate_id, syllabus_id, option_code, status, late_fee, "
-            f"created_at) "
-            f"SELECT c.id, s.syllabus_id, s.option_code, %s, %s, %s FROM {table} s "
+            f"INSERT INTO {entries} (candidate_id, centre_id, syllabus_id, option_code, status, "
+            f"late_fee, created_at) "
+            f"SELECT c.id, c.centre_id, s.syllabus_id, s.option_code, %s, %s, %s FROM {table} s "
             f"JOIN {candidates} c ON c.centre_id = %s AND c.series_id = %s "
             f"AND c.candidate_number = s.candidate_number",
             [

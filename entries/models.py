@@ -323,7 +323,7 @@ class Candidate(models.Model):
 
 
 class EntryQuerySet(CentreScopedQuerySet):
-    centre_field = "candidate__centre"
+    centre_field = "centre"
 
 
 class Entry(RecordsMoves):
@@ -358,6 +358,12 @@ class Entry(RecordsMoves):
     )
 
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="entries")
+    # The candidate's centre, kept on the row (a candidate never changes centre): a centre's
+    # entries are read from ``entry_centre_order`` in the order they were made, a page at a
+    # time, never by joining and sorting all of the centre's candidates' entries.
+    centre = models.ForeignKey(
+        "centres.Centre", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     syllabus = models.ForeignKey(Syllabus, on_delete=models.PROTECT, related_name="entries")
     option_code = models.CharField(max_length=4)
     status = models.CharField(max_length=20, choices=Status, default=Status.PROVISIONAL)
@@ -382,6 +388,7 @@ class Entry(RecordsMoves):
                 fields=["candidate", "syllabus"], name="entry_unique_per_candidate"
             )
         ]
+        indexes = [models.Index(fields=["centre", "id"], name="entry_centre_order")]
         ordering = ["candidate", "syllabus"]
         verbose_name_plural = "entries"
 

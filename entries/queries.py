@@ -7,6 +7,7 @@ from entries.models import Candidate, Entry, Series, entries_counted
 from portal.centres.models import Centre
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
+from portal.workflow import centre_ids_of
 
 
 def acting_centre(user, number: str | None = None) -> Centre:
@@ -34,16 +35,23 @@ def series_or_404(code: str) -> Series:
 
 
 def entries_of(user, *, series: Series | None = None):
-    entries = Entry.objects.visible_to(user).select_related(
+    """An officer's are found by their centre (``Entry.centre``): a page of them in the
+    order they were made is read from that index, a page at a time."""
+    entries = Entry.objects.visible_to(user, listed=True).select_related(
         "candidate__centre", "candidate__series", "syllabus"
     )
     if series is not None:
         entries = entries.filter(candidate__series=series)
+        if not is_staff_user(user):
+            # The same centres on the candidate's side, so that the candidates of the series
+            # are read from their own index of centre and series, never every candidate of
+            # the series.
+            entries = entries.filter(candidate__centre__in=sorted(centre_ids_of(user)))
     return entries
 
 
 def candidates_of(user, *, series: Series | None = None):
-    candidates = Candidate.objects.visible_to(user).select_related("centre", "series")
+    candidates = Candidate.objects.visible_to(user, listed=True).select_related("centre", "series")
     if series is not None:
         candidates = candidates.filter(series=series)
     return candidates

@@ -186,6 +186,7 @@ def make_entry(
     with transaction.atomic():
         entry = Entry.objects.create(
             candidate=candidate,
+            centre_id=candidate.centre_id,
             syllabus=syllabus,
             option_code=option_code,
             late_fee=fee,

@@ -113,6 +113,7 @@ class EntryFactory(factory.django.DjangoModelFactory):
         model = Entry
 
     candidate = factory.SubFactory(CandidateFactory)
+    centre = factory.SelfAttribute("candidate.centre")
     syllabus = factory.SubFactory(SyllabusFactory)
     option_code = "42"
 

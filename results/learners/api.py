@@ -83,7 +83,7 @@ class LearnerAccountViewSet(
             return LearnerAccount.objects.none()
         found = LearnerAccount.objects.active().select_related("user")
         if not is_staff_user(self.request.user):
-            found = found.visible_to(self.request.user)
+            found = found.visible_to(self.request.user, listed=True)
         return found.order_by("pk")
 
     @extend_schema(

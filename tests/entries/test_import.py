@@ -40,6 +40,7 @@ def test_import_all_rows_valid_saves_candidates_and_entries(centre_gb, officer_g
     assert grace.uci == "GB0010270001" + grace.uci[-1]
     assert grace.entries.count() == 2
     assert set(Entry.objects.values_list("status", "late_fee")) == {("provisional", Decimal("0"))}
+    assert set(Entry.objects.values_list("centre", flat=True)) == {centre_gb.pk}
 
 
 def test_import_every_kind_of_bad_row_saves_nothing_and_reports_each_line(
