@@ -10,8 +10,9 @@ The median time taken is stored on each clock when it stops (``Clock.time_taken`
 unit of the clock's own rule: working days counted on the portal's calendar, else days,
 weeks or months, so that it reads beside the limit). PostgreSQL takes the medians
 (``percentile_cont``); on the embedded SQLite they are taken here from the same stored values.
-The medians of a closed month, and the counts of its stopped clocks, are cached until a
-clock started in it stops; its open clocks are counted at every ask.
+The medians of a month, and the counts of its stopped clocks, are cached until a clock
+started in it stops (the current month's as well: what has stopped no longer changes); its
+open clocks are counted at every ask.
 """
 
 import datetime as dt
@@ -186,7 +187,7 @@ def summary(filters: Filters, *, now: dt.datetime) -> list[Row]:
     clocks = filters.clocks()
     counts = _counts(clocks, filters.months, now=now)
     rules = ServiceLevel.objects.in_bulk({rule for _, rule, _ in counts})
-    medians = _medians(clocks, filters.months, now=now)
+    medians = _medians(clocks, filters.months)
     rows = []
     for code, rule, month in sorted(counts, key=lambda key: (key[0], key[2], key[1])):
         median, hours = medians.get((code, rule, month), (None, None))
@@ -238,14 +239,14 @@ def _counts(clocks: QuerySet, months: list[dt.date], *, now: dt.datetime) -> dic
     """Per code, rule and start month: the clocks started, met on time, finished late, still
     open (overdue among them) and withdrawn.
 
-    Counted apart: the stopped clocks, whose outcome no longer changes, and of a closed
-    month read from the cache while none of its clocks has stopped since
+    Counted apart: the stopped clocks, whose outcome no longer changes, of a month read
+    from the cache while none of its clocks has stopped since
     (``forget_medians``); and the open clocks, a few weeks' worth whatever the table's size,
     counted at every ask through their own index (``clock_open_started``).
     """
     stopped = clocks.filter(stopped_at__isnull=False)
-    found: list[CountRow] = _by_closed_month(
-        "counts", stopped, months, now=now, compute=lambda chosen: _grouped(chosen, now=now)
+    found: list[CountRow] = _by_kept_month(
+        "counts", stopped, months, compute=lambda chosen: _grouped(chosen, now=now)
     )
     found += _grouped(clocks.filter(stopped_at__isnull=True), now=now)
     totals: dict[Key, dict] = {}
@@ -256,37 +257,30 @@ def _counts(clocks: QuerySet, months: list[dt.date], *, now: dt.datetime) -> dic
     return totals
 
 
-def _by_closed_month(
-    kind: str,
-    clocks: QuerySet,
-    months: list[dt.date],
-    *,
-    now: dt.datetime,
-    compute: Callable[[QuerySet], list],
+def _by_kept_month(
+    kind: str, clocks: QuerySet, months: list[dt.date], *, compute: Callable[[QuerySet], list]
 ) -> list:
     """``compute``'s rows (a start month third in each) for the clocks started in
-    ``months``: a closed month's (before the current London month) from the cache while no
-    clock started in it has stopped since (``forget_medians``), the others computed in one
-    go, and a closed month's kept."""
-    current = first_of_month(london_date(now))
+    ``months``: a month's from the cache while no clock started in it has stopped since
+    (``forget_medians``), the others computed in one go and kept. ``compute`` is asked of
+    stopped clocks only, whose figures change only as another of their month stops."""
     # Each month's key is read once, before counting: a clock that stops meanwhile moves its
     # month to a new key, so what was counted before the stop is never kept under it.
-    keys = {month: _month_key(kind, clocks, month) for month in months if month < current}
+    keys = _month_keys(kind, clocks, months)
+    kept = cache.get_many(keys.values())
     found: list = []
     missing = []
     for month in months:
-        cached = cache.get(keys[month]) if month in keys else None
-        if cached is None:
-            missing.append(month)
+        if keys[month] in kept:
+            found += kept[keys[month]]
         else:
-            found += cached
+            missing.append(month)
     if missing:
         computed = compute(clocks.filter(_started_in(missing)))
-        for month in missing:
-            of_month = [row for row in computed if row[2] == month]
-            if month in keys:
-                cache.set(keys[month], of_month, MEDIANS_CACHE_SECONDS)
-            found += of_month
+        fresh = {keys[month]: [row for row in computed if row[2] == month] for month in missing}
+        cache.set_many(fresh, MEDIANS_CACHE_SECONDS)
+        for rows in fresh.values():
+            found += rows
     return found
 
 
@@ -313,18 +307,15 @@ class Median(Aggregate):
 MedianRow = tuple[str, int, dt.date, str, float, float]
 
 
-def _medians(
-    clocks: QuerySet, months: list[dt.date], *, now: dt.datetime
-) -> dict[Key, tuple[TimeTaken, float]]:
+def _medians(clocks: QuerySet, months: list[dt.date]) -> dict[Key, tuple[TimeTaken, float]]:
     """Per code, rule and start month, the median time taken in the rule's unit and in
     hours, over the time taken stored on each stopped clock (``Clock.time_taken``).
 
-    A closed month (before the current London month) is read from the cache while no
-    clock started in it has stopped since (``forget_medians``); the others are computed in
-    one query.
+    A month is read from the cache while no clock started in it has stopped since
+    (``forget_medians``); the others are computed in one query.
     """
-    found: list[MedianRow] = _by_closed_month(
-        "medians", clocks, months, now=now, compute=lambda chosen: _medians_of(_by_month(chosen))
+    found: list[MedianRow] = _by_kept_month(
+        "medians", clocks, months, compute=lambda chosen: _medians_of(_by_month(chosen))
     )
     return {
         (code, rule, month): (TimeTaken(median, unit), hours)
@@ -363,33 +354,40 @@ def _medians_of(clocks: QuerySet, *, in_database: bool | None = None) -> list[Me
     ]
 
 
-# How long a closed month's medians are kept; a clock of that month stopping forgets them.
+# How long a month's medians are kept; a clock of that month stopping forgets them.
 MEDIANS_CACHE_SECONDS = 24 * 60 * 60
 
 
-def _month_key(kind: str, clocks: QuerySet, month: dt.date) -> str:
+def _month_keys(kind: str, clocks: QuerySet, months: list[dt.date]) -> dict[dt.date, str]:
     # The filters' SQL names the series, centre and service level chosen, if any.
     sql, params = clocks.query.sql_with_params()
     chosen = hashlib.sha256(f"{sql}{params}".encode()).hexdigest()[:16]
-    return f"sla:{kind}:v1:{month:%Y-%m}:{_month_version(month)}:{chosen}"
+    versions = _month_versions(months)
+    return {month: f"sla:{kind}:v1:{month:%Y-%m}:{versions[month]}:{chosen}" for month in months}
 
 
-def _month_version(month: dt.date) -> str:
-    key = f"sla:medians-version:{month:%Y-%m}"
-    version = cache.get(key)
-    if version is None:
-        # A fresh token, never a counter from zero: a version the cache forgot must not
-        # bring back figures cached under it.
-        cache.add(key, uuid.uuid4().hex, None)
-        version = cache.get(key) or "none"
-    return version
+def _version_key(month: dt.date) -> str:
+    return f"sla:medians-version:{month:%Y-%m}"
+
+
+def _month_versions(months: list[dt.date]) -> dict[dt.date, str]:
+    found = cache.get_many([_version_key(month) for month in months])
+    versions = {}
+    for month in months:
+        version = found.get(_version_key(month))
+        if version is None:
+            # A fresh token, never a counter from zero: a version the cache forgot must not
+            # bring back figures cached under it.
+            cache.add(_version_key(month), uuid.uuid4().hex, None)
+            version = cache.get(_version_key(month)) or "none"
+        versions[month] = version
+    return versions
 
 
 def forget_medians(started_at: dt.datetime) -> None:
     """A clock started at ``started_at`` stopped (or was withdrawn): its month's cached
     medians and counts are stale."""
-    month = first_of_month(london_date(started_at))
-    cache.set(f"sla:medians-version:{month:%Y-%m}", uuid.uuid4().hex, None)
+    cache.set(_version_key(first_of_month(london_date(started_at))), uuid.uuid4().hex, None)
 
 
 @dataclass

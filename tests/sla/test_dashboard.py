@@ -5,6 +5,7 @@ import io
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -256,6 +257,7 @@ def test_dashboard_queries_do_not_grow_with_clocks(staff_client, clocks, centre_
     for day in range(1, 20):
         clock(centre_gb, EAR, london(2026, 7, day, 10), london(2026, 7, day, 15))
         clock(centre_gb, "sc.process", london(2026, 8, day, 10))
+    cache.clear()  # every month counted again, as on the first ask
     assert _queries_of(staff_client, URL) == before
 
 
@@ -389,3 +391,31 @@ def test_closed_month_counts_come_from_the_cache_until_one_of_its_clocks_stops_o
     with django_capture_on_commit_callbacks(execute=True):
         cancel_clocks(going.case, at=withdrawn_at)
     assert october() == (5, 2, 2, 0, 0, 1)  # withdrawn
+
+
+def test_current_month_stopped_clocks_come_from_the_cache_until_one_of_them_stops(
+    clocks, centre_gb, django_capture_on_commit_callbacks
+):
+    """The month now under way is kept as a closed one is: what has stopped no longer
+    changes, so its counts and medians are read again only once another of its clocks
+    stops; its open clocks are counted at every ask."""
+    from portal.sla.services import stop_clock
+
+    def november():
+        with CaptureQueriesContext(connection) as queries:
+            (row,) = summary(Filters(NOV, NOV, code=ACK), now=NOW)
+        figures = (row.started, row.met, row.late, row.open, row.overdue, row.withdrawn)
+        return figures, row.median_hours, len(queries)
+
+    first, first_hours, first_queries = november()
+    assert (first, first_hours) == ((4, 1, 0, 2, 1, 1), 4)
+    again, _, again_queries = november()
+    assert again == first
+    assert again_queries == first_queries - 2  # the stopped counts and the medians kept
+
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        stop_clock(clocks["e"].case, code=ACK)  # started at 09:00, stopped at 12:00
+    after, after_hours, after_queries = november()
+    assert after == (4, 2, 0, 1, 1, 1)
+    assert after_hours == 3.5  # 4 and 3 hours
+    assert after_queries == first_queries
