@@ -2,8 +2,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.db.models.base import ModelBase
 from django.shortcuts import redirect
+from django.template.defaultfilters import urlencode
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 
 from portal.changelists import EstimatedCountPaginator, indexed_columns
 
@@ -43,12 +46,39 @@ class PortalAdminSite(admin.AdminSite):
     APP_LISTS_KEPT = 256
 
     def get_app_list(self, request, app_label=None):
-        user = request.user
-        key = (app_label, user.is_superuser, frozenset(user.get_all_permissions()))
-        kept = self._app_lists
+        return self._kept(
+            self._app_lists,
+            (app_label, *self._holding(request)),
+            lambda: super(PortalAdminSite, self).get_app_list(request, app_label),
+        )
+
+    def nav_sidebar(self, request, app_list) -> str:
+        """The sidebar of every staff page (Django's ``admin/nav_sidebar.html``), rendered
+        once for each set of permissions, language and the model the page is of: only
+        those change it (the page's own model is marked as the current one)."""
+        path = urlencode(request.path)
+        here = frozenset(
+            url
+            for app in app_list
+            for url in (app["app_url"], *(model.get("admin_url") for model in app["models"]))
+            if url and url in path
+        )
+        return self._kept(
+            self._sidebars,
+            (get_language(), here, *self._holding(request)),
+            lambda: render_to_string(
+                "admin/nav_sidebar_drawn.html", {"available_apps": app_list, "request": request}
+            ),
+        )
+
+    @staticmethod
+    def _holding(request) -> tuple:
+        return (request.user.is_superuser, frozenset(request.user.get_all_permissions()))
+
+    def _kept(self, kept: dict, key: tuple, make):
         found = kept.get(key)
         if found is None:
-            found = super().get_app_list(request, app_label)
+            found = make()
             if len(kept) >= self.APP_LISTS_KEPT:
                 kept.clear()
             kept[key] = found
@@ -58,8 +88,13 @@ class PortalAdminSite(admin.AdminSite):
     def _app_lists(self) -> dict:
         return {}
 
+    @cached_property
+    def _sidebars(self) -> dict:
+        return {}
+
     def forget_app_lists(self) -> None:
         self._app_lists.clear()
+        self._sidebars.clear()
 
     def login(self, request, extra_context=None):
         # Staff who have not passed two-factor sign-in never get here: the

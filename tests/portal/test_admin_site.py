@@ -61,3 +61,49 @@ def test_a_role_given_shows_its_models_at_the_next_page(builds):
 
     assert "Complaint" in _models_on_index(person)
     assert builds == ["moving", "moving"]
+
+
+def _sidebar(html: str) -> str:
+    start = html.index('<button class="sticky toggle-nav-sidebar"')
+    return html[start : html.index("</nav>", start) + len("</nav>")]
+
+
+def _as_django_draws_it(response) -> str:
+    """The sidebar from Django's own template, as every page drew it before it was kept."""
+    import django
+    from django.template import Context, Template
+
+    path = f"{django.__path__[0]}/contrib/admin/templates/admin/nav_sidebar.html"
+    with open(path) as source:
+        drawn = Template(source.read()).render(
+            Context({"available_apps": response.context["available_apps"],
+                     "request": response.wsgi_request})
+        )  # fmt: skip
+    return _sidebar(drawn)
+
+
+def test_the_sidebar_is_drawn_once_and_as_django_draws_it(builds):
+    person = StaffFactory(username="results", roles=[RESULTS_TEAM])
+    client = sign_in(Client(), person)
+    first = client.get("/admin/results/result/")
+    again = client.get("/admin/results/result/")
+    other = client.get("/admin/results/releasedate/")
+
+    assert _sidebar(first.content.decode()) == _as_django_draws_it(first)
+    assert _sidebar(again.content.decode()) == _as_django_draws_it(again)
+    # Each page marks its own model as the one open.
+    assert _sidebar(other.content.decode()) == _as_django_draws_it(other)
+    assert 'href="/admin/results/releasedate/" aria-current="page"' in other.content.decode()
+    assert 'href="/admin/results/result/" aria-current="page"' in first.content.decode()
+    assert len(admin.site._sidebars) == 2
+
+
+def test_the_sidebar_kept_is_each_roles_own(builds):
+    results = sign_in(Client(), StaffFactory(username="results", roles=[RESULTS_TEAM]))
+    complaints = sign_in(
+        Client(), StaffFactory(username="complaints", roles=[COMPLAINTS_INVESTIGATOR])
+    )
+    theirs = _sidebar(results.get("/admin/results/result/").content.decode())
+    others = _sidebar(complaints.get("/admin/complaints/complaint/").content.decode())
+    assert "/admin/results/result/" in theirs and "/admin/complaints/" not in theirs
+    assert "/admin/complaints/complaint/" in others and "/admin/results/" not in others
