@@ -186,6 +186,11 @@ class EntryAdmin(Declared, admin.ModelAdmin):
     # Entries are withdrawn, never deleted: their history is the centre's record.
     may_delete = False
 
+    def save_model(self, request, obj, form, change):
+        # The centre kept on the row is the candidate's, whoever the candidate now is.
+        obj.centre_id = obj.candidate.centre_id
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(EntrySubmission)
 class EntrySubmissionAdmin(CaseQueueAdmin):

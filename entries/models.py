@@ -362,7 +362,11 @@ class Entry(RecordsMoves):
     # entries are read from ``entry_centre_order`` in the order they were made, a page at a
     # time, never by joining and sorting all of the centre's candidates' entries.
     centre = models.ForeignKey(
-        "centres.Centre", on_delete=models.PROTECT, related_name="+", db_index=False
+        "centres.Centre",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,  # never chosen: always the candidate's
     )
     syllabus = models.ForeignKey(Syllabus, on_delete=models.PROTECT, related_name="entries")
     option_code = models.CharField(max_length=4)

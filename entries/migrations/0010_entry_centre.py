@@ -17,6 +17,7 @@ class Migration(migrations.Migration):
             name='centre',
             field=models.ForeignKey(
                 db_index=False,
+                editable=False,
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name='+',

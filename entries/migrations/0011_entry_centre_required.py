@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
             name='centre',
             field=models.ForeignKey(
                 db_index=False,
+                editable=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name='+',
                 to='centres.centre',

@@ -324,3 +324,27 @@ def test_series_form_shows_the_release_instant_without_letting_it_change(staff_c
 
     assert 'name="results_release_at' not in page  # read only: release dates move it
     assert 'name="results_release_at' in added  # a new series still gets its first one
+
+
+def test_an_entry_given_another_candidate_in_the_admin_keeps_the_candidates_centre(
+    staff_client, series
+):
+    """The centre kept on the entry (what officers' lists filter by) is never chosen in the
+    admin: it follows the candidate."""
+    from entries.models import Entry
+    from tests.factories import CandidateFactory, CentreFactory, EntryFactory
+
+    entry = EntryFactory(candidate__series=series)
+    moved_to = CandidateFactory(centre=CentreFactory(number="PK777"), series=series)
+    form = staff_client.get(f"/admin/entries/entry/{entry.pk}/change/").context["adminform"].form
+    assert "centre" not in form.fields
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["candidate"] = moved_to.pk
+    data["created_at_0"], data["created_at_1"] = entry.created_at.strftime(
+        "%Y-%m-%d %H:%M:%S"
+    ).split()
+    response = staff_client.post(f"/admin/entries/entry/{entry.pk}/change/", data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = Entry.objects.get(pk=entry.pk)
+    assert (entry.candidate, entry.centre) == (moved_to, moved_to.centre)
