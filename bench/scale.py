@@ -440,6 +440,9 @@ OFFICER_PAGES = [
     "/qa/",
     "/post-results/",
     "/entries/",
+    f"/entries/{SERIES}/",
+    f"/entries/{SERIES}/candidates/",
+    "/learner-accounts/",
     "/notifications/",
 ]
 LEARNER_PAGES = ["/learner/", "/api/v1/learner/results/"]
@@ -456,6 +459,9 @@ STAFF_PAGES = [
     "/enquiries/",
     "/qa/",
     "/notifications/",
+    f"/entries/{SERIES}/",
+    f"/entries/{SERIES}/candidates/",
+    "/learner-accounts/",
     "/service-standards/",
     "/admin/service-levels/",
 ]

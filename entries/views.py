@@ -36,6 +36,7 @@ from entries.models import (
 )
 from entries.statement import statement_pdf, statement_rows
 from portal import audit
+from portal.api.pagination import BoundedCountPaginator
 from portal.calendar import london_date
 from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
 from portal.centres.models import Centre
@@ -89,20 +90,40 @@ def series_entries(request, code):
             entries = entries.filter(
                 Q(candidate__candidate_number=text) | Q(candidate__surname__icontains=text)
             )
+    # By candidate number within each centre (its candidates of the series are read in the
+    # order of their own index), then syllabus: a page is read from there, never by sorting
+    # every entry of the centre.
     entries = entries.order_by(
-        "candidate__centre__number", "candidate__candidate_number", "syllabus__code"
+        "candidate__centre_id",
+        "candidate__series_id",
+        "candidate__candidate_number",
+        "syllabus__code",
     )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    waiting = entries.filter(status=Entry.Status.PROVISIONAL, submission__isnull=True).exists()
+    staff = is_staff_user(request.user)
+    figures = queries.series_figures(
+        entries,
+        series=series,
+        chosen=filters.cleaned_data if filters.is_valid() else {},
+        kept=staff,
+    )
+    # The list's length is the totals' count of the same entries: not counted twice (staff's,
+    # kept for a few minutes, may have moved since: a page past its end is then found).
+    page = BoundedCountPaginator(
+        entries, PAGE_SIZE, count=figures.totals["entries"], estimated=staff
+    ).get_page(request.GET.get("page"))
+    waiting = not staff and (
+        entries.filter(status=Entry.Status.PROVISIONAL, submission__isnull=True).exists()
+    )
     context = {
         "series": series,
         "terms": services.entry_terms(series),
         "filters": filters,
         "page_obj": page,
         "entries": page.object_list,
-        "totals": queries.totals(entries),
-        "by_syllabus": queries.by_syllabus(entries),
-        "waiting": waiting and not is_staff_user(request.user),
+        "totals": figures.totals,
+        "by_syllabus": figures.by_syllabus,
+        "counted_at": figures.counted_at if staff else None,
+        "waiting": waiting,
         "submissions": EntrySubmission.objects.visible_to(request.user)
         .filter(series=series)
         .select_related("centre")
@@ -119,13 +140,14 @@ def series_entries(request, code):
 def candidates(request, code):
     _read_entries(request.user)
     series = queries.series_or_404(code)
+    # The order of the index of each centre's numbers per series: a page is read from it.
     found = queries.candidates_of(request.user, series=series).order_by(
-        "centre__number", "candidate_number"
+        "centre_id", "series_id", "candidate_number"
     )
     text = request.GET.get("q", "")[:100]
     if text:
         found = found.filter(Q(candidate_number=text) | Q(surname__icontains=text) | Q(uci=text))
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedCountPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "entries/candidates.html",

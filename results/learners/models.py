@@ -48,7 +48,13 @@ class LearnerAccount(models.Model):
                 fields=["centre", "id"],
                 condition=models.Q(withdrawn_at__isnull=True),
                 name="learner_centre_active",
-            )
+            ),
+            # The same, newest first, as the centre's page lists them.
+            models.Index(
+                fields=["centre", "-created_at", "-id"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="learner_centre_newest",
+            ),
         ]
 
     def __str__(self):

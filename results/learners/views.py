@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.http import urlencode
@@ -13,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from entries.queries import acting_centre
+from portal.api.pagination import BoundedCountPaginator
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
 from results import queries
@@ -145,10 +145,12 @@ def accounts(request):
             return redirect("learners:accounts")
     found = LearnerAccount.objects.active().select_related("user", "centre")
     if not staff:
-        found = found.visible_to(request.user)
-    page = Paginator(found.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+        found = found.visible_to(request.user, listed=True)
+    # Newest first: an officer's page is read from the index of the centre's accounts in use
+    # (``learner_centre_newest``), staff's from the primary key's (every centre's in the
+    # order they were given), never by sorting all of them.
+    found = found.order_by("-pk") if staff else found.order_by("-created_at", "-pk")
+    page = BoundedCountPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "learners/accounts.html",

@@ -34,6 +34,37 @@ def test_series_page_shows_totals_and_filters(officer_client, grace):
     assert "0610" in page
 
 
+def test_staffs_series_totals_are_counted_once_every_five_minutes(
+    staff_user, officer_client, grace
+):
+    """Staff's page of a series counts every centre's entries (a million at full size): its
+    figures are kept for five minutes for the same filters, and say when they were counted;
+    an officer's are counted at every ask."""
+    import time_machine
+    from django.core.cache import cache
+    from django.test import Client
+
+    staff_client = sign_in(Client(), staff_user)
+    cache.clear()
+    services.make_entry(grace, syllabus_code="0580", option_code="42", by=None)
+    start = dt.datetime(2027, 2, 1, 11, 0, tzinfo=dt.UTC)  # 11:00 in London
+    with time_machine.travel(start, tick=False):
+        first = staff_client.get("/entries/J27/").content.decode()
+    services.make_entry(grace, syllabus_code="0610", option_code="32", by=None)
+    with time_machine.travel(start + dt.timedelta(minutes=4), tick=False):
+        kept = staff_client.get("/entries/J27/").content.decode()
+        filtered = staff_client.get("/entries/J27/?syllabus=0610").content.decode()
+        officers = officer_client.get("/entries/J27/").content.decode()
+    with time_machine.travel(start + dt.timedelta(minutes=6), tick=False):
+        again = staff_client.get("/entries/J27/").content.decode()
+
+    assert "<dt>Entries</dt><dd>1</dd>" in first and "counted at 11:00" in first
+    assert "<dt>Entries</dt><dd>1</dd>" in kept and "counted at 11:00" in kept
+    assert "<dt>Entries</dt><dd>1</dd>" in filtered and "counted at 11:04" in filtered
+    assert "<dt>Entries</dt><dd>2</dd>" in officers and "counted at" not in officers
+    assert "<dt>Entries</dt><dd>2</dd>" in again and "counted at 11:06" in again
+
+
 def test_candidate_form_bad_input_shows_error_summary_and_saves_nothing(officer_client, series):
     response = officer_client.post(
         "/entries/J27/candidates/new/",
