@@ -7,6 +7,7 @@ from django.db.models import Count
 from complaints.models import Category, Complaint, Kind, RootCause
 from portal.cases.models import next_due_first
 from portal.core.charts import BarChart, Series
+from portal.sla.models import with_deadlines
 from portal.spreadsheets import spreadsheet_safe
 
 HOME_SHOWN = 10
@@ -18,7 +19,7 @@ def home_section(user, centres) -> dict | None:
         Complaint.objects.visible_to(user)
         .open()
         .select_related("centre")
-        .prefetch_related("deadlines__service_level")
+        .prefetch_related(*with_deadlines())
     )
     # Whatever is due soonest comes first; cases without a running deadline come last.
     cases = cases.order_by(next_due_first(), "created_at")

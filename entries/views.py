@@ -42,6 +42,7 @@ from portal.cases.views import CaseDetailView, case_move, refuse_other_roles
 from portal.centres.models import Centre
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
+from portal.sla.models import with_deadlines
 from portal.spreadsheets import spreadsheet_safe
 
 PAGE_SIZE = 100
@@ -127,7 +128,7 @@ def series_entries(request, code):
         "submissions": EntrySubmission.objects.visible_to(request.user)
         .filter(series=series)
         .select_related("centre")
-        .prefetch_related("deadlines__service_level")[:20],
+        .prefetch_related(*with_deadlines())[:20],
         "imports": EntryImport.objects.visible_to(request.user).filter(series=series)[:5],
         "centres": [] if is_staff_user(request.user) else _officer_centres(request.user),
         "confirm_promise": services.sla.promise(services.CONFIRM),

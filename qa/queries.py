@@ -1,6 +1,7 @@
 """Reading QA requests: the home page section."""
 
 from portal.cases.models import next_due_first, role_refuses
+from portal.sla.models import with_deadlines
 from qa.models import QaRequest
 
 HOME_SHOWN = 10
@@ -15,7 +16,7 @@ def home_section(user, centres) -> dict | None:
         QaRequest.objects.visible_to(user)
         .open()
         .select_related("centre", "syllabus", "series")
-        .prefetch_related("deadlines__service_level")
+        .prefetch_related(*with_deadlines())
         .order_by(next_due_first(), "created_at")
     )
     if not user.is_staff:

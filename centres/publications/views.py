@@ -15,6 +15,7 @@ from portal.cases.views import (
     refuse_other_roles,
 )
 from portal.permissions import is_staff_user
+from portal.sla.models import with_deadlines
 
 
 class OrdersView(LoginRequiredMixin, ListView):
@@ -30,7 +31,7 @@ class OrdersView(LoginRequiredMixin, ListView):
         return (
             PublicationOrder.objects.visible_to(self.request.user)
             .select_related("centre", "publication")
-            .prefetch_related("deadlines")
+            .prefetch_related(*with_deadlines())
             .order_by("-created_at", "-pk")
         )
 

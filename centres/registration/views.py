@@ -30,6 +30,7 @@ from portal.cases.views import CaseDetailView, case_move, get_case_or_404, refus
 from portal.errors import PortalError
 from portal.notifications.models import Notification
 from portal.permissions import is_staff_user
+from portal.sla.models import with_deadlines
 from portal.workflow import actions_for
 from portal.zones import viewer_zone
 
@@ -114,7 +115,7 @@ class ApplicationListView(LoginRequiredMixin, ListView):
         return (
             CentreApplication.objects.visible_to(self.request.user)
             .select_related("centre")
-            .prefetch_related("deadlines__service_level")
+            .prefetch_related(*with_deadlines())
             .order_by("-created_at", "-pk")
         )
 

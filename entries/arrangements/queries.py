@@ -9,6 +9,7 @@ from entries.arrangements.services import arrangements_close_at, consideration_w
 from entries.models import Paper, Series
 from portal.calendar import london_date
 from portal.cases.models import next_due_first, role_refuses
+from portal.sla.models import with_deadlines
 
 LISTED = 200
 HOME_SHOWN = 10
@@ -18,7 +19,7 @@ def _cases(model, user, *, show_all: bool, related=()):
     cases = (
         model.objects.visible_to(user)
         .select_related("centre", *related)
-        .prefetch_related("deadlines__service_level")
+        .prefetch_related(*with_deadlines())
     )
     if not show_all:
         cases = cases.open()
@@ -101,7 +102,7 @@ def home_section(user, centres) -> dict | None:
             model.objects.visible_to(user)
             .open()
             .select_related("centre")
-            .prefetch_related("deadlines__service_level")
+            .prefetch_related(*with_deadlines())
             .order_by(next_due_first(), "created_at")
         )
         if not user.is_staff:

@@ -28,7 +28,53 @@ def planner_estimate(queryset) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-class BoundedCountPaginator(Paginator):
+class PageFirstPaginator(Paginator):
+    """Reads the page asked for before counting: a page with no row after it is the list's
+    last, so its count is known from the page itself (a list of one page, most of a centre's
+    lists, costs one query, not a count and a read). A page with more after it is counted as
+    ``count`` says."""
+
+    def validate_number(self, number):
+        if "count" in self.__dict__:
+            return super().validate_number(number)
+        return self._validate_number(number, sys.maxsize)  # its end is not known yet
+
+    def page(self, number):
+        if "count" in self.__dict__ or self.orphans:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if len(rows) <= self.per_page and (rows or number == 1):
+            self._known(bottom + len(rows))  # the last page: nothing after it
+            return self._get_page(rows, number, self)
+        if not rows:
+            self._known(self.count)  # past the end: counted, so that it is not found
+            return self.page(number)
+        return self._counted_page(rows, number)
+
+    def get_page(self, number):
+        try:
+            return super().get_page(number)
+        except EmptyPage:
+            return self._last_page()  # past the end
+
+    def _last_page(self):
+        return super().get_page(self.num_pages)
+
+    def _counted_page(self, rows: list, number: int):
+        """The page ``number`` from its ``rows`` (one more than it shows), once counted."""
+        if number > self.num_pages:
+            raise EmptyPage(self.error_messages["no_results"])
+        return self._get_page(rows[: self.per_page], number, self)
+
+    def _known(self, count: int) -> None:
+        self.__dict__["count"] = count
+        self.__dict__.pop("num_pages", None)
+        self.__dict__.pop("page_range", None)
+
+
+class BoundedCountPaginator(PageFirstPaginator):
     """Counts a list exactly up to ``EXACT_UP_TO`` rows (every centre's, the largest
     included); beyond, the planner's estimate, never fewer than that. A list the planner
     expects to be several times longer is not counted at all. Counting a million results
@@ -37,7 +83,8 @@ class BoundedCountPaginator(Paginator):
     An estimate never decides where the list ends: a page of an estimated list reads one
     row more than it shows, and has a next page exactly when that row exists; the last page
     (one with no row after it) makes the count exact. A page asked for past the estimate is
-    read like any other, and one past the real end is not found."""
+    read like any other, and one past the real end is not found. A list that fits on the
+    page asked for is not counted at all (``PageFirstPaginator``)."""
 
     EXACT_UP_TO = 25_000
     estimated = False
@@ -66,16 +113,25 @@ class BoundedCountPaginator(Paginator):
         return max(planner_estimate(counted) or 0, exact)
 
     def validate_number(self, number):
-        if self.count and self.estimated:
+        if "count" in self.__dict__ and self.count and self.estimated:
             return self._validate_number(number, sys.maxsize)  # the estimate is no end
         return super().validate_number(number)
 
     def page(self, number):
-        if not (self.count and self.estimated):
+        if "count" not in self.__dict__ or not (self.count and self.estimated):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        return self._estimated_page(rows, number)
+
+    def _counted_page(self, rows: list, number: int):
+        if self.count and self.estimated:
+            return self._estimated_page(rows, number)
+        return super()._counted_page(rows, number)
+
+    def _estimated_page(self, rows: list, number: int):
+        bottom = (number - 1) * self.per_page
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         if len(rows) > self.per_page:
@@ -85,19 +141,12 @@ class BoundedCountPaginator(Paginator):
             self._known(bottom + len(rows))  # the end: the count is exact
         return self._get_page(rows[: self.per_page], number, self)
 
-    def get_page(self, number):
-        try:
-            return super().get_page(number)
-        except EmptyPage:
+    def _last_page(self):
+        if self.estimated:
             # Past the real end of an estimated list: its last page, counted exactly.
             self._known(self.object_list.order_by().count())
             self.estimated = False
-            return super().get_page(self.num_pages)
-
-    def _known(self, count: int) -> None:
-        self.__dict__["count"] = count
-        self.__dict__.pop("num_pages", None)
-        self.__dict__.pop("page_range", None)
+        return super()._last_page()
 
 
 def _positive_integer(request, name: str, *, most: int | None = None) -> int | None:
@@ -128,6 +177,7 @@ class ValidatedPageSize:
 
 class PortalPagination(ValidatedPageSize, PageNumberPagination):
     page_size = 50
+    django_paginator_class = PageFirstPaginator
 
     def paginate_queryset(self, queryset, request, view=None):
         # A page that is not a number is a mistake in the request (400); a page past the
@@ -155,8 +205,12 @@ class KeysetPagination(ValidatedPageSize, CursorPagination):
     exact_count_up_to = 10_000
 
     def paginate_queryset(self, queryset, request, view=None):
-        self.count = self.bounded_count(queryset)
-        return super().paginate_queryset(queryset, request, view)
+        page = super().paginate_queryset(queryset, request, view)
+        if page is not None and self.cursor is None and not self.has_next:
+            self.count = len(page)  # the whole list on its first page: nothing to count
+        elif page is not None:
+            self.count = self.bounded_count(queryset)
+        return page
 
     def bounded_count(self, queryset) -> int:
         # COUNT(*) over a subquery with a LIMIT: at most that many rows are read.

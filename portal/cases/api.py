@@ -22,6 +22,7 @@ from portal.cases.models import DUE_WINDOWS, role_refuses
 from portal.centres.models import Centre
 from portal.centres.numbers import CENTRE_NUMBER, CENTRE_NUMBER_MESSAGE
 from portal.permissions import centres_visible_to, is_staff_user
+from portal.sla.models import with_deadlines
 from portal.sla.serializers import DeadlinesField
 from portal.workflow import actions_for, authorize
 
@@ -238,7 +239,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return (
             self.model.objects.visible_to(self.request.user)
             .select_related(*self.select_related)
-            .prefetch_related("deadlines__service_level")
+            .prefetch_related(*with_deadlines(rules=False))
             .order_by("-created_at", "-pk")
         )
 

@@ -31,6 +31,7 @@ from portal.cases.services import applying_centre
 from portal.errors import PortalError
 from portal.mailin.models import InboundEmail
 from portal.permissions import centres_visible_to, is_staff_user
+from portal.sla.models import with_deadlines
 from portal.workflow import actions_for, authorize
 from portal.zones import viewer_zone
 
@@ -73,7 +74,7 @@ class CaseListView(LoginRequiredMixin, ListView):
         cases = (
             self.model.objects.visible_to(self.request.user)
             .select_related(*self.select_related)
-            .prefetch_related("deadlines__service_level")
+            .prefetch_related(*with_deadlines())
         )
         if not self.show_all:
             cases = cases.open()

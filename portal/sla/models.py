@@ -223,6 +223,21 @@ class Clock(models.Model):
         return f"{self.reference} {self.code} ({self.state})"
 
 
+# Where ``with_deadlines`` leaves each case's clocks: a list, not a manager.
+DEADLINES = "deadline_list"
+
+
+def with_deadlines(*, rules: bool = True) -> tuple:
+    """For ``prefetch_related(*with_deadlines())``: every case's clocks, in one query for a
+    whole list, and (``rules``) their service levels in one more, each level made once
+    however many clocks keep it (a join would make one for every clock). The clocks go to a
+    list on each case (``DEADLINES``, read by ``portal.sla.serializers.clocks_of`` and the
+    pages' ``case.deadline_list``): a prefetch into the ``deadlines`` manager builds a
+    filtered queryset for each case of the list, a third of an API list's time (measured)."""
+    clocks = models.Prefetch("deadlines", queryset=Clock.objects.all(), to_attr=DEADLINES)
+    return (clocks, f"{DEADLINES}__service_level") if rules else (clocks,)
+
+
 OPEN = Q(state__in=[Clock.State.RUNNING, Clock.State.PAUSED]) | Q(
     state=Clock.State.BREACHED, stopped_at__isnull=True
 )

@@ -14,6 +14,7 @@ from portal.cases.views import CaseDetailView, refuse_other_roles
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
 from portal.sla import services as sla
+from portal.sla.models import with_deadlines
 
 
 class ProgrammeRequestListView(LoginRequiredMixin, ListView):
@@ -25,7 +26,7 @@ class ProgrammeRequestListView(LoginRequiredMixin, ListView):
         return (
             ProgrammeRequest.objects.visible_to(self.request.user)
             .select_related("centre")
-            .prefetch_related("deadlines__service_level")
+            .prefetch_related(*with_deadlines())
             .order_by("-created_at", "-pk")
         )
 

@@ -7,6 +7,7 @@ from django.views.generic import ListView
 
 from portal.cases.views import CaseDetailView, refuse_other_roles
 from portal.sla import services as sla
+from portal.sla.models import with_deadlines
 from results.postresults import certificates
 from results.postresults.models import CERTIFICATES_CLOCK, CertificateDespatch
 from results.postresults.steps import CERTIFICATES
@@ -21,7 +22,7 @@ class CertificateDespatchListView(LoginRequiredMixin, ListView):
         return (
             CertificateDespatch.objects.visible_to(self.request.user)
             .select_related("centre", "series")
-            .prefetch_related("deadlines__service_level")
+            .prefetch_related(*with_deadlines())
             .order_by("-series__results_release_at", "centre__number", "-pk")
         )
 

@@ -1,0 +1,89 @@
+"""A list of cases brings every case's deadlines in a fixed number of queries, however many
+cases and clocks it shows, and writes each deadline as DRF's own serializer of the clock
+would: the same codes, states and instants."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework import serializers
+
+from complaints import services
+from complaints.models import Complaint
+from portal.sla.models import Clock
+from tests.complaints.conftest import SERVICE
+from tests.signing_in import sign_in
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class ClockSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Clock
+        fields = ["code", "due_at", "state", "stopped_at"]
+
+
+def complain(centre, officer, staff, n: int, time_machine) -> list[Complaint]:
+    made = []
+    for k in range(n):
+        time_machine.move_to(dt.datetime(2026, 11, 2 + k, 10, 0, tzinfo=LONDON), tick=False)
+        complaint = services.submit_complaint(
+            data=dict(SERVICE), centre=centre, submitted_by=officer
+        )
+        if k % 2 == 0:  # a stopped clock and a running one beside it
+            services.acknowledge_complaint(complaint, by=staff)
+        made.append(complaint)
+    return made
+
+
+def _listed(api) -> tuple[dict, int]:
+    api.get("/api/v1/complaints/")  # the signed-in person's centres, read once and kept
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get("/api/v1/complaints/").json()
+    return body, len(queries)
+
+
+def test_every_deadline_is_written_as_drfs_serializer_of_the_clock_writes_it(
+    officer_api, centre_gb, officer_gb, staff_user, time_machine
+):
+    made = complain(centre_gb, officer_gb, staff_user, 3, time_machine)
+    body, _ = _listed(officer_api)
+    listed = {case["reference"]: case["deadlines"] for case in body["results"]}
+    assert set(listed) == {c.reference for c in made}
+    for complaint in made:
+        clocks = Clock.objects.for_case(complaint)
+        assert listed[complaint.reference] == ClockSerializer(clocks, many=True).data
+    stopped = [d for ds in listed.values() for d in ds if d["stopped_at"] is not None]
+    assert stopped and all(d["due_at"] for ds in listed.values() for d in ds)
+
+
+def test_a_longer_list_costs_no_more_queries(
+    officer_api, centre_gb, officer_gb, staff_user, time_machine
+):
+    complain(centre_gb, officer_gb, staff_user, 2, time_machine)
+    _, few = _listed(officer_api)
+    complain(centre_gb, officer_gb, staff_user, 6, time_machine)
+    body, many = _listed(officer_api)
+    assert body["count"] == 8 and sum(len(c["deadlines"]) for c in body["results"]) >= 12
+    assert many == few
+
+
+def test_a_page_of_cases_costs_no_more_queries_for_more_cases(
+    client, centre_gb, officer_gb, staff_user, time_machine
+):
+    sign_in(client, officer_gb)
+
+    def asked() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/complaints/", {"show": "all"})
+        assert page.status_code == 200
+        return len(queries)
+
+    complain(centre_gb, officer_gb, staff_user, 2, time_machine)
+    few = asked()
+    complain(centre_gb, officer_gb, staff_user, 6, time_machine)
+    assert asked() == few
