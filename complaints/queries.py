@@ -16,7 +16,7 @@ HOME_SHOWN = 10
 def home_section(user, centres) -> dict | None:
     """The officer's open complaints; staff see what waits in the queue, next due first."""
     cases = (
-        Complaint.objects.visible_to(user)
+        Complaint.objects.visible_to(user, listed=True)
         .open()
         .select_related("centre")
         .prefetch_related(*with_deadlines())

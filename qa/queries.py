@@ -13,7 +13,7 @@ def home_section(user, centres) -> dict | None:
     if role_refuses(user, QaRequest):
         return None
     cases = (
-        QaRequest.objects.visible_to(user)
+        QaRequest.objects.visible_to(user, listed=True)
         .open()
         .select_related("centre", "syllabus", "series")
         .prefetch_related(*with_deadlines())

@@ -17,7 +17,7 @@ HOME_SHOWN = 10
 
 def _cases(model, user, *, show_all: bool, related=()):
     cases = (
-        model.objects.visible_to(user)
+        model.objects.visible_to(user, listed=True)
         .select_related("centre", *related)
         .prefetch_related(*with_deadlines())
     )
@@ -99,7 +99,7 @@ def home_section(user, centres) -> dict | None:
     cases = []
     for model in models:
         found = (
-            model.objects.visible_to(user)
+            model.objects.visible_to(user, listed=True)
             .open()
             .select_related("centre")
             .prefetch_related(*with_deadlines())

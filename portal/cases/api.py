@@ -237,7 +237,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()
         return (
-            self.model.objects.visible_to(self.request.user)
+            self.model.objects.visible_to(self.request.user, listed=True)
             .select_related(*self.select_related)
             .prefetch_related(*with_deadlines(rules=False))
             .order_by("-created_at", "-pk")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from portal.calendar import end_of_day, london_date
 from portal.permissions import CentreScopedQuerySet, centre_ids_visible_to, is_staff_user
 from portal.uploads.models import AttachmentsRelation
-from portal.workflow import RecordsMoves
+from portal.workflow import RecordsMoves, centre_ids_of
 
 DUE_WINDOWS = {"overdue": "Overdue", "today": "Due today", "week": "Due in 7 days"}
 
@@ -26,20 +26,20 @@ def role_refuses(user, model) -> bool:
 
 
 class CaseQuerySet(CentreScopedQuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, *, listed: bool = False):
         """Officers: their centres' cases, and the cases they own (``OWNER_FIELD``). Staff:
         every case, if their role works with this kind of case (``view_<model>``); none
-        otherwise."""
+        otherwise. ``listed``: as ``CentreScopedQuerySet.visible_to``."""
         if role_refuses(user, self.model):
             return self.none()
-        owner = self.model.OWNER_FIELD
+        owner = getattr(self.model, "OWNER_FIELD", None)
         if owner is None or is_staff_user(user) or not (user and user.is_authenticated):
-            return super().visible_to(user)
+            return super().visible_to(user, listed=listed)
         if not user.is_active:
             return self.none()
+        centres = sorted(centre_ids_of(user)) if listed else centre_ids_visible_to(user)
         return self.filter(
-            models.Q(**{f"{self.centre_field}__in": centre_ids_visible_to(user)})
-            | models.Q(**{owner: user})
+            models.Q(**{f"{self.centre_field}__in": centres}) | models.Q(**{owner: user})
         )
 
     def open(self):

@@ -72,7 +72,7 @@ class CaseListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         refuse_other_roles(self.request.user, self.model)
         cases = (
-            self.model.objects.visible_to(self.request.user)
+            self.model.objects.visible_to(self.request.user, listed=True)
             .select_related(*self.select_related)
             .prefetch_related(*with_deadlines())
         )

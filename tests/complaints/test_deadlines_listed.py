@@ -87,3 +87,21 @@ def test_a_page_of_cases_costs_no_more_queries_for_more_cases(
     few = asked()
     complain(centre_gb, officer_gb, staff_user, 6, time_machine)
     assert asked() == few
+
+
+@pytest.mark.parametrize("url", ["/api/v1/complaints/", "/complaints/"])
+def test_an_officers_list_names_the_centres_not_a_subquery_of_memberships(
+    url, client, officer_api, centre_gb, officer_gb, staff_user, time_machine
+):
+    """The planner reads a page of one centre's cases from the index that starts with the
+    centre when the query names it; a subquery of memberships costs it a plan a few times
+    as long at every ask (1.1 → 0.24 ms measured at full size)."""
+    complain(centre_gb, officer_gb, staff_user, 2, time_machine)
+    asker = officer_api if url.startswith("/api/") else sign_in(client, officer_gb)
+    with CaptureQueriesContext(connection) as queries:
+        assert asker.get(url).status_code == 200
+    listing = [
+        q["sql"] for q in queries.captured_queries if 'FROM "complaints_complaint"' in q["sql"]
+    ]
+    assert listing and all("centres_membership" not in sql for sql in listing)
+    assert all(f'"centre_id" IN ({centre_gb.pk})' in sql for sql in listing)
