@@ -44,7 +44,7 @@ class ReferenceImportForm(forms.Form):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(RowCheckbox, admin.ModelAdmin):
     list_display = [
         "code",
         "name",
@@ -127,20 +127,20 @@ class SeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Syllabus)
-class SyllabusAdmin(admin.ModelAdmin):
+class SyllabusAdmin(RowCheckbox, admin.ModelAdmin):
     list_display = ["code", "title", "qualification"]
     search_fields = ["code", "title"]
 
 
 @admin.register(Component)
-class ComponentAdmin(admin.ModelAdmin):
+class ComponentAdmin(RowCheckbox, admin.ModelAdmin):
     list_display = ["syllabus", "code", "title"]
     search_fields = ["syllabus__code", "title"]
     list_select_related = ["syllabus"]
 
 
 @admin.register(EntryOption)
-class EntryOptionAdmin(admin.ModelAdmin):
+class EntryOptionAdmin(RowCheckbox, admin.ModelAdmin):
     list_display = ["series", "syllabus", "code", "title"]
     list_filter = ["series"]
     search_fields = ["syllabus__code", "code"]
@@ -149,7 +149,7 @@ class EntryOptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Paper)
-class PaperAdmin(admin.ModelAdmin):
+class PaperAdmin(RowCheckbox, admin.ModelAdmin):
     list_display = ["component", "series", "date", "session", "duration"]
     list_filter = ["series", "session"]
     search_fields = ["component__syllabus__code"]

@@ -5,11 +5,12 @@ from django.contrib import admin
 
 from centres.publications import services
 from centres.publications.models import Publication, PublicationOrder
+from portal.admin_rules import RowCheckbox
 from portal.cases.admin import CaseQueueAdmin, DueFilter
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(RowCheckbox, admin.ModelAdmin):
     list_display = ["title", "code", "in_stock", "listed"]
     list_filter = ["in_stock", "listed"]
     list_editable = ["in_stock", "listed"]

@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from centres.registration import services
 from centres.registration.models import QualityStandard, StandardSet
+from portal.admin_rules import RowCheckbox
 
 
 @admin.register(StandardSet)
-class StandardSetAdmin(admin.ModelAdmin):
+class StandardSetAdmin(RowCheckbox, admin.ModelAdmin):
     list_display = ["year", "published"]
     list_filter = ["published"]
 
@@ -22,7 +23,7 @@ class StandardSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(QualityStandard)
-class QualityStandardAdmin(admin.ModelAdmin):
+class QualityStandardAdmin(RowCheckbox, admin.ModelAdmin):
     """The registration team keeps the standards. A published standard's text can be
     corrected (each change is recorded); what identifies it cannot change, and it cannot be
     deleted, because assessments refer to it by its set and code."""

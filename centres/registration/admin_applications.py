@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from centres.registration.applications import ApplicationFee, CentreApplication, country_choices
+from portal.admin_rules import RowCheckbox
 from portal.cases.admin import CaseQueueAdmin, DueFilter
 from portal.changelists import choices_filter
 
@@ -64,7 +65,7 @@ class CentreApplicationAdmin(CaseQueueAdmin):
 
 
 @admin.register(ApplicationFee)
-class ApplicationFeeAdmin(admin.ModelAdmin):
+class ApplicationFeeAdmin(RowCheckbox, admin.ModelAdmin):
     """A fee per country; the row without a country is the default."""
 
     list_display = ["__str__", "country", "currency", "amount"]

@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from complaints.helpdesk.models import HelpAnswer, Query
 from complaints.helpdesk.services import REFERRAL_ROLES
+from portal.admin_rules import RowCheckbox
 from portal.cases.admin import CaseQueueAdmin, DueFilter
 from portal.changelists import choices_filter
 
@@ -31,7 +32,7 @@ class QueryAdmin(CaseQueueAdmin):
 
 
 @admin.register(HelpAnswer)
-class HelpAnswerAdmin(admin.ModelAdmin):
+class HelpAnswerAdmin(RowCheckbox, admin.ModelAdmin):
     """The help centre's answers, kept by customer services: only published ones show."""
 
     list_display = ["question", "topic", "published", "updated_at"]

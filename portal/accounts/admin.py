@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from portal.accounts.models import ApiToken, User
-from portal.admin_rules import Declared
+from portal.admin_rules import Declared, RowCheckbox
 from portal.centres.models import Membership
 
 
@@ -13,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(RowCheckbox, UserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "groups"]

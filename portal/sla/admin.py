@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from portal import audit
-from portal.admin_rules import Declared
+from portal.admin_rules import Declared, RowCheckbox
 from portal.calendar.models import ClosureDay
 from portal.changelists import choices_filter
 from portal.sla import services
@@ -30,7 +30,7 @@ class ServiceLevelAdmin(Declared, admin.ModelAdmin):
 
 
 @admin.register(ClosureDay)
-class ClosureDayAdmin(admin.ModelAdmin):
+class ClosureDayAdmin(RowCheckbox, admin.ModelAdmin):
     list_display = ["day", "reason"]
     date_hierarchy = "day"
 

@@ -3,6 +3,7 @@ the case page, where the outcome is sent) and the fees and deadlines per series.
 
 from django.contrib import admin
 
+from portal.admin_rules import RowCheckbox
 from portal.cases.admin import CaseQueueAdmin, DueFilter
 from results.enquiries import services
 from results.enquiries.models import Enquiry, ServiceTerms
@@ -44,7 +45,7 @@ class EnquiryAdmin(CaseQueueAdmin):
 
 
 @admin.register(ServiceTerms)
-class ServiceTermsAdmin(admin.ModelAdmin):
+class ServiceTermsAdmin(RowCheckbox, admin.ModelAdmin):
     list_display = ["series", "service", "fee", "currency", "closes_at"]
     list_filter = ["service", "series"]
     ordering = ["-series__results_release_at", "service"]
