@@ -40,20 +40,29 @@ def series_or_404(code: str) -> Series:
     return series
 
 
-def entries_of(user, *, series: Series | None = None):
+def entries_of(user, *, series: Series | None = None, paged: bool = False):
     """An officer's are found by their centre (``Entry.centre``): a page of them in the
-    order they were made is read from that index, a page at a time."""
-    entries = Entry.objects.visible_to(user, listed=True).select_related(
-        "candidate__centre", "candidate__series", "syllabus"
-    )
+    order they were made is read from that index, a page at a time. ``paged``: a series'
+    entries to be read a page at a time in the order of its candidates, found through the
+    candidates alone (an entry's centre is its candidate's)."""
+    if series is not None and paged and not is_staff_user(user):
+        # Walked from the index of the centre's candidates of the series, in the page's
+        # order; named on both sides, the centre made the planner expect a fiftieth of the
+        # entries and sort every one of them (35 → 0.3 ms for a centre of 20,000).
+        entries = Entry.objects.visible_to(user, listed=True, through="candidate__centre")
+        return entries.filter(candidate__series=series).select_related(*ENTRY_RELATED)
+    entries = Entry.objects.visible_to(user, listed=True).select_related(*ENTRY_RELATED)
     if series is not None:
         entries = entries.filter(candidate__series=series)
         if not is_staff_user(user):
             # The same centres on the candidate's side, so that the candidates of the series
             # are read from their own index of centre and series, never every candidate of
-            # the series.
+            # the series (and the counts of a centre's entries from the entries' own index).
             entries = entries.filter(candidate__centre__in=sorted(centre_ids_of(user)))
     return entries
+
+
+ENTRY_RELATED = ("candidate__centre", "candidate__series", "syllabus")
 
 
 def candidates_of(user, *, series: Series | None = None):

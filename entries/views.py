@@ -74,43 +74,44 @@ def index(request):
     return render(request, "entries/index.html", {"rows": rows})
 
 
+def _chosen(entries, chosen: dict):
+    """``entries`` as the page's filters choose them."""
+    if chosen.get("syllabus"):
+        entries = entries.filter(syllabus__code=chosen["syllabus"])
+    if chosen.get("status"):
+        entries = entries.filter(status=chosen["status"])
+    if chosen.get("candidate"):
+        text = chosen["candidate"]
+        entries = entries.filter(
+            Q(candidate__candidate_number=text) | Q(candidate__surname__icontains=text)
+        )
+    return entries
+
+
 @login_required
 def series_entries(request, code):
     _read_entries(request.user)
     series = queries.series_or_404(code)
-    entries = queries.entries_of(request.user, series=series)
     filters = EntryFilterForm(request.GET or None)
-    if filters.is_valid():
-        chosen = filters.cleaned_data
-        if chosen["syllabus"]:
-            entries = entries.filter(syllabus__code=chosen["syllabus"])
-        if chosen["status"]:
-            entries = entries.filter(status=chosen["status"])
-        if chosen["candidate"]:
-            text = chosen["candidate"]
-            entries = entries.filter(
-                Q(candidate__candidate_number=text) | Q(candidate__surname__icontains=text)
-            )
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    # Counted from the index of the centre's entries; a page read from the candidates'.
+    entries = _chosen(queries.entries_of(request.user, series=series), chosen)
+    listed = _chosen(queries.entries_of(request.user, series=series, paged=True), chosen)
     # By candidate number within each centre (its candidates of the series are read in the
     # order of their own index), then syllabus: a page is read from there, never by sorting
     # every entry of the centre.
-    entries = entries.order_by(
+    listed = listed.order_by(
         "candidate__centre_id",
         "candidate__series_id",
         "candidate__candidate_number",
         "syllabus__code",
     )
     staff = is_staff_user(request.user)
-    figures = queries.series_figures(
-        entries,
-        series=series,
-        chosen=filters.cleaned_data if filters.is_valid() else {},
-        kept=staff,
-    )
+    figures = queries.series_figures(entries, series=series, chosen=chosen, kept=staff)
     # The list's length is the totals' count of the same entries: not counted twice (staff's,
     # kept for a few minutes, may have moved since: a page past its end is then found).
     page = BoundedCountPaginator(
-        entries, PAGE_SIZE, count=figures.totals["entries"], estimated=staff
+        listed, PAGE_SIZE, count=figures.totals["entries"], estimated=staff
     ).get_page(request.GET.get("page"))
     waiting = not staff and (
         entries.filter(status=Entry.Status.PROVISIONAL, submission__isnull=True).exists()

@@ -71,16 +71,18 @@ class CentreScopedQuerySet(models.QuerySet):
 
     centre_field = "centre"
 
-    def visible_to(self, user, *, listed: bool = False):
+    def visible_to(self, user, *, listed: bool = False, through: str | None = None):
         """``listed``: the user's centres written into the query as their ids, not as a
         subquery, so that the planner knows how many and can read a page of one centre in
-        the order of an index that starts with the centre."""
+        the order of an index that starts with the centre. ``through``: another path to the
+        same centre (``candidate__centre`` for an entry), when the query is best read from
+        that side's index."""
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
         if user.is_staff:
             return self
         centres = sorted(centre_ids_of(user)) if listed else centre_ids_visible_to(user)
-        return self.filter(**{f"{self.centre_field}__in": centres})
+        return self.filter(**{f"{through or self.centre_field}__in": centres})
 
     def get_visible_or_404(self, user, **lookup):
         try:

@@ -26,20 +26,20 @@ def role_refuses(user, model) -> bool:
 
 
 class CaseQuerySet(CentreScopedQuerySet):
-    def visible_to(self, user, *, listed: bool = False):
+    def visible_to(self, user, *, listed: bool = False, through: str | None = None):
         """Officers: their centres' cases, and the cases they own (``OWNER_FIELD``). Staff:
         every case, if their role works with this kind of case (``view_<model>``); none
-        otherwise. ``listed``: as ``CentreScopedQuerySet.visible_to``."""
+        otherwise. ``listed``, ``through``: as ``CentreScopedQuerySet.visible_to``."""
         if role_refuses(user, self.model):
             return self.none()
         owner = getattr(self.model, "OWNER_FIELD", None)
         if owner is None or is_staff_user(user) or not (user and user.is_authenticated):
-            return super().visible_to(user, listed=listed)
+            return super().visible_to(user, listed=listed, through=through)
         if not user.is_active:
             return self.none()
         centres = sorted(centre_ids_of(user)) if listed else centre_ids_visible_to(user)
         return self.filter(
-            models.Q(**{f"{self.centre_field}__in": centres}) | models.Q(**{owner: user})
+            models.Q(**{f"{through or self.centre_field}__in": centres}) | models.Q(**{owner: user})
         )
 
     def open(self):

@@ -34,6 +34,31 @@ def test_series_page_shows_totals_and_filters(officer_client, grace):
     assert "0610" in page
 
 
+def test_an_officers_page_of_a_series_is_read_through_the_candidates_counted_by_the_entries(
+    officer_client, grace, centre_gb
+):
+    """The page walks the index of the centre's candidates of the series in its own order
+    (the centre named on the candidates' side alone: named on both, the planner expected a
+    fiftieth of a large centre's entries and sorted all of them, 35 ms → 0.3 ms at 20,000);
+    the totals read the index of the centre's entries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.make_entry(grace, syllabus_code="0610", option_code="32", by=None)
+    services.make_entry(grace, syllabus_code="0580", option_code="42", by=None)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = officer_client.get("/entries/J27/")
+    assert [e.syllabus.code for e in page.context["entries"]] == ["0580", "0610"]
+    sql = [q["sql"] for q in queries.captured_queries]
+    paged = [q for q in sql if 'ORDER BY "entries_candidate"."centre_id"' in q]
+    counted = [q for q in sql if 'COUNT(DISTINCT "entries_entry"."candidate_id")' in q]
+    centre = f"IN ({centre_gb.pk})"
+    assert len(paged) == 1 and f'"entries_candidate"."centre_id" {centre}' in paged[0]
+    assert '"entries_entry"."centre_id"' not in paged[0].split("WHERE")[1]
+    assert len(counted) == 1 and f'"entries_entry"."centre_id" {centre}' in counted[0]
+
+
 def test_staffs_series_totals_are_counted_once_every_five_minutes(
     staff_user, officer_client, grace, settings
 ):
@@ -381,3 +406,30 @@ def test_an_entry_given_another_candidate_in_the_admin_keeps_the_candidates_cent
     assert response.status_code == 302, response.context["adminform"].form.errors
     entry = Entry.objects.get(pk=entry.pk)
     assert (entry.candidate, entry.centre) == (moved_to, moved_to.centre)
+
+
+def test_a_pages_row_labels_are_translated_once_whatever_its_rows(
+    officer_client, centre_gb, series, monkeypatch
+):
+    """A table's labels (``data-label``, read out at small widths) are translated once for
+    the page, not in every row: 900 translations, a third of a 100-row page's time."""
+    from django.templatetags.i18n import TranslateNode
+
+    rendered = []
+    render = TranslateNode.render
+
+    def counting(node, context):
+        rendered.append(node)
+        return render(node, context)
+
+    monkeypatch.setattr(TranslateNode, "render", counting)
+
+    def translations(candidates: int) -> int:
+        for n in range(candidates):
+            person = CandidateFactory(centre=centre_gb, series=series, surname=f"S{n}")
+            services.make_entry(person, syllabus_code="0580", option_code="42", by=None)
+        rendered.clear()
+        assert officer_client.get("/entries/J27/").status_code == 200
+        return len(rendered)
+
+    assert translations(2) == translations(6)
