@@ -182,3 +182,31 @@ def test_staff_see_how_many_the_series_holds_after_another_centre_changes(
 
 def _grouping(captured) -> list[str]:
     return [sql for sql in _counting(captured) if "GROUP BY" in sql.upper()]
+
+
+def test_a_pages_texts_are_translated_once_whatever_its_rows(
+    officer_client, centre_gb, series, monkeypatch
+):
+    """The labels and link texts of every row are translated once for the page."""
+    from django.templatetags.i18n import TranslateNode
+
+    rendered = []
+    render = TranslateNode.render
+
+    def counting(node, context):
+        rendered.append(node)
+        return render(node, context)
+
+    monkeypatch.setattr(TranslateNode, "render", counting)
+
+    def translations() -> tuple[int, int]:
+        rendered.clear()
+        page = officer_client.get(URL)
+        assert page.status_code == 200
+        return len(page.context["rows"]), len(rendered)
+
+    rows, few = translations()
+    for number in range(10, 16):
+        make_result(centre_gb, series, f"00{number}", "0580", "B")
+    cache.clear()  # the results were written here, not through the service that says so
+    assert translations() == (rows + 6, few)
