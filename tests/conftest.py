@@ -147,6 +147,22 @@ def staff_api(staff_user):
     return api_as(staff_user)
 
 
+@pytest.fixture
+def translated(monkeypatch):
+    """Every ``{% translate %}`` a page renders, in order (a list the test may clear)."""
+    from django.templatetags.i18n import TranslateNode
+
+    rendered: list = []
+    render = TranslateNode.render
+
+    def counting(node, context):
+        rendered.append(node)
+        return render(node, context)
+
+    monkeypatch.setattr(TranslateNode, "render", counting)
+    return rendered
+
+
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings
     from django.db import connection

@@ -409,27 +409,17 @@ def test_an_entry_given_another_candidate_in_the_admin_keeps_the_candidates_cent
 
 
 def test_a_pages_row_labels_are_translated_once_whatever_its_rows(
-    officer_client, centre_gb, series, monkeypatch
+    officer_client, centre_gb, series, translated
 ):
     """A table's labels (``data-label``, read out at small widths) are translated once for
     the page, not in every row: 900 translations, a third of a 100-row page's time."""
-    from django.templatetags.i18n import TranslateNode
-
-    rendered = []
-    render = TranslateNode.render
-
-    def counting(node, context):
-        rendered.append(node)
-        return render(node, context)
-
-    monkeypatch.setattr(TranslateNode, "render", counting)
 
     def translations(candidates: int) -> int:
         for n in range(candidates):
             person = CandidateFactory(centre=centre_gb, series=series, surname=f"S{n}")
             services.make_entry(person, syllabus_code="0580", option_code="42", by=None)
-        rendered.clear()
+        translated.clear()
         assert officer_client.get("/entries/J27/").status_code == 200
-        return len(rendered)
+        return len(translated)
 
     assert translations(2) == translations(6)

@@ -185,25 +185,15 @@ def _grouping(captured) -> list[str]:
 
 
 def test_a_pages_texts_are_translated_once_whatever_its_rows(
-    officer_client, centre_gb, series, monkeypatch
+    officer_client, centre_gb, series, translated
 ):
     """The labels and link texts of every row are translated once for the page."""
-    from django.templatetags.i18n import TranslateNode
-
-    rendered = []
-    render = TranslateNode.render
-
-    def counting(node, context):
-        rendered.append(node)
-        return render(node, context)
-
-    monkeypatch.setattr(TranslateNode, "render", counting)
 
     def translations() -> tuple[int, int]:
-        rendered.clear()
+        translated.clear()
         page = officer_client.get(URL)
         assert page.status_code == 200
-        return len(page.context["rows"]), len(rendered)
+        return len(page.context["rows"]), len(translated)
 
     rows, few = translations()
     for number in range(10, 16):
