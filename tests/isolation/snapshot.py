@@ -32,9 +32,15 @@ def snapshot() -> dict:
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), [m._meta.label for m in models])
             return {label: (count, digest) for label, count, digest in cursor.fetchall()}
-    return {
-        model._meta.label: list(model._default_manager.order_by("pk").values()) for model in models
-    }
+    # SQLite: each table's rows as the database holds them, read without building a model or
+    # a dictionary per row (a tenth of the time of the ORM's values()).
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        tables = {}
+        for model in models:
+            cursor.execute(f"SELECT * FROM {quote(model._meta.db_table)} ORDER BY rowid")
+            tables[model._meta.label] = cursor.fetchall()
+        return tables
 
 
 def changes(before: dict, after: dict) -> list[str]:
