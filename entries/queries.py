@@ -65,6 +65,21 @@ def entries_of(user, *, series: Series | None = None, paged: bool = False):
 ENTRY_RELATED = ("candidate__centre", "candidate__series", "syllabus")
 
 
+def filtered(entries, chosen: dict):
+    """``entries`` as the filters of the series' entries page choose them (its form's
+    cleaned data: a syllabus code, a status, a candidate's number or part of a surname)."""
+    if chosen.get("syllabus"):
+        entries = entries.filter(syllabus__code=chosen["syllabus"])
+    if chosen.get("status"):
+        entries = entries.filter(status=chosen["status"])
+    if chosen.get("candidate"):
+        text = chosen["candidate"]
+        entries = entries.filter(
+            Q(candidate__candidate_number=text) | Q(candidate__surname__icontains=text)
+        )
+    return entries
+
+
 def candidates_of(user, *, series: Series | None = None):
     candidates = Candidate.objects.visible_to(user, listed=True).select_related("centre", "series")
     if series is not None:

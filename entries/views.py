@@ -74,20 +74,6 @@ def index(request):
     return render(request, "entries/index.html", {"rows": rows})
 
 
-def _chosen(entries, chosen: dict):
-    """``entries`` as the page's filters choose them."""
-    if chosen.get("syllabus"):
-        entries = entries.filter(syllabus__code=chosen["syllabus"])
-    if chosen.get("status"):
-        entries = entries.filter(status=chosen["status"])
-    if chosen.get("candidate"):
-        text = chosen["candidate"]
-        entries = entries.filter(
-            Q(candidate__candidate_number=text) | Q(candidate__surname__icontains=text)
-        )
-    return entries
-
-
 @login_required
 def series_entries(request, code):
     _read_entries(request.user)
@@ -95,8 +81,8 @@ def series_entries(request, code):
     filters = EntryFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     # Counted from the index of the centre's entries; a page read from the candidates'.
-    entries = _chosen(queries.entries_of(request.user, series=series), chosen)
-    listed = _chosen(queries.entries_of(request.user, series=series, paged=True), chosen)
+    entries = queries.filtered(queries.entries_of(request.user, series=series), chosen)
+    listed = queries.filtered(queries.entries_of(request.user, series=series, paged=True), chosen)
     # By candidate number within each centre (its candidates of the series are read in the
     # order of their own index), then syllabus: a page is read from there, never by sorting
     # every entry of the centre.
