@@ -134,10 +134,69 @@ def blank_page(browser):
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, settings, tmp_path_factory):
     """The demo's centres, people and current cases, as ``bin/dev`` shows them, without its
     six months of history (seconds to build, and the live server empties the database after
-    every test). The charter a migration loaded is emptied with it: load it again first."""
+    every test). The charter a migration loaded is emptied with it: load it again first.
+
+    On SQLite (the embedded default) the demo is built once a day of the run and copied
+    into each test: the database, page by page (SQLite's backup), and the files its cases
+    hold."""
+    from django.db import connection
+
+    copied = connection.vendor == "sqlite"
+    day = _london_today()
+    if copied and day in _DEMO_COPIES:
+        _restore(_DEMO_COPIES[day], connection, Path(settings.MEDIA_ROOT))
+        return
+    _seed_demo()
+    if copied:
+        files = tmp_path_factory.mktemp("demo-media")
+        _DEMO_COPIES[day] = _copy(connection, Path(settings.MEDIA_ROOT), files)
+
+
+def _london_today():
+    from django.utils import timezone
+
+    from portal.calendar import london_date
+
+    # The demo's deadlines and dates are counted from the day it is made: a copy serves the
+    # same day only (a test that travels in time, or a run past midnight, makes it afresh).
+    return london_date(timezone.now())
+
+
+class _DemoCopy:
+    def __init__(self, database, media: Path):
+        self.database = database
+        self.media = media
+
+
+_DEMO_COPIES: dict = {}
+
+
+def _copy(connection, media: Path, files: Path) -> _DemoCopy:
+    import sqlite3
+
+    connection.ensure_connection()
+    database = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.connection.backup(database)
+    if media.is_dir():
+        shutil.copytree(media, files, dirs_exist_ok=True)
+    return _DemoCopy(database, files)
+
+
+def _restore(copy: _DemoCopy, connection, media: Path) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    connection.ensure_connection()
+    copy.database.backup(connection.connection)
+    shutil.copytree(copy.media, media, dirs_exist_ok=True)
+    # The emptied database's content types were made again with new numbers: the copy's
+    # are the ones to use.
+    ContentType.objects.clear_cache()
+
+
+def _seed_demo():
     from centres.demo import seed_centre_accounts
     from centres.registration.programmes.demo import seed_programme_requests
     from complaints.demo import seed_complaints
