@@ -14,3 +14,4 @@ class EntriesConfig(AppConfig):
         register_kind("entries", "Entries and timetables")
         register_home_section(queries.home_section)
         register_demo_step(demo.seed_entries)
+        queries.connect_entries_changed()

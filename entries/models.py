@@ -413,6 +413,26 @@ class Entry(RecordsMoves):
         return f"{self.candidate.candidate_number} {self.syllabus.code}/{self.option_code}"
 
 
+class EntriesStamp(models.Model):
+    """When a centre's entries of a series last changed: a new ``stamp`` at every change,
+    in the change's own transaction (``entries.queries.entries_changed``, the one call that
+    every write of entries makes). The figures above a centre's entries (totals, entries by
+    syllabus) are kept under it, so that they are counted once after each change, not at
+    every page, and never answered from before a change, whichever process made it."""
+
+    centre = models.ForeignKey("centres.Centre", on_delete=models.CASCADE, related_name="+")
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="+")
+    stamp = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "series"], name="entries_stamp_once")
+        ]
+
+    def __str__(self):
+        return f"{self.centre_id}/{self.series_id}: {self.stamp}"
+
+
 class EntrySubmission(Case):
     """A centre's entries for a series sent to the awarding body, which confirms them within
     the published time (``entries.confirm``). Each submission carries the provisional

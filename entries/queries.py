@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -9,7 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from entries.models import Candidate, Entry, Series, Syllabus, entries_counted
+from entries.models import Candidate, EntriesStamp, Entry, Series, Syllabus, entries_counted
 from portal.centres.models import Centre
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
@@ -100,8 +101,11 @@ def totals(entries) -> dict:
 
 
 # Staff's figures of a series (every centre's entries: a million at full size) are counted
-# at most once in this long for the same filters; an officer's are counted at every ask.
+# at most once in this long for the same filters. An officer's are kept under their centres'
+# stamps (``remembered``): counted again after any change, never before.
 SERIES_FIGURES_SECONDS = 5 * 60
+# Long enough to carry a day's work on a centre's entries; each change makes a new stamp.
+REMEMBERED_SECONDS = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -109,22 +113,98 @@ class SeriesFigures:
     totals: dict
     by_syllabus: list[dict]
     counted_at: dt.datetime
+    # Provisional entries not yet submitted among them (an officer's page offers to submit).
+    waiting: bool = False
 
 
-def series_figures(entries, *, series: Series, chosen, kept: bool) -> SeriesFigures:
-    """The ``totals`` and ``by_syllabus`` of ``entries``, a series' entries filtered as
-    ``chosen`` (the page's query); ``kept``: read from the cache when counted in the last
-    ``SERIES_FIGURES_SECONDS`` for the same filters."""
-    if not kept:
-        return SeriesFigures(totals(entries), by_syllabus(entries), timezone.now())
+def series_figures(user, entries, *, series: Series, chosen) -> SeriesFigures:
+    """The ``totals`` and ``by_syllabus`` of ``entries``, a series' entries that ``user``
+    sees filtered as ``chosen`` (the page's query). Staff's are read from the cache when
+    counted in the last ``SERIES_FIGURES_SECONDS`` for the same filters; an officer's are
+    ``remembered`` until their centres' entries of the series change."""
     asked = sorted((name, chosen.get(name, "")) for name in ("syllabus", "status", "candidate"))
-    digest = hashlib.sha256(repr(asked).encode()).hexdigest()[:16]
+    what = repr(asked)
+    if not is_staff_user(user):
+
+        def counted() -> SeriesFigures:
+            waiting = entries.filter(status=Entry.Status.PROVISIONAL, submission__isnull=True)
+            return SeriesFigures(
+                totals(entries), by_syllabus(entries), timezone.now(), waiting.exists()
+            )
+
+        return remembered(centre_ids_of(user), [series.pk], f"series-figures:{what}", counted)
+    digest = hashlib.sha256(what.encode()).hexdigest()[:16]
     key = f"entries:series-figures:v1:{series.pk}:{digest}"
     found = cache.get(key)
     if found is None:
         found = SeriesFigures(totals(entries), by_syllabus(entries), timezone.now())
         cache.set(key, found, SERIES_FIGURES_SECONDS)
     return found
+
+
+def series_totals(user, series: list[Series]) -> dict[int, dict]:
+    """The ``totals`` of each of ``series`` that ``user`` sees, by the series' id: an
+    officer's ``remembered``."""
+
+    def counted() -> dict[int, dict]:
+        return {s.pk: totals(entries_of(user, series=s)) for s in series}
+
+    if is_staff_user(user):
+        return counted()
+    return remembered(centre_ids_of(user), [s.pk for s in series], "series-totals", counted)
+
+
+def entries_changed(centre_id: int, series_id: int) -> None:
+    """The one call that every write of a centre's entries of a series makes, in the write's
+    transaction (an entry made, changed or withdrawn, entries imported, submitted or
+    confirmed): the figures ``remembered`` of them are counted again at the next ask, in
+    every process, once the change is committed."""
+    EntriesStamp.objects.bulk_create(
+        [EntriesStamp(centre_id=centre_id, series_id=series_id, stamp=uuid.uuid4().hex)],
+        update_conflicts=True,
+        unique_fields=["centre", "series"],
+        update_fields=["stamp"],
+    )
+
+
+def connect_entries_changed() -> None:
+    """An entry saved or deleted one by one (the services' moves, the staff area, the demo)
+    changes its centre's and series' stamp in its own transaction; the writes of many at
+    once (an import, a submission, a confirmation) call ``entries_changed`` themselves."""
+    from django.db.models.signals import post_delete, post_save
+
+    post_save.connect(_entry_written, sender=Entry, dispatch_uid="entries.changed.save")
+    post_delete.connect(_entry_written, sender=Entry, dispatch_uid="entries.changed.delete")
+
+
+def _entry_written(sender, instance: Entry, **kwargs) -> None:
+    candidate = instance.candidate
+    entries_changed(candidate.centre_id, candidate.series_id)
+
+
+def remembered(centre_ids, series_ids: list[int], what: str, compute):
+    """``compute()``, a reading of the entries of ``centre_ids`` in ``series_ids`` described
+    by ``what``, kept until any of them change: stored with their stamps (``EntriesStamp``),
+    read before computing, so that a change committed while it computes makes the next read
+    compute again. One query of a few rows (the stamps) and one of the cache when kept."""
+    centres = sorted(centre_ids)
+    if not centres or not series_ids:
+        return compute()
+    stamp = sorted(
+        EntriesStamp.objects.filter(centre_id__in=centres, series_id__in=series_ids).values_list(
+            "centre_id", "series_id", "stamp"
+        )
+    )
+    digest = hashlib.sha256(
+        f"{what}|{centres}|{sorted(series_ids)}".encode(), usedforsecurity=False
+    ).hexdigest()[:32]
+    key = f"entries:remembered:v1:{digest}"
+    cached = cache.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    value = compute()
+    cache.set(key, (stamp, value), REMEMBERED_SECONDS)
+    return value
 
 
 def by_syllabus(entries) -> list[dict]:
@@ -159,7 +239,7 @@ def home_section(user, centres) -> dict | None:
     from django.urls import reverse
 
     from entries.models import EntrySubmission
-    from entries.services import entry_terms
+    from entries.terms import entry_terms
 
     if centres is None:
         if not user.has_perm("entries.view_entrysubmission"):
@@ -182,15 +262,19 @@ def home_section(user, centres) -> dict | None:
         for series in Series.objects.prefetch_related("late_periods").order_by("entry_deadline")
         if (terms := entry_terms(series)).state != "closed"
     ]
-    counts = dict(
-        Entry.objects.filter(
-            candidate__centre__in=centres, candidate__series__in=[s for s, _ in taking]
+    centre_ids = [c.pk for c in centres]
+    series_ids = [s.pk for s, _ in taking]
+
+    def counted() -> dict[int, int]:
+        return dict(
+            Entry.objects.filter(candidate__centre__in=centre_ids, candidate__series__in=series_ids)
+            .exclude(status=Entry.Status.WITHDRAWN)
+            .values("candidate__series")
+            .annotate(count=Count("pk"))
+            .values_list("candidate__series", "count")
         )
-        .exclude(status=Entry.Status.WITHDRAWN)
-        .values("candidate__series")
-        .annotate(count=Count("pk"))
-        .values_list("candidate__series", "count")
-    )
+
+    counts = remembered(centre_ids, series_ids, "home", counted)
     lines = [
         f"{series.name}: {entries_counted(counts.get(series.pk, 0))}. {terms.describe(series)}"
         for series, terms in taking

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from entries import queries
 from entries.models import (
     CONFIRM,
     DESPATCH,
@@ -256,6 +257,7 @@ def import_entries(
     with transaction.atomic():
         outcome = run_import(spec, stream, progress=progress)
         if outcome.ok and outcome.created:
+            queries.entries_changed(centre.pk, series.pk)
             audit.record(
                 centre,
                 "entries_imported",
@@ -304,6 +306,7 @@ def submit_entries(
             by_deadline=london_date(at) <= series.entry_deadline,
         )
         Entry.objects.filter(pk__in=ids).update(submission=submission)
+        queries.entries_changed(centre.pk, series.pk)
         tell(
             submission,
             step="submitted",
@@ -330,6 +333,7 @@ def confirm_submission(
             submission.entries.filter(status=Entry.Status.PROVISIONAL).update(
                 status=Entry.Status.CONFIRMED
             )
+            queries.entries_changed(submission.centre_id, submission.series_id)
             if submission.by_deadline:
                 open_despatches(centre=submission.centre, series=submission.series, at=at)
             tell(

@@ -67,10 +67,9 @@ def _read_entries(user) -> None:
 @login_required
 def index(request):
     _read_entries(request.user)
-    rows = []
-    for series in Series.objects.prefetch_related("late_periods").order_by("-entry_deadline"):
-        counted = queries.totals(queries.entries_of(request.user, series=series))
-        rows.append({"series": series, "terms": services.entry_terms(series), "totals": counted})
+    every = list(Series.objects.prefetch_related("late_periods").order_by("-entry_deadline"))
+    counted = queries.series_totals(request.user, every)
+    rows = [{"series": s, "terms": services.entry_terms(s), "totals": counted[s.pk]} for s in every]
     return render(request, "entries/index.html", {"rows": rows})
 
 
@@ -93,15 +92,12 @@ def series_entries(request, code):
         "syllabus__code",
     )
     staff = is_staff_user(request.user)
-    figures = queries.series_figures(entries, series=series, chosen=chosen, kept=staff)
+    figures = queries.series_figures(request.user, entries, series=series, chosen=chosen)
     # The list's length is the totals' count of the same entries: not counted twice (staff's,
     # kept for a few minutes, may have moved since: a page past its end is then found).
     page = BoundedCountPaginator(
         listed, PAGE_SIZE, count=figures.totals["entries"], estimated=staff
     ).get_page(request.GET.get("page"))
-    waiting = not staff and (
-        entries.filter(status=Entry.Status.PROVISIONAL, submission__isnull=True).exists()
-    )
     context = {
         "series": series,
         "terms": services.entry_terms(series),
@@ -111,7 +107,7 @@ def series_entries(request, code):
         "totals": figures.totals,
         "by_syllabus": figures.by_syllabus,
         "counted_at": figures.counted_at if staff else None,
-        "waiting": waiting,
+        "waiting": figures.waiting,
         "submissions": EntrySubmission.objects.visible_to(request.user)
         .filter(series=series)
         .select_related("centre")

@@ -1,0 +1,136 @@
+"""An officer's figures of entries (the totals on the entries pages and the home page, the
+entries by syllabus, whether any wait to be submitted) are kept between asks
+(``entries.queries.remembered``) and answer exactly what counting them afresh answers, after
+every kind of write of entries; a page asked again reads no entry to show them."""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from entries import queries, services
+from entries.models import EntriesStamp, Entry
+from tests.factories import CandidateFactory, EntryFactory, OfficerFactory
+from tests.signing_in import sign_in
+
+HEADER = "candidate_number,surname,forenames,date_of_birth,syllabus_code,option_code"
+
+
+def _fresh(officer, series, chosen):
+    entries = queries.filtered(queries.entries_of(officer, series=series), chosen)
+    waiting = entries.filter(status=Entry.Status.PROVISIONAL, submission__isnull=True)
+    return queries.totals(entries), queries.by_syllabus(entries), waiting.exists()
+
+
+def _kept(officer, series, chosen):
+    entries = queries.filtered(queries.entries_of(officer, series=series), chosen)
+    figures = queries.series_figures(officer, entries, series=series, chosen=chosen)
+    return figures.totals, figures.by_syllabus, figures.waiting
+
+
+CHOICES = [{}, {"syllabus": "0580"}, {"status": "provisional"}, {"candidate": "Adams"}]
+
+
+def _same_as_counted(officer, series):
+    """Every kept figure of the officer equals the figure counted now (asked twice: the
+    second answer is the kept one)."""
+    for chosen in CHOICES:
+        for _ in range(2):
+            assert _kept(officer, series, chosen) == _fresh(officer, series, chosen), chosen
+    for _ in range(2):
+        assert queries.series_totals(officer, [series]) == {
+            series.pk: queries.totals(queries.entries_of(officer, series=series))
+        }
+        section = queries.home_section(officer, [officer.memberships.get().centre])
+        provisional, confirmed = (
+            queries.totals(queries.entries_of(officer, series=series))[k]
+            for k in ("provisional", "confirmed")
+        )
+        assert f"{provisional + confirmed} entr" in section["lines"][0]
+
+
+@pytest.fixture
+def grace(centre_gb, series):
+    return CandidateFactory(
+        centre=centre_gb, series=series, candidate_number="0001", surname="Adams"
+    )
+
+
+def test_kept_figures_follow_every_write_of_entries(
+    charter, centre_gb, centre_pk, officer_gb, staff_user, series, grace
+):
+    other = CandidateFactory(centre=centre_gb, series=series, candidate_number="0002")
+    _same_as_counted(officer_gb, series)
+
+    entry = services.make_entry(grace, syllabus_code="0580", option_code="42", by=officer_gb)
+    _same_as_counted(officer_gb, series)
+    services.make_entry(other, syllabus_code="0610", option_code="32", by=officer_gb)
+    _same_as_counted(officer_gb, series)
+    entry = services.amend_entry(entry, option_code="22", by=officer_gb)
+    _same_as_counted(officer_gb, series)
+
+    data = io.BytesIO(f"{HEADER}\n0003,Begum,Nadia,2010-07-02,0580,22\n".encode())
+    outcome = services.import_entries(centre=centre_gb, series=series, stream=data, by=officer_gb)
+    assert outcome.created == 1
+    _same_as_counted(officer_gb, series)
+
+    submission = services.submit_entries(centre=centre_gb, series=series, by=officer_gb)
+    _same_as_counted(officer_gb, series)
+    services.confirm_submission(submission, by=staff_user)
+    _same_as_counted(officer_gb, series)
+
+    services.withdraw_entry(Entry.objects.get(pk=entry.pk), by=officer_gb)
+    _same_as_counted(officer_gb, series)
+
+    # Written by hand, as the staff area and the demo write one entry.
+    made = EntryFactory(candidate=grace, syllabus=other.entries.get().syllabus, option_code="32")
+    _same_as_counted(officer_gb, series)
+    made.late_fee = 25
+    made.save()
+    _same_as_counted(officer_gb, series)
+    made.delete()
+    _same_as_counted(officer_gb, series)
+
+
+def test_another_centres_writes_keep_the_officers_figures(
+    centre_gb, centre_pk, officer_gb, officer_pk, series, grace
+):
+    services.make_entry(grace, syllabus_code="0580", option_code="42", by=officer_gb)
+    _same_as_counted(officer_gb, series)
+    stamp = EntriesStamp.objects.get(centre=centre_gb).stamp
+    theirs = CandidateFactory(centre=centre_pk, series=series, candidate_number="0001")
+    services.make_entry(theirs, syllabus_code="0580", option_code="42", by=officer_pk)
+    assert EntriesStamp.objects.get(centre=centre_gb).stamp == stamp
+    assert EntriesStamp.objects.get(centre=centre_pk).stamp != stamp
+    _same_as_counted(officer_gb, series)
+    _same_as_counted(officer_pk, series)
+
+
+def test_an_officer_of_two_centres_sees_both_centres_figures_kept(
+    centre_gb, centre_pk, series, grace
+):
+    both = OfficerFactory(membership__centre=centre_gb)
+    both.memberships.create(centre=centre_pk, role=both.memberships.get().role)
+    services.make_entry(grace, syllabus_code="0580", option_code="42", by=both)
+    kept = queries.series_totals(both, [series])[series.pk]
+    assert kept["entries"] == 1
+    theirs = CandidateFactory(centre=centre_pk, series=series, candidate_number="0001")
+    services.make_entry(theirs, syllabus_code="0610", option_code="32", by=both)
+    assert queries.series_totals(both, [series])[series.pk]["entries"] == 2
+
+
+@pytest.mark.parametrize("url", ["/entries/", "/entries/J27/", "/"])
+def test_a_page_asked_again_reads_no_entry_for_its_figures(client, officer_gb, series, grace, url):
+    services.make_entry(grace, syllabus_code="0580", option_code="42", by=officer_gb)
+    sign_in(client, officer_gb)
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    counting = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "entries_entry"' in q["sql"] and "COUNT(" in q["sql"].upper()
+    ]
+    assert counting == []
