@@ -9,6 +9,8 @@ only a centre can do.
 
 from collections.abc import Callable
 
+from django.core.cache import cache
+
 from portal.centres.models import Centre
 from portal.permissions import centres_visible_to
 
@@ -39,9 +41,24 @@ def officer_home_context(user) -> dict:
     return {"centres": centres, "sections": _sections(user, centres)}
 
 
+# The staff home's count of registered centres (ten thousand at full size): counted at most
+# once in this long, and again as soon as this process makes or removes a centre.
+CENTRE_COUNT_KEY = "home:centre-count:v1"
+CENTRE_COUNT_SECONDS = 10 * 60
+
+
+def centre_count() -> int:
+    return cache.get_or_set(CENTRE_COUNT_KEY, Centre.objects.count, CENTRE_COUNT_SECONDS)
+
+
+def forget_centre_count(sender, created: bool = True, **kwargs) -> None:
+    if created:
+        cache.delete(CENTRE_COUNT_KEY)
+
+
 def staff_home_context(user) -> dict:
     return {
-        "centre_count": Centre.objects.count(),
+        "centre_count": centre_count(),
         "roles": user.role_names(),
         "two_factor": user.is_verified(),
         "sections": _sections(user, None),
