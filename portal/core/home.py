@@ -48,7 +48,9 @@ CENTRE_COUNT_SECONDS = 10 * 60
 
 
 def centre_count() -> int:
-    return cache.get_or_set(CENTRE_COUNT_KEY, Centre.objects.count, CENTRE_COUNT_SECONDS)
+    counted = cache.get_or_set(CENTRE_COUNT_KEY, Centre.objects.count, CENTRE_COUNT_SECONDS)
+    # None only when the cache cannot be reached (the forgiving cache answers as empty).
+    return Centre.objects.count() if counted is None else counted
 
 
 def forget_centre_count(sender, created: bool = True, **kwargs) -> None:
