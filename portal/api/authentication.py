@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils import timezone
 from knox.auth import TokenAuthentication
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
@@ -29,6 +30,16 @@ class ApiTokenAuthentication(TokenAuthentication):
         except UnicodeDecodeError:
             raise AuthenticationFailed("Invalid token.") from None
         return super().authenticate_credentials(token)
+
+    def _cleanup_token(self, auth_token) -> bool:
+        """The token presented is refused once expired, and removed. knox would also read
+        every other token of its person at each request, to remove those expired: a query
+        that grows with a school system's tokens. Housekeeping removes them instead
+        (``portal.housekeeping``, ``sweep_expired_api_tokens``)."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            auth_token.delete()
+            return True
+        return False
 
     def validate_user(self, auth_token):
         from portal.accounts.services import record_api_token_use

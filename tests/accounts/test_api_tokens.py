@@ -202,3 +202,40 @@ def test_staff_area_lists_tokens_without_the_token(client, staff_user, officer_g
     assert page.status_code == 200
     assert "School MIS" in page.content.decode()
     assert key not in page.content.decode()
+
+
+def test_a_token_is_checked_reading_its_own_row_however_many_the_person_holds(
+    api_client, officer_gb
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(20):
+        _issue(officer_gb, f"Device {n}")
+    _, key = _issue(officer_gb)
+    with CaptureQueriesContext(connection) as captured:
+        response = _with_token(api_client, key).get("/api/v1/series/")
+    assert response.status_code == 200
+    reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "accounts_apitoken"' in q["sql"]
+    ]
+    assert len(reads) == 1
+    assert '"accounts_apitoken"."token_key" =' in reads[0]
+
+
+def test_an_expired_token_is_refused_and_removed_the_others_left_to_housekeeping(
+    api_client, officer_gb, settings
+):
+    settings.API_TOKEN_TTL_HOURS = 1
+    _, old = _issue(officer_gb, "Old")
+    _issue(officer_gb, "Older")
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        response = _with_token(api_client, old).get("/api/v1/series/")
+        assert response.status_code == 401
+        assert list(ApiToken.objects.values_list("device_name", flat=True)) == ["Older"]
+        _, new = _issue(officer_gb, "New")
+        assert _with_token(api_client, new).get("/api/v1/series/").status_code == 200
+        assert services.sweep_expired_api_tokens() == 1
+    assert list(ApiToken.objects.values_list("device_name", flat=True)) == ["New"]
