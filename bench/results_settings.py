@@ -4,3 +4,10 @@ read with the cheapest Django answer through the same server, middleware and run
 from portal.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.results_urls"
+
+# The stylesheet's hashed names need collectstatic; a page's cost does not (bench/scale.py
+# serves its pages from gunicorn with these settings).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

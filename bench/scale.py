@@ -23,14 +23,24 @@ view's, queries, rows the database read for them (each SELECT run again under EX
 ANALYZE: see portal/observability/rows_read.py), response bytes and the peak of Python
 memory allocated while answering (tracemalloc, asked once apart). CSV
 exports show the time to their first byte too.
+
+``run --served`` also asks every page as a browser or a school's system is answered: from
+gunicorn (``gunicorn.conf.py``, one sync worker, started by the run on a free port of
+127.0.0.1 with the same settings and database), a new connection for each ask, with the
+session's cookie or an API token, the bare view asked as often through the same server;
+two more columns give that median and its ratio to the served bare view's.
 """
 
 import argparse
 import gc
+import http.client
 import logging
 import os
 import random
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -531,12 +541,75 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def measure(client, url: str, *, repeat: int) -> dict:
+class Served:
+    """The portal answering from gunicorn in a process of its own, as in production; the
+    pages asked one after another, each on a new connection (a sync worker keeps none)."""
+
+    def __init__(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "portal.wsgi:application",
+             "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", "1", "--timeout", "120", "--log-level", "warning"],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True,
+            # Each request's log line is written, as in production, where no one reads it here.
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(150):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        sys.exit("gunicorn did not start")
+
+    def ask(self, url: str, headers: dict) -> tuple[int, float]:
+        """One ask, the whole body read: (status, ms)."""
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        connection.request(
+            "GET", url, headers={"Host": "testserver", "X-Forwarded-Proto": "https", **headers}
+        )
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.status, (time.perf_counter() - started) * 1000
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def served_headers(client) -> dict:
+    """How the server is asked as ``client``'s person: the session's cookie of a signed-in
+    page client, the API token an API client carries (``credentials``)."""
+    token = getattr(client, "served_token", None)
+    if token is not None:
+        return {"Authorization": f"Token {token}"}
+    return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+
+
+def measure(client, url: str, *, repeat: int, served: Served | None = None) -> dict:
     from portal.observability.rows_read import counting_reads
 
     status, *_ = _ask(client, url)
     if status != 200:
         return {"status": status}
+    served_figures = {}
+    if served is not None:
+        headers = served_headers(client)
+        answered, _ = served.ask(url, headers)  # the worker's first ask of the page
+        if answered != 200:
+            sys.exit(f"{url} answered {answered} from the server, 200 in the process")
+        served_bare = [served.ask(BARE, headers)[1] for _ in range(repeat)]
+        served_asks = [served.ask(url, headers)[1] for _ in range(repeat)]
+        served_figures = {
+            "served": statistics.median(served_asks),
+            "served_bare": statistics.median(served_bare),
+        }
     bare = [_ask(client, BARE)[1] for _ in range(repeat)]
     asks = [_ask(client, url) for _ in range(repeat)]
     with counting_reads() as reads:
@@ -557,6 +630,7 @@ def measure(client, url: str, *, repeat: int) -> dict:
         "rows_read": reads.rows,
         "bytes": asks[-1][3],
         "peak": peak,
+        **served_figures,
     }
 
 
@@ -565,13 +639,14 @@ def _matches(url: str, part: str) -> bool:
     return url == part[:-1] if part.endswith("$") else part in url
 
 
-def run(database: str, *, repeat: int, only: str) -> None:
+def run(database: str, *, repeat: int, only: str, served: bool = False) -> None:
     setup_django(database, settings="bench.results_settings")
     from django.conf import settings
     from django.test import Client
     from rest_framework.test import APIClient
 
     from portal.accounts.models import User
+    from portal.accounts.services import issue_api_token
     from results.models import Result
     from tests.signing_in import sign_in
 
@@ -592,6 +667,10 @@ def run(database: str, *, repeat: int, only: str) -> None:
         pages[name] = sign_in(Client(raise_request_exception=False), user)
         api[name] = APIClient(raise_request_exception=False)
         api[name].force_authenticate(user)
+        if served:
+            _, api[name].served_token = issue_api_token(
+                user, device_name="scale benchmark", two_factor=True
+            )
     results_rows = _rows_in(Result)
     # As each production worker does once the application is loaded (gunicorn.conf.py): what
     # is loaded by now is left out of the garbage collector's later passes, which would
@@ -609,26 +688,37 @@ def run(database: str, *, repeat: int, only: str) -> None:
     ]
     plan += [("staff", url, pages["staff"], _rows_in(model)) for url, model in _changelists()]
 
+    server = Served() if served else None
+    extra = " served ms | served ratio |" if served else ""
     print(
         "| who | page | rows in its table | median ms | p95 ms | bare ms | ratio | queries "
-        "| rows read | bytes | peak MiB | first byte ms |"
+        "| rows read | bytes | peak MiB | first byte ms |" + extra
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for who, url, client, rows in plan:
-        if only and not any(_matches(url, part) for part in only.split(",")):
-            continue
-        found = measure(client, url, repeat=repeat)
-        if found["status"] != 200:
-            print(f"| {who} | `{url}` | {rows} | answered {found['status']} |||||||||")
-            continue
-        first = f"{found['first']:.0f}" if found["first"] is not None else ""
-        print(
-            f"| {who} | `{url}` | {rows} | {found['median']:.1f} | {found['p95']:.1f} "
-            f"| {found['bare']:.2f} | {found['median'] / found['bare']:.1f} "
-            f"| {found['queries']} | {found['rows_read']:,} | {found['bytes']:,} "
-            f"| {found['peak'] / 2**20:.1f} | {first} |",
-            flush=True,
-        )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * (2 * served))
+    try:
+        for who, url, client, rows in plan:
+            if only and not any(_matches(url, part) for part in only.split(",")):
+                continue
+            found = measure(client, url, repeat=repeat, served=server)
+            if found["status"] != 200:
+                print(f"| {who} | `{url}` | {rows} | answered {found['status']} |||||||||")
+                continue
+            first = f"{found['first']:.0f}" if found["first"] is not None else ""
+            through = (
+                f" {found['served']:.1f} | {found['served'] / found['served_bare']:.1f} |"
+                if server is not None
+                else ""
+            )
+            print(
+                f"| {who} | `{url}` | {rows} | {found['median']:.1f} | {found['p95']:.1f} "
+                f"| {found['bare']:.2f} | {found['median'] / found['bare']:.1f} "
+                f"| {found['queries']} | {found['rows_read']:,} | {found['bytes']:,} "
+                f"| {found['peak'] / 2**20:.1f} | {first} |{through}",
+                flush=True,
+            )
+    finally:
+        if server is not None:
+            server.stop()
 
 
 def main() -> None:
@@ -642,11 +732,16 @@ def main() -> None:
         default="",
         help="only the pages whose path holds one of these (comma-separated; PATH$: that path)",
     )
+    parser.add_argument(
+        "--served",
+        action="store_true",
+        help="also ask every page from gunicorn, as browsers and schools' systems are answered",
+    )
     args = parser.parse_args()
     if args.command == "build":
         build(args.scale, args.database)
     else:
-        run(args.database, repeat=args.repeat, only=args.only)
+        run(args.database, repeat=args.repeat, only=args.only, served=args.served)
 
 
 if __name__ == "__main__":
