@@ -24,6 +24,7 @@ from entries.models import (
     Syllabus,
     TimetableComment,
 )
+from entries.queries import entries_changed
 from entries.reference import import_reference
 from portal.admin_rules import Declared, RowCheckbox
 from portal.cases.admin import CaseQueueAdmin, DueFilter
@@ -164,6 +165,12 @@ class CandidateAdmin(RowCheckbox, admin.ModelAdmin):
     search_fields = ["candidate_number", "surname", "uci", "centre__number"]
     list_select_related = ["centre", "series"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A candidate never changes centre or series: their entries keep the centre on the
+        # row, and the centre's figures of the series are kept (entries.queries.remembered).
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "centre", "series"] if obj is not None else fields
+
 
 @admin.register(Entry)
 class EntryAdmin(Declared, admin.ModelAdmin):
@@ -190,6 +197,12 @@ class EntryAdmin(Declared, admin.ModelAdmin):
         # The centre kept on the row is the candidate's, whoever the candidate now is.
         obj.centre_id = obj.candidate.centre_id
         super().save_model(request, obj, form, change)
+        before = form.initial.get("candidate")
+        if change and "candidate" in form.changed_data and before:
+            # The figures of the candidate the entry was moved from change too (those of the
+            # candidate it went to changed as it was saved).
+            moved_from = Candidate.objects.get(pk=before)
+            entries_changed(moved_from.centre_id, moved_from.series_id)
 
 
 @admin.register(EntrySubmission)

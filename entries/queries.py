@@ -3,7 +3,7 @@
 import datetime as dt
 import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
@@ -129,17 +129,19 @@ def series_figures(user, entries, *, series: Series, chosen) -> SeriesFigures:
         def counted() -> SeriesFigures:
             waiting = entries.filter(status=Entry.Status.PROVISIONAL, submission__isnull=True)
             return SeriesFigures(
-                totals(entries), by_syllabus(entries), timezone.now(), waiting.exists()
+                totals(entries), syllabus_counts(entries), timezone.now(), waiting.exists()
             )
 
-        return remembered(centre_ids_of(user), [series.pk], f"series-figures:{what}", counted)
-    digest = hashlib.sha256(what.encode()).hexdigest()[:16]
-    key = f"entries:series-figures:v1:{series.pk}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = SeriesFigures(totals(entries), by_syllabus(entries), timezone.now())
-        cache.set(key, found, SERIES_FIGURES_SECONDS)
-    return found
+        found = remembered(centre_ids_of(user), [series.pk], f"series-figures:{what}", counted)
+    else:
+        digest = hashlib.sha256(what.encode()).hexdigest()[:16]
+        key = f"entries:series-figures:v2:{series.pk}:{digest}"
+        found = cache.get(key)
+        if found is None:
+            found = SeriesFigures(totals(entries), syllabus_counts(entries), timezone.now())
+            cache.set(key, found, SERIES_FIGURES_SECONDS)
+    # Kept by the syllabuses' ids, named as they are now.
+    return replace(found, by_syllabus=named_by_syllabus(found.by_syllabus))
 
 
 def series_totals(user, series: list[Series]) -> dict[int, dict]:
@@ -168,18 +170,26 @@ def entries_changed(centre_id: int, series_id: int) -> None:
 
 
 def connect_entries_changed() -> None:
-    """An entry saved or deleted one by one (the services' moves, the staff area, the demo)
-    changes its centre's and series' stamp in its own transaction; the writes of many at
-    once (an import, a submission, a confirmation) call ``entries_changed`` themselves."""
+    """An entry or a candidate saved or deleted one by one (the services' moves, the staff
+    area, the demo) changes its centre's and series' stamp in its own transaction; the writes
+    of many at once (an import, a submission, a confirmation) call ``entries_changed``
+    themselves."""
     from django.db.models.signals import post_delete, post_save
 
     post_save.connect(_entry_written, sender=Entry, dispatch_uid="entries.changed.save")
     post_delete.connect(_entry_written, sender=Entry, dispatch_uid="entries.changed.delete")
+    post_save.connect(_candidate_written, sender=Candidate, dispatch_uid="entries.changed.who")
+    post_delete.connect(_candidate_written, sender=Candidate, dispatch_uid="entries.changed.gone")
 
 
 def _entry_written(sender, instance: Entry, **kwargs) -> None:
     candidate = instance.candidate
     entries_changed(candidate.centre_id, candidate.series_id)
+
+
+def _candidate_written(sender, instance: Candidate, **kwargs) -> None:
+    # A candidate renamed changes the figures of the entries found by their name.
+    entries_changed(instance.centre_id, instance.series_id)
 
 
 def remembered(centre_ids, series_ids: list[int], what: str, compute):
@@ -195,9 +205,7 @@ def remembered(centre_ids, series_ids: list[int], what: str, compute):
             "centre_id", "series_id", "stamp"
         )
     )
-    digest = hashlib.sha256(
-        f"{what}|{centres}|{sorted(series_ids)}".encode(), usedforsecurity=False
-    ).hexdigest()[:32]
+    digest = hashlib.sha256(f"{what}|{centres}|{sorted(series_ids)}".encode()).hexdigest()[:32]
     key = f"entries:remembered:v1:{digest}"
     cached = cache.get(key)
     if cached is not None and cached[0] == stamp:
@@ -208,16 +216,23 @@ def remembered(centre_ids, series_ids: list[int], what: str, compute):
 
 
 def by_syllabus(entries) -> list[dict]:
-    """The entries kept by syllabus and option, in the order of the syllabus code. Counted
-    by the syllabus' id (no syllabus joined to each of a centre's thousands of entries),
-    then named."""
+    """The entries kept by syllabus and option, in the order of the syllabus code."""
+    return named_by_syllabus(syllabus_counts(entries))
+
+
+def syllabus_counts(entries) -> list[dict]:
+    """The entries kept by the syllabus' id and option: no syllabus joined to each of a
+    centre's thousands of entries (``named_by_syllabus`` names them)."""
     counted = (
         entries.exclude(status=Entry.Status.WITHDRAWN)
         .values("syllabus", "option_code")
         .annotate(count=Count("pk"))
         .order_by()
     )
-    rows = list(counted)
+    return list(counted)
+
+
+def named_by_syllabus(rows: list[dict]) -> list[dict]:
     named = Syllabus.objects.in_bulk({row["syllabus"] for row in rows})
     return sorted(
         (

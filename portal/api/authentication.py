@@ -34,8 +34,8 @@ class ApiTokenAuthentication(TokenAuthentication):
     def _cleanup_token(self, auth_token) -> bool:
         """The token presented is refused once expired, and removed. knox would also read
         every other token of its person at each request, to remove those expired: a query
-        that grows with a school system's tokens. Housekeeping removes them instead
-        (``portal.housekeeping``, ``sweep_expired_api_tokens``)."""
+        that grows with a school system's tokens. Housekeeping removes them instead (the
+        ``portal.housekeeping`` task, through ``accounts.services.sweep_expired_api_tokens``)."""
         if auth_token.expiry is not None and auth_token.expiry < timezone.now():
             auth_token.delete()
             return True

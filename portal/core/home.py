@@ -10,6 +10,7 @@ only a centre can do.
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.db import transaction
 
 from portal.centres.models import Centre
 from portal.permissions import centres_visible_to
@@ -48,14 +49,17 @@ CENTRE_COUNT_SECONDS = 10 * 60
 
 
 def centre_count() -> int:
-    counted = cache.get_or_set(CENTRE_COUNT_KEY, Centre.objects.count, CENTRE_COUNT_SECONDS)
-    # None only when the cache cannot be reached (the forgiving cache answers as empty).
-    return Centre.objects.count() if counted is None else counted
+    counted = cache.get(CENTRE_COUNT_KEY)
+    if counted is None:
+        counted = Centre.objects.count()
+        cache.set(CENTRE_COUNT_KEY, counted, CENTRE_COUNT_SECONDS)
+    return counted
 
 
 def forget_centre_count(sender, created: bool = True, **kwargs) -> None:
+    # Once committed: a page asked in between would keep the count from before.
     if created:
-        cache.delete(CENTRE_COUNT_KEY)
+        transaction.on_commit(lambda: cache.delete(CENTRE_COUNT_KEY), robust=True)
 
 
 def staff_home_context(user) -> dict:

@@ -64,7 +64,7 @@ def test_staffs_series_totals_are_counted_once_every_five_minutes(
 ):
     """Staff's page of a series counts every centre's entries (a million at full size): its
     figures are kept for five minutes for the same filters, and say when they were counted;
-    an officer's are counted at every ask."""
+    an officer's are counted again after every change of their entries."""
     import time_machine
     from django.core.cache import cache
     from django.test import Client
