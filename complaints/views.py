@@ -37,7 +37,6 @@ from portal.cases.views import (
 )
 from portal.errors import PortalError
 from portal.net import over_public_limit
-from portal.notifications.models import Notification
 from portal.permissions import centres_visible_to, staff_required
 from portal.sla import services as sla
 
@@ -119,7 +118,6 @@ class ComplaintDetailView(CaseDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         complaint = self.object
-        user = self.request.user
         context.update(
             complaint=complaint,
             thread=complaint.messages.select_related("author").prefetch_related("files"),
@@ -128,7 +126,6 @@ class ComplaintDetailView(CaseDetailView):
                     "attachment_id"
                 )
             ),
-            notices=Notification.objects.for_user(user).filter(reference=complaint.reference),
         )
         return context
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from entries.models import Entry, Series, Syllabus
 from portal.cases.views import Action, CaseDetailView, CaseListView, case_move
 from portal.errors import PortalError
-from portal.notifications.models import Notification
 from portal.permissions import centres_visible_to, is_staff_user, staff_required
 from qa import grade_import, services
 from qa import grades as grading
@@ -57,7 +56,6 @@ class RequestDetailView(CaseDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         case = self.object
-        user = self.request.user
         missing = services.missing_items(case)
         context.update(
             checklist=services.checklist(case),
@@ -68,7 +66,6 @@ class RequestDetailView(CaseDetailView):
             rounds=case.rounds.all(),
             adjusted=case.adjusted.select_related("candidate"),
             what_to_send=services.WHAT_TO_SEND,
-            notices=Notification.objects.for_user(user).filter(reference=case.reference),
             # The resumable uploader (templates/uploads/_resumable.html), while files may come.
             policy=QA_EVIDENCE,
             kind_choices=list(services.KINDS.items()),

@@ -28,7 +28,6 @@ from portal import audit
 from portal.accounts.confirmation import user_to_confirm
 from portal.cases.views import CaseDetailView, case_move, get_case_or_404, refuse_other_roles
 from portal.errors import PortalError
-from portal.notifications.models import Notification
 from portal.permissions import is_staff_user
 from portal.sla.models import with_deadlines
 from portal.workflow import actions_for
@@ -190,7 +189,6 @@ class ApplicationDetailView(CaseDetailView):
             judging=judging,
             visit_on=visit_on,
             schedule_form=context["forms"].get("schedule-visit"),
-            notices=Notification.objects.for_user(user).filter(reference=application.reference),
             # One zone for the whole page, the deadlines' too: the school's for the school,
             # London for staff.
             zone=viewer_zone(user, application),

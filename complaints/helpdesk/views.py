@@ -4,7 +4,6 @@ answer, refer or take it as a complaint."""
 from complaints.helpdesk.models import Query
 from complaints.helpdesk.steps import OPENING, STEPS
 from portal.cases.views import CaseDetailView, CaseListView
-from portal.notifications.models import Notification
 
 
 class QueriesView(CaseListView):
@@ -21,12 +20,3 @@ class QueryDetailView(CaseDetailView):
     template_name = "queries/detail.html"
     select_related: tuple[str, ...] = ("centre", "syllabus", "candidate", "complaint")
     action_forms = STEPS.actions()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context.update(
-            notices=Notification.objects.for_user(user).filter(reference=self.object.reference),
-            files=self.object.files.all(),
-        )
-        return context

@@ -30,6 +30,7 @@ from portal.cases.models import role_refuses
 from portal.cases.services import applying_centre
 from portal.errors import PortalError
 from portal.mailin.models import InboundEmail
+from portal.notifications.models import Notification
 from portal.permissions import centres_visible_to, is_staff_user
 from portal.sla.models import with_deadlines
 from portal.workflow import actions_for, authorize
@@ -169,8 +170,9 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
     a form needs the case, ``make_form``. The context has ``case``, ``actions`` (the names
     of the moves this person may make now), ``moves``, ``forms`` (an unbound form per
     available move, or the refused one with its errors), ``shown`` (the declared ``Action``
-    moves available, in the order declared), ``zone`` (the reader's time zone) and, for
-    staff, ``history`` (``{% include "cases/_history.html" %}``)."""
+    moves available, in the order declared), ``zone`` (the reader's time zone), ``notices``
+    (the reader's notices of the case), ``emails`` (those that came in about it), ``files``
+    (the case's) and, for staff, ``history`` (``{% include "cases/_history.html" %}``)."""
 
     context_object_name = "case"
     action_forms: dict = {}
@@ -201,6 +203,12 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
         context.update(
             # The messages that came by email (``templates/mailin/_case_emails.html``).
             emails=InboundEmail.objects.for_case(self.object),
+            # The reader's own notices of the case (read only where the page shows them).
+            notices=Notification.objects.for_user(self.request.user).filter(
+                reference=self.object.reference
+            ),
+            # The case's files (``uploads/_file.html`` draws each, its scan's state with it).
+            files=self.object.files.all() if hasattr(self.object, "files") else [],
             actions={m.name for m in moves},
             moves=moves,
             forms=forms,

@@ -10,7 +10,6 @@ from django.views.generic import FormView
 from portal.cases.services import applying_centre
 from portal.cases.views import CaseDetailView, CaseListView, refuse_other_roles
 from portal.errors import PortalError
-from portal.notifications.models import Notification
 from portal.permissions import centres_visible_to
 from results.enquiries import services
 from results.enquiries.forms import EnquiryForm
@@ -96,10 +95,8 @@ class EnquiryDetailView(CaseDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
         closes = services.appeal_closes_at(self.object)
         context.update(
-            notices=Notification.objects.for_user(user).filter(reference=self.object.reference),
             appeal_closes_at=closes,
             appeal_open=closes is not None and timezone.now() <= closes,
         )

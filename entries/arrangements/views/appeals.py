@@ -4,7 +4,6 @@ from entries.arrangements import services
 from entries.arrangements.models import Appeal
 from entries.arrangements.steps import APPEAL
 from portal.cases.views import CaseDetailView
-from portal.notifications.models import Notification
 from portal.permissions import is_staff_user
 
 
@@ -28,7 +27,6 @@ class AppealDetailView(CaseDetailView):
         user = self.request.user
         context.update(
             original=appeal.original,
-            notices=Notification.objects.for_user(user).filter(reference=appeal.reference),
         )
         if is_staff_user(user):
             # Whoever decided the outcome appealed against, or an earlier stage, may not

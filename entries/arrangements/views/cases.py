@@ -2,7 +2,6 @@
 
 from entries.arrangements import services
 from portal.cases.views import CaseDetailView
-from portal.notifications.models import Notification
 
 
 class ApplicationDetailView(CaseDetailView):
@@ -12,12 +11,10 @@ class ApplicationDetailView(CaseDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         case = self.object
-        user = self.request.user
         stage, why_not = services.appeal_prospects(case)
         context.update(
             appeals=case.appeals.order_by("stage"),
             appeal_stage=stage,
             appeal_refused=why_not,
-            notices=Notification.objects.for_user(user).filter(reference=case.reference),
         )
         return context
