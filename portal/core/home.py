@@ -14,6 +14,7 @@ from django.db import transaction
 
 from portal.centres.models import Centre
 from portal.permissions import centres_visible_to
+from portal.singleflight import single_flight
 
 HOME_SECTIONS: list[Callable] = []
 WITHOUT_CENTRE: set[Callable] = set()
@@ -49,11 +50,7 @@ CENTRE_COUNT_SECONDS = 10 * 60
 
 
 def centre_count() -> int:
-    counted = cache.get(CENTRE_COUNT_KEY)
-    if counted is None:
-        counted = Centre.objects.count()
-        cache.set(CENTRE_COUNT_KEY, counted, CENTRE_COUNT_SECONDS)
-    return counted
+    return single_flight(CENTRE_COUNT_KEY, Centre.objects.count, fresh_for=CENTRE_COUNT_SECONDS)
 
 
 def forget_centre_count(sender, created: bool = True, **kwargs) -> None:

@@ -7,7 +7,9 @@ Chromium the tests are skipped, never failed: ``bin/test`` says so in one line.
 import contextlib
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -165,10 +167,10 @@ def _london_today():
     return london_date(timezone.now())
 
 
+@dataclass
 class _DemoCopy:
-    def __init__(self, database, media: Path):
-        self.database = database
-        self.media = media
+    database: Any  # an SQLite connection in memory
+    media: Path
 
 
 _DEMO_COPIES: dict = {}
