@@ -62,10 +62,11 @@ def run_axe(page: Page) -> list[str]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Through the DevTools protocol, not a <script> tag: the CSP allows no inline script.
         page.evaluate(AXE)
-    # Violations only: axe then spends no time listing every node that passes.
+    # Violations only: axe then spends no time listing every node that passes, and its
+    # "no-passes" reporter none building their results (a third of a check's time).
     result = page.evaluate(
-        "(tags) => axe.run(document,"
-        " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations'], reporter: 'no-passes'})",
         AXE_TAGS,
     )
     return [
