@@ -179,9 +179,10 @@ def pytest_collection_modifyitems(config, items):
         if "redis" in item.keywords and not on_redis:
             item.add_marker(skip_redis)
         # Under pytest-xdist (bin/test), each of these groups runs on one worker, one test
-        # after another: one Chromium serves all the browser tests, and no two of the
-        # PostgreSQL tests' races of threads run at once.
+        # after another: a browser test module's journeys share their worker's Chromium
+        # (the modules are spread over the workers), and no two of the PostgreSQL tests'
+        # races of threads run at once.
         if "browser" in item.keywords:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.xdist_group(f"browser:{item.module.__name__}"))
         elif "postgres" in item.keywords:
             item.add_marker(pytest.mark.xdist_group("postgres"))

@@ -1,7 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
-One browser for the whole run, a fresh context (cookies, storage) for every test. Without
-Chromium the tests are skipped, never failed: ``bin/test`` says so in one line.
+One browser per test process (each of ``bin/test``'s workers that runs browser tests starts
+its own), a fresh context (cookies, storage) for every test. Without Chromium the tests are
+skipped, never failed: ``bin/test`` says so in one line.
 """
 
 import contextlib
@@ -39,7 +40,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 class Chromium:
-    """One browser for the run: started by the first test that asks for it, stopped after
+    """One browser for the process: started by the first test that asks for it, stopped after
     the last one (see ``pytest_runtest_teardown``), not at the end of the session.
 
     Playwright's sync API keeps an event loop running in this thread while it is started,
