@@ -208,7 +208,7 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL or CACHE_URL is set, else memory of this process.
+# Cache: Redis when REDIS_URL or CACHE_URL is set, else files of this machine.
 REDIS_URL = env_str("REDIS_URL")
 CACHE_URL = env_str("CACHE_URL") or REDIS_URL
 # The cache is an optimisation: while Redis is unreachable it answers as a miss (see
@@ -229,7 +229,18 @@ if CACHE_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default: one cache for all its processes (bin/dev's web server, worker and
+    # beat), in files, so that what the worker changes (results imported, a generation of
+    # cached pages moved on) is seen by the web server at its next request. The tests keep
+    # the cache in each test process's memory instead (tests/conftest.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            # Django's default of 300 entries would cull a demo's pages and generations.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # Sessions and sign-in lock-outs live in the database, not the cache: a Redis outage signs
 # nobody out and unlocks nobody. (Django's database sessions, which also forget a learner's

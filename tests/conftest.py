@@ -19,6 +19,16 @@ def pytest_configure(config):
 
     index = worker_index()
     cache_settings = settings.CACHES["default"]
+    if cache_settings["BACKEND"].endswith("FileBasedCache"):
+        # The embedded default's cache in files is shared by every process of the machine:
+        # the tests clear the cache between them, each test process its own (in memory).
+        override_settings(
+            CACHES={
+                **settings.CACHES,
+                "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            }
+        ).enable()
+        return
     if index is None or not _on_redis(cache_settings):
         return
     location = worker_redis_url(

@@ -35,9 +35,9 @@ class DemoService:
 def demo_services_in_use() -> list[DemoService]:
     """The parts of the embedded default the settings still use, whatever is allowed.
 
-    Each works for one process on one machine: SQLite and the file-system broker are files
-    of that machine, a local-memory cache is one per process (rate limits count per worker,
-    cached tokens are forgotten in one process only), local media is lost with the
+    Each works on one machine only: SQLite, the file-system broker and the cache are files of
+    that machine (or the cache is each process's memory: rate limits count per process, and
+    what one process forgets the others still remember), local media is lost with the
     container, and without clamd every file stays "not scanned".
     """
     found = []
@@ -50,12 +50,16 @@ def demo_services_in_use() -> list[DemoService]:
                 "portal.E010",
             )
         )
-    if "locmem" in settings.CACHES["default"]["BACKEND"].lower():
+    cache_backend = settings.CACHES["default"]["BACKEND"].lower()
+    if "locmem" in cache_backend or "filebased" in cache_backend:
         found.append(
             DemoService(
                 "local-cache",
                 "The cache is the memory of each process: rate limits count per process and "
-                "what one process forgets the others still remember.",
+                "what one process forgets the others still remember."
+                if "locmem" in cache_backend
+                else "The cache is files of this machine: rate limits count per machine and "
+                "what one machine forgets the others still remember.",
                 "Set REDIS_URL=redis://HOST:6379/0 (or CACHE_URL).",
                 "portal.E011",
             )

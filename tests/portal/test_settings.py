@@ -216,3 +216,38 @@ def test_check_deploy_is_quiet_about_demo_services_in_debug(tmp_path):
     result = _check_deploy(tmp_path, DEBUG="true")
     for check_id in ("portal.E010", "portal.E011", "portal.E012", "portal.E013", "portal.E014"):
         assert check_id not in result.stderr
+
+
+def test_settings_embedded_default_keeps_the_cache_in_files_of_its_data_folder(tmp_path):
+    result = _settings_in_subprocess(
+        {"PORTAL_DATA_DIR": str(tmp_path)},
+        "c = settings.CACHES['default']; print(c['BACKEND']); print(c['LOCATION'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.filebased.FileBasedCache",
+        str(tmp_path / "cache"),
+    ]
+
+
+def test_embedded_default_processes_see_what_another_forgot(tmp_path):
+    """The worker (a process of its own) imports results and moves the centre's cached pages
+    on: the web server's next read must see it, not keep what it cached before."""
+    read = (
+        "from django.core.cache import cache; "
+        "from results.queries import centre_generation_key; "
+        "print(cache.get(centre_generation_key(7)))"
+    )
+    before = _settings_in_subprocess({"PORTAL_DATA_DIR": str(tmp_path)}, read)
+    forgot = _settings_in_subprocess(
+        {"PORTAL_DATA_DIR": str(tmp_path)},
+        "from results.queries import bump_generations; bump_generations(7, None)",
+    )
+    after = _settings_in_subprocess({"PORTAL_DATA_DIR": str(tmp_path)}, read)
+
+    assert before.returncode == forgot.returncode == after.returncode == 0, (
+        before.stderr + forgot.stderr + after.stderr
+    )
+    assert before.stdout.split() == ["None"]
+    assert after.stdout.split() != ["None"]
+    assert int(after.stdout.split()[0]) > 0
