@@ -404,11 +404,6 @@ class Entry(RecordsMoves):
         return self.candidate.series
 
     @property
-    def centre_id(self):
-        # Whose entry this is, for the life cycle's "the case's own centre" (portal.workflow).
-        return self.candidate.centre_id
-
-    @property
     def reference(self) -> str:
         return f"{self.candidate.candidate_number} {self.syllabus.code}/{self.option_code}"
 
