@@ -36,7 +36,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # With DEBUG off the portal refuses to start on any part of the embedded default (SQLite, a
-# per-process cache, a file-system broker, local media, no malware scanner) unless it is
+# cache of one machine, a file-system broker, local media, no malware scanner) unless it is
 # named here on purpose: a system check at --deploy level and the web server, worker and
 # beat at start-up (portal/core/checks.py).
 ALLOW_IN_PRODUCTION = env_list("ALLOW_IN_PRODUCTION")

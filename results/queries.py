@@ -340,7 +340,7 @@ def bump_generations(centre_id: int, code: str | None) -> None:
         data[_code_generation_key(centre_id, code)] = uuid.uuid4().hex
     strictly = getattr(cache, "set_many_strictly", None)
     if strictly is None:
-        cache.set_many(data, None)  # a cache of this process only (the embedded default)
+        cache.set_many(data, None)  # a cache of one machine (the embedded default's files)
     else:
         strictly(data, None)
 

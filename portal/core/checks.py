@@ -32,6 +32,16 @@ class DemoService:
     check_id: str
 
 
+# The caches of one machine, and what each means for a portal on several.
+LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache": "The cache is the memory of each process: "
+    "rate limits count per process and what one process forgets the others still remember.",
+    "django.core.cache.backends.filebased.FileBasedCache": "The cache is files of this "
+    "machine: rate limits count per machine and what one machine forgets the others still "
+    "remember.",
+}
+
+
 def demo_services_in_use() -> list[DemoService]:
     """The parts of the embedded default the settings still use, whatever is allowed.
 
@@ -50,16 +60,12 @@ def demo_services_in_use() -> list[DemoService]:
                 "portal.E010",
             )
         )
-    cache_backend = settings.CACHES["default"]["BACKEND"].lower()
-    if "locmem" in cache_backend or "filebased" in cache_backend:
+    cache_problem = LOCAL_CACHES.get(settings.CACHES["default"]["BACKEND"])
+    if cache_problem:
         found.append(
             DemoService(
                 "local-cache",
-                "The cache is the memory of each process: rate limits count per process and "
-                "what one process forgets the others still remember."
-                if "locmem" in cache_backend
-                else "The cache is files of this machine: rate limits count per machine and "
-                "what one machine forgets the others still remember.",
+                cache_problem,
                 "Set REDIS_URL=redis://HOST:6379/0 (or CACHE_URL).",
                 "portal.E011",
             )
