@@ -11,3 +11,9 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# bench/scale.py measures with no Redis (it removes REDIS_URL): each process's memory, as
+# before the embedded default's cache became files, whose every write (a throttle's count
+# at each API ask) renames a file.
+if not CACHE_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

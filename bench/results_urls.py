@@ -9,4 +9,9 @@ def bare(request):
     return HttpResponse(b'{"ok": true}', content_type="application/json")
 
 
-urlpatterns = [path("bench/bare/", bare), *portal_urlpatterns]
+urlpatterns = [
+    path("bench/bare/", bare),
+    # The same for a learner, whose session opens only pages under /learner/.
+    path("learner/bench-bare/", bare),
+    *portal_urlpatterns,
+]

@@ -476,6 +476,9 @@ STAFF_PAGES = [
     "/admin/service-levels/",
 ]
 BARE = "/bench/bare/"
+# A learner's session opens only the learner's own pages (results/learners/middleware.py):
+# their bare view is one of them, or it would be measured as a refusal.
+LEARNER_BARE = "/learner/bench-bare/"
 
 
 def _api_lists() -> list[tuple[str, object]]:
@@ -592,7 +595,9 @@ def served_headers(client) -> dict:
     return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
 
 
-def measure(client, url: str, *, repeat: int, served: Served | None = None) -> dict:
+def measure(
+    client, url: str, *, repeat: int, served: Served | None = None, bare_url: str = BARE
+) -> dict:
     from portal.observability.rows_read import counting_reads
 
     status, *_ = _ask(client, url)
@@ -604,7 +609,7 @@ def measure(client, url: str, *, repeat: int, served: Served | None = None) -> d
         answered, _ = served.ask(url, headers)  # the worker's first ask of the page
         if answered != 200:
             sys.exit(f"{url} answered {answered} from the server, 200 in the process")
-        served_bare = [served.ask(BARE, headers) for _ in range(repeat)]
+        served_bare = [served.ask(bare_url, headers) for _ in range(repeat)]
         served_asks = [served.ask(url, headers) for _ in range(repeat)]
         if {status for status, _ in served_asks + served_bare} != {200}:
             sys.exit(f"{url} or the bare view answered other than 200 from the server")
@@ -612,7 +617,10 @@ def measure(client, url: str, *, repeat: int, served: Served | None = None) -> d
             "served": statistics.median(ms for _, ms in served_asks),
             "served_bare": statistics.median(ms for _, ms in served_bare),
         }
-    bare = [_ask(client, BARE)[1] for _ in range(repeat)]
+    bare_asks = [_ask(client, bare_url) for _ in range(repeat)]
+    if {status for status, *_ in bare_asks} != {200}:
+        sys.exit(f"the bare view answered other than 200 beside {url}")
+    bare = [ms for _, ms, *_ in bare_asks]
     asks = [_ask(client, url) for _ in range(repeat)]
     with counting_reads() as reads:
         _ask(client, url)
@@ -702,7 +710,8 @@ def run(database: str, *, repeat: int, only: str, served: bool = False) -> None:
         for who, url, client, rows in plan:
             if only and not any(_matches(url, part) for part in only.split(",")):
                 continue
-            found = measure(client, url, repeat=repeat, served=server)
+            bare_url = LEARNER_BARE if who == "learner" else BARE
+            found = measure(client, url, repeat=repeat, served=server, bare_url=bare_url)
             if found["status"] != 200:
                 print(f"| {who} | `{url}` | {rows} | answered {found['status']} |||||||||")
                 continue

@@ -43,6 +43,20 @@ class User(AbstractUser):
 
         return user_has_device(self, confirmed=True)
 
+    def has_perm(self, perm, obj=None):
+        """Django's answer, kept on this instance for the rest of its life, as Django keeps
+        the permissions it reads (``_perm_cache``): a list of cases asks the same few
+        permissions for every row (each case's moves), and each ask would go through every
+        backend again. The answer is kept per active and superuser flag, which Django checks
+        before any backend."""
+        if obj is not None:
+            return super().has_perm(perm, obj)
+        key = (perm, self.is_active, self.is_superuser)
+        answers = self.__dict__.setdefault("_has_perm_answers", {})
+        if key not in answers:
+            answers[key] = super().has_perm(perm)
+        return answers[key]
+
     def role_names(self) -> list[str]:
         return sorted(group.name for group in self.groups.all())
 

@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -18,6 +19,7 @@ from rest_framework.filters import BaseFilterBackend
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from portal.api.fields import InstantField
 from portal.cases.models import DUE_WINDOWS, role_refuses
 from portal.centres.models import Centre
 from portal.centres.numbers import CENTRE_NUMBER, CENTRE_NUMBER_MESSAGE
@@ -60,6 +62,12 @@ class CaseSerializer(serializers.ModelSerializer):
     centre = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     deadlines = DeadlinesField()
     actions = ActionsField(help_text="The moves you may make on this case now.")
+
+    # Every instant of a case (its own and its clocks') written by one field (InstantField).
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: InstantField,
+    }
 
     class Meta:
         fields = ["reference", "status", "centre", "created_at", "deadlines", "actions"]

@@ -11,6 +11,7 @@ from functools import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api.fields import InstantField
 from portal.sla.models import DEADLINES, Clock
 
 
@@ -51,12 +52,12 @@ class DeadlinesField(serializers.Field):
 
     @cached_property
     def _instant(self) -> serializers.DateTimeField:
-        return serializers.DateTimeField(read_only=True)
+        return InstantField(read_only=True)
 
     def to_representation(self, case):
         # Written out, not a serializer of the clock: a list of 50 cases has hundreds of
         # clocks, and a serializer's field-by-field machinery was most of its time (measured);
-        # the instants are written by DRF's own field, as every other instant of the API.
+        # the instants are written by the field of every other instant of a case's answer.
         instant = self._instant.to_representation
         return [
             {

@@ -1,0 +1,57 @@
+"""Each answer about a permission is kept on the person's instance (as Django keeps the
+permissions it reads), so a page that asks the same permission for every row goes through
+the backends once; the answer still follows the flags Django checks before any backend."""
+
+import pytest
+from django.contrib.auth import models as auth_models
+from django.contrib.auth.models import Group
+
+from portal.accounts.models import User
+from portal.accounts.roles import COMPLAINTS_INVESTIGATOR
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+VIEW = "complaints.view_complaint"
+DECIDE = "complaints.decide_escalation"
+
+
+@pytest.fixture
+def backend_asks(monkeypatch):
+    asked = []
+    ask = auth_models._user_has_perm
+
+    def counted(user, perm, obj):
+        asked.append(perm)
+        return ask(user, perm, obj)
+
+    monkeypatch.setattr(auth_models, "_user_has_perm", counted)
+    return asked
+
+
+def test_each_permission_goes_through_the_backends_once(backend_asks):
+    staff = StaffFactory(roles=[COMPLAINTS_INVESTIGATOR])
+    for _ in range(50):
+        assert staff.has_perm(VIEW)
+        assert not staff.has_perm(DECIDE)
+    assert backend_asks == [VIEW, DECIDE]
+
+
+def test_the_flags_django_checks_first_still_decide():
+    staff = StaffFactory(roles=[])
+    assert not staff.has_perm(VIEW)
+    staff.is_superuser = True
+    assert staff.has_perm(VIEW)
+    staff.is_active = False
+    assert not staff.has_perm(VIEW)
+    staff.is_active = True
+    staff.is_superuser = False
+    assert not staff.has_perm(VIEW)
+
+
+def test_a_role_given_is_seen_by_the_next_request(backend_asks):
+    staff = StaffFactory(roles=[])
+    assert not staff.has_perm(VIEW)
+    staff.groups.add(Group.objects.get(name=COMPLAINTS_INVESTIGATOR))
+    assert User.objects.get(pk=staff.pk).has_perm(VIEW)  # each request loads the person
+    assert backend_asks == [VIEW, VIEW]
