@@ -28,6 +28,25 @@ def planner_estimate(queryset) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+def bounded_count(queryset, exact_up_to: int) -> tuple[int, bool]:
+    """How many rows ``queryset`` answers, and whether that is an estimate: exact up to
+    ``exact_up_to`` rows (a count that reads at most one more); beyond, the planner's
+    estimate, never fewer than the rows counted. A list the planner expects to be several
+    times longer is not counted at all: counting a million rows costs as much as reading
+    them. With no planner to ask (SQLite, the embedded default), counted exactly past the
+    bound."""
+    counted = queryset.order_by().values("pk")
+    expected = planner_estimate(counted)
+    if expected is not None and expected > 4 * exact_up_to:
+        return expected, True
+    exact = counted[: exact_up_to + 1].count()
+    if exact <= exact_up_to:
+        return exact, False
+    if expected is None:
+        return counted.count(), False
+    return max(expected, exact), True
+
+
 class PageFirstPaginator(Paginator):
     """Reads the page asked for before counting: a page with no row after it is the list's
     last, so its count is known from the page itself (a list of one page, most of a centre's
@@ -99,18 +118,8 @@ class BoundedCountPaginator(PageFirstPaginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list.order_by().values("pk")
-        expected = planner_estimate(counted)
-        if expected is None:
-            return counted.count()  # no planner to ask (SQLite, the embedded default)
-        if expected > 4 * self.EXACT_UP_TO:
-            self.estimated = True
-            return expected
-        exact = counted[: self.EXACT_UP_TO + 1].count()
-        if exact <= self.EXACT_UP_TO:
-            return exact
-        self.estimated = True
-        return max(planner_estimate(counted) or 0, exact)
+        count, self.estimated = bounded_count(self.object_list, self.EXACT_UP_TO)
+        return count
 
     def validate_number(self, number):
         if "count" in self.__dict__ and self.count and self.estimated:
@@ -194,7 +203,8 @@ class KeysetPagination(ValidatedPageSize, CursorPagination):
 
     ``count`` is exact up to ``exact_count_up_to`` rows, read through a bounded count;
     beyond that, on PostgreSQL, it is the planner's estimate of the filtered list (a
-    figure to show, not to reconcile).
+    figure to show, not to reconcile), which alone is asked when it is several times
+    larger (``bounded_count``).
     """
 
     page_size = PortalPagination.page_size
@@ -209,19 +219,8 @@ class KeysetPagination(ValidatedPageSize, CursorPagination):
         if page is not None and self.cursor is None and not self.has_next:
             self.count = len(page)  # the whole list on its first page: nothing to count
         elif page is not None:
-            self.count = self.bounded_count(queryset)
+            self.count, _ = bounded_count(queryset, self.exact_count_up_to)
         return page
-
-    def bounded_count(self, queryset) -> int:
-        # COUNT(*) over a subquery with a LIMIT: at most that many rows are read.
-        counted = queryset.order_by()[: self.exact_count_up_to + 1].count()
-        if counted <= self.exact_count_up_to:
-            return counted
-        connection = connections[queryset.db]
-        if connection.vendor != "postgresql":
-            return queryset.count()
-        plan = json.loads(queryset.order_by().explain(format="json"))
-        return max(int(plan[0]["Plan"]["Plan Rows"]), counted)
 
     def get_paginated_response(self, data):
         return Response(
