@@ -1,8 +1,10 @@
+import functools
 import uuid
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 from knox.models import AbstractAuthToken, AuthTokenManager
 
@@ -54,11 +56,63 @@ class User(AbstractUser):
         key = (perm, self.is_active, self.is_superuser)
         answers = self.__dict__.setdefault("_has_perm_answers", {})
         if key not in answers:
+            self._read_permissions()
             answers[key] = super().has_perm(perm)
         return answers[key]
 
+    def has_module_perms(self, app_label):
+        self._read_permissions()
+        return super().has_module_perms(app_label)
+
+    def get_all_permissions(self, obj=None):
+        if obj is None:
+            self._read_permissions()
+        return super().get_all_permissions(obj)
+
+    def _read_permissions(self) -> None:
+        """What Django's ``ModelBackend`` reads in two queries at a request's first question
+        about permissions (the person's own, then their roles'), read in one and kept where
+        the backend keeps them, so that it asks nothing more. Every staff request asks (its
+        roles are checked at each); an inactive person, a superuser (every permission) and
+        one already read are left to Django as before."""
+        if "_perm_cache" in self.__dict__ or not self.is_active or self.is_superuser:
+            return
+        if self.pk is None:
+            return
+        with connections[self._state.db or DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(_permissions_sql(), [self.pk, self.pk])
+            rows = cursor.fetchall()
+        own = {f"{app}.{codename}" for app, codename, via_role in rows if not via_role}
+        roles = {f"{app}.{codename}" for app, codename, via_role in rows if via_role}
+        self._user_perm_cache = own
+        self._group_perm_cache = roles
+        self._perm_cache = own | roles
+
     def role_names(self) -> list[str]:
         return sorted(group.name for group in self.groups.all())
+
+
+@functools.cache
+def _permissions_sql() -> str:
+    """A person's own permissions and their roles' (``app_label``, ``codename``, whether
+    by a role), as ``ModelBackend`` reads them, in one query."""
+    user_permissions = User.user_permissions.through._meta.db_table
+    user_groups = User.groups.through._meta.db_table
+    group_permissions = Group.permissions.through._meta.db_table
+    permission = Permission._meta.db_table
+    content_type = ContentType._meta.db_table
+    read = (
+        f"SELECT ct.app_label, p.codename, {{via_role}} FROM {permission} p"
+        f" JOIN {content_type} ct ON ct.id = p.content_type_id"
+    )
+    return (
+        read.format(via_role="FALSE")
+        + f" JOIN {user_permissions} up ON up.permission_id = p.id WHERE up.user_id = %s"
+        + " UNION ALL "
+        + read.format(via_role="TRUE")
+        + f" JOIN {group_permissions} gp ON gp.permission_id = p.id"
+        + f" JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s"
+    )
 
 
 class ApiTokenQuerySet(models.QuerySet):
