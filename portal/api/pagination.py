@@ -204,7 +204,8 @@ class KeysetPagination(ValidatedPageSize, CursorPagination):
     ``count`` is exact up to ``exact_count_up_to`` rows, read through a bounded count;
     beyond that, on PostgreSQL, it is the planner's estimate of the filtered list (a
     figure to show, not to reconcile), which alone is asked when it is several times
-    larger (``bounded_count``).
+    larger (``bounded_count``). A view that keeps the figure answers it itself
+    (``count_of(queryset, exact_up_to)``, the same figure).
     """
 
     page_size = PortalPagination.page_size
@@ -219,7 +220,11 @@ class KeysetPagination(ValidatedPageSize, CursorPagination):
         if page is not None and self.cursor is None and not self.has_next:
             self.count = len(page)  # the whole list on its first page: nothing to count
         elif page is not None:
-            self.count, _ = bounded_count(queryset, self.exact_count_up_to)
+            count_of = getattr(view, "count_of", None)
+            if count_of is not None:
+                self.count = count_of(queryset, self.exact_count_up_to)
+            else:
+                self.count, _ = bounded_count(queryset, self.exact_count_up_to)
         return page
 
     def get_paginated_response(self, data):

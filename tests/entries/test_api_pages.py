@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from entries.models import Entry, Syllabus
-from portal.api.pagination import bounded_count
+from portal.api.pagination import KeysetPagination, bounded_count
 from tests.factories import CandidateFactory, CentreFactory, EntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +98,26 @@ def test_staff_page_read_in_primary_key_order_without_a_sort(staff_user, entries
     plan = queries.entries_of(staff_user).order_by("pk")[:50].explain()
     assert "entries_entry_pkey" in plan, plan
     assert not re.search(r"(?<!Incremental )Sort  \(cost", plan), plan
+
+
+def test_an_officers_count_is_kept_until_their_entries_change(
+    monkeypatch, officer_api, entries, series
+):
+    """Past the exact count's bound, an officer's count is counted once after each change
+    of their entries, not at every page; any write of them has it counted again."""
+    monkeypatch.setattr(KeysetPagination, "exact_count_up_to", 2)
+    first = officer_api.get(f"{URL}?page_size=1").json()
+    assert first["count"] >= 3
+    with CaptureQueriesContext(connection) as queries:
+        again = officer_api.get(f"{URL}?page_size=1").json()
+    assert again["count"] == first["count"]
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+
+    maths = Syllabus.objects.get(code="0580")
+    candidate = CandidateFactory(centre=entries[0].candidate.centre, series=series)
+    EntryFactory(candidate=candidate, syllabus=maths)
+    with CaptureQueriesContext(connection) as queries:
+        officer_api.get(f"{URL}?page_size=1")
+    assert [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    for kept in (f"{URL}?page_size=1", f"{URL}?page_size=1&series={series.code}"):
+        assert officer_api.get(kept).json()["count"] >= 3
