@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from entries.models import Candidate, EntriesStamp, Entry, Series, Syllabus, entries_counted
+from portal.api.pagination import bounded_count
 from portal.centres.models import Centre
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
@@ -213,6 +214,22 @@ def remembered(centre_ids, series_ids: list[int], what: str, compute):
     value = compute()
     cache.set(key, (stamp, value), REMEMBERED_SECONDS)
     return value
+
+
+def counted(user, rows, series: Series | None, exact_up_to: int) -> tuple[int, bool]:
+    """How many ``rows`` there are, answered as ``bounded_count`` answers: every entry or
+    every candidate ``user`` may see (of ``series``, or of all), unfiltered otherwise. An
+    officer's count is kept until their centres' entries or candidates change
+    (``remembered``); staff's, estimated past the bound, is asked each time."""
+
+    def count() -> tuple[int, bool]:
+        return bounded_count(rows, exact_up_to)
+
+    if is_staff_user(user):
+        return count()
+    series_ids = [series.pk] if series else list(Series.objects.values_list("pk", flat=True))
+    what = f"count:{rows.model._meta.label}:{exact_up_to}"
+    return tuple(remembered(centre_ids_of(user), series_ids, what, count))
 
 
 def by_syllabus(entries) -> list[dict]:

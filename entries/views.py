@@ -131,7 +131,15 @@ def candidates(request, code):
     text = request.GET.get("q", "")[:100]
     if text:
         found = found.filter(Q(candidate_number=text) | Q(surname__icontains=text) | Q(uci=text))
-    page = BoundedCountPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = BoundedCountPaginator(found, PAGE_SIZE)
+    else:
+        # Every candidate of the series: an officer's count is kept until they change.
+        paginator = BoundedCountPaginator(
+            found,
+            PAGE_SIZE,
+            count_of=lambda rows, most: queries.counted(request.user, rows, series, most),
+        )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "entries/candidates.html",

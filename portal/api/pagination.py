@@ -1,5 +1,6 @@
 import json
 import sys
+from functools import partial
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Paginator
@@ -108,17 +109,21 @@ class BoundedCountPaginator(PageFirstPaginator):
     EXACT_UP_TO = 25_000
     estimated = False
 
-    def __init__(self, object_list, per_page, *args, count=None, estimated=False, **kwargs):
+    def __init__(
+        self, object_list, per_page, *args, count=None, estimated=False, count_of=None, **kwargs
+    ):
         """``count`` (and whether it is ``estimated``), when known already: not counted
-        again."""
+        again. ``count_of(object_list, exact_up_to)``: where the count is kept, answering as
+        ``bounded_count`` does."""
         super().__init__(object_list, per_page, *args, **kwargs)
+        self.count_of = count_of or bounded_count
         if count is not None:
             self._known(count)
             self.estimated = estimated
 
     @cached_property
     def count(self) -> int:
-        count, self.estimated = bounded_count(self.object_list, self.EXACT_UP_TO)
+        count, self.estimated = self.count_of(self.object_list, self.EXACT_UP_TO)
         return count
 
     def validate_number(self, number):
@@ -205,7 +210,7 @@ class KeysetPagination(ValidatedPageSize, CursorPagination):
     beyond that, on PostgreSQL, it is the planner's estimate of the filtered list (a
     figure to show, not to reconcile), which alone is asked when it is several times
     larger (``bounded_count``). A view that keeps the figure answers it itself
-    (``count_of(queryset, exact_up_to)``, the same figure).
+    (``count_of(queryset, exact_up_to)``, answering as ``bounded_count`` does).
     """
 
     page_size = PortalPagination.page_size
@@ -220,11 +225,8 @@ class KeysetPagination(ValidatedPageSize, CursorPagination):
         if page is not None and self.cursor is None and not self.has_next:
             self.count = len(page)  # the whole list on its first page: nothing to count
         elif page is not None:
-            count_of = getattr(view, "count_of", None)
-            if count_of is not None:
-                self.count = count_of(queryset, self.exact_count_up_to)
-            else:
-                self.count, _ = bounded_count(queryset, self.exact_count_up_to)
+            count_of = getattr(view, "count_of", bounded_count)
+            self.count, _ = count_of(queryset, self.exact_count_up_to)
         return page
 
     def get_paginated_response(self, data):
@@ -252,3 +254,10 @@ class BoundedCountPagination(PortalPagination):
     ``BoundedCountPaginator.EXACT_UP_TO``, estimated beyond."""
 
     django_paginator_class = BoundedCountPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A view that keeps its list's count answers it (``count_of``, as KeysetPagination).
+        count_of = getattr(view, "count_of", None)
+        if count_of is not None:
+            self.django_paginator_class = partial(BoundedCountPaginator, count_of=count_of)
+        return super().paginate_queryset(queryset, request, view)
