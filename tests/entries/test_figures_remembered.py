@@ -163,35 +163,30 @@ def test_an_officer_of_two_centres_sees_both_centres_figures_kept(
     assert queries.series_totals(both, [series])[series.pk]["entries"] == 2
 
 
+def _counts_of(client, url, table, *, looked_for=False):
+    """The answer to ``url`` and the queries of it that counted rows of ``table`` (or, with
+    ``looked_for``, asked whether there are any)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    counting = [
+        q["sql"]
+        for q in captured.captured_queries
+        if f'FROM "{table}"' in q["sql"]
+        and ("COUNT(" in q["sql"].upper() or (looked_for and 'SELECT 1 AS "a"' in q["sql"]))
+    ]
+    return response, counting
+
+
 @pytest.mark.parametrize("url", ["/entries/", "/entries/J27/", "/"])
 def test_a_page_asked_again_reads_no_entry_for_its_figures(client, officer_gb, series, grace, url):
     services.make_entry(grace, syllabus_code="0580", option_code="42", by=officer_gb)
     sign_in(client, officer_gb)
     assert client.get(url).status_code == 200
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
     # Neither counted nor looked for (whether any wait to be submitted); the series' page
     # still reads its page of entries.
-    counting = [
-        q["sql"]
-        for q in captured.captured_queries
-        if 'FROM "entries_entry"' in q["sql"]
-        and ("COUNT(" in q["sql"].upper() or 'SELECT 1 AS "a"' in q["sql"])
-    ]
+    _, counting = _counts_of(client, url, "entries_entry", looked_for=True)
     assert counting == []
-
-
-def _counts_of(client, url, table) -> tuple[int, list[str]]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    counting = [
-        q["sql"]
-        for q in captured.captured_queries
-        if f'FROM "{table}"' in q["sql"] and "COUNT(" in q["sql"].upper()
-    ]
-    return response, counting
 
 
 @pytest.mark.parametrize(
