@@ -457,12 +457,17 @@ OFFICER_PAGES = [
 ]
 LEARNER_PAGES = ["/learner/", "/api/v1/learner/results/"]
 
+# A page asked for as its "Next" link asks (the URL read from the page before it).
+BY_NEXT_LINK = " (by its Next link)"
+
 STAFF_PAGES = [
     "/",
     f"/results/{SERIES}/",
     f"/results/{SERIES}/?centre=C00001",
     f"/results/{SERIES}/?grade=A&page=20",
     f"/results/{SERIES}/?page=2000",
+    # The same page as people reach it: by the "Next" link of the page before it.
+    f"/results/{SERIES}/?page=2000{BY_NEXT_LINK}",
     f"/results/{SERIES}/results.csv",
     "/complaints/",
     "/arrangements/",
@@ -508,6 +513,20 @@ def _changelists() -> list[tuple[str, object]]:
         except NoReverseMatch:
             continue
     return sorted(found, key=lambda item: item[0])
+
+
+def _by_next_link(client, url: str) -> str:
+    """``url`` (a page number and ``BY_NEXT_LINK``) as the "Next" link of the page before it
+    gives it."""
+    import re
+    from html import unescape
+
+    base, number = re.fullmatch(r"(.*[?&]page=)(\d+)" + re.escape(BY_NEXT_LINK), url).groups()
+    before = client.get(f"{base}{int(number) - 1}", secure=True)
+    found = re.search(r'href="\?([^"]+)" rel="next"', before.content.decode())
+    if before.status_code != 200 or found is None:
+        sys.exit(f"no Next link on the page before {url}")
+    return f"{base.split('?')[0]}?{unescape(found.group(1))}"
 
 
 def _rows_in(model) -> str:
@@ -690,7 +709,15 @@ def run(database: str, *, repeat: int, only: str, served: bool = False) -> None:
     gc.freeze()
     plan = []
     for who, urls in (("officer", OFFICER_PAGES), ("staff", STAFF_PAGES)):
-        plan += [(who, url, pages[who], results_rows if "/results/" in url else "") for url in urls]
+        plan += [
+            (
+                who,
+                _by_next_link(pages[who], url) if url.endswith(BY_NEXT_LINK) else url,
+                pages[who],
+                results_rows if "/results/" in url else "",
+            )
+            for url in urls
+        ]
     for who in ("officer", "staff"):
         plan += [(who, url, api[who], _rows_in(model)) for url, model in _api_lists()]
     # A learner of the largest centre, signed in in a browser, as learners read.

@@ -141,9 +141,53 @@ def ids(results) -> QuerySet:
     return results.order_by(*ORDER).values_list("pk", flat=True)
 
 
+# A row's place in that order within its series: where a page of a series' results ends,
+# the next begins (``after``), read from the index from there, never by skipping the rows
+# before it (a page reached by its "Next" link far into a million results).
+KEY = ("centre_id", "candidate_id", "syllabus_id")
+
+
+def keyed_ids(results) -> QuerySet:
+    """``ids`` of one series' results with each row's place (``KEY``): a page's last row
+    says where the next page begins, its first where the one before it ends."""
+    return results.order_by(*ORDER).values_list("pk", *KEY)
+
+
+def place_of(row) -> str:
+    """A row of ``keyed_ids`` as the page's links carry it: ``<centre>-<candidate>-<syllabus>``."""
+    return "-".join(str(value) for value in row[1:])
+
+
+def parse_place(text: str | None) -> tuple[int, int, int] | None:
+    """A place a link carried, or None for anything else (the page is then found by its
+    number, as a page whose link was typed by hand)."""
+    parts = (text or "").split("-")
+    if len(parts) != 3 or not all(part.isdigit() and len(part) <= 18 for part in parts):
+        return None
+    centre, candidate, syllabus = (int(part) for part in parts)
+    return centre, candidate, syllabus
+
+
+def beyond(keyed, place: tuple[int, int, int], *, before: bool = False) -> QuerySet:
+    """The rows of ``keyed`` after ``place`` in the order (or before it, nearest first): the
+    first column bounded alone too, so that the index is entered at the place."""
+    centre, candidate, syllabus = place
+    first, past = ("lte", "lt") if before else ("gte", "gt")
+    rows = keyed.filter(
+        Q(**{f"centre_id__{first}": centre})
+        & (
+            Q(**{f"centre_id__{past}": centre})
+            | Q(centre_id=centre, **{f"candidate_id__{past}": candidate})
+            | Q(centre_id=centre, candidate_id=candidate, **{f"syllabus_id__{past}": syllabus})
+        )
+    )
+    return rows.order_by(*(f"-{column}" for column in ORDER)) if before else rows
+
+
 def rows_of(page) -> list[dict]:
-    """The rows of a page of ``ids``, in its order: one query of at most a page of rows."""
-    wanted = list(page)
+    """The rows of a page of ``ids`` (or of ``keyed_ids``), in its order: one query of at
+    most a page of rows."""
+    wanted = [row[0] if isinstance(row, tuple) else row for row in page]
     found = {
         values["id"]: row_of(values)
         for values in rows(chosen(Result.objects.filter(pk__in=wanted)))

@@ -155,6 +155,17 @@ class BoundedCountPaginator(PageFirstPaginator):
             self._known(bottom + len(rows))  # the end: the count is exact
         return self._get_page(rows[: self.per_page], number, self)
 
+    def page_of(self, rows: list, number: int, *, more: bool = False):
+        """Page ``number`` from ``rows`` read from where the page before it ended (one more
+        than it shows: whether another follows) or, with ``more``, from where the page after
+        it begins (another follows): no row before it is read or counted."""
+        bottom = (number - 1) * self.per_page
+        if more or len(rows) > self.per_page:
+            self._known(max(self.count, bottom + self.per_page + 1))
+        else:
+            self._known(bottom + len(rows))  # the end: the count is exact
+        return self._get_page(rows[: self.per_page], number, self)
+
     def _last_page(self):
         if self.estimated:
             # Past the real end of an estimated list: its last page, counted exactly.
