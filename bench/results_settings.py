@@ -16,4 +16,10 @@ STORAGES = {
 # before the embedded default's cache became files, whose every write (a throttle's count
 # at each API ask) renames a file.
 if not CACHE_URL:  # noqa: F405
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # As the embedded default's: Django's 300 would cull pages and generations.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }

@@ -663,6 +663,10 @@ def measure(
     }
 
 
+def _wanted(url: str, only: str) -> bool:
+    return any(_matches(url, part) for part in only.split(","))
+
+
 def _matches(url: str, part: str) -> bool:
     """``part`` is in ``url``, or is ``url`` itself when it ends with ``$``."""
     return url == part[:-1] if part.endswith("$") else part in url
@@ -709,15 +713,10 @@ def run(database: str, *, repeat: int, only: str, served: bool = False) -> None:
     gc.freeze()
     plan = []
     for who, urls in (("officer", OFFICER_PAGES), ("staff", STAFF_PAGES)):
-        plan += [
-            (
-                who,
-                _by_next_link(pages[who], url) if url.endswith(BY_NEXT_LINK) else url,
-                pages[who],
-                results_rows if "/results/" in url else "",
-            )
-            for url in urls
-        ]
+        for url in urls:
+            if url.endswith(BY_NEXT_LINK) and not (only and not _wanted(url, only)):
+                url = _by_next_link(pages[who], url)  # the page before it read once, here
+            plan.append((who, url, pages[who], results_rows if "/results/" in url else ""))
     for who in ("officer", "staff"):
         plan += [(who, url, api[who], _rows_in(model)) for url, model in _api_lists()]
     # A learner of the largest centre, signed in in a browser, as learners read.
@@ -735,7 +734,7 @@ def run(database: str, *, repeat: int, only: str, served: bool = False) -> None:
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * (2 * served))
     try:
         for who, url, client, rows in plan:
-            if only and not any(_matches(url, part) for part in only.split(",")):
+            if only and not _wanted(url, only):
                 continue
             bare_url = LEARNER_BARE if who == "learner" else BARE
             found = measure(client, url, repeat=repeat, served=server, bare_url=bare_url)

@@ -162,7 +162,9 @@ def parse_place(text: str | None) -> tuple[int, int, int] | None:
     """A place a link carried, or None for anything else (the page is then found by its
     number, as a page whose link was typed by hand)."""
     parts = (text or "").split("-")
-    if len(parts) != 3 or not all(part.isdigit() and len(part) <= 18 for part in parts):
+    if len(parts) != 3 or not all(
+        part.isascii() and part.isdigit() and len(part) <= 18 for part in parts
+    ):
         return None
     centre, candidate, syllabus = (int(part) for part in parts)
     return centre, candidate, syllabus

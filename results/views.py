@@ -167,13 +167,14 @@ def series_results(request, code: str):
 def _page(paginator: BoundedCountPaginator, request):
     """The page asked for: by its "Next" or "Previous" link, read from where the page it was
     reached from ends or begins (``after``, ``before``: a place in the results' order, so
-    that a page far into a series reads its own rows, not every row before it); otherwise,
-    or when the link does not lead to a page of that number, by its number. Its links carry
-    the places of its first and last rows."""
+    that a page far into a series reads its own rows, not every row before it); otherwise
+    by its number, as when the place is no place, nothing follows it, or the rows found
+    there cannot be that page of a list whose count is exact (a link gone stale, or made by
+    hand). Its links carry the places of its first and last rows."""
     number = request.GET.get("page")
     after = queries.parse_place(request.GET.get("after"))
     before = queries.parse_place(request.GET.get("before"))
-    asked = int(number) if number and number.isdigit() and len(number) < 10 else 0
+    asked = int(number) if number and number.isascii() and number.isdigit() else 0
     page = None
     if after and asked > 1:
         rows = list(queries.beyond(paginator.object_list, after)[: PAGE_SIZE + 1])

@@ -53,6 +53,9 @@ class User(AbstractUser):
         before any backend."""
         if obj is not None:
             return super().has_perm(perm, obj)
+        if "_perm_cache" not in self.__dict__:
+            # Nothing read yet, or Django's caches dropped to read them again: so are these.
+            self.__dict__.pop("_has_perm_answers", None)
         key = (perm, self.is_active, self.is_superuser)
         answers = self.__dict__.setdefault("_has_perm_answers", {})
         if key not in answers:

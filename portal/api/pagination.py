@@ -158,10 +158,18 @@ class BoundedCountPaginator(PageFirstPaginator):
     def page_of(self, rows: list, number: int, *, more: bool = False):
         """Page ``number`` from ``rows`` read from where the page before it ended (one more
         than it shows: whether another follows) or, with ``more``, from where the page after
-        it begins (another follows): no row before it is read or counted."""
+        it begins (another follows), or None when they cannot be that page of a list whose
+        count is exact. Only an estimated count (or none) is moved by them: no row before
+        the page is read or counted."""
         bottom = (number - 1) * self.per_page
-        if more or len(rows) > self.per_page:
-            self._known(max(self.count, bottom + self.per_page + 1))
+        follows = more or len(rows) > self.per_page
+        known = self.__dict__.get("count")
+        if known is not None and not self.estimated:
+            ends_here = known == bottom + min(len(rows), self.per_page)
+            if not (known > bottom + self.per_page if follows else ends_here):
+                return None
+        elif follows:
+            self._known(max(known or 0, bottom + self.per_page + 1))
         else:
             self._known(bottom + len(rows))  # the end: the count is exact
         return self._get_page(rows[: self.per_page], number, self)

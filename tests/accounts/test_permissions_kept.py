@@ -50,6 +50,16 @@ def test_the_flags_django_checks_first_still_decide():
     assert not staff.has_perm(VIEW)
 
 
+def test_dropping_djangos_caches_drops_the_answers(backend_asks):
+    staff = StaffFactory(roles=[])
+    assert not staff.has_perm(VIEW)
+    staff.groups.add(Group.objects.get(name=COMPLAINTS_INVESTIGATOR))
+    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        delattr(staff, cache)
+    assert staff.has_perm(VIEW)
+    assert backend_asks == [VIEW, VIEW]
+
+
 def test_a_role_given_is_seen_by_the_next_request(backend_asks):
     staff = StaffFactory(roles=[])
     assert not staff.has_perm(VIEW)

@@ -93,3 +93,23 @@ def test_a_place_that_is_no_place_finds_the_page_by_its_number(client, many, sta
             assert _rows(client.get(f"{URL}?page=2&before={place}")) == second
         # A place past the last row: the page by its number.
         assert _rows(client.get(f"{URL}?page=2&after=999999999-1-1")) == second
+        # Digits that are no number (a superscript two) are no page: the first.
+        assert _rows(client.get(f"{URL}?page=\u00b2&after=1-1-\u00b2")) == _rows(client.get(URL))
+
+
+def test_a_link_whose_number_is_not_its_place_finds_the_page_by_its_number(
+    client, many, staff_user
+):
+    """The rows after page 1's last cannot be page 999,999 of twelve results (a link made by
+    hand, or gone stale): that page by its number, and the count stays the count."""
+    with time_machine.travel(AFTER, tick=False):
+        sign_in(client, staff_user)
+        first = client.get(URL)
+        place = first.context["page_obj"].place_after
+        response = client.get(f"{URL}?page=999999&after={place}")
+        assert response.context["shown_count"] == 12
+        assert response.context["page_obj"].number == 3  # the last page, as Django's own
+        assert _rows(response) == _rows(client.get(f"{URL}?page=3"))
+        back = client.get(f"{URL}?page=3&before={place}")
+        assert back.context["shown_count"] == 12
+        assert _rows(back) == _rows(client.get(f"{URL}?page=3"))
