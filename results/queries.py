@@ -186,6 +186,35 @@ def beyond(keyed, place: tuple[int, int, int], *, before: bool = False) -> Query
     return rows.order_by(*(f"-{column}" for column in ORDER)) if before else rows
 
 
+def page_at(paginator, number: str | None, *, after: str | None, before: str | None):
+    """The page of ``keyed_ids`` asked for: by its "Next" or "Previous" link, read from where
+    the page it was reached from ends or begins (``after``, ``before``: a place, so that a
+    page far into a series reads its own rows, not every row before it); otherwise by its
+    ``number``, as when the place is no place, nothing follows it, or the rows found there
+    cannot be that page of a list whose count is exact (a link gone stale, or made by hand).
+    The page knows the places of its first and last rows (``place_before``,
+    ``place_after``), which its links carry."""
+    size = paginator.per_page
+    asked = int(number) if number and number.isascii() and number.isdigit() else 0
+    start, end = parse_place(after), parse_place(before)
+    page = None
+    if start and asked > 1:
+        rows = list(beyond(paginator.object_list, start)[: size + 1])
+        if rows:
+            page = paginator.page_of(rows, asked)
+    elif end and asked > 0:
+        rows = list(beyond(paginator.object_list, end, before=True)[:size])
+        if len(rows) == size:  # a whole page before the one it was reached from
+            page = paginator.page_of(rows[::-1], asked, more=True)
+    if page is None:
+        page = paginator.get_page(number)
+    page.object_list = list(page.object_list)  # read once: its rows and their places
+    if page.object_list:
+        page.place_before = place_of(page.object_list[0])
+        page.place_after = place_of(page.object_list[-1])
+    return page
+
+
 def rows_of(page) -> list[dict]:
     """The rows of a page of ``ids`` (or of ``keyed_ids``), in its order: one query of at
     most a page of rows."""

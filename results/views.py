@@ -126,7 +126,12 @@ def series_results(request, code: str):
     paginator = BoundedCountPaginator(
         queries.keyed_ids(found), PAGE_SIZE, count=summary.shown, estimated=summary.estimated
     )
-    page = _page(paginator, request)
+    page = queries.page_at(
+        paginator,
+        request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
     totals = summary.totals
     chosen = {**wanted, "candidate": request.GET.get("candidate", "")}
     filters = request.GET.copy()
@@ -162,35 +167,6 @@ def series_results(request, code: str):
         query=filters.urlencode(),
     )
     return render(request, "results/series.html", context)
-
-
-def _page(paginator: BoundedCountPaginator, request):
-    """The page asked for: by its "Next" or "Previous" link, read from where the page it was
-    reached from ends or begins (``after``, ``before``: a place in the results' order, so
-    that a page far into a series reads its own rows, not every row before it); otherwise
-    by its number, as when the place is no place, nothing follows it, or the rows found
-    there cannot be that page of a list whose count is exact (a link gone stale, or made by
-    hand). Its links carry the places of its first and last rows."""
-    number = request.GET.get("page")
-    after = queries.parse_place(request.GET.get("after"))
-    before = queries.parse_place(request.GET.get("before"))
-    asked = int(number) if number and number.isascii() and number.isdigit() else 0
-    page = None
-    if after and asked > 1:
-        rows = list(queries.beyond(paginator.object_list, after)[: PAGE_SIZE + 1])
-        if rows:
-            page = paginator.page_of(rows, asked)
-    elif before and asked > 0:
-        rows = list(queries.beyond(paginator.object_list, before, before=True)[:PAGE_SIZE])
-        if len(rows) == PAGE_SIZE:  # a whole page before the one it was reached from
-            page = paginator.page_of(rows[::-1], asked, more=True)
-    if page is None:
-        page = paginator.get_page(number)
-    page.object_list = list(page.object_list)  # read once: its rows and their places
-    if page.object_list:
-        page.place_before = queries.place_of(page.object_list[0])
-        page.place_after = queries.place_of(page.object_list[-1])
-    return page
 
 
 class _Echo:

@@ -66,3 +66,30 @@ def test_officer_waits_for_results_with_a_countdown(page, live_server):
     # Held by QA: shown withheld.
     visit(page, "/results/J26/")
     expect(page.locator("td", has_text="Withheld").first).to_be_visible()
+
+
+def test_officer_pages_through_results_by_keyboard(page, live_server, monkeypatch):
+    """Next and Previous lead through a series' results (each page read from where the last
+    ended), by keyboard and at 360 px."""
+    from results import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    visit(page, f"{live_server.url}/results/J26/")
+    first = page.locator("tbody tr").all_inner_texts()
+    expect(page.get_by_text(re.compile(r"^Page 1 of \d+$"))).to_be_visible()
+
+    tab_to(page, "a[rel=next]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_page(page)
+    expect(page).to_have_url(re.compile(r"page=2&after=\d+-\d+-\d+"))
+    expect(page.get_by_text(re.compile(r"^Page 2 of \d+$"))).to_be_visible()
+    assert page.locator("tbody tr").all_inner_texts() != first
+
+    tab_to(page, "a[rel=prev]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_page(page)
+    expect(page).to_have_url(re.compile(r"page=1&before=\d+-\d+-\d+"))
+    assert page.locator("tbody tr").all_inner_texts() == first
