@@ -1,17 +1,17 @@
 """The shapes of the centre-account forms; the rules are in ``centres.services``."""
 
-import zoneinfo
 from functools import cache
 
 from django import forms
 
 from portal.centres.models import Membership
+from portal.zones import zone_names
 
 
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
     """Every time zone by its name (Europe/London), in alphabetical order."""
-    names = sorted(zoneinfo.available_timezones())
+    names = sorted(zone_names())
     # "Region/City" names are what people look for; the bare legacy aliases (EST, Cuba ...)
     # only clutter the list.
     return [(name, name.replace("_", " ")) for name in names if "/" in name or name == "UTC"]

@@ -2,10 +2,12 @@
 without it. Pages are written here, so no server is needed."""
 
 import re
+import uuid
 from pathlib import Path
 
 import pytest
 
+from tests.browser import pages
 from tests.browser.pages import check_page
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -68,6 +70,35 @@ def test_check_page_when_a_field_has_no_name(blank_page):
 
     with pytest.raises(AssertionError, match=r"axe critical: label"):
         check_page(page)
+
+
+def test_check_page_measures_a_page_again_only_when_it_changed(blank_page, monkeypatch):
+    measured = []
+    run_axe = pages.run_axe
+    monkeypatch.setattr(pages, "run_axe", lambda page: measured.append(1) or run_axe(page))
+    form = (
+        f"<p>{uuid.uuid4()}</p><form><input type='hidden' name='csrfmiddlewaretoken' value='a'>"
+        "<label for='name'>Name</label><input id='name' type='text'></form>"
+    )
+    page = page_with(blank_page, form)
+    check_page(page)
+    # The same page with another CSRF token, as a second request of it shows it.
+    page_with(blank_page, form.replace("value='a'", "value='b'"))
+    check_page(page)
+    assert len(measured) == 1
+    page.locator("#name").focus()
+    check_page(page)
+    assert len(measured) == 2
+    page.keyboard.type("Achieng")
+    check_page(page)
+    assert len(measured) == 3
+
+
+def test_check_page_fails_a_faulty_page_every_time(blank_page):
+    page = page_with(blank_page, f"<p style='color: #bbb'>{uuid.uuid4()}</p>")
+    for _ in range(2):
+        with pytest.raises(AssertionError, match=r"axe serious: color-contrast"):
+            check_page(page)
 
 
 def test_every_table_of_the_templates_stacks_on_a_phone():

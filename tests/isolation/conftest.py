@@ -1,9 +1,19 @@
-"""One world per module, built inside a transaction that is rolled back when the module ends;
-each test runs in a savepoint inside it, so a test that changes something changes it for
-itself alone."""
+"""One world per module, inside a transaction that is rolled back when the module ends; each
+test runs in a savepoint inside it, so a test that changes something changes it for itself
+alone.
+
+On SQLite (the embedded default) the world is built once a day of the test process and
+copied into each module that asks for it: the database, page by page (SQLite's backup), and
+the files its cases hold; when the module ends the database is put back as it was before.
+On PostgreSQL each module builds it."""
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -33,15 +43,72 @@ def _storage(media):
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, world_media):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(**_storage(world_media)),
-        transaction.atomic(),
-    ):
+def world(django_db_setup, django_db_blocker, world_media, tmp_path_factory):
+    with django_db_blocker.unblock(), override_settings(**_storage(world_media)):
+        if connection.vendor != "sqlite":
+            with transaction.atomic():
+                yield build_world()
+                transaction.set_rollback(True)
+            return
+        before = _copy_of_database()
+        try:
+            built = _copied_world(world_media, tmp_path_factory)
+            with transaction.atomic():
+                yield built
+                transaction.set_rollback(True)
+        finally:
+            _restore_database(before)
+
+
+@dataclass
+class _WorldCopy:
+    world: Any
+    database: Any  # an SQLite connection in memory
+    media: Path
+
+
+_WORLD_COPIES: dict = {}
+
+
+def _copied_world(media: Path, tmp_path_factory):
+    """The world, built on the first call of a day and copied in on the next ones (its
+    deadlines and dates are counted from the day it is made)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from portal.calendar import london_date
+
+    day = london_date(timezone.now())
+    copy = _WORLD_COPIES.get(day)
+    if copy is not None:
+        _restore_database(copy.database)
+        shutil.copytree(copy.media, media, dirs_exist_ok=True)
+        # Content types read before the copy came in may carry other numbers.
+        ContentType.objects.clear_cache()
+        return copy.world
+    with transaction.atomic():
         built = build_world()
-        yield built
-        transaction.set_rollback(True)
+    files = tmp_path_factory.mktemp("world-media")
+    shutil.copytree(media, files, dirs_exist_ok=True)
+    _WORLD_COPIES[day] = _WorldCopy(built, _copy_of_database(), files)
+    return built
+
+
+def _copy_of_database():
+    import sqlite3
+
+    connection.ensure_connection()
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.connection.backup(copy)
+    return copy
+
+
+def _restore_database(copy) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    connection.ensure_connection()
+    copy.backup(connection.connection)
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)
