@@ -11,8 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from entries.models import Candidate, EntriesStamp, Entry, Series, Syllabus, entries_counted
-from portal.api.pagination import bounded_count
 from portal.centres.models import Centre
+from portal.counting import bounded_count
 from portal.errors import PortalError
 from portal.permissions import centres_visible_to, is_staff_user
 from portal.workflow import centre_ids_of

@@ -1,8 +1,9 @@
 """What keeps every staff list in the admin bounded at an awarding body's size (10,000
 centres, millions of results, clocks and notifications).
 
-* ``EstimatedCountPaginator``: an unfiltered list of a large table is counted from
-  PostgreSQL's own estimate (``pg_class.reltuples``), not by a ``count(*)`` over every row.
+* ``EstimatedCountPaginator``: a list, filtered or not, is counted exactly up to a thousand
+  rows and beyond that from PostgreSQL's planner ("about 10,003 centres"), never by a
+  ``count(*)`` over every row it holds.
 * ``choices_filter``: a filter whose links come from a short list known without reading
   the table (the service levels' codes, the kinds of notice), where Django's own filter on
   a plain field reads every row to find its distinct values.
@@ -22,49 +23,35 @@ from functools import cached_property
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db import connections
 from django.db.models import F
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
+from portal.counting import bounded_count
+
 
 class EstimatedCountPaginator(Paginator):
-    """A ``Paginator`` that counts an unfiltered list of a large table from PostgreSQL's
-    estimate of its rows (kept by autovacuum's ANALYZE), and every other list exactly.
-
-    Below ``estimate_from`` rows the estimate is not used: counting is cheap there, and
-    exact counts of small tables are what people check.
+    """A ``Paginator`` whose count reads at most ``exact_up_to`` + 1 rows, whatever the list
+    and its filters: exact up to that, beyond it PostgreSQL's planner's estimate of the
+    list (``bounded_count``; a list expected to be several times longer is not counted at
+    all). ``estimated`` says which: the list's footer reads "about 10,003 centres" then
+    (``templates/admin/pagination.html``). SQLite has no planner to ask: counted exactly.
     """
 
-    estimate_from = 100_000
+    exact_up_to = 1_000
 
-    def __init__(self, *args, estimate_from: int | None = None, **kwargs):
+    def __init__(self, *args, exact_up_to: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        if estimate_from is not None:
-            self.estimate_from = estimate_from
+        if exact_up_to is not None:
+            self.exact_up_to = exact_up_to
+        self.estimated = False
 
     @cached_property
     def count(self) -> int:
-        estimate = self._estimate()
-        if estimate is not None and estimate >= self.estimate_from:
-            return estimate
-        return super().count
-
-    def _estimate(self) -> int | None:
-        query = getattr(self.object_list, "query", None)
-        if query is None or query.where or query.distinct or query.combinator:
-            return None
-        connection = connections[self.object_list.db]
-        if connection.vendor != "postgresql":
-            return None
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                [self.object_list.model._meta.db_table],
-            )
-            row = cursor.fetchone()
-        # -1: never analysed yet; the exact count answers then.
-        return row[0] if row and row[0] >= 0 else None
+        if getattr(self.object_list, "query", None) is None:
+            return super().count
+        count, self.estimated = bounded_count(self.object_list, self.exact_up_to)
+        return count
 
 
 def choices_filter(field: str, *, title: str, choices):

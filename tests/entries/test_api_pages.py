@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from entries.models import Entry, Syllabus
-from portal.api.pagination import KeysetPagination, bounded_count
+from portal.api.pagination import KeysetPagination
+from portal.counting import bounded_count
 from tests.factories import CandidateFactory, CentreFactory, EntryFactory
 
 pytestmark = pytest.mark.django_db

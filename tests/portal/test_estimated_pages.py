@@ -5,8 +5,8 @@ past the end is not found (or, for pages that pick a page anyway, is the last on
 import pytest
 from django.core.paginator import EmptyPage
 
+from portal import counting
 from portal.accounts.models import User
-from portal.api import pagination
 from portal.api.pagination import BoundedCountPaginator
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def thirty(monkeypatch):
     User.objects.bulk_create(User(username=f"person{n:02d}", password="!") for n in range(30))
 
     def paged(estimate: int) -> BoundedCountPaginator:
-        monkeypatch.setattr(pagination, "planner_estimate", lambda queryset: estimate)
+        monkeypatch.setattr(counting, "planner_estimate", lambda queryset: estimate)
         return BoundedCountPaginator(User.objects.order_by("username"), 10)
 
     return paged

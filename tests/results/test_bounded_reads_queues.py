@@ -145,8 +145,8 @@ def _notify_at_one_instant(count: int, at: dt.datetime) -> None:
 def test_the_notices_list_reads_a_page_however_many_share_its_instant(monkeypatch):
     """A results day notice reaches thousands at one instant; the staff list, newest first,
     reads its page in its index's whole order, not every notice of that instant to sort."""
-    # Estimated from 300 rows here (100,000 in the portal): the list below is longer.
-    monkeypatch.setattr(EstimatedCountPaginator, "estimate_from", 300)
+    # Counted exactly up to 300 rows here (1,000 in the portal): the list below is longer.
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_up_to", 300)
     director = StaffFactory(username="director", roles=[DIRECTOR])
     client = sign_in(Client(), director)
     now = timezone.now()
