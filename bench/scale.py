@@ -480,12 +480,15 @@ STAFF_PAGES = [
     "/service-standards/",
     "/admin/service-levels/",
 ]
-# Changelists as staff filter them: a filtered list is counted too (a state of a million
-# clocks, a kind of two million notices).
+# Changelists as staff filter and search them: a filtered list is counted too (a state of a
+# million clocks, a kind of two million notices); a centre is found by its number.
 FILTERED_CHANGELISTS = [
     "/admin/sla/clock/?state__exact=met",
     "/admin/notifications/notification/?kind=reminder",
     "/admin/complaints/complaint/?status__exact=answered",
+    "/admin/results/result/?q=C00001",
+    "/admin/sla/clock/?q=C00001",
+    "/admin/complaints/complaint/?q=C00001",
 ]
 BARE = "/bench/bare/"
 # A learner's session opens only the learner's own pages (results/learners/middleware.py):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
-from portal.changelists import EstimatedCountPaginator, indexed_columns
+from portal.changelists import EstimatedCountPaginator, indexed_columns, search_through_indexes
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -22,12 +22,15 @@ class PortalAdminSite(admin.AdminSite):
         """Every list of the staff area is counted without a full ``count(*)`` where an
         estimate serves (``portal.changelists``): no "N total" link that counts the
         whole table beside a filtered list, and the estimate for an unfiltered one; and it
-        is sorted only by the columns an index serves. A ModelAdmin that sets its own
-        ``paginator`` or ``sortable_by`` keeps it."""
+        is sorted only by the columns an index serves; its search box finds a centre's number
+        or a case's reference through their indexes. A ModelAdmin that sets its own
+        ``paginator``, ``sortable_by`` or ``get_search_results`` keeps it."""
         admin_class = admin_class or admin.ModelAdmin
         options.setdefault("show_full_result_count", False)
         if admin_class.paginator is admin.ModelAdmin.paginator:
             options.setdefault("paginator", EstimatedCountPaginator)
+        if admin_class.get_search_results is admin.ModelAdmin.get_search_results:
+            options.setdefault("get_search_results", search_through_indexes)
         if isinstance(model_or_iterable, ModelBase):
             model_or_iterable = [model_or_iterable]
         for model in model_or_iterable:

@@ -101,6 +101,39 @@ def test_case_queue_filtered_by_centre_through_the_search_box(staff_client, comp
     assert b"By centre" not in response.content
 
 
+def _searched(client, url: str, term: str) -> tuple[list, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"q": term})
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list), [q["sql"] for q in queries.captured_queries]
+
+
+def test_search_finds_a_centre_or_a_reference_through_its_index(
+    staff_client, complaint, centre_pk, officer_pk
+):
+    other = services.submit_complaint(data=dict(SERVICE), centre=centre_pk, submitted_by=officer_pk)
+    table = Complaint._meta.db_table
+    for term, found in (("gb001", complaint), (f" {other.reference.lower()} ", other)):
+        listed, queries = _searched(staff_client, "/admin/complaints/complaint/", term)
+        assert listed == [found]
+        # Equalities on indexed columns: nothing read the table row by row with LIKE.
+        assert not [sql for sql in queries if table in sql and "LIKE" in sql], queries
+    listed, _ = _searched(staff_client, "/admin/centres/centre/", "pk002")
+    assert [centre.number for centre in listed] == ["PK002"]
+    # Any other term is searched as Django searches: part of a centre's name.
+    listed, queries = _searched(staff_client, "/admin/complaints/complaint/", "Lahore")
+    assert listed == [other]
+    assert any(table in sql and "LIKE" in sql for sql in queries)
+    # A centre's number where the list does not search by centre: searched as text.
+    listed, _ = _searched(staff_client, "/admin/sla/servicelevel/", "GB001")
+    assert listed == []
+    # The clocks' reference has no index of its own: searched as Django does, not looked up
+    # first (a look-up without an index would read every clock).
+    listed, queries = _searched(staff_client, "/admin/sla/clock/", complaint.reference)
+    assert listed and {clock.reference for clock in listed} == {complaint.reference}
+    assert not [sql for sql in queries if "sla_clock" in sql and '"reference" = ' in sql]
+
+
 def test_a_short_list_is_counted_exactly(complaint):
     paginator = EstimatedCountPaginator(Complaint.objects.filter(pk=complaint.pk), 100)
     with CaptureQueriesContext(connection) as queries:
