@@ -164,9 +164,9 @@ class CandidateAdmin(RowCheckbox, admin.ModelAdmin):
     list_filter = ["series"]
     search_fields = ["candidate_number", "surname", "uci", "centre__number"]
     list_select_related = ["centre", "series"]
-    # The model's order, centre by centre, through its unique index: the model's own
-    # (the centre's number, the series' release) joins both tables and sorts thousands of
-    # candidates for a page.
+    # Centre by centre, series by series (by the rows' keys), then by number: the unique
+    # index's order. The model's own (the centre's number, the series' release) joins both
+    # tables and sorts thousands of candidates for a page.
     ordering = ["centre_id", "series_id", "candidate_number"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -1,8 +1,8 @@
 """What keeps every staff list in the admin bounded at an awarding body's size (10,000
 centres, millions of results, clocks and notifications).
 
-* ``EstimatedCountPaginator``: a list, filtered or not, is counted exactly up to a thousand
-  rows and beyond that from PostgreSQL's planner ("about 10,003 centres"), never by a
+* ``EstimatedCountPaginator``: a list, filtered or not, is counted up to a thousand rows
+  and beyond that, on PostgreSQL, from the planner ("about 10,003 centres"), never by a
   ``count(*)`` over every row it holds.
 * ``choices_filter``: a filter whose links come from a short list known without reading
   the table (the service levels' codes, the kinds of notice), where Django's own filter on
@@ -21,6 +21,7 @@ candidate, per officer) has no place in a list: the centre is found by the searc
 """
 
 import datetime as dt
+import sys
 from functools import cached_property
 
 from django.contrib import admin
@@ -35,10 +36,13 @@ from portal.counting import bounded_count
 
 class EstimatedCountPaginator(Paginator):
     """A ``Paginator`` whose count reads at most ``exact_up_to`` + 1 rows, whatever the list
-    and its filters: exact up to that, beyond it PostgreSQL's planner's estimate of the
-    list (``bounded_count``; a list expected to be several times longer is not counted at
-    all). ``estimated`` says which: the list's footer reads "about 10,003 centres" then
-    (``templates/admin/pagination.html``). SQLite has no planner to ask: counted exactly.
+    and its filters: exact up to that; beyond it, on PostgreSQL, the planner's estimate of
+    the list, never fewer than the rows counted (``bounded_count``, counting first: a
+    search's ``LIKE`` has no statistics, and the planner's guess alone could be anything).
+    ``estimated`` says which: the list then reads "about 10,003 centres"
+    (``templates/admin/pagination.html`` and ``search_form.html``), and a page past the
+    estimate is an empty page, never an error. SQLite has no planner to ask: counted
+    exactly past the bound.
     """
 
     exact_up_to = 1_000
@@ -47,14 +51,33 @@ class EstimatedCountPaginator(Paginator):
         super().__init__(*args, **kwargs)
         if exact_up_to is not None:
             self.exact_up_to = exact_up_to
-        self.estimated = False
+
+    @cached_property
+    def _counted(self) -> tuple[int, bool]:
+        if getattr(self.object_list, "query", None) is None:
+            return super().count, False
+        return bounded_count(self.object_list, self.exact_up_to, planner_first=False)
 
     @cached_property
     def count(self) -> int:
-        if getattr(self.object_list, "query", None) is None:
-            return super().count
-        count, self.estimated = bounded_count(self.object_list, self.exact_up_to)
-        return count
+        return self._counted[0]
+
+    @property
+    def estimated(self) -> bool:
+        return self._counted[1]
+
+    def validate_number(self, number):
+        if not self.estimated:
+            return super().validate_number(number)
+        # The estimate may fall short of the list: a later page is read, not refused.
+        return self._validate_number(number, sys.maxsize)
+
+    def page(self, number):
+        if not self.estimated:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
 
 
 def search_through_indexes(self, request, queryset, search_term):
@@ -75,7 +98,7 @@ def search_through_indexes(self, request, queryset, search_term):
         return queryset.filter(reference=term), False
     centre = None
     for path in paths:
-        if path == "number" and self.model is Centre:
+        if path == "number" and self.model is Centre and queryset.filter(number=term).exists():
             return queryset.filter(number=term), False
         if path.endswith("centre__number"):
             centre = centre or Centre.objects.filter(number=term).first()

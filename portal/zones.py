@@ -12,7 +12,7 @@ from portal.calendar import LONDON
 @cache
 def zone_names() -> frozenset[str]:
     """Every time zone name the system knows: read once a process (the system's zone files are
-    walked at each call of ``available_timezones``, some 10 ms)."""
+    walked at each call of ``available_timezones``, over 10 ms)."""
     return frozenset(zoneinfo.available_timezones())
 
 

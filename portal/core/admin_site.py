@@ -21,7 +21,7 @@ class PortalAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         """Every list of the staff area is counted without a full ``count(*)`` where an
         estimate serves (``portal.changelists``): no "N total" link that counts the
-        whole table beside a filtered list, and the estimate for an unfiltered one; and it
+        whole table beside a filtered list, and a bounded count, then the estimate; and it
         is sorted only by the columns an index serves; its search box finds a centre's number
         or a case's reference through their indexes. A ModelAdmin that sets its own
         ``paginator``, ``sortable_by`` or ``get_search_results`` keeps it."""

@@ -4,8 +4,8 @@
 or critical violation, and at 360 and 1280 px nothing a person reads or uses in a table or a
 form lies beyond the right edge of the viewport, nor does the page scroll sideways. The
 page is left at 1280 px. A page that this test process has already passed exactly as it is
-now (the same markup, form values and focus) passes again without being measured: the
-checks read nothing else, and a fifth of the pages the journeys visit are such repeats (the
+now (its address, markup, form values, focus and the element under the mouse) passes again
+without being measured: a fifth of the pages the journeys visit are such repeats (the
 sign-in page, a case page seen again after a move that was refused).
 """
 
@@ -86,25 +86,40 @@ def beyond_right_edge(page: Page, width: int) -> list[str]:
     return page.evaluate(_OVERFLOW, [MEASURED, width])
 
 
-# Everything the checks read of a page, but the CSRF token (new at every request): its address
-# (a fragment can change the styles), its markup, the state of its form controls (a value
-# typed or a box ticked is not in the markup) and which element has focus.
+# What the checks read of a page, but the CSRF token (new at every request): its address (a
+# fragment can change the styles), its markup, the state of its form controls (a value typed
+# or a box ticked is not in the markup), which element has focus and which the mouse is over
+# (their styles differ).
 _STATE = """() => {
   const controls = [...document.querySelectorAll("input, select, textarea")]
     .filter((el) => el.name !== "csrfmiddlewaretoken")
-    .map((el) => (el.type === "checkbox" || el.type === "radio") ? String(el.checked) : el.value);
-  const active = document.activeElement;
+    .map((el) => {
+      if (el.type === "checkbox" || el.type === "radio") {
+        return `${el.checked} ${el.indeterminate}`;
+      }
+      return el.tagName === "SELECT" ? [...el.selectedOptions].map((o) => o.value) : el.value;
+    });
+  const path = (el) => {
+    const steps = [];
+    for (; el && el.parentElement; el = el.parentElement) {
+      steps.unshift([...el.parentElement.children].indexOf(el));
+    }
+    return steps.join(".");
+  };
+  const hovered = [...document.querySelectorAll(":hover")].pop();
   return [location.href, document.documentElement.outerHTML, JSON.stringify(controls),
-          active ? active.outerHTML.slice(0, 300) : ""];
+          path(document.activeElement), path(hovered)];
 }"""
-_CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*"')
-# The pages this process has found without a problem, by a digest of their state.
+_CSRF = re.compile(r'((?:name="csrfmiddlewaretoken" value|data-csrf-token)=")[^"]*"')
+# The pages this process has found without a problem, by a digest of their state; and how
+# many pages it has measured.
 _PASSED: set[str] = set()
+PAGES_MEASURED = [0]
 
 
 def _state_of(page: Page) -> str:
-    address, markup, controls, active = page.evaluate(_STATE)
-    state = "\0".join([address, _CSRF.sub(r'\1"', markup), controls, _CSRF.sub(r'\1"', active)])
+    address, markup, controls, active, hovered = page.evaluate(_STATE)
+    state = "\0".join([address, _CSRF.sub(r'\1"', markup), controls, active, hovered])
     return hashlib.sha256(state.encode()).hexdigest()
 
 
@@ -120,6 +135,7 @@ def check_page(page: Page) -> None:
     if state in _PASSED:
         page.set_viewport_size({"width": WIDE, "height": HEIGHT})
         return
+    PAGES_MEASURED[0] += 1
     problems = [f"at {NARROW} px: {p}" for p in beyond_right_edge(page, NARROW)]
     problems += [f"axe {p}" for p in run_axe(page)]
     problems += [f"at {WIDE} px: {p}" for p in beyond_right_edge(page, WIDE)]

@@ -1,12 +1,14 @@
-"""One world per module, inside a transaction that is rolled back when the module ends; each
-test runs in a savepoint inside it, so a test that changes something changes it for itself
-alone.
+"""One world per module; each test runs in a savepoint of a transaction that is rolled back
+when the module ends, so a test that changes something changes it for itself alone.
 
-On SQLite (the embedded default) the world is built once a day of the test process and
-copied into each module that asks for it: the database, page by page (SQLite's backup), and
-the files its cases hold; when the module ends the database is put back as it was before.
-On PostgreSQL each module builds it."""
+On PostgreSQL each module builds the world inside that transaction. On SQLite (the embedded
+default) it is built once a day of the test process, without the work its commits would
+hand on (tasks, emails: as on PostgreSQL, where they are never committed), and copied into
+each module that asks for it: the database, page by page (SQLite's backup), the files its
+cases hold and its objects (a copy of them each, so that what one module does to them in
+memory stays there); when the module ends the database is put back as it was before."""
 
+import copy as copying
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +75,6 @@ _WORLD_COPIES: dict = {}
 def _copied_world(media: Path, tmp_path_factory):
     """The world, built on the first call of a day and copied in on the next ones (its
     deadlines and dates are counted from the day it is made)."""
-    from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
     from portal.calendar import london_date
@@ -83,14 +84,14 @@ def _copied_world(media: Path, tmp_path_factory):
     if copy is not None:
         _restore_database(copy.database)
         shutil.copytree(copy.media, media, dirs_exist_ok=True)
-        # Content types read before the copy came in may carry other numbers.
-        ContentType.objects.clear_cache()
-        return copy.world
+        return copying.deepcopy(copy.world)
     with transaction.atomic():
+        handed_on = len(connection.run_on_commit)
         built = build_world()
+        del connection.run_on_commit[handed_on:]
     files = tmp_path_factory.mktemp("world-media")
     shutil.copytree(media, files, dirs_exist_ok=True)
-    _WORLD_COPIES[day] = _WorldCopy(built, _copy_of_database(), files)
+    _WORLD_COPIES[day] = _WorldCopy(copying.deepcopy(built), _copy_of_database(), files)
     return built
 
 

@@ -118,8 +118,9 @@ def test_search_finds_a_centre_or_a_reference_through_its_index(
         assert listed == [found]
         # Equalities on indexed columns: nothing read the table row by row with LIKE.
         assert not [sql for sql in queries if table in sql and "LIKE" in sql], queries
-    listed, _ = _searched(staff_client, "/admin/centres/centre/", "pk002")
-    assert [centre.number for centre in listed] == ["PK002"]
+    for term in ("pk002", "Lahore", "PK"):
+        listed, _ = _searched(staff_client, "/admin/centres/centre/", term)
+        assert [centre.number for centre in listed] == ["PK002"], term
     # Any other term is searched as Django searches: part of a centre's name.
     listed, queries = _searched(staff_client, "/admin/complaints/complaint/", "Lahore")
     assert listed == [other]
@@ -162,6 +163,19 @@ def test_a_long_list_filtered_or_not_is_counted_from_the_planner():
     # Counted exactly up to the bound.
     paginator = EstimatedCountPaginator(Centre.objects.filter(country="KE"), 100)
     assert (paginator.count, paginator.estimated) == (30, False)
+
+
+def test_a_list_longer_than_its_estimate_is_paged_to_its_end(monkeypatch):
+    """A planner that guesses short (a search's LIKE has no statistics) does not end the
+    list: a page past the estimate is read."""
+    from portal import counting
+
+    _centres(30)
+    monkeypatch.setattr(counting, "planner_estimate", lambda queryset: 8)
+    paginator = EstimatedCountPaginator(Centre.objects.order_by("number"), 5, exact_up_to=5)
+    assert (paginator.count, paginator.estimated) == (8, True)
+    assert len(paginator.page(6).object_list) == 5
+    assert list(paginator.page(7).object_list) == []
 
 
 @pytest.mark.postgres
