@@ -23,10 +23,6 @@ class QueryAdmin(CaseQueueAdmin):
     ]
     list_select_related = ["centre"]
     search_fields = ["reference", "centre__number", "subject", "contact_email"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).in_queue_of(request.user)
-
     # Everything changes through the query's page (and so through the services).
     all_read_only = True
 

@@ -6,12 +6,14 @@ and make sure you get an answer", within two working days (``query.answer``). A 
 is a complaint, or an expression of dissatisfaction, is taken as one.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from portal.accounts.roles import CUSTOMER_SERVICES
-from portal.cases.models import Case, CaseQuerySet
+from portal.cases.models import Case, link
 from portal.workflow import Moves, move
 
 QUERY_ANSWER = "query.answer"
@@ -21,16 +23,6 @@ SUBJECT_MAX = 200
 BODY_MAX = 10_000
 
 
-class QueryQuerySet(CaseQuerySet):
-    def in_queue_of(self, user):
-        """The queries whose queue is ``user``'s: every one for customer services (they
-        take them in), those referred to one of the user's teams for anyone else."""
-        teams = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser or CUSTOMER_SERVICES in teams:
-            return self
-        return self.filter(referred_to__in=teams)
-
-
 class Query(Case):
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
@@ -38,47 +30,29 @@ class Query(Case):
         ANSWERED = "answered", "Answered"
         TAKEN_AS_COMPLAINT = "taken_as_complaint", "Taken as a complaint"
 
+    OPEN_STATUSES = [Status.RECEIVED, Status.REFERRED]
+    # Customer services' moves, or the specialist team's that has the query, while it is open.
+    _staff = partial(move, sources=OPEN_STATUSES, permission=CHANGE_QUERY)
     MOVES = Moves(
         [
-            move(
-                "answer",
-                sources=[Status.RECEIVED, Status.REFERRED],
-                to=Status.ANSWERED,
-                permission=CHANGE_QUERY,
-                label="Answer",
-            ),
-            # The clock keeps running: a referral is how the answer is found, not the answer.
-            move(
-                "refer",
-                sources=[Status.RECEIVED, Status.REFERRED],
-                to=Status.REFERRED,
-                permission=CHANGE_QUERY,
-                label="Refer to a specialist team",
-            ),
-            move(
-                "take-as-complaint",
-                sources=[Status.RECEIVED, Status.REFERRED],
-                to=Status.TAKEN_AS_COMPLAINT,
-                permission=CHANGE_QUERY,
-                label="Take as a complaint",
-            ),
+            _staff("answer", to=Status.ANSWERED, label="Answer"),
+            # The clock runs on: a referral is how the answer is found, not the answer.
+            _staff("refer", to=Status.REFERRED, label="Refer to a specialist team"),
+            _staff("take-as-complaint", to=Status.TAKEN_AS_COMPLAINT, label="Take as a complaint"),
         ]
     )
-    OPEN_STATUSES = [Status.RECEIVED, Status.REFERRED]
+    del _staff
     REFERENCE_PREFIX = "QRY"
+    # Customer services take every query in; a specialist team's queue holds those referred
+    # to it.
+    QUEUE = ("referred_to", CUSTOMER_SERVICES)
 
     status = models.CharField(max_length=20, choices=Status, default=Status.RECEIVED)
     subject = models.CharField(max_length=SUBJECT_MAX)
     body = models.TextField()
-    syllabus = models.ForeignKey(
-        "entries.Syllabus", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    candidate = models.ForeignKey(
-        "entries.Candidate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    syllabus = link("entries.Syllabus")
+    candidate = link("entries.Candidate")
+    submitted_by = link(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL)
     # A query that came by email from an address that is no exams officer's has no centre:
     # its answer goes to this address.
     contact_name = models.CharField(max_length=200, blank=True)
@@ -88,19 +62,8 @@ class Query(Case):
     )
     response = models.TextField(blank=True, help_text="What the centre is told.")
     answered_at = models.DateTimeField(null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    complaint = models.ForeignKey(
-        "complaints.Complaint",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="The complaint the query was taken as.",
-    )
-
-    objects = QueryQuerySet.as_manager()  # type: ignore[misc]  # the base declares it too
+    answered_by = link(settings.AUTH_USER_MODEL)
+    complaint = link("complaints.Complaint", help_text="The complaint the query was taken as.")
 
     class Meta(Case.Meta):
         verbose_name_plural = "queries"

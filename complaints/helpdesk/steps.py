@@ -1,10 +1,12 @@
-"""The moves of a query, each declared once for its page and its API (portal/cases/steps.py)."""
+"""The query as a case type: how it opens, its moves (each declared once for its page and its
+API, portal/cases/steps.py), and its pages and API (portal/cases/types.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from complaints.helpdesk import services
 from complaints.helpdesk.models import Query
 from portal.cases.steps import Opening, Step, Steps
+from portal.cases.types import CaseType
 
 OPENING = Opening(
     Query,
@@ -51,4 +53,32 @@ STEPS = Steps(
             ),
         ),
     },
+)
+
+QUERIES = CaseType(
+    Query,
+    OPENING,
+    STEPS,
+    api="queries",
+    basename="query",
+    about="""Queries of the user's centres (staff whose role works with them: all).
+
+    An officer asks with ``subject`` and ``body`` (optionally ``syllabus_code`` and
+    ``candidate_number``); customer services may ask on a centre's behalf with ``centre``.
+    Clock ``query.answer`` starts at creation; ``answer`` stops it, ``refer`` passes the
+    query to a specialist team's queue while it runs on. Filters: ``status``, ``centre``,
+    ``due``, ``open``, ``referred_to``.
+    """,
+    fields=[
+        "subject",
+        "body",
+        ("syllabus_code", "syllabus.code"),
+        ("candidate_number", "candidate.candidate_number"),
+        "referred_to",
+        "response",
+        "answered_at",
+        ("complaint", "complaint.reference"),
+    ],
+    related=("centre", "syllabus", "candidate", "complaint"),
+    filters={"referred_to": "referred_to"},
 )

@@ -51,6 +51,9 @@ class CaseQueueAdmin(Declared, admin.ModelAdmin):
     def get_ordering(self, request):
         return [next_due_first(), "created_at"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_queue_of(request.user)
+
     # Cases are opened through their services (references, clocks, notices), never typed in.
     may_add = False
     # A case is never lost: it is closed, withdrawn or declined through its life cycle.

@@ -26,6 +26,17 @@ def role_refuses(user, model) -> bool:
 
 
 class CaseQuerySet(CentreScopedQuerySet):
+    def in_queue_of(self, user):
+        """The cases in ``user``'s staff queue (``CaseQueueAdmin``): all of them, unless the
+        case type passes its cases from team to team (``QUEUE``, see ``Case``)."""
+        if self.model.QUEUE is None:
+            return self
+        field, first = self.model.QUEUE
+        teams = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser or first in teams:
+            return self
+        return self.filter(**{f"{field}__in": teams})
+
     def visible_to(self, user, *, listed: bool = False, through: str | None = None):
         """Officers: their centres' cases, and the cases they own (``OWNER_FIELD``). Staff:
         every case, if their role works with this kind of case (``view_<model>``); none
@@ -74,6 +85,14 @@ class CaseQuerySet(CentreScopedQuerySet):
         return self.due_within("today", now=now)
 
 
+def link(to, *, on_delete=models.PROTECT, **options) -> models.ForeignKey:
+    """A case's optional link to another row (a syllabus, a candidate, the person who acted),
+    never followed back: ``syllabus = link("entries.Syllabus")``."""
+    return models.ForeignKey(
+        to, null=True, blank=True, on_delete=on_delete, related_name="+", **options
+    )
+
+
 def next_due_first():
     """Whatever is due soonest first; cases without a waiting deadline last."""
     return models.F("next_due").asc(nulls_last=True)
@@ -87,12 +106,16 @@ class Case(RecordsMoves):
     ``portal.workflow.Moves``), and uses ``CaseQuerySet`` (or a subclass) as its manager.
     A case that belongs to a person before it belongs to a centre (a school's application
     to become one) names the foreign key to that person in ``OWNER_FIELD``: they see it,
-    and make the moves marked ``owner=True``.
+    and make the moves marked ``owner=True``. A case passed from team to team declares
+    ``QUEUE``: each team's staff queue holds its own.
     """
 
     REFERENCE_PREFIX = ""
     OPEN_STATUSES: list[str] = []
     OWNER_FIELD: str | None = None
+    # ``(field, role)`` for a case type whose cases go from team to team: ``field`` names the
+    # staff role whose queue a case is in; ``role`` takes every case in and sees them all.
+    QUEUE: tuple[str, str] | None = None
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     status = models.CharField(max_length=30)

@@ -16,6 +16,9 @@
     @STEPS.api                                    # POST /api/v1/queries/<reference>/<move>/
     class QueryViewSet(CaseViewSet): ...
 
+(``CaseType``, portal/cases/types.py, makes these three from the steps, with the list, the
+opening page and the API's answer, for a case type whose pages are the kit's.)
+
 A step names the service that makes the move (``service(case, by=person, **values)``), the
 rules of what it takes (``portal/rules.py``: the page's form and the API's serializer are
 built from them, so both check alike and say the same), what the page says once it is made
