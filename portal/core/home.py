@@ -15,6 +15,7 @@ from django.db import transaction
 from portal.centres.models import Centre
 from portal.permissions import centres_visible_to
 from portal.singleflight import single_flight
+from portal.workflow import remember_centre_ids
 
 HOME_SECTIONS: list[Callable] = []
 WITHOUT_CENTRE: set[Callable] = set()
@@ -38,8 +39,16 @@ def _sections(user, centres) -> list[dict]:
     return [s for s in (section(user, centres) for section in shown) if s]
 
 
-def officer_home_context(user) -> dict:
+def officer_centres(user) -> list[Centre]:
+    """The officer's centres by number; the filters by them that follow read them no more."""
     centres = list(centres_visible_to(user).order_by("number"))
+    remember_centre_ids(user, [centre.pk for centre in centres])
+    return centres
+
+
+def officer_home_context(user, centres: list[Centre] | None = None) -> dict:
+    if centres is None:
+        centres = officer_centres(user)
     return {"centres": centres, "sections": _sections(user, centres)}
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from portal.core import health
-from portal.core.home import officer_home_context, staff_home_context
+from portal.core.home import officer_centres, officer_home_context, staff_home_context
 from portal.errorpages import error_response, is_api_request, is_database_outage
 from portal.guards import refusal_for
 from portal.observability import metrics
@@ -45,10 +45,11 @@ def readyz(request):
 def home(request):
     if request.user.is_staff:
         return render(request, "core/staff_home.html", staff_home_context(request.user))
-    if hasattr(request.user, "learner_account"):
+    centres = officer_centres(request.user)
+    if not centres and hasattr(request.user, "learner_account"):
         # A learner's home is their own results.
         return redirect("learners:home")
-    return render(request, "core/officer_home.html", officer_home_context(request.user))
+    return render(request, "core/officer_home.html", officer_home_context(request.user, centres))
 
 
 # Errors: the answers themselves are in portal/errorpages.py.

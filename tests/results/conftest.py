@@ -1,6 +1,8 @@
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
+from django.db import connection
 
 from results.models import Result
 from tests.factories import CandidateFactory, EntryFactory, SeriesFactory, SyllabusFactory
@@ -8,6 +10,19 @@ from tests.factories import CandidateFactory, EntryFactory, SeriesFactory, Sylla
 RELEASE = dt.datetime(2027, 8, 10, 5, 0, tzinfo=dt.UTC)
 BEFORE = RELEASE - dt.timedelta(seconds=1)
 AFTER = RELEASE + dt.timedelta(seconds=1)
+
+
+@contextmanager
+def capturing():
+    """The SQL of every query run in the block."""
+    run: list[str] = []
+
+    def keep(execute, sql, params, many, context):
+        run.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        yield run
 
 
 @pytest.fixture

@@ -4,17 +4,15 @@ remembered until what they count changes: every change counts them again, so the
 always says what the database holds."""
 
 import io
-from contextlib import contextmanager
 
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import connection
 
 from portal.centres.models import Membership
 from results import services
 from results.models import QaHold
-from tests.results.conftest import AFTER, make_result
+from tests.results.conftest import AFTER, capturing, make_result
 from tests.signing_in import sign_in
 
 URL = "/results/J27/"
@@ -30,19 +28,6 @@ def _counts(client, url=URL):
 def _counted_afresh(client, url=URL):
     cache.clear()
     return _counts(client, url)
-
-
-@contextmanager
-def capturing():
-    """The SQL of every query run in the block."""
-    run: list[str] = []
-
-    def keep(execute, sql, params, many, context):
-        run.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(keep):
-        yield run
 
 
 def _counting(run) -> list[str]:
