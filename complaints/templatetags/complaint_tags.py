@@ -2,11 +2,9 @@
 
 from django import template
 
-from portal.sla.templatetags.sla import deadlines
+from portal.sla.templatetags.sla import deadline_summary
 
 register = template.Library()
 
 # The engine's own reading of the deadlines, in the compact form a table cell needs.
-register.inclusion_tag("complaints/_deadlines.html", takes_context=True, name="deadline_summary")(
-    deadlines
-)
+register.simple_tag(takes_context=True, name="deadline_summary")(deadline_summary)
