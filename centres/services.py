@@ -25,7 +25,7 @@ from portal.centres.models import INVITE, Centre, Invitation, Membership
 from portal.errors import PortalError, TransitionNotAllowed
 from portal.notifications import Address, Officers, notify
 from portal.notifications.texts import render_notice
-from portal.workflow import centre_ids_of, transition
+from portal.workflow import centre_ids_of, forget_centre_ids, transition
 from portal.zones import validate_time_zone
 
 # Enough for a centre taking on its staff for a new year; a script sending thousands of
@@ -222,6 +222,7 @@ def accept_invitation(token: str, *, user, at: dt.datetime | None = None) -> Mem
         membership, created = Membership.objects.get_or_create(
             user=user, centre=centre, defaults={"role": invitation.role}
         )
+        forget_centre_ids(user)
 
         def accepted(locked):
             locked.accepted_by = user
@@ -351,6 +352,8 @@ def remove_member(membership: Membership, *, by, at: dt.datetime | None = None) 
             )
         person = current.user
         current.delete()
+        if by.pk == person.pk:
+            forget_centre_ids(by)
         audit.record(
             centre,
             "member.removed",

@@ -140,10 +140,18 @@ def centre_ids_of(user) -> frozenset[int]:
 
 
 def remember_centre_ids(user, ids) -> None:
-    """What ``centre_ids_of`` would read, from a page that has just read the user's centres
-    themselves: the page's later filters by them read nothing more."""
-    if getattr(user, "_portal_centre_ids", None) is None:
+    """What ``centre_ids_of`` would read, from a page that has just read an officer's
+    centres themselves: the page's later filters by them read nothing more. (Staff see
+    every centre and belong to none: nothing is remembered for them.)"""
+    if not getattr(user, "is_staff", False) and getattr(user, "_portal_centre_ids", None) is None:
         user._portal_centre_ids = frozenset(ids)
+
+
+def forget_centre_ids(user) -> None:
+    """``user`` has just joined or left a centre: their centres are read again when next
+    asked for."""
+    if getattr(user, "_portal_centre_ids", None) is not None:
+        del user._portal_centre_ids
 
 
 def _label(case, status: str) -> str:

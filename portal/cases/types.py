@@ -12,8 +12,8 @@
 
 The pages are the kit's (``CaseListView``, the ``Opening``'s page, ``CaseDetailView``) drawn
 by the case type's templates, ``<templates>/list.html``, ``form.html`` and ``detail.html``
-(``templates`` defaults to the API's prefix): the list's cases are named after the model's
-plural (``queries``). The API's answer is built from ``fields``: a field of the model by its
+(``templates`` defaults to the API's prefix): the list's cases are named as the API's prefix
+(``queries``). The API's answer is built from ``fields``: a field of the model by its
 name, or a related row's by ``(name, "relation.field")`` (null where the case has none); its
 words in the schema are the model field's ``help_text``. ``about`` is the API's description.
 """
@@ -43,7 +43,7 @@ def case_serializer(model: Any, fields: Sequence[Field]) -> type[CaseSerializer]
         name, source = field
         relation, slug = source.split(".")
         help_text = model._meta.get_field(relation).help_text
-        options: dict[str, Any] = {"help_text": str(help_text)} if help_text else {}
+        options: dict[str, Any] = {"help_text": help_text} if help_text else {}
         if relation != name:
             options["source"] = relation
         attributes[name] = serializers.SlugRelatedField(
@@ -89,7 +89,7 @@ class CaseType:
             {
                 "model": model,
                 "template_name": f"{templates}/list.html",
-                "context_object_name": str(model._meta.verbose_name_plural).replace(" ", "_"),
+                "context_object_name": api.replace("-", "_"),
             },
         )
         self.create_view = opening.view(f"{templates}/form.html")
