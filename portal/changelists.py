@@ -47,10 +47,11 @@ class EstimatedCountPaginator(Paginator):
 
     exact_up_to = 1_000
 
-    def __init__(self, *args, exact_up_to: int | None = None, **kwargs):
+    def __init__(self, *args, exact_up_to: int | None = None, keys_first: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if exact_up_to is not None:
             self.exact_up_to = exact_up_to
+        self.keys_first = keys_first
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:
@@ -73,11 +74,39 @@ class EstimatedCountPaginator(Paginator):
         return self._validate_number(number, sys.maxsize)
 
     def page(self, number):
-        if not self.estimated:
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+        top = bottom + self.per_page
+        if not self.estimated and top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self._rows(bottom, top), number, self)
+
+    def _rows(self, bottom: int, top: int):
+        """The page's rows. With ``keys_first`` (a list of one centre's rows), their keys
+        first, read alone, so that an index holding the list's filter and order serves them
+        without the table (a centre's results newest first: the planner, which takes a
+        centre's rows for spread evenly through the table, would otherwise read back through
+        every newer row for them); then the rows of those keys, in the list's order."""
+        rows = self.object_list
+        if not self.keys_first or getattr(rows, "query", None) is None or rows.query.distinct:
+            return rows[bottom:top]
+        keys = list(rows.values_list("pk", flat=True)[bottom:top])
+        # Limited too: a join the planner expects to stop early is made row by row, not by
+        # hashing every centre or candidate.
+        return rows.filter(pk__in=keys)[: len(keys)]
+
+
+def estimated_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+    """``ModelAdmin.get_paginator`` of every list of the staff area counted by
+    ``EstimatedCountPaginator``: a list searched by a centre's number (``found_centre``,
+    left by ``search_through_indexes``) reads its page's keys first."""
+    return self.paginator(
+        queryset,
+        per_page,
+        orphans,
+        allow_empty_first_page,
+        keys_first=getattr(request, "found_centre", None) is not None,
+    )
 
 
 def search_through_indexes(self, request, queryset, search_term):
@@ -86,7 +115,8 @@ def search_through_indexes(self, request, queryset, search_term):
     number, lists that centre's rows; one that is a reference of the list's own cases (an
     indexed reference) lists that case: each through an index, where Django's search reads
     every row of the table (a million results or clocks) for the few that match. Any other
-    term is searched as Django searches it."""
+    term is searched as Django searches it. The centre found is left on the request
+    (``found_centre``): the list's page is then read by its keys first."""
     from portal.centres.models import Centre
 
     term = search_term.strip().upper()
@@ -103,6 +133,7 @@ def search_through_indexes(self, request, queryset, search_term):
         if path.endswith("centre__number"):
             centre = centre or Centre.objects.filter(number=term).first()
             if centre is not None:
+                request.found_centre = centre
                 return queryset.filter(**{path.removesuffix("__number"): centre}), False
     return admin.ModelAdmin.get_search_results(self, request, queryset, search_term)
 

@@ -104,8 +104,11 @@ class Result(RecordsMoves):
         WITHHELD = "withheld", "Withheld"
 
     series = models.ForeignKey("entries.Series", on_delete=models.PROTECT, related_name="results")
-    # The candidate's centre, kept on the row: every officer read filters by it.
-    centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="+")
+    # The candidate's centre, kept on the row: every officer read filters by it. Indexed
+    # with the row's id (``result_centre_newest``), not alone.
+    centre = models.ForeignKey(
+        "centres.Centre", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     candidate = models.ForeignKey(
         "entries.Candidate", on_delete=models.PROTECT, related_name="results"
     )
@@ -172,6 +175,10 @@ class Result(RecordsMoves):
             models.Index(
                 fields=["series", "centre", "candidate", "syllabus"], name="result_series_order"
             ),
+            # A centre's results newest first (the staff's list of results searched by a
+            # centre's number): a page's keys read from here alone, never back through every
+            # other centre's newer results.
+            models.Index(fields=["centre", "id"], name="result_centre_newest"),
         ]
 
     def __str__(self):

@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
-from portal.changelists import EstimatedCountPaginator, indexed_columns, search_through_indexes
+from portal.changelists import (
+    EstimatedCountPaginator,
+    estimated_paginator,
+    indexed_columns,
+    search_through_indexes,
+)
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -29,6 +34,8 @@ class PortalAdminSite(admin.AdminSite):
         options.setdefault("show_full_result_count", False)
         if admin_class.paginator is admin.ModelAdmin.paginator:
             options.setdefault("paginator", EstimatedCountPaginator)
+            if admin_class.get_paginator is admin.ModelAdmin.get_paginator:
+                options.setdefault("get_paginator", estimated_paginator)
         if admin_class.get_search_results is admin.ModelAdmin.get_search_results:
             options.setdefault("get_search_results", search_through_indexes)
         if isinstance(model_or_iterable, ModelBase):

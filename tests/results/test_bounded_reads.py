@@ -92,6 +92,10 @@ PAGES = [
     ("staff", "page", "/results/J27/"),
     ("staff", "page", "/results/J27/?centre=GB001"),
     ("staff", "page", "/results/J27/?status=issued&page=2"),
+    # The staff's list of results in the admin, searched by a centre's number: its page's
+    # keys are read from the centre's own results, newest first (``result_centre_newest``),
+    # not back through every other centre's newer ones.
+    ("staff", "page", "/admin/results/result/?q=GB001"),
 ]
 
 
