@@ -376,6 +376,9 @@ def build(scale: float, database: str) -> None:
     # Started over 24 months; those of the last three weeks still running (one per case
     # and code at most: the first round of cases only), the others met or breached.
     running = f"(g <= {complaints} AND g %% 730 < 21)"
+    # A met clock stops five days after it started, five days early; a breached one
+    # fifteen days after, five days late (marked missed at its due instant).
+    breached = f"(NOT {running} AND g %% 9 = 0)"
     step(
         "clocks",
         insert(
@@ -395,15 +398,22 @@ def build(scale: float, database: str) -> None:
                 "due_at": ("%s - (g %% 730) * interval '1 day' + interval '10 days'", [now]),
                 "stopped_at": (
                     f"CASE WHEN {running} THEN NULL ELSE %s - (g %% 730) * interval '1 day' "
-                    "+ interval '5 days' END",
+                    f"+ CASE WHEN {breached} THEN interval '15 days' ELSE interval '5 days' "
+                    "END END",
+                    [now],
+                ),
+                "breached_at": (
+                    f"CASE WHEN {breached} THEN %s - (g %% 730) * interval '1 day' "
+                    "+ interval '10 days' END",
                     [now],
                 ),
                 "time_taken": f"CASE WHEN {running} THEN NULL ELSE "
                 f"(ARRAY{[float(five_days[u]) for u in units]!r})[1 + (g / {complaints}) "
-                f"%% {len(codes)}] END",
+                f"%% {len(codes)}] * CASE WHEN {breached} THEN 3 ELSE 1 END END",
                 "time_taken_unit": f"CASE WHEN {running} THEN '' ELSE "
                 f"(ARRAY{units!r})[1 + (g / {complaints}) %% {len(codes)}] END",
-                "hours_taken": f"CASE WHEN {running} THEN NULL ELSE 120.0 END",
+                "hours_taken": f"CASE WHEN {running} THEN NULL WHEN {breached} THEN 360.0 "
+                "ELSE 120.0 END",
             },
             [clocks],
             now=now,
