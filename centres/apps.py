@@ -7,12 +7,7 @@ class CentrePagesConfig(AppConfig):
     name = "centres"
     label = "centre_pages"
     verbose_name = "Centre pages"
-
-    def ready(self):
-        from centres import demo
-        from portal.core.demo import register_demo_step
-        from portal.notifications import register_kind
-
-        register_kind("invitation", "Invitation to join a centre")
-        register_kind("centre", "Your centre's users and details")
-        register_demo_step(demo.seed_centre_accounts)
+    notice_kinds = {
+        "invitation": "Invitation to join a centre",
+        "centre": "Your centre's users and details",
+    }

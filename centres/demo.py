@@ -42,3 +42,6 @@ def seed_centre_accounts() -> None:
         if Invitation.objects.pending().filter(centre=centre, email=email).exists():
             continue
         services.invite_colleague(centre, by=users.get(username=by), email=email, role=role)
+
+
+STEPS = [seed_centre_accounts]

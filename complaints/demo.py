@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 
 from complaints import services
+from complaints.demo_history import seed_history
 from complaints.models import Category, Complaint
 from portal.centres.models import Centre
 
@@ -68,3 +69,7 @@ def seed_complaints() -> None:
                 root_cause="process",
                 improvement_action="Address changes now reach despatch the same day.",
             )
+
+
+# The past first, so that references follow the order in which cases came in.
+STEPS = [seed_history, seed_complaints]

@@ -10,7 +10,6 @@ it is analysed together.
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from portal.cases.models import Case, CaseQuerySet
@@ -296,9 +295,6 @@ class Complaint(Case):
 
     def __str__(self):
         return f"{self.reference} {self.subject}"
-
-    def get_absolute_url(self):
-        return reverse("complaints:detail", args=[self.reference])
 
     @property
     def complainant_account(self):

@@ -225,3 +225,6 @@ def _submissions(all_series, centres, staff, today) -> None:
     ).first()
     if gb_submission is not None:
         services.confirm_submission(gb_submission, by=staff)
+
+
+STEPS = [seed_entries]

@@ -6,25 +6,21 @@ from portal.accounts.roles import (
     CUSTOMER_SERVICES,
     ENTRIES_TEAM,
     RESULTS_TEAM,
+    crud,
 )
-
-
-def _crud(model: str) -> list[str]:
-    return [f"entries.{a}_{model}" for a in ("view", "add", "change", "delete")]
-
 
 PERMISSIONS = {
     # The entries team keeps the series, their syllabuses, options, papers and late-entry
     # periods, and works entry submissions and question-paper despatches.
     ENTRIES_TEAM: [
-        *_crud("series"),
-        *_crud("syllabus"),
-        *_crud("candidate"),
-        *_crud("entry"),
-        *_crud("component"),
-        *_crud("entryoption"),
-        *_crud("paper"),
-        *_crud("lateentryperiod"),
+        *crud("entries", "series"),
+        *crud("entries", "syllabus"),
+        *crud("entries", "candidate"),
+        *crud("entries", "entry"),
+        *crud("entries", "component"),
+        *crud("entries", "entryoption"),
+        *crud("entries", "paper"),
+        *crud("entries", "lateentryperiod"),
         "entries.view_entrysubmission",
         "entries.change_entrysubmission",
         "entries.view_paperdespatch",

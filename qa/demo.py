@@ -153,3 +153,6 @@ def seed_qa() -> None:
                 judgement={**judged, "grades_aligned": "no"},
                 feedback="The final grade of one candidate does not follow from the evidence.",
             )
+
+
+STEPS = [seed_qa]

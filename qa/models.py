@@ -14,7 +14,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from portal.calendar import LONDON
@@ -191,9 +190,6 @@ class QaRequest(Case):
             *Case.Meta.indexes,
             models.Index(fields=["centre", "series", "syllabus"], name="qa_request_scope"),
         ]
-
-    def get_absolute_url(self):
-        return reverse("qa:detail", args=[self.reference])
 
     @property
     def syllabus_code(self) -> str:

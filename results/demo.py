@@ -72,3 +72,6 @@ def _announce_dates(now: dt.datetime) -> None:
             by=None,
             now=min(now, release_at - dt.timedelta(days=213)),
         )
+
+
+STEPS = [seed_results]

@@ -34,3 +34,6 @@ def seed_mailings() -> None:
     )
     services.send_due_mailings(now=morning + dt.timedelta(hours=2))
     services.prepare_months(now=now)
+
+
+STEPS = [seed_mailings]

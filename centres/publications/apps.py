@@ -6,11 +6,4 @@ class PublicationsConfig(AppConfig):
     name = "centres.publications"
     label = "publications"
     verbose_name = "Publications"
-
-    def ready(self):
-        from centres.publications import demo
-        from portal.core.demo import register_demo_step
-        from portal.notifications import register_kind
-
-        register_kind("publications", "Your publication orders")
-        register_demo_step(demo.seed_publications)
+    notice_kinds = {"publications": "Your publication orders"}

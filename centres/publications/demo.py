@@ -46,3 +46,6 @@ def seed_publications() -> None:
     services.despatch_order(despatched, by=staff, at=now - dt.timedelta(hours=50))
     order("GUIDE-EO", 1, 30)
     order("SYL-0580", 5, 3)
+
+
+STEPS = [seed_publications]

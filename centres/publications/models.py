@@ -8,7 +8,6 @@ order of an item out of stock is taken all the same, without that promise.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.urls import reverse
 
 from portal.cases.models import Case
 from portal.workflow import Moves, move
@@ -85,6 +84,3 @@ class PublicationOrder(Case):
 
     def __str__(self):
         return f"{self.reference} {self.publication.code} × {self.copies}"
-
-    def get_absolute_url(self):
-        return reverse("publications:detail", args=[self.reference])

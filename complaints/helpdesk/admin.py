@@ -4,23 +4,14 @@ referred to it (next due first, late ones marked; each row opens the query's pag
 from django.contrib import admin
 
 from complaints.helpdesk.models import HelpAnswer, Query
-from complaints.helpdesk.services import REFERRAL_ROLES
 from portal.admin_rules import RowCheckbox
 from portal.cases.admin import CaseQueueAdmin, DueFilter
-from portal.changelists import choices_filter
-
-REFERRAL_CHOICES = [(role, role) for role in REFERRAL_ROLES]
 
 
 @admin.register(Query)
 class QueryAdmin(CaseQueueAdmin):
     list_display = ["case_link", "due", "status", "centre", "subject", "referred_to", "created_at"]
-    # The teams a query may be with: a short list known without reading the table.
-    list_filter = [
-        "status",
-        DueFilter,
-        choices_filter("referred_to", title="referred to", choices=lambda: REFERRAL_CHOICES),
-    ]
+    list_filter = ["status", DueFilter]
     list_select_related = ["centre"]
     search_fields = ["reference", "centre__number", "subject", "contact_email"]
     # Everything changes through the query's page (and so through the services).

@@ -110,3 +110,6 @@ def seed_queries() -> None:
     services.take_as_complaint(
         complaint, by=staff, category="service", at=now - dt.timedelta(hours=40)
     )
+
+
+STEPS = [seed_help, seed_queries]

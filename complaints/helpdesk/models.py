@@ -12,11 +12,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from portal.accounts.roles import CUSTOMER_SERVICES
-from portal.cases.models import Case, link
+from portal.accounts import roles
+from portal.cases.models import Case, Queue, link
 from portal.workflow import Moves, move
 
-QUERY_ANSWER = "query.answer"
 CHANGE_QUERY = "queries.change_query"
 
 SUBJECT_MAX = 200
@@ -45,7 +44,16 @@ class Query(Case):
     REFERENCE_PREFIX = "QRY"
     # Customer services take every query in; a specialist team's queue holds those referred
     # to it.
-    QUEUE = ("referred_to", CUSTOMER_SERVICES)
+    QUEUE = Queue(
+        "referred_to",
+        intake=roles.CUSTOMER_SERVICES,
+        teams=(
+            roles.ASSESSMENT_SPECIALIST,
+            roles.ENTRIES_TEAM,
+            roles.RESULTS_TEAM,
+            roles.REGISTRATION_TEAM,
+        ),
+    )
 
     status = models.CharField(max_length=20, choices=Status, default=Status.RECEIVED)
     subject = models.CharField(max_length=SUBJECT_MAX)
@@ -67,14 +75,10 @@ class Query(Case):
 
     class Meta(Case.Meta):
         verbose_name_plural = "queries"
-        ordering = ["-created_at"]
         indexes = [*Case.Meta.indexes, models.Index(fields=["status", "referred_to"])]
 
     def __str__(self):
         return f"{self.reference} {self.subject}"
-
-    def get_absolute_url(self):
-        return reverse("queries:detail", args=[self.reference])
 
 
 class Topic(models.TextChoices):

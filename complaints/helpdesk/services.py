@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from complaints import services as complaints
-from complaints.helpdesk.models import BODY_MAX, QUERY_ANSWER, SUBJECT_MAX, Query
+from complaints.helpdesk.models import BODY_MAX, SUBJECT_MAX, Query
 from complaints.models import Category, Submitter
 from entries.models import Candidate, Syllabus
 from portal.accounts.models import User
-from portal.accounts.roles import CUSTOMER_SERVICES, ROLES, SECURITY_TEAM
+from portal.accounts.roles import CUSTOMER_SERVICES
 from portal.cases.notices import tell, tell_team
 from portal.cases.services import open_case
 from portal.errors import PortalError
@@ -27,8 +27,9 @@ from portal.workflow import transition
 
 Status = Query.Status
 
-# The teams a query may be referred to: those whose roles work queries.
-REFERRAL_ROLES = [role for role in ROLES if role not in (CUSTOMER_SERVICES, SECURITY_TEAM)]
+REFERRAL_ROLES = Query.QUEUE.teams
+# The promise of an answer within two working days.
+QUERY_ANSWER = "query.answer"
 
 
 # The rules of what is asked and answered: the page's form and the API's serializer check
@@ -62,7 +63,7 @@ RESPONSE = Text(
 REFERRAL_ROLE = Choice(
     "role",
     label="Team",
-    choices=[(role, role) for role in REFERRAL_ROLES],
+    choices=Query.QUEUE.choices,
     missing="Choose the team to refer it to.",
     invalid=f"Refer a query to one of: {', '.join(REFERRAL_ROLES)}.",
     prompt="Choose a team",

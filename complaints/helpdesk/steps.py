@@ -15,10 +15,7 @@ OPENING = Opening(
     services.BODY,
     services.SYLLABUS_CODE,
     services.CANDIDATE_NUMBER,
-    noun="Query",
     refuse=services.refuse_asking_for_others,
-    centre_help="The centre's number: needed by staff asking on a centre's behalf, and by "
-    "officers of several centres.",
 )
 
 STEPS = Steps(
@@ -60,15 +57,12 @@ QUERIES = CaseType(
     OPENING,
     STEPS,
     api="queries",
-    basename="query",
     about="""Queries of the user's centres (staff whose role works with them: all).
 
     An officer asks with ``subject`` and ``body`` (optionally ``syllabus_code`` and
     ``candidate_number``); customer services may ask on a centre's behalf with ``centre``.
     Clock ``query.answer`` starts at creation; ``answer`` stops it, ``refer`` passes the
-    query to a specialist team's queue while it runs on. Filters: ``status``, ``centre``,
-    ``due``, ``open``, ``referred_to``.
-    """,
+    query to a specialist team's queue while it runs on.""",
     fields=[
         "subject",
         "body",
@@ -79,6 +73,5 @@ QUERIES = CaseType(
         "answered_at",
         ("complaint", "complaint.reference"),
     ],
-    related=("centre", "syllabus", "candidate", "complaint"),
     filters={"referred_to": "referred_to"},
 )

@@ -7,9 +7,7 @@ class ArrangementsConfig(AppConfig):
     verbose_name = "Access arrangements and special consideration"
 
     def ready(self):
-        from entries.arrangements import demo, queries
-        from portal.core.demo import register_demo_step
+        from entries.arrangements import queries
         from portal.core.home import register_home_section
 
         register_home_section(queries.home_section)
-        register_demo_step(demo.seed_arrangements)

@@ -163,3 +163,6 @@ def seed_arrangements() -> None:
                     grounds="The deadline passed before the file was found to be lost.",
                     by=officers[number],
                 )
+
+
+STEPS = [seed_arrangements]

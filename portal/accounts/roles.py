@@ -15,6 +15,7 @@ app has not been migrated).
 import importlib
 import importlib.util
 from collections.abc import Iterable
+from typing import Any
 
 from django.apps import AppConfig
 from django.contrib.auth.models import Group, Permission
@@ -30,8 +31,17 @@ REGISTRATION_TEAM = "Registration team"
 SECURITY_TEAM = "Security team"
 
 
-def _crud(app_label: str, model: str) -> list[str]:
+def crud(app_label: str, model: str) -> list[str]:
+    """Every permission on ``app_label``'s ``model`` (its name in lower case)."""
     return [f"{app_label}.{action}_{model}" for action in ("view", "add", "change", "delete")]
+
+
+def working(model: Any) -> list[str]:
+    """What staff who work a case type's cases need: to see them and to move them."""
+    return [
+        f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+        for action in ("view", "change")
+    ]
 
 
 def _view(app_label: str, model: str) -> list[str]:
@@ -63,8 +73,8 @@ PERMISSIONS: dict[str, list[str]] = {
     ENTRIES_TEAM: _view("centres", "centre"),
     RESULTS_TEAM: _view("centres", "centre"),
     REGISTRATION_TEAM: [
-        *_crud("centres", "centre"),
-        *_crud("centres", "membership"),
+        *crud("centres", "centre"),
+        *crud("centres", "membership"),
         "centres.view_invitation",
         "centres.change_invitation",
         *_view("accounts", "user"),

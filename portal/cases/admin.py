@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from portal.admin_rules import Declared
 from portal.calendar import LONDON
 from portal.cases.models import DUE_WINDOWS, next_due_first
+from portal.changelists import choices_filter
 from portal.errors import PortalError
 from portal.sla.models import due_window
 from portal.workflow import may
@@ -47,6 +48,16 @@ class CaseQueueAdmin(Declared, admin.ModelAdmin):
         if self.all_read_only:
             return [f.name for f in self.model._meta.fields] + list(self.extra_readonly)
         return super().get_readonly_fields(request, obj)
+
+    def get_list_filter(self, request):
+        # A case type passed from team to team: each team's cases, the teams known without
+        # reading the table.
+        queue = self.model.QUEUE
+        if queue is None:
+            return super().get_list_filter(request)
+        title = self.model._meta.get_field(queue.field).verbose_name
+        teams = choices_filter(queue.field, title=title, choices=lambda: queue.choices)
+        return [*super().get_list_filter(request), teams]
 
     def get_ordering(self, request):
         return [next_due_first(), "created_at"]

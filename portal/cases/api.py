@@ -137,6 +137,10 @@ class CaseFilters(serializers.Serializer):
     open = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
+# The filters every case type's list takes (``CaseFilterBackend``), before its own.
+COMMON_FILTERS = ("status", "centre", "due", "open")
+
+
 class CaseFilterBackend(BaseFilterBackend):
     """``status``, ``centre``, ``due`` (overdue, today, week), ``open`` and the view's own
     ``filters`` (``{param: lookup}``, enums from the model field's choices); a bad value is

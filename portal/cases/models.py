@@ -1,10 +1,14 @@
 """The case base: the fields the public contract gives every case, and the queries on them."""
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core import checks
 from django.db import models
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from portal.calendar import end_of_day, london_date
@@ -25,17 +29,32 @@ def role_refuses(user, model) -> bool:
     return is_staff_user(user) and not user.has_perm(view_permission(model))
 
 
+@dataclass(frozen=True)
+class Queue:
+    """How a case type's cases go from team to team: ``field`` holds the staff role whose
+    queue a case is in, ``intake`` takes every case in and sees them all, and ``teams`` are
+    the roles a case may be passed to (the app's ``roles.py`` gives each ``working``)."""
+
+    field: str
+    intake: str
+    teams: tuple[str, ...]
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        return [(team, team) for team in self.teams]
+
+
 class CaseQuerySet(CentreScopedQuerySet):
     def in_queue_of(self, user):
         """The cases in ``user``'s staff queue (``CaseQueueAdmin``): all of them, unless the
         case type passes its cases from team to team (``QUEUE``, see ``Case``)."""
-        if self.model.QUEUE is None:
+        queue = self.model.QUEUE
+        if queue is None:
             return self
-        field, first = self.model.QUEUE
         teams = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser or first in teams:
+        if user.is_superuser or queue.intake in teams:
             return self
-        return self.filter(**{f"{field}__in": teams})
+        return self.filter(**{f"{queue.field}__in": teams})
 
     def visible_to(self, user, *, listed: bool = False, through: str | None = None):
         """Officers: their centres' cases, and the cases they own (``OWNER_FIELD``). Staff:
@@ -113,9 +132,8 @@ class Case(RecordsMoves):
     REFERENCE_PREFIX = ""
     OPEN_STATUSES: list[str] = []
     OWNER_FIELD: str | None = None
-    # ``(field, role)`` for a case type whose cases go from team to team: ``field`` names the
-    # staff role whose queue a case is in; ``role`` takes every case in and sees them all.
-    QUEUE: tuple[str, str] | None = None
+    # A case type whose cases go from team to team declares its ``Queue``.
+    QUEUE: Queue | None = None
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     status = models.CharField(max_length=30)
@@ -145,9 +163,43 @@ class Case(RecordsMoves):
     def __str__(self):
         return self.reference
 
+    def get_absolute_url(self) -> str:
+        """The case's page, ``<app label>:detail`` (``CaseType.urls()`` under the app's
+        label); a case type whose page is named otherwise says where it is."""
+        return reverse(f"{self._meta.app_label}:detail", args=[self.reference])
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+def pageless_case_types() -> list[type[Case]]:
+    """The case types whose page (``Case.get_absolute_url``) names a URL that is not there."""
+    missing = []
+    for model in apps.get_models():
+        if not issubclass(model, Case) or model.get_absolute_url is not Case.get_absolute_url:
+            continue
+        try:
+            reverse(f"{model._meta.app_label}:detail", args=["X"])
+        except NoReverseMatch:
+            missing.append(model)
+    return missing
+
+
+@checks.register(checks.Tags.urls)
+def check_case_pages(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    """A case's notices and queues link to its page: one that is not there fails
+    ``manage.py check`` before the first notice links to nowhere."""
+    return [
+        checks.Error(
+            f"{model._meta.label} has no page {model._meta.app_label}:detail.",
+            hint="Serve CaseType.urls() under the app's label, or give the model its own "
+            "get_absolute_url().",
+            obj=model,
+            id="cases.E001",
+        )
+        for model in pageless_case_types()
+    ]
 
 
 class Decided(models.Model):

@@ -37,6 +37,7 @@ from django import forms
 from django.http import HttpRequest
 from django.urls import URLPattern, path
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -160,11 +161,19 @@ class Steps:
         return action
 
 
+# The API's words for the centre a case is opened for (``applying_centre`` decides).
+OPENED_FOR = (
+    "The centre's number: needed by staff opening a case on a centre's behalf, and by "
+    "officers of several centres."
+)
+
+
 class Opening:
     """How a case of ``model`` is opened, declared once for the page and the API: the
     service (``service(centre=..., by=person, **values)``), the rules of what it takes, the
-    ``noun`` of the page's message (``"Query QRY-2027-000001 received."``) and, if some
-    people may not open one at all, ``refuse(person)`` (raising ``PermissionDenied``).
+    ``noun`` of the page's message (``"Query QRY-2027-000001 received."``; the model's name
+    unless given) and, if some people may not open one at all, ``refuse(person)`` (raising
+    ``PermissionDenied``).
 
     ``OPENING.view("queries/form.html")`` is the page's view; its form is ``CaseOpenForm``'s
     centre and the rules' fields. ``@OPENING.api`` gives a viewset
@@ -176,17 +185,17 @@ class Opening:
         model: Any,
         service: Callable[..., Any],
         *rules: Any,
-        noun: str,
+        noun: str = "",
         refuse: Callable[[Any], None] | None = None,
-        centre_help: str = "",
+        centre_help: str = OPENED_FOR,
     ) -> None:
         self.model = model
         self.service = service
-        self.noun = noun
+        self.noun = noun or capfirst(model._meta.verbose_name)
         self.refuse = refuse
         fields = {rule.field: rule.form_field() for rule in rules}
         self.form = type(f"{model.__name__}Form", (CaseOpenForm,), fields)
-        centre = CentreField(allow_null=True, **({"help_text": centre_help} if centre_help else {}))
+        centre = CentreField(allow_null=True, help_text=centre_help)
         self.serializer: type[serializers.Serializer[Any]] = type(
             f"{model.__name__}CreateSerializer",
             (serializers.Serializer,),

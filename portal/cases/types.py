@@ -2,9 +2,9 @@
 
     QUERIES = CaseType(
         Query, OPENING, STEPS,
-        api="queries", basename="query", about="Queries of the user's centres ...",
+        api="queries", about="Queries of the user's centres ...",
         fields=["subject", "body", ("syllabus_code", "syllabus.code"), ...],
-        related=("centre", "syllabus"), filters={"referred_to": "referred_to"},
+        filters={"referred_to": "referred_to"},
     )
 
     urlpatterns = QUERIES.urls()      # the app's urls.py (with its app_name)
@@ -14,10 +14,13 @@ The pages are the kit's (``CaseListView``, the ``Opening``'s page, ``CaseDetailV
 by the case type's templates, ``<templates>/list.html``, ``form.html`` and ``detail.html``
 (``templates`` defaults to the API's prefix): the list's cases are named as the API's prefix
 (``queries``). The API's answer is built from ``fields``: a field of the model by its
-name, or a related row's by ``(name, "relation.field")`` (null where the case has none); its
-words in the schema are the model field's ``help_text``. ``about`` is the API's description.
+name, or a related row's by ``(name, "relation.field")`` (null where the case has none, and
+read with the case in one query); its words in the schema are the model field's
+``help_text``. ``about`` is the API's description, to which the list's filters are added;
+the viewset's ``basename`` is the model's name (``query``).
 """
 
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +28,7 @@ from django.urls import URLPattern, path
 from rest_framework import serializers
 
 from portal.api.router import register
-from portal.cases.api import CaseSerializer, CaseViewSet
+from portal.cases.api import COMMON_FILTERS, CaseSerializer, CaseViewSet
 from portal.cases.steps import Opening, Steps
 from portal.cases.views import CaseDetailView, CaseListView
 
@@ -69,19 +72,21 @@ class CaseType:
         steps: Steps,
         *,
         api: str,
-        basename: str,
         about: str,
         fields: Sequence[Field],
-        related: tuple[str, ...] = ("centre",),
         filters: dict[str, str] | None = None,
         templates: str = "",
     ) -> None:
         self.model = model
         self.steps = steps
         self.prefix = api
-        self.basename = basename
+        self.basename = model._meta.model_name
         templates = templates or api
         name = model.__name__
+        filters = filters or {}
+        related = ("centre", *(f[1].split(".")[0] for f in fields if not isinstance(f, str)))
+        listed = ", ".join(f"``{param}``" for param in [*COMMON_FILTERS, *filters])
+        about = f"{inspect.cleandoc(about)}\n\nFilters: {listed}."
         self.serializer = case_serializer(model, fields)
         self.list_view: type[CaseListView] = type(
             f"{name}ListView",
@@ -112,7 +117,7 @@ class CaseType:
                 "model": model,
                 "serializer_class": self.serializer,
                 "select_related": related,
-                "filters": filters or {},
+                "filters": filters,
             },
         )
         self.viewset = steps.api(opening.api(viewset))

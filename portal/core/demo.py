@@ -2,12 +2,16 @@
 
 Idempotent: every row is found by its natural key and brought back to the demo values, so
 running it twice leaves one copy of each, and running it after someone edited the demo
-restores it. Apps add their own demo cases through ``DEMO_STEPS``.
+restores it. Each app adds its own demo cases: the ``STEPS`` of its ``demo`` module, run
+in the order of INSTALLED_APPS (``demo_steps``).
 """
 
+import importlib
+import importlib.util
 from base64 import b32decode
 from collections.abc import Callable
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -68,13 +72,16 @@ STAFF = [
         "totp_key": "DEMOSPECIALISTEXAMSPORTALKEY2345",
     },
 ]
-DEMO_STEPS: list[Callable[[], None]] = []
 
 
-def register_demo_step(step: Callable[[], None]) -> Callable[[], None]:
-    if step not in DEMO_STEPS:
-        DEMO_STEPS.append(step)
-    return step
+def demo_steps() -> list[Callable[[], None]]:
+    """Every app's demo steps: its ``demo`` module's ``STEPS``, in INSTALLED_APPS order."""
+    steps: list[Callable[[], None]] = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.demo"
+        if importlib.util.find_spec(name) is not None:
+            steps += getattr(importlib.import_module(name), "STEPS", [])
+    return steps
 
 
 def _user(username: str, *, is_staff: bool, **fields):
@@ -122,5 +129,5 @@ def seed_demo() -> None:
         user = _user(data.pop("username"), is_staff=True, **data)
         user.groups.set([groups[name] for name in role_names])
         _demo_authenticator(user, totp_key)
-    for step in DEMO_STEPS:
+    for step in demo_steps():
         step()

@@ -1,10 +1,15 @@
 """The kinds of notice, as a registry rather than database choices.
 
-Each app names the kinds it sends from its ``AppConfig.ready`` (``register_kind("complaint",
-"Complaint")``), so a new case type needs no migration of the notifications table. The
+Each app names the kinds it sends in its ``AppConfig`` (``notice_kinds = {"query": "Your
+queries"}``), registered at start-up (``register_declared_kinds``), or with ``register_kind``
+from its ``ready`` where they are known only then; so a new case type needs no migration of
+the notifications table. The
 inbox filter, the API's ``?kind=`` and its schema, and everyone's email preferences are
 drawn from here. Sending a kind nobody registered is a programming error and raises.
 """
+
+from collections.abc import Iterable
+from typing import Any
 
 REMINDER = "reminder"
 BREACH = "breach"
@@ -43,6 +48,13 @@ def register_kind(code: str, label: str) -> None:
     if _kinds.get(code, label) != label:
         raise ValueError(f"The kind {code!r} is already registered as {_kinds[code]!r}.")
     _kinds[code] = label
+
+
+def register_declared_kinds(app_configs: Iterable[Any]) -> None:
+    """Register the ``notice_kinds`` every app declares, in the order of INSTALLED_APPS."""
+    for config in app_configs:
+        for code, label in getattr(config, "notice_kinds", {}).items():
+            register_kind(code, label)
 
 
 def check_kind(code: str) -> str:

@@ -5,8 +5,4 @@ class UploadsConfig(AppConfig):
     name = "portal.uploads"
     label = "uploads"
     verbose_name = "Uploaded files"
-
-    def ready(self):
-        from portal.notifications import register_kind
-
-        register_kind("file", "Files you uploaded")
+    notice_kinds = {"file": "Files you uploaded"}

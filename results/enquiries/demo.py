@@ -79,3 +79,6 @@ def seed_enquiries() -> None:
             note="The script was reviewed by a senior examiner.",
             at=at + dt.timedelta(days=12),
         )
+
+
+STEPS = [seed_enquiries]

@@ -6,7 +6,6 @@ may be appealed (the route the complaints procedure names), once.
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from portal.cases.models import Case, CaseQuerySet
 from portal.workflow import Moves, move
@@ -141,6 +140,3 @@ class Enquiry(Case):
 
     def __str__(self):
         return f"{self.reference} {self.syllabus.code} {self.get_service_display()}"
-
-    def get_absolute_url(self):
-        return reverse("enquiries:detail", args=[self.reference])

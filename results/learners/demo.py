@@ -42,3 +42,6 @@ def seed_learners() -> None:
             user.username = username
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["username", "password"])
+
+
+STEPS = [seed_learners]

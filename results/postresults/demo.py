@@ -80,3 +80,6 @@ def seed_certificate_despatches() -> None:
             ),
             at=now,
         )
+
+
+STEPS = [seed_service_requests, seed_certificate_despatches]

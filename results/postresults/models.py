@@ -140,9 +140,6 @@ class ServiceRequest(Case):
             models.Index(fields=["status", "series"], name="srv_status_series"),
         ]
 
-    def get_absolute_url(self):
-        return reverse("postresults:detail", args=[self.reference])
-
     @property
     def clock_code(self) -> str | None:
         return CLOCKS.get(self.service)

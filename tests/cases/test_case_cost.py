@@ -14,7 +14,7 @@ APP = Path(settings.BASE_DIR) / "complaints" / "helpdesk"
 DECLARATIONS = ["models.py", "steps.py", "admin.py", "api.py", "urls.py", "roles.py", "apps.py"]
 HELP_CENTRE = {"Topic", "HelpAnswer", "HelpAnswerQuerySet", "HelpAnswerAdmin"}
 # The figure the README gives; lower it when the kit takes more of a case type's work.
-MOST = 183
+MOST = 154
 
 NOT_CODE = {
     tokenize.COMMENT,

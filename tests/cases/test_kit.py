@@ -109,3 +109,20 @@ def test_move_naming_nobody_is_refused():
 
     with pytest.raises(ValueError):
         move("anything", sources=["open"])
+
+
+def test_a_case_type_whose_page_is_not_served_fails_the_check(settings):
+    """A case's notices and queues link to ``<app label>:detail``: served nowhere, the
+    check says so before any notice links to nowhere."""
+    from django.core import checks
+
+    from complaints.helpdesk.models import Query
+    from portal import urls
+    from portal.cases.models import check_case_pages
+
+    assert check_case_pages() == []
+    served = [p for p in urls.urlpatterns if getattr(p, "namespace", None) != "queries"]
+    settings.ROOT_URLCONF = tuple(served)
+    errors = check_case_pages()
+    assert [(e.id, e.obj) for e in errors] == [("cases.E001", Query)]
+    assert isinstance(errors[0], checks.Error)

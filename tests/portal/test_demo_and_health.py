@@ -82,3 +82,38 @@ def test_api_schema_and_docs_are_served(client, officer_gb):
     client.force_login(officer_gb)
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_every_apps_demo_steps_are_found_in_the_order_of_the_installed_apps():
+    """An app adds its demo cases in its ``demo`` module's ``STEPS``: a step an app defines
+    there but leaves out of them would never run."""
+    import importlib
+    import inspect
+
+    from django.apps import apps
+
+    from portal.core.demo import demo_steps
+
+    steps = demo_steps()
+    defined = []
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError:
+            continue
+        defined += [
+            function
+            for name, function in inspect.getmembers(module, inspect.isfunction)
+            if name.startswith("seed_")
+            and function.__module__ == module.__name__
+            and not inspect.signature(function).parameters  # a step, not a helper of one
+        ]
+    assert len(steps) == len(set(steps)) >= 15
+    assert {f"{f.__module__}.{f.__name__}" for f in defined} - {
+        f"{f.__module__}.{f.__name__}" for f in steps
+    } == {"portal.core.demo.seed_demo"}
+    apps_in_order = [config.name for config in apps.get_app_configs()]
+    owners = [
+        max((a for a in apps_in_order if f.__module__.startswith(f"{a}.")), key=len) for f in steps
+    ]
+    assert owners == sorted(owners, key=apps_in_order.index)

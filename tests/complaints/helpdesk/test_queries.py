@@ -7,13 +7,19 @@ import re
 import pytest
 import time_machine
 from django.contrib.admin.sites import site
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from complaints.helpdesk import services
 from complaints.helpdesk.admin import QueryAdmin
 from complaints.helpdesk.models import Query
 from complaints.models import Complaint
-from portal.accounts.roles import CUSTOMER_SERVICES, RESULTS_TEAM
+from portal.accounts.roles import (
+    COMPLAINTS_INVESTIGATOR,
+    CUSTOMER_SERVICES,
+    DIRECTOR,
+    RESULTS_TEAM,
+    SECURITY_TEAM,
+)
 from portal.notifications.models import Notification
 from portal.sla.models import Clock
 from tests.factories import CandidateFactory, SeriesFactory, StaffFactory, SyllabusFactory
@@ -180,6 +186,36 @@ def test_refer_keeps_the_clock_running_and_moves_the_query_to_the_teams_queue(
         f"{URL}{case.reference}/answer/", {"response": "Paper 2 is marked now."}, format="json"
     )
     assert answered.json()["status"] == "answered"
+
+
+@pytest.mark.parametrize("team", [choice for choice, _ in services.REFERRAL_ROLE.choices])
+def test_every_team_a_query_may_be_referred_to_answers_it_from_its_queue(
+    team, desk, officer_gb, centre_gb
+):
+    case = ask(officer_gb, centre_gb)
+    member = StaffFactory(username="member", roles=[team])
+    referred = api_as(desk).post(f"{URL}{case.reference}/refer/", {"role": team}, format="json")
+    assert referred.status_code == 200, referred.json()
+
+    page = sign_in(Client(), member).get("/admin/queries/query/", {"referred_to": team})
+    assert page.status_code == 200
+    assert case.reference in page.content.decode()
+    answered = api_as(member).post(
+        f"{URL}{case.reference}/answer/", {"response": "Answered by the team."}, format="json"
+    )
+    assert answered.json()["status"] == "answered"
+
+
+@pytest.mark.parametrize("role", [COMPLAINTS_INVESTIGATOR, DIRECTOR, SECURITY_TEAM])
+def test_a_query_is_never_referred_to_a_role_that_does_not_work_queries(
+    role, desk, officer_gb, centre_gb
+):
+    case = ask(officer_gb, centre_gb)
+    refused = api_as(desk).post(f"{URL}{case.reference}/refer/", {"role": role}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["role"][0].startswith("Refer a query to one of: ")
+    case.refresh_from_db()
+    assert (case.status, case.referred_to) == ("received", "")
 
 
 def test_a_specialist_team_sees_only_what_is_referred_to_it(results_team, officer_gb, centre_gb):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from centres.registration import services
 from centres.registration.applications import CentreApplication, Judgement
+from centres.registration.programmes.demo import seed_programme_requests
 
 PASSWORD = "demo-pass-123"
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -138,3 +139,6 @@ def seed_applications() -> None:
     )
     application = services.resubmit_application(application, by=applicant)
     services.approve_application(application, by=staff, note="Welcome to our community.")
+
+
+STEPS = [seed_applications, seed_programme_requests]
