@@ -16,10 +16,9 @@ from complaints.models import Category, Submitter
 from entries.models import Candidate, Syllabus
 from portal.accounts.models import User
 from portal.accounts.roles import CUSTOMER_SERVICES
-from portal.cases.notices import tell, tell_team
+from portal.cases.notices import tell_centre, tell_team
 from portal.cases.services import open_case
 from portal.errors import PortalError
-from portal.notifications import Address, Officers
 from portal.permissions import is_staff_user
 from portal.rules import Choice, Flag, Text
 from portal.sla import services as sla
@@ -106,28 +105,6 @@ def _about(centre, *, syllabus_code: str, candidate_number: str):
     return syllabus, candidate
 
 
-def _tell_asker(case: Query, *, step: str, notice: str = "", at=None, **context) -> None:
-    """A step of the query told to whoever asked: the centre's officers, or (a query that
-    came by email from someone with no centre) its contact address, with no link to a page
-    they cannot open."""
-    if case.centre_id is not None:
-        to, with_link = [Officers(case.centre_id)], True
-    elif case.contact_email:
-        to, with_link = [Address(case.contact_email, name=case.contact_name)], False
-    else:
-        return
-    tell(
-        case,
-        step=step,
-        kind="query",
-        to=to,
-        notice=notice,
-        with_link=with_link,
-        at=at,
-        context=context,
-    )
-
-
 def refuse_asking_for_others(user) -> None:
     """Staff ask on a centre's behalf only in a role that takes queries (customer services):
     403 for any other."""
@@ -170,7 +147,7 @@ def open_query(
             submitted_by=by if by.is_authenticated else None,
             team=CUSTOMER_SERVICES,
         )
-        _tell_asker(case, step="received", at=at, answer=sla.promise(QUERY_ANSWER))
+        tell_centre(case, kind="query", step="received", at=at, answer=sla.promise(QUERY_ANSWER))
     return case
 
 
@@ -194,7 +171,7 @@ def open_emailed_query(
             contact_name=contact_name[:200],
             team=CUSTOMER_SERVICES,
         )
-        _tell_asker(case, step="received", at=at, answer=sla.promise(QUERY_ANSWER))
+        tell_centre(case, kind="query", step="received", at=at, answer=sla.promise(QUERY_ANSWER))
     return case
 
 
@@ -213,7 +190,7 @@ def answer_query(case: Query, *, by: User, response: str, at: dt.datetime | None
         )
         if moved:
             sla.stop_clock(case, code=QUERY_ANSWER, at=at, by=by)
-            _tell_asker(case, step="answered", at=at, response=response)
+            tell_centre(case, kind="query", step="answered", at=at, response=response)
     return case
 
 
@@ -235,8 +212,14 @@ def refer_query(case: Query, *, by: User, role: str, at: dt.datetime | None = No
             at=at,
         )
         step = f"referred:{role}"
-        _tell_asker(
-            case, step=step, notice="referred", at=at, role=role, answer=sla.promise(QUERY_ANSWER)
+        tell_centre(
+            case,
+            kind="query",
+            step=step,
+            notice="referred",
+            at=at,
+            role=role,
+            answer=sla.promise(QUERY_ANSWER),
         )
         tell_team(case, role, step=step, notice="referred", at=at)
     return case
@@ -292,5 +275,5 @@ def take_as_complaint(
             at=at,
         )
         sla.stop_clock(case, code=QUERY_ANSWER, at=at, by=by)
-        _tell_asker(case, step="complaint", at=at, complaint=complaint)
+        tell_centre(case, kind="query", step="complaint", at=at, complaint=complaint)
     return case

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
-from portal.notifications import Officers, Role, notify
+from portal.notifications import Address, Officers, Role, notify
 from portal.notifications.recipients import Recipient
 from portal.notifications.texts import render_notice
 
@@ -82,9 +82,23 @@ def tell_centre(
     at: dt.datetime | None = None,
     **context: object,
 ) -> None:
-    """The notice of ``step`` to the case's centre's exams officers."""
-    to = [Officers(case.centre_id)]
-    tell(case, step=step, kind=kind, to=to, notice=notice, at=at, context=context)
+    """The notice of ``step`` to the case's centre's exams officers; or, for a case with no
+    centre that came from an address (a query by email from someone who is no officer: its
+    ``contact_email``), to that address, without the link to a page they cannot open."""
+    to: list[Recipient] = [Officers(case.centre_id)]
+    with_link = True
+    if case.centre_id is None and hasattr(case, "contact_email") and case.contact_email:
+        to, with_link = [Address(case.contact_email, name=case.contact_name)], False
+    tell(
+        case,
+        step=step,
+        kind=kind,
+        to=to,
+        notice=notice,
+        with_link=with_link,
+        at=at,
+        context=context,
+    )
 
 
 def tell_team(
