@@ -7,9 +7,9 @@ class MailingsConfig(AppConfig):
     label = "mailings"
     verbose_name = "Mailings"
 
-    def ready(self):
+    @property
+    def notice_kinds(self) -> dict[str, str]:
+        # Each kind of mailing is a kind of notice (read once the models are loaded).
         from centres.mailings.models import Kind
-        from portal.notifications import register_kind
 
-        for kind in Kind:
-            register_kind(kind.value, kind.label)
+        return dict(Kind.choices)

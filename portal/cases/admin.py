@@ -53,11 +53,12 @@ class CaseQueueAdmin(Declared, admin.ModelAdmin):
         # A case type passed from team to team: each team's cases, the teams known without
         # reading the table.
         queue = self.model.QUEUE
-        if queue is None:
-            return super().get_list_filter(request)
+        declared = super().get_list_filter(request)
+        if queue is None or queue.field in declared:
+            return declared
         title = self.model._meta.get_field(queue.field).verbose_name
         teams = choices_filter(queue.field, title=title, choices=lambda: queue.choices)
-        return [*super().get_list_filter(request), teams]
+        return [*declared, teams]
 
     def get_ordering(self, request):
         return [next_due_first(), "created_at"]

@@ -84,11 +84,15 @@ def tell_centre(
 ) -> None:
     """The notice of ``step`` to the case's centre's exams officers; or, for a case with no
     centre that came from an address (a query by email from someone who is no officer: its
-    ``contact_email``), to that address, without the link to a page they cannot open."""
+    ``contact_email``), to that address, without the link to a page they cannot open; or,
+    with neither, to no one."""
     to: list[Recipient] = [Officers(case.centre_id)]
     with_link = True
-    if case.centre_id is None and hasattr(case, "contact_email") and case.contact_email:
-        to, with_link = [Address(case.contact_email, name=case.contact_name)], False
+    if case.centre_id is None:
+        email = getattr(case, "contact_email", "")
+        if not email:
+            return
+        to, with_link = [Address(email, name=getattr(case, "contact_name", ""))], False
     tell(
         case,
         step=step,

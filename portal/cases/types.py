@@ -17,7 +17,7 @@ by the case type's templates, ``<templates>/list.html``, ``form.html`` and ``det
 name, or a related row's by ``(name, "relation.field")`` (null where the case has none, and
 read with the case in one query); its words in the schema are the model field's
 ``help_text``. ``about`` is the API's description, to which the list's filters are added;
-the viewset's ``basename`` is the model's name (``query``).
+the viewset's ``basename`` is the model's name (``query``) unless given (``service-request``).
 """
 
 import inspect
@@ -76,11 +76,12 @@ class CaseType:
         fields: Sequence[Field],
         filters: dict[str, str] | None = None,
         templates: str = "",
+        basename: str = "",
     ) -> None:
         self.model = model
         self.steps = steps
         self.prefix = api
-        self.basename = model._meta.model_name
+        self.basename = basename or model._meta.model_name
         templates = templates or api
         name = model.__name__
         filters = filters or {}

@@ -79,7 +79,11 @@ def demo_steps() -> list[Callable[[], None]]:
     steps: list[Callable[[], None]] = []
     for config in apps.get_app_configs():
         name = f"{config.name}.demo"
-        if importlib.util.find_spec(name) is not None:
+        try:
+            found = importlib.util.find_spec(name)
+        except ModuleNotFoundError:  # an app that is a single module
+            found = None
+        if found is not None:
             steps += getattr(importlib.import_module(name), "STEPS", [])
     return steps
 

@@ -7,7 +7,7 @@ A case's steps are told through the kit (``portal.cases.notices``: ``tell``, ``t
 
     notify(
         key=f"complaint:{complaint.pk}:assigned",       # the event: once per person, ever
-        kind="complaint",                               # registered with register_kind
+        kind="complaint",                               # declared in an AppConfig's notice_kinds
         to=[Officers(complaint.centre), Role("Complaints investigator"), complaint.raised_by,
             Address("parent@example.org", name="A. Parent")],
         subject=f"{complaint.reference}: assigned to an investigator",

@@ -12,7 +12,7 @@ from django.utils import translation
 from complaints.helpdesk import services
 from portal.accounts.roles import CUSTOMER_SERVICES
 from portal.cases.notices import notice_text
-from portal.notifications.models import Notification
+from portal.notifications.models import Email, Notification
 from portal.notifications.texts import subject_and_body
 from tests.factories import StaffFactory
 
@@ -86,3 +86,22 @@ def test_every_notice_template_has_a_subject_line_and_is_marked_for_translation(
         text = path.read_text()
         assert text.startswith("{% load i18n %}{% autoescape off %}"), path
         assert "{% endautoescape %}" in text, path
+
+
+def test_a_case_with_no_centre_is_told_at_its_address_or_to_no_one(desk):
+    """``tell_centre``: a case that came from an address (no centre) is told there, without
+    the link to a page its sender cannot open; one with neither centre nor address, no one."""
+    from portal.cases.notices import tell_centre
+
+    emailed = services.open_emailed_query(
+        contact_email="sam@else.example", contact_name="Sam", subject="A question", body="Hi?"
+    )
+    nobody = services.open_emailed_query(contact_email="", subject="A question", body="Hi?")
+    for case in (emailed, nobody):
+        tell_centre(case, kind="query", step="answered", response="Per candidate.")
+
+    told = Email.objects.filter(key__endswith=":answered")
+    assert [(e.key, e.address, e.body) for e in told] == [
+        (f"qry:{emailed.pk}:answered", "sam@else.example", "Per candidate.")
+    ]
+    assert not Notification.objects.filter(reference=nobody.reference, kind="query").exists()

@@ -14,9 +14,12 @@ from complaints.helpdesk.admin import QueryAdmin
 from complaints.helpdesk.models import Query
 from complaints.models import Complaint
 from portal.accounts.roles import (
+    ASSESSMENT_SPECIALIST,
     COMPLAINTS_INVESTIGATOR,
     CUSTOMER_SERVICES,
     DIRECTOR,
+    ENTRIES_TEAM,
+    REGISTRATION_TEAM,
     RESULTS_TEAM,
     SECURITY_TEAM,
 )
@@ -204,6 +207,19 @@ def test_every_team_a_query_may_be_referred_to_answers_it_from_its_queue(
         f"{URL}{case.reference}/answer/", {"response": "Answered by the team."}, format="json"
     )
     assert answered.json()["status"] == "answered"
+
+
+def test_the_queue_filters_by_each_team_a_query_may_be_referred_to(desk):
+    assert Query.QUEUE.teams == (
+        ASSESSMENT_SPECIALIST,
+        ENTRIES_TEAM,
+        RESULTS_TEAM,
+        REGISTRATION_TEAM,
+    )
+    page = sign_in(Client(), desk).get("/admin/queries/query/").content.decode()
+    assert "By referred to" in page
+    for team in Query.QUEUE.teams:
+        assert f'href="?referred_to={team.replace(" ", "+")}"' in page
 
 
 @pytest.mark.parametrize("role", [COMPLAINTS_INVESTIGATOR, DIRECTOR, SECURITY_TEAM])
