@@ -13,12 +13,12 @@ app has not been migrated).
 """
 
 import importlib
-import importlib.util
 from collections.abc import Iterable
 from typing import Any
 
 from django.apps import AppConfig
 from django.contrib.auth.models import Group, Permission
+from django.utils.module_loading import module_has_submodule
 
 CUSTOMER_SERVICES = "Customer services"
 COMPLAINTS_INVESTIGATOR = "Complaints investigator"
@@ -93,12 +93,8 @@ def tables(app_configs: Iterable[AppConfig]) -> list[tuple[str, dict[str, list[s
     of INSTALLED_APPS."""
     found: list[tuple[str, dict[str, list[str]]]] = []
     for config in app_configs:
-        name = f"{config.name}.roles"
-        try:
-            spec = importlib.util.find_spec(name)
-        except ModuleNotFoundError:
-            spec = None
-        if spec is not None:
+        if module_has_submodule(config.module, "roles"):
+            name = f"{config.name}.roles"
             found.append((name, importlib.import_module(name).PERMISSIONS))
     return found
 

@@ -138,7 +138,7 @@ class CaseFilters(serializers.Serializer):
 
 
 # The filters every case type's list takes (``CaseFilterBackend``), before its own.
-COMMON_FILTERS = ("status", "centre", "due", "open")
+COMMON_FILTERS = ("status", *CaseFilters._declared_fields)
 
 
 class CaseFilterBackend(BaseFilterBackend):

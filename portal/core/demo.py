@@ -7,13 +7,13 @@ in the order of INSTALLED_APPS (``demo_steps``).
 """
 
 import importlib
-import importlib.util
 from base64 import b32decode
 from collections.abc import Callable
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts import roles
@@ -78,13 +78,8 @@ def demo_steps() -> list[Callable[[], None]]:
     """Every app's demo steps: its ``demo`` module's ``STEPS``, in INSTALLED_APPS order."""
     steps: list[Callable[[], None]] = []
     for config in apps.get_app_configs():
-        name = f"{config.name}.demo"
-        try:
-            found = importlib.util.find_spec(name)
-        except ModuleNotFoundError:  # an app that is a single module
-            found = None
-        if found is not None:
-            steps += getattr(importlib.import_module(name), "STEPS", [])
+        if module_has_submodule(config.module, "demo"):
+            steps += getattr(importlib.import_module(f"{config.name}.demo"), "STEPS", [])
     return steps
 
 

@@ -62,13 +62,16 @@ def plain_words(clock: Clock, *, now: dt.datetime, zone, cal=None) -> str:
     return f"due in {_plural((due - today).days, 'day')}"
 
 
+def _reading(context, case):
+    """A case's clocks and what their words are read against: the reader's time zone, now and
+    the working calendar."""
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    return list(clocks_of(case)), viewer_zone(user, case), timezone.now(), working_calendar()
+
+
 @register.inclusion_tag("sla/_deadlines.html", takes_context=True)
 def deadlines(context, case):
-    user = context.get("user") or getattr(context.get("request"), "user", None)
-    zone = viewer_zone(user, case)
-    now = timezone.now()
-    cal = working_calendar()
-    clocks = list(clocks_of(case))
+    clocks, zone, now, cal = _reading(context, case)
     return {
         "zone": zone,
         "rows": [
@@ -88,13 +91,9 @@ def deadline_summary(context, case) -> str:
     """The same reading of a case's deadlines, one line each, in the compact form a table
     cell of a list needs: ``{% deadline_summary case %}``. Written here, not by a template of
     its own: a list draws it fifty times, and a template's rendering was most of the page."""
-    clocks = list(clocks_of(case))
+    clocks, zone, now, cal = _reading(context, case)
     if not clocks:
         return format_html('<span class="muted">{}</span>', gettext("No deadlines"))
-    user = context.get("user") or getattr(context.get("request"), "user", None)
-    zone = viewer_zone(user, case)
-    now = timezone.now()
-    cal = working_calendar()
     return format_html(
         '<ul class="deadlines">{}</ul>',
         format_html_join(
