@@ -29,6 +29,13 @@ gunicorn (``gunicorn.conf.py``, one sync worker, started by the run on a free po
 127.0.0.1 with the same settings and database), a new connection for each ask, with the
 session's cookie or an API token, the bare view asked as often through the same server;
 two more columns give that median and its ratio to the served bare view's.
+
+The last column judges each row against the budgets (``over_budget``): the median at most
+ten times the bare view's (served, where the run serves: the ratio people meet; in the
+process otherwise), at most 30,000 rows read (a list's count, exact up to 25,000, and its
+page), a page at most 1 MB, at most 16 MiB of Python memory at the peak; an export (a CSV,
+streamed) its first byte within a second and the same memory, whatever it reads. It
+reads "within", or what is over.
 """
 
 import argparse
@@ -683,6 +690,42 @@ def measure(
     }
 
 
+# The budgets every row is judged by (issue: "every page bounded at full size").
+MOST_RATIO = 10
+# The longest exact count of a list (``BoundedCountPagination.EXACT_UP_TO``: 25,001 rows,
+# so that a centre's own list of 20,000 entries is counted exactly), and the page's rows.
+MOST_ROWS_READ = 30_000
+MOST_PAGE_BYTES = 2**20
+MOST_PEAK_BYTES = 16 * 2**20
+MOST_FIRST_BYTE_MS = 1000
+
+
+def over_budget(found: dict) -> list[str]:
+    """What of a measured row is over its budget (none: it is within). An export (a streamed
+    answer) reads and writes every row asked for: it is judged by its first byte and its
+    memory."""
+    over = []
+    if found["first"] is not None:
+        if found["first"] > MOST_FIRST_BYTE_MS:
+            over.append(f"first byte {found['first']:.0f} ms")
+        if found["peak"] > MOST_PEAK_BYTES:
+            over.append(f"peak {found['peak'] / 2**20:.0f} MiB")
+        return over
+    if "served" in found:
+        ratio, where = found["served"] / found["served_bare"], "served ratio"
+    else:
+        ratio, where = found["median"] / found["bare"], "ratio"
+    if ratio > MOST_RATIO:
+        over.append(f"{where} {ratio:.1f}")
+    if found["rows_read"] > MOST_ROWS_READ:
+        over.append(f"{found['rows_read']:,} rows read")
+    if found["bytes"] > MOST_PAGE_BYTES:
+        over.append(f"{found['bytes'] / 2**20:.1f} MB")
+    if found["peak"] > MOST_PEAK_BYTES:
+        over.append(f"peak {found['peak'] / 2**20:.0f} MiB")
+    return over
+
+
 def _wanted(url: str, only: str) -> bool:
     return any(_matches(url, part) for part in only.split(","))
 
@@ -754,9 +797,13 @@ def run(database: str, *, repeat: int, only: str, served: bool = False) -> None:
     extra = " served ms | served ratio |" if served else ""
     print(
         "| who | page | rows in its table | median ms | p95 ms | bare ms | ratio | queries "
-        "| rows read | bytes | peak MiB | first byte ms |" + extra
+        "| rows read | bytes | peak MiB | first byte ms |" + extra + " budget |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * (2 * served))
+    print(
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * (2 * served)
+        + "---|"
+    )  # fmt: skip
+    over_rows = 0
     try:
         for who, url, client, rows in plan:
             if only and not _wanted(url, only):
@@ -766,6 +813,8 @@ def run(database: str, *, repeat: int, only: str, served: bool = False) -> None:
             if found["status"] != 200:
                 print(f"| {who} | `{url}` | {rows} | answered {found['status']} |||||||||")
                 continue
+            over = over_budget(found)
+            over_rows += bool(over)
             first = f"{found['first']:.0f}" if found["first"] is not None else ""
             through = (
                 f" {found['served']:.1f} | {found['served'] / found['served_bare']:.1f} |"
@@ -776,9 +825,11 @@ def run(database: str, *, repeat: int, only: str, served: bool = False) -> None:
                 f"| {who} | `{url}` | {rows} | {found['median']:.1f} | {found['p95']:.1f} "
                 f"| {found['bare']:.2f} | {found['median'] / found['bare']:.1f} "
                 f"| {found['queries']} | {found['rows_read']:,} | {found['bytes']:,} "
-                f"| {found['peak'] / 2**20:.1f} | {first} |{through}",
+                f"| {found['peak'] / 2**20:.1f} | {first} |{through} "
+                f"{'over: ' + ', '.join(over) if over else 'within'} |",
                 flush=True,
             )
+        print(f"\n{over_rows} rows over budget")
     finally:
         if server is not None:
             server.stop()

@@ -45,7 +45,8 @@ from portal.permissions import centres_visible_to, is_staff_user
 from portal.sla.models import with_deadlines
 from portal.spreadsheets import spreadsheet_safe
 
-PAGE_SIZE = 100
+# Fifty rows a page, as every list of the portal, the API and the staff's queues.
+PAGE_SIZE = 50
 
 
 def _officer_centres(user) -> list[Centre]:

@@ -88,6 +88,12 @@ def test_every_list_shows_no_full_count_beside_a_filtered_one():
         assert issubclass(model_admin.paginator, EstimatedCountPaginator)
 
 
+def test_every_list_shows_fifty_rows_a_page_as_the_portals_own(staff_client, complaint):
+    assert {model_admin.list_per_page for _, model_admin in _project_admins()} == {50}
+    response = staff_client.get("/admin/complaints/complaint/")
+    assert response.context["cl"].list_per_page == 50
+
+
 def test_large_lists_sort_only_by_indexed_columns(staff_request):
     complaints = admin.site._registry[Complaint]
     assert complaints.get_sortable_by(staff_request) == ["case_link", "due", "status", "created_at"]

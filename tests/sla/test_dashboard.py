@@ -2,6 +2,7 @@ import csv
 import datetime as dt
 import importlib
 import io
+import re
 
 import pytest
 import time_machine
@@ -136,6 +137,29 @@ def test_dashboard_page_shows_table_and_chart(staff_client, clocks):
     assert [figures_of([row]) for row in response.context["rows"]][0] == {
         (ACK, OCT): (3, 2, 1, 0, 0, 0)
     }
+
+
+def test_dashboard_table_gives_each_figure_its_label(staff_client, clocks):
+    with time_machine.travel(NOW, tick=False):
+        response = staff_client.get(URL)
+    table = response.content.decode().split('<table class="figures stacked">')[1]
+    body = table.split("<tbody>")[1].split("</tbody>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    assert len(rows) == len(response.context["rows"])
+    first = rows[0]
+    assert first.startswith('<th scope="row">Acknowledge a complaint<br><span class="hint">')
+    assert re.findall(r'<td class="[a-z]+" data-label="([^"]+)">(.*?)</td>', first) == [
+        ("Month", "Oct 2026"),
+        ("Started", "3"),
+        ("Met on time", "2"),
+        ("Finished late", "1"),
+        ("Still open", "0"),
+        ("Of which overdue", "0"),
+        ("Withdrawn", "0"),
+        ("On time", '67%<br><span class="hint">of 3</span>'),
+    ]
+    overdue = [row for row in rows if '<strong class="overdue">' in row]
+    assert overdue and all('data-label="Of which overdue"><strong' in row for row in overdue)
 
 
 def test_dashboard_filters_from_the_query_string(staff_client, clocks, centre_pk):
