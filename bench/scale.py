@@ -692,7 +692,7 @@ def measure(
 
 # The budgets every row is judged by (issue: "every page bounded at full size").
 MOST_RATIO = 10
-# The longest exact count of a list (``BoundedCountPagination.EXACT_UP_TO``: 25,001 rows,
+# The longest exact count of a list (``BoundedCountPaginator.EXACT_UP_TO``: 25,001 rows,
 # so that a centre's own list of 20,000 entries is counted exactly), and the page's rows.
 MOST_ROWS_READ = 30_000
 MOST_PAGE_BYTES = 2**20

@@ -36,7 +36,8 @@ class PortalAdminSite(admin.AdminSite):
         or ``list_per_page`` keeps it."""
         admin_class = admin_class or admin.ModelAdmin
         options.setdefault("show_full_result_count", False)
-        if admin_class.list_per_page == admin.ModelAdmin.list_per_page:
+        own = (k for k in admin_class.__mro__ if k not in admin.ModelAdmin.__mro__)
+        if not any("list_per_page" in vars(k) for k in own):
             options.setdefault("list_per_page", self.ROWS_A_PAGE)
         if admin_class.paginator is admin.ModelAdmin.paginator:
             options.setdefault("paginator", EstimatedCountPaginator)

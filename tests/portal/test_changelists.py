@@ -18,13 +18,13 @@ from django.test.utils import CaptureQueriesContext
 
 from centres.mailings.models import Mailing
 from complaints import services
-from complaints.admin import ComplaintAdmin
 from complaints.models import Complaint
 from entries.models import Candidate, Entry, Paper
 from portal.calendar.models import ClosureDay
 from portal.cases.models import Case
 from portal.centres.models import Centre
 from portal.changelists import EstimatedCountPaginator
+from portal.core.admin_site import PortalAdminSite
 from portal.notifications.models import Email, Notification
 from portal.outbox.models import QueuedTask
 from portal.sla.models import Clock, ServiceLevel
@@ -92,6 +92,20 @@ def test_every_list_shows_fifty_rows_a_page_as_the_portals_own(staff_client, com
     assert {model_admin.list_per_page for _, model_admin in _project_admins()} == {50}
     response = staff_client.get("/admin/complaints/complaint/")
     assert response.context["cl"].list_per_page == 50
+
+
+def test_a_list_that_sets_its_own_page_keeps_it():
+    class Hundred(admin.ModelAdmin):
+        list_per_page = 100
+
+    class Inherited(Hundred):
+        pass
+
+    site = PortalAdminSite(name="pages")
+    site.register(Centre, Inherited)
+    site.register(Complaint)
+    assert site._registry[Centre].list_per_page == 100
+    assert site._registry[Complaint].list_per_page == PortalAdminSite.ROWS_A_PAGE == 50
 
 
 def test_large_lists_sort_only_by_indexed_columns(staff_request):
@@ -238,7 +252,7 @@ def test_case_queue_reads_one_page_whatever_the_number_of_cases(
     few = queue()
     # More than a page of them, copies of the first under references of their own.
     copies = []
-    for number in range(ComplaintAdmin.list_per_page + 5):
+    for number in range(admin.site._registry[Complaint].list_per_page + 5):
         first.pk, first.reference = None, f"CMP-2026-9{number:05d}"
         copies.append(copy.copy(first))
     Complaint.objects.bulk_create(copies)

@@ -16,6 +16,7 @@ from portal.calendar import LONDON, WorkingCalendar
 from portal.sla import dashboard
 from portal.sla.dashboard import Filters, bar_chart, chart, summary, time_taken
 from portal.sla.models import Clock, ServiceLevel
+from portal.sla.services import cancel_clocks
 from portal.spreadsheets import spreadsheet_safe
 from tests.sla.conftest import london
 from tests.sla.figures import ACK, EAR, HOURS, NOW, clock, known_clocks
@@ -139,7 +140,10 @@ def test_dashboard_page_shows_table_and_chart(staff_client, clocks):
     }
 
 
-def test_dashboard_table_gives_each_figure_its_label(staff_client, clocks):
+def test_dashboard_table_gives_each_figure_its_label(staff_client, clocks, centre_gb):
+    # A rule whose only clock of November was withdrawn: nothing judged, no time taken.
+    withdrawn = clock(centre_gb, EAR, london(2026, 11, 5, 10))
+    cancel_clocks(withdrawn.case, at=london(2026, 11, 5, 11))
     with time_machine.travel(NOW, tick=False):
         response = staff_client.get(URL)
     table = response.content.decode().split('<table class="figures stacked">')[1]
@@ -148,7 +152,8 @@ def test_dashboard_table_gives_each_figure_its_label(staff_client, clocks):
     assert len(rows) == len(response.context["rows"])
     first = rows[0]
     assert first.startswith('<th scope="row">Acknowledge a complaint<br><span class="hint">')
-    assert re.findall(r'<td class="[a-z]+" data-label="([^"]+)">(.*?)</td>', first) == [
+    median = str(response.context["rows"][0].median)
+    assert re.findall(r'<td(?: class="[a-z]+")? data-label="([^"]+)">(.*?)</td>', first) == [
         ("Month", "Oct 2026"),
         ("Started", "3"),
         ("Met on time", "2"),
@@ -157,7 +162,16 @@ def test_dashboard_table_gives_each_figure_its_label(staff_client, clocks):
         ("Of which overdue", "0"),
         ("Withdrawn", "0"),
         ("On time", '67%<br><span class="hint">of 3</span>'),
+        ("Median time taken", median),
     ]
+    # A row with nothing finished or past due yet: no share on time and no median.
+    unjudged = [
+        html for html, row in zip(rows, response.context["rows"], strict=True) if not row.judged
+    ]
+    assert unjudged
+    for html in unjudged:
+        assert '<td class="number" data-label="On time">–</td>' in html
+        assert '<td data-label="Median time taken">–</td>' in html
     overdue = [row for row in rows if '<strong class="overdue">' in row]
     assert overdue and all('data-label="Of which overdue"><strong' in row for row in overdue)
 

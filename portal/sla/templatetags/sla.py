@@ -15,7 +15,7 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from portal.calendar import Unit, due_time, london_date, working_calendar
 from portal.sla.models import Clock
@@ -34,10 +34,14 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word if count == 1 else word + 's'}"
 
 
+_STATE_NAMES = dict(Clock.State.choices)
+
+
+@register.filter
 def state_name(clock: Clock) -> str:
-    """``clock.get_state_display()``, without Django building the choices' dictionary again
-    for every clock of a list."""
-    return Clock.State(clock.state).label
+    """``clock.get_state_display()`` (``{{ clock|state_name }}``), without Django building
+    the choices' dictionary again for every clock of a list."""
+    return str(_STATE_NAMES.get(clock.state, clock.state))
 
 
 def _day(at: dt.datetime, zone) -> str:
@@ -122,13 +126,13 @@ def deadline_summary(context, case) -> str:
 # The dashboard's columns after the rule's: each cell's label (the narrow layout shows it
 # beside the figure) and the row's attribute, or None for the cells written apart.
 _FIGURE_COLUMNS = (
-    ("Started", "started"),
-    ("Met on time", "met"),
-    ("Finished late", "late"),
-    ("Still open", "open"),
-    ("Of which overdue", None),
-    ("Withdrawn", "withdrawn"),
-    ("On time", None),
+    (gettext_noop("Started"), "started"),
+    (gettext_noop("Met on time"), "met"),
+    (gettext_noop("Finished late"), "late"),
+    (gettext_noop("Still open"), "open"),
+    (gettext_noop("Of which overdue"), None),
+    (gettext_noop("Withdrawn"), "withdrawn"),
+    (gettext_noop("On time"), None),
 )
 
 
