@@ -17,18 +17,18 @@ later are filled from their defaults.
 view, ``bench/results_settings.py``) and asks, as an exams officer of the largest centre
 and as staff with every role, every page of the list below, every list of the API and every
 admin changelist, and as a learner of that centre their page and their results, each
-``--repeat`` times after a first ask, then the bare view as often, and prints a table: the
-page, the rows of its main table, median and p95 ms, the ratio of the median to the bare
-view's, queries, rows the database read for them (each SELECT run again under EXPLAIN
-ANALYZE: see portal/observability/rows_read.py), response bytes and the peak of Python
-memory allocated while answering (tracemalloc, asked once apart). CSV
-exports show the time to their first byte too.
+``--repeat`` times after a first ask, each ask after one of the bare view (the two in
+turns), and prints a table: the page, the rows of its main table, median and p95 ms, the
+ratio of the median to the bare view's, queries, rows the database read for them (each
+SELECT run again under EXPLAIN ANALYZE: see portal/observability/rows_read.py), response
+bytes and the peak of Python memory allocated while answering (tracemalloc, asked once
+apart). CSV exports show the time to their first byte too.
 
 ``run --served`` also asks every page as a browser or a school's system is answered: from
 gunicorn (``gunicorn.conf.py``, one sync worker, started by the run on a free port of
 127.0.0.1 with the same settings and database), a new connection for each ask, with the
-session's cookie or an API token, the bare view asked as often through the same server;
-two more columns give that median and its ratio to the served bare view's.
+session's cookie or an API token, the bare view asked in turns with it through the same
+server; two more columns give that median and its ratio to the served bare view's.
 
 The last column judges each row against the budgets (``over_budget``): the median at most
 ten times the bare view's (served, where the run serves: the ratio people meet; in the
@@ -641,6 +641,16 @@ def served_headers(client) -> dict:
     return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
 
 
+def _side_by_side(bare, page, repeat: int) -> tuple[list, list]:
+    """``repeat`` asks of the bare view and of the page, taken in turns: a machine that
+    slows down or speeds up in the middle of a row slows both alike, and their ratio holds."""
+    bare_asks, page_asks = [], []
+    for _ in range(repeat):
+        bare_asks.append(bare())
+        page_asks.append(page())
+    return bare_asks, page_asks
+
+
 def measure(
     client, url: str, *, repeat: int, served: Served | None = None, bare_url: str = BARE
 ) -> dict:
@@ -655,19 +665,21 @@ def measure(
         answered, _ = served.ask(url, headers)  # the worker's first ask of the page
         if answered != 200:
             sys.exit(f"{url} answered {answered} from the server, 200 in the process")
-        served_bare = [served.ask(bare_url, headers) for _ in range(repeat)]
-        served_asks = [served.ask(url, headers) for _ in range(repeat)]
+        served_bare, served_asks = _side_by_side(
+            lambda: served.ask(bare_url, headers), lambda: served.ask(url, headers), repeat
+        )
         if {status for status, _ in served_asks + served_bare} != {200}:
             sys.exit(f"{url} or the bare view answered other than 200 from the server")
         served_figures = {
             "served": statistics.median(ms for _, ms in served_asks),
             "served_bare": statistics.median(ms for _, ms in served_bare),
         }
-    bare_asks = [_ask(client, bare_url) for _ in range(repeat)]
+    bare_asks, asks = _side_by_side(
+        lambda: _ask(client, bare_url), lambda: _ask(client, url), repeat
+    )
     if {status for status, *_ in bare_asks} != {200}:
         sys.exit(f"the bare view answered other than 200 beside {url}")
     bare = [ms for _, ms, *_ in bare_asks]
-    asks = [_ask(client, url) for _ in range(repeat)]
     with counting_reads() as reads:
         _ask(client, url)
     tracemalloc.start()

@@ -1,7 +1,7 @@
 """How ``bench/scale.py`` judges each row of its table against the budgets of a page at full
 size: the figures are made up here, the judgement is the benchmark's own."""
 
-from bench.scale import over_budget
+from bench.scale import _side_by_side, over_budget
 
 
 def _page(**figures):
@@ -46,3 +46,12 @@ def test_an_export_is_judged_by_its_first_byte_and_memory_not_by_what_it_reads()
         "first byte 1500 ms",
         "peak 20 MiB",
     ]
+
+
+def test_the_bare_view_and_the_page_are_asked_in_turns():
+    asked = []
+    bare, page = _side_by_side(
+        lambda: asked.append("bare") or 1, lambda: asked.append("page") or 2, 3
+    )
+    assert asked == ["bare", "page"] * 3
+    assert (bare, page) == ([1, 1, 1], [2, 2, 2])
