@@ -123,16 +123,16 @@ def deadline_summary(context, case) -> str:
     )
 
 
-# The dashboard's columns after the rule's: each cell's label (the narrow layout shows it
-# beside the figure) and the row's attribute, or None for the cells written apart.
-_FIGURE_COLUMNS = (
-    (gettext_noop("Started"), "started"),
-    (gettext_noop("Met on time"), "met"),
-    (gettext_noop("Finished late"), "late"),
-    (gettext_noop("Still open"), "open"),
-    (gettext_noop("Of which overdue"), None),
-    (gettext_noop("Withdrawn"), "withdrawn"),
-    (gettext_noop("On time"), None),
+# The labels of the dashboard's figures, in the order of its columns after the rule and the
+# month (the narrow layout shows each beside its figure).
+_FIGURE_LABELS = (
+    gettext_noop("Started"),
+    gettext_noop("Met on time"),
+    gettext_noop("Finished late"),
+    gettext_noop("Still open"),
+    gettext_noop("Of which overdue"),
+    gettext_noop("Withdrawn"),
+    gettext_noop("On time"),
 )
 
 
@@ -142,36 +142,21 @@ def figures_rows(rows) -> str:
     ``{% figures_rows rows %}``. Written here, not by the template: the dashboard of two
     years draws hundreds of rows, and a template's rendering of each cell was most of the
     page's time (measured)."""
-    label = {name: gettext(name) for name, _ in _FIGURE_COLUMNS}
+    labels = [gettext(label) for label in _FIGURE_LABELS]
     month, median = gettext("Month"), gettext("Median time taken")
     return format_html_join(
-        "\n", "{}", ((_figures_row(row, label, month, median),) for row in rows)
+        "\n", "{}", ((_figures_row(row, labels, month, median),) for row in rows)
     )
 
 
-def _figures_row(row, label: dict, month_label: str, median_label: str) -> str:
-    cells = [
-        format_html(
-            '<td class="number" data-label="{}">{}</td>', label[name], getattr(row, attribute)
-        )
-        for name, attribute in _FIGURE_COLUMNS
-        if attribute
-    ]
+def _figures_row(row, labels: list[str], month_label: str, median_label: str) -> str:
     overdue = format_html('<strong class="overdue">{}</strong>', row.overdue) if row.overdue else 0
-    cells.insert(
-        4,
-        format_html(
-            '<td class="number" data-label="{}">{}</td>', label["Of which overdue"], overdue
-        ),
-    )
     if row.on_time_percent is None:
         on_time = "–"
     else:
         judged = gettext("of %(judged)s") % {"judged": row.judged}
         on_time = format_html('{}%<br><span class="hint">{}</span>', row.on_time_percent, judged)
-    cells.append(
-        format_html('<td class="number" data-label="{}">{}</td>', label["On time"], on_time)
-    )
+    figures = (row.started, row.met, row.late, row.open, overdue, row.withdrawn, on_time)
     return format_html(
         '<tr><th scope="row">{}<br><span class="hint">{}</span></th>'
         '<td class="month" data-label="{}">{}</td>{}<td data-label="{}">{}</td></tr>',
@@ -179,7 +164,9 @@ def _figures_row(row, label: dict, month_label: str, median_label: str) -> str:
         deadline_promise(row.rule),
         month_label,
         date_format(row.month, "M Y"),
-        format_html_join("", "{}", ((cell,) for cell in cells)),
+        format_html_join(
+            "", '<td class="number" data-label="{}">{}</td>', zip(labels, figures, strict=True)
+        ),
         median_label,
         row.median or "–",
     )
