@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from entries.models import Candidate, Entry, EntrySubmission, Series
 from entries.uci import LAYOUT_MESSAGE
+from portal.api.writing import WritesPages
 from portal.cases.api import CaseSerializer
 from portal.centres.numbers import CENTRE_NUMBER, CENTRE_NUMBER_MESSAGE
 
@@ -31,7 +32,7 @@ class CentreNumberField(serializers.RegexField):
         )
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class EntrySerializer(WritesPages, serializers.ModelSerializer):
     series = serializers.CharField(source="candidate.series.code", read_only=True)
     centre = serializers.CharField(source="candidate.centre.number", read_only=True)
     candidate_number = serializers.CharField(source="candidate.candidate_number", read_only=True)
@@ -135,7 +136,7 @@ class ProposalErrorsSerializer(serializers.Serializer):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
-class CandidateSerializer(serializers.ModelSerializer):
+class CandidateSerializer(WritesPages, serializers.ModelSerializer):
     series = serializers.CharField(source="series.code", read_only=True)
     centre = serializers.CharField(source="centre.number", read_only=True)
 

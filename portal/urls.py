@@ -8,6 +8,12 @@ from portal.observability.metrics import metrics_view
 urlpatterns = [
     # First, so that resolving it takes no walk through the rest: the results-day read.
     path("api/v1/results/", include("results.read")),
+    # Next, the rest of the API: no walk through the pages' addresses either.
+    path("api/v1/", include("portal.api.urls")),
+    # Before the admin: the dashboard lives in the staff area, behind the same two-factor gate.
+    path("", include("portal.sla.urls")),
+    # Then the staff area, whose every filtered list resolves each row's address again.
+    path("admin/", admin.site.urls),
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
@@ -32,10 +38,6 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("", include("centres.urls")),
     path("files/", include("portal.uploads.urls")),
-    # Before the admin: the dashboard lives in the staff area, behind the same two-factor gate.
-    path("", include("portal.sla.urls")),
-    path("admin/", admin.site.urls),
-    path("api/v1/", include("portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

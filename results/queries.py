@@ -186,12 +186,28 @@ def beyond(keyed, place: tuple[int, int, int], *, before: bool = False) -> Query
     return rows.order_by(*(f"-{column}" for column in ORDER)) if before else rows
 
 
+# The most rows a page asked for by its number alone may skip to reach its own (a typed
+# ``?page=2000`` would read the 100,000 rows before it); as many as an exact count reads.
+MOST_SKIPPED = BoundedCountPaginator.EXACT_UP_TO
+
+
+class TooDeep(Exception):
+    """A page asked for by its number alone, too far into the list to reach by skipping."""
+
+    def __init__(self, asked: int, deepest: int):
+        super().__init__(f"page {asked} is past page {deepest}, the last opened by number")
+        self.asked = asked
+        self.deepest = deepest
+
+
 def page_at(paginator, number: str | None, *, after: str | None, before: str | None):
     """The page of ``keyed_ids`` asked for: by its "Next" or "Previous" link, read from where
     the page it was reached from ends or begins (``after``, ``before``: a place, so that a
     page far into a series reads its own rows, not every row before it); otherwise by its
     ``number``, as when the place is no place, nothing follows it, or the rows found there
     cannot be that page of a list whose count is exact (a link gone stale, or made by hand).
+    A page by number alone that would skip more than ``MOST_SKIPPED`` rows is refused
+    (``TooDeep``): the list is narrowed by its filters, or walked by its links.
     The page knows the places of its first and last rows (``place_before``,
     ``place_after``), which its links carry."""
     size = paginator.per_page
@@ -207,6 +223,10 @@ def page_at(paginator, number: str | None, *, after: str | None, before: str | N
         if len(rows) == size:  # a whole page before the one it was reached from
             page = paginator.page_of(rows[::-1], asked, more=True)
     if page is None:
+        # Past the end of a list counted exactly, Django's paginator gives the last page.
+        reached = asked if paginator.estimated else min(asked, paginator.num_pages)
+        if (reached - 1) * size > MOST_SKIPPED:
+            raise TooDeep(asked, deepest=MOST_SKIPPED // size + 1)
         page = paginator.get_page(number)
     page.object_list = list(page.object_list)  # read once: its rows and their places
     if page.object_list:

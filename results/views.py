@@ -126,25 +126,28 @@ def series_results(request, code: str):
     paginator = BoundedCountPaginator(
         queries.keyed_ids(found), PAGE_SIZE, count=summary.shown, estimated=summary.estimated
     )
-    page = queries.page_at(
-        paginator,
-        request.GET.get("page"),
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
-    )
+    try:
+        page = queries.page_at(
+            paginator,
+            request.GET.get("page"),
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+        )
+    except queries.TooDeep as refused:
+        page, context["too_deep"] = None, refused
     totals = summary.totals
     chosen = {**wanted, "candidate": request.GET.get("candidate", "")}
     filters = request.GET.copy()
     for moved in ("page", "after", "before"):  # where the page is, not what is shown
         filters.pop(moved, None)
     context.update(
-        rows=queries.rows_of(page),
+        rows=queries.rows_of(page) if page is not None else [],
         page_obj=page,
         page_query=filters.urlencode(),
-        shown_count=page.paginator.count,
+        shown_count=paginator.count,
         all_count=queries.all_visible(request.user, series, visible=visible)
         if any(wanted.values())
-        else page.paginator.count,
+        else paginator.count,
         chosen=chosen,
         totals=totals,
         chart=BarChart(

@@ -20,11 +20,12 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from portal.api.fields import InstantField
+from portal.api.writing import WritesPages
 from portal.cases.models import DUE_WINDOWS, role_refuses
 from portal.centres.models import Centre
 from portal.centres.numbers import CENTRE_NUMBER, CENTRE_NUMBER_MESSAGE
 from portal.permissions import centres_visible_to, is_staff_user
-from portal.sla.models import with_deadlines
+from portal.sla.models import attach_deadlines, with_deadlines
 from portal.sla.serializers import DeadlinesField
 from portal.workflow import actions_for, authorize
 
@@ -55,7 +56,7 @@ class ActionsField(serializers.Field):
         return [m.name for m in actions_for(user, case)]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(WritesPages, serializers.ModelSerializer):
     """``reference``, ``status``, ``centre`` (its number), ``created_at``, ``deadlines`` and
     ``actions``; a case type's serializer extends ``Meta.fields``."""
 
@@ -248,12 +249,20 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()
-        return (
+        cases = (
             self.model.objects.visible_to(self.request.user, listed=True)
             .select_related(*self.select_related)
-            .prefetch_related(*with_deadlines(rules=False))
             .order_by("-created_at", "-pk")
         )
+        if self.action == "list":
+            return cases  # a page's clocks are read as rows (``paginate_queryset``)
+        return cases.prefetch_related(*with_deadlines(rules=False))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            attach_deadlines(page)
+        return page
 
     def filter_value(self, param: str, value: str) -> str:
         """The value a filter compares with; ``assigned_to=me`` and the like override this."""

@@ -140,7 +140,7 @@ class Case(RecordsMoves):
     centre = models.ForeignKey(
         "centres.Centre", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
     # The earliest due instant among the case's clocks still waiting for someone to act
     # (``portal.sla.models.WAITING``), kept by the clocks (``portal.sla.services``) so that
     # queues sort and filter by next deadline through an index, not a subquery per row.
@@ -158,7 +158,13 @@ class Case(RecordsMoves):
         # The queues' order, next due first and undated cases last (a B-tree keeps nulls
         # last), read from this index: a case type whose Meta declares its own ``indexes``
         # keeps this one with ``[*Case.Meta.indexes, ...]``.
-        indexes = [models.Index(fields=["next_due", "created_at"], name="%(class)s_next_due")]
+        indexes = [
+            models.Index(fields=["next_due", "created_at"], name="%(class)s_next_due"),
+            # The lists' order, newest first (``-created_at, -pk``): a page of fifty is read
+            # from the index's end, fifty rows, before anything is joined to them (the
+            # creation instant alone left ties to sort, and every row joined first).
+            models.Index(fields=["created_at", "id"], name="%(class)s_created"),
+        ]
 
     def __str__(self):
         return self.reference

@@ -5,6 +5,7 @@ from django import forms
 
 from portal.calendar import add_months, london_date
 from portal.centres.models import Centre
+from portal.choices import ChoiceOfFew
 from portal.sla.dashboard import MAX_MONTHS, Filters
 from portal.sla.models import Clock, ServiceLevel
 from portal.sla.names import deadline_name, deadline_promise
@@ -40,9 +41,12 @@ class MonthField(forms.CharField):
         return dt.date(int(match[1]), int(match[2]), 1)
 
 
-def by_key(queryset, key: str, *, missing: str, **options) -> forms.ModelChoiceField:
-    """An optional choice of one row by its natural key (a code, a centre number)."""
-    return forms.ModelChoiceField(
+def by_key(
+    queryset, key: str, *, missing: str, kind=forms.ModelChoiceField, **options
+) -> forms.ModelChoiceField:
+    """An optional choice of one row by its natural key (a code, a centre number); ``kind``
+    ``ChoiceOfFew`` for a table of a few rows offered as a list."""
+    return kind(
         queryset,
         to_field_name=key,
         required=False,
@@ -51,7 +55,7 @@ def by_key(queryset, key: str, *, missing: str, **options) -> forms.ModelChoiceF
     )
 
 
-class ServiceLevelField(forms.ModelChoiceField):
+class ServiceLevelField(ChoiceOfFew):
     # People choose a rule by what it is and promises; its code is only the value sent.
     def label_from_instance(self, rule):
         return f"{deadline_name(rule)} ({deadline_promise(rule)})"
@@ -70,6 +74,7 @@ class DashboardFilterForm(forms.Form):
     series = by_key(
         Series.objects.order_by("-results_release_at"),
         "code",
+        kind=ChoiceOfFew,
         missing="No series has that code.",
         empty_label="All series",
     )

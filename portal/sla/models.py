@@ -6,6 +6,11 @@ one reminder or breach notice of a clock; its identity is unique in the database
 it goes out exactly once however many sweeps run.
 """
 
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import NamedTuple
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -238,6 +243,36 @@ def with_deadlines(*, rules: bool = True) -> tuple:
     filtered queryset for each case of the list, a third of an API list's time (measured)."""
     clocks = models.Prefetch("deadlines", queryset=Clock.objects.all(), to_attr=DEADLINES)
     return (clocks, f"{DEADLINES}__service_level") if rules else (clocks,)
+
+
+class Deadline(NamedTuple):
+    """A clock as a list of cases in the API writes it (``DeadlinesField``): its row's four
+    values, without a model made for it (``attach_deadlines``)."""
+
+    code: str
+    due_at: dt.datetime | None
+    state: str
+    stopped_at: dt.datetime | None
+
+
+def attach_deadlines(cases: Sequence[models.Model]) -> None:
+    """Every case's clocks as ``Deadline`` rows on its ``DEADLINES`` list, in their order:
+    one query for a page of cases of one type, reading four columns. A page of fifty cases
+    has some 250 clocks, and making a model of each was most of an API list's time
+    (measured); only what writes the four values may read them (the API's ``deadlines``)."""
+    if not cases:
+        return
+    content_type = ContentType.objects.get_for_model(type(cases[0]), for_concrete_model=False)
+    rows = (
+        Clock.objects.filter(content_type=content_type, object_id__in=[c.pk for c in cases])
+        .order_by("started_at", "pk")  # the clocks' own order (``Clock.Meta.ordering``)
+        .values_list("object_id", *Deadline._fields)
+    )
+    found: defaultdict[int, list[Deadline]] = defaultdict(list)
+    for object_id, code, due_at, state, stopped_at in rows:
+        found[object_id].append(Deadline(code, due_at, state, stopped_at))
+    for case in cases:
+        setattr(case, DEADLINES, found.get(case.pk, []))
 
 
 OPEN = Q(state__in=[Clock.State.RUNNING, Clock.State.PAUSED]) | Q(

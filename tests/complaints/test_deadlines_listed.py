@@ -105,3 +105,20 @@ def test_an_officers_list_names_the_centres_not_a_subquery_of_memberships(
     ]
     assert listing and all("centres_membership" not in sql for sql in listing)
     assert all(f'"centre_id" IN ({centre_gb.pk})' in sql for sql in listing)
+
+
+@pytest.mark.parametrize("who", ["officer", "staff"])
+def test_every_row_of_the_list_is_what_the_case_itself_answers(
+    officer_api, staff_api, centre_gb, officer_gb, staff_user, time_machine, who
+):
+    """A page's rows are written from its clocks read as rows and by ``PageWriter``; a case
+    asked for alone, from its clocks as models and by DRF's own writing: the same answer."""
+    made = complain(centre_gb, officer_gb, staff_user, 4, time_machine)
+    services.assign_complaint(made[0], to=staff_user, by=staff_user)
+    api = officer_api if who == "officer" else staff_api
+    listed = api.get("/api/v1/complaints/").json()["results"]
+    assert {row["reference"] for row in listed} == {c.reference for c in made}
+    for row in listed:
+        assert row == api.get(f"/api/v1/complaints/{row['reference']}/").json()
+    if who == "staff":
+        assert {row["assigned_to"] for row in listed} == {None, staff_user.username}

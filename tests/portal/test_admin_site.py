@@ -107,3 +107,27 @@ def test_the_sidebar_kept_is_each_roles_own(builds):
     others = _sidebar(complaints.get("/admin/complaints/complaint/").content.decode())
     assert "/admin/results/result/" in theirs and "/admin/complaints/" not in theirs
     assert "/admin/complaints/complaint/" in others and "/admin/results/" not in others
+
+
+def test_every_model_page_is_found_at_its_own_address():
+    """The staff area finds a model's pages by the two parts of the address that name it
+    (``ModelPages``): each of every model's pages resolves to that page, as Django's own
+    walk through the models would, and anything else to what follows the models."""
+    from django.urls import resolve, reverse
+
+    from portal.core.admin_site import ModelPages
+
+    assert any(isinstance(u, ModelPages) for u in admin.site.get_urls())
+    for model in admin.site._registry:
+        label = f"{model._meta.app_label}_{model._meta.model_name}"
+        for page, args in (("changelist", ()), ("add", ()), ("change", ("1",))):
+            name = f"admin:{label}_{page}"
+            found = resolve(reverse(name, args=args))
+            assert (found.namespace, found.url_name) == ("admin", f"{label}_{page}")
+            assert found.route.startswith(f"admin/{model._meta.app_label}/")
+        found = resolve(reverse(f"admin:{label}_delete", args=["7"]))
+        assert found.kwargs == {"object_id": "7"}
+    assert resolve("/admin/sla/").url_name == "app_list"
+    assert resolve("/admin/sla/nothing/").func.__name__ == "catch_all_view"
+    assert resolve("/admin/").url_name == "index"
+    assert resolve("/admin/service-levels/").url_name == "dashboard"

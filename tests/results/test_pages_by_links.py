@@ -113,3 +113,31 @@ def test_a_link_whose_number_is_not_its_place_finds_the_page_by_its_number(
         back = client.get(f"{URL}?page=3&before={place}")
         assert back.context["shown_count"] == 12
         assert _rows(back) == _rows(client.get(f"{URL}?page=3"))
+
+
+def test_a_page_too_deep_to_skip_to_says_so_and_its_links_still_lead_on(
+    client, many, staff_user, monkeypatch
+):
+    """A page asked for by its number alone is read by skipping the rows before it; past
+    ``MOST_SKIPPED`` of them (a typed ``?page=2000`` of a million results), the page says how
+    to get there instead of reading them. Its links, which carry their place, still lead on."""
+    from results import queries
+
+    monkeypatch.setattr(queries, "MOST_SKIPPED", 5)  # pages 1 and 2 by number, of 5 rows
+    with time_machine.travel(AFTER, tick=False):
+        sign_in(client, staff_user)
+        second = client.get(f"{URL}?page=2&grade=A")
+        assert len(_rows(second)) == 5
+        with CaptureQueriesContext(connection) as captured:
+            refused = client.get(f"{URL}?page=3&grade=A")
+        assert refused.status_code == 200
+        assert _rows(refused) == []
+        read = [q["sql"] for q in captured.captured_queries if "results_result" in q["sql"]]
+        assert not any("OFFSET" in sql for sql in read), read
+        text = unescape(refused.content.decode())
+        assert "Page 3 is too far into these results to open by its number" in text
+        assert 'href="?grade=A&page=2"' in text
+        # The second page's "Next" link reads from its place: the third page's rows.
+        third = client.get(_link(second, "next"))
+        assert third.context["page_obj"].number == 3
+        assert _rows(third) and not set(_rows(third)) & set(_rows(second))
