@@ -544,16 +544,25 @@ def _changelists() -> list[tuple[str, object]]:
 
 def _by_next_link(client, url: str) -> str:
     """``url`` (a page number and ``BY_NEXT_LINK``) as the "Next" link of the page before it
-    gives it."""
+    gives it: that page reached by its number, or, past the pages opened by number, by the
+    Next links from the last of them, page after page."""
     import re
     from html import unescape
 
+    from results import queries, views
+
     base, number = re.fullmatch(r"(.*[?&]page=)(\d+)" + re.escape(BY_NEXT_LINK), url).groups()
-    before = client.get(f"{base}{int(number) - 1}", secure=True)
-    found = re.search(r'href="\?([^"]+)" rel="next"', before.content.decode())
-    if before.status_code != 200 or found is None:
-        sys.exit(f"no Next link on the page before {url}")
-    return f"{base.split('?')[0]}?{unescape(found.group(1))}"
+    wanted = int(number)
+    path = base.split("?")[0]
+    link = f"{base}{min(wanted - 1, queries.MOST_SKIPPED // views.PAGE_SIZE + 1)}"
+    while True:
+        before = client.get(link, secure=True)
+        found = re.search(r'href="\?([^"]+)" rel="next"', before.content.decode())
+        if before.status_code != 200 or found is None:
+            sys.exit(f"no Next link on {link}, on the way to {url}")
+        link = f"{path}?{unescape(found.group(1))}"
+        if int(re.search(r"[?&]page=(\d+)", link).group(1)) == wanted:
+            return link
 
 
 def _rows_in(model) -> str:

@@ -92,7 +92,16 @@ class EntryViewSet(SeriesFiltered, mixins.CreateModelMixin, viewsets.ReadOnlyMod
             return Entry.objects.none()
         # In the order they were made, page after page through the primary key
         # (``KeysetPagination``): a million entries are never sorted or skipped.
-        return queries.entries_of(self.request.user, series=self.series_filter())
+        entries = queries.entries_of(self.request.user, series=self.series_filter())
+        if self.action != "list":
+            return entries
+        # A page's candidates share a few centres and series: each read once, apart, not
+        # joined to every row and made again for it (a third of the page's read, measured).
+        return (
+            entries.select_related(None)
+            .select_related("candidate", "syllabus")
+            .prefetch_related("candidate__centre", "candidate__series")
+        )
 
     def get_serializer_class(self):
         if self.action == "create":

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from entries.models import Candidate, Entry, EntrySubmission, Series
 from entries.uci import LAYOUT_MESSAGE
+from portal.api.fields import InstantField
 from portal.api.writing import WritesPages
 from portal.cases.api import CaseSerializer
 from portal.centres.numbers import CENTRE_NUMBER, CENTRE_NUMBER_MESSAGE
@@ -39,6 +40,7 @@ class EntrySerializer(WritesPages, serializers.ModelSerializer):
     uci = serializers.CharField(source="candidate.uci", read_only=True)
     syllabus_code = serializers.CharField(source="syllabus.code", read_only=True)
     late_fee = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True)
+    created_at = InstantField(read_only=True)
 
     class Meta:
         model = Entry

@@ -1,16 +1,14 @@
-from typing import Any
-
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.db.models.base import ModelBase
 from django.shortcuts import redirect
 from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
-from django.urls import Resolver404, URLResolver, reverse
-from django.urls.resolvers import RoutePattern
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
+from portal.addresses import ByFirstPart
 from portal.changelists import (
     EstimatedCountPaginator,
     estimated_paginator,
@@ -57,16 +55,9 @@ class PortalAdminSite(admin.AdminSite):
             super().register(model, admin_class, **options, **sortable)
 
     def get_urls(self):
-        """Django's, except that a model's pages are found by the two parts of the address
-        that name the model (``ModelPages``)."""
-        urls = super().get_urls()
-        routes = {f"{m._meta.app_label}/{m._meta.model_name}/" for m in self._registry}
-        models = [u for u in urls if isinstance(u, URLResolver) and str(u.pattern) in routes]
-        if not models:
-            return urls
-        first = urls.index(models[0])
-        rest = [u for u in urls if not any(u is m for m in models)]
-        return [*rest[:first], ModelPages(models), *rest[first:]]
+        """Django's, found by the first part of the address (``portal.addresses``): some
+        sixty models' includes are not tried in turn for every row of a filtered list."""
+        return [ByFirstPart(super().get_urls())]
 
     def has_permission(self, request):
         return super().has_permission(request) and request.user.is_verified()
@@ -136,27 +127,6 @@ class PortalAdminSite(admin.AdminSite):
             messages.error(request, "The review queues are for awarding-body staff only.")
             return redirect("home")
         return redirect(f"{reverse('accounts:login')}?next={next_url}")
-
-
-class ModelPages(URLResolver):
-    """The pages of every model of the staff area (``<app>/<model>/…``), one include each as
-    Django makes them, found by the address's first two parts instead of by trying each
-    model's in turn. Django's admin tries them in the order the models were registered, and
-    each that does not match raises and catches an exception: some sixty of them, 0.25 ms
-    for a model registered late (measured), asked for every row of a filtered list (the
-    link to each row keeps the list's filters by resolving its own address)."""
-
-    def __init__(self, includes: list[URLResolver]):
-        super().__init__(RoutePattern(""), includes)
-        # Each model's include alone under an empty route: resolved as Django resolves it.
-        self._each = {str(i.pattern): URLResolver(RoutePattern(""), [i]) for i in includes}
-
-    def resolve(self, path: Any) -> Any:
-        app, model, *_ = [*str(path).split("/", 2), "", ""]
-        one = self._each.get(f"{app}/{model}/")
-        if one is None:
-            raise Resolver404({"path": path})
-        return one.resolve(path)
 
 
 class PortalAdminConfig(AdminConfig):

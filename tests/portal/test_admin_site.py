@@ -110,14 +110,14 @@ def test_the_sidebar_kept_is_each_roles_own(builds):
 
 
 def test_every_model_page_is_found_at_its_own_address():
-    """The staff area finds a model's pages by the two parts of the address that name it
-    (``ModelPages``): each of every model's pages resolves to that page, as Django's own
+    """The staff area finds a model's pages by the first part of the address
+    (``ByFirstPart``): each of every model's pages resolves to that page, as Django's own
     walk through the models would, and anything else to what follows the models."""
     from django.urls import resolve, reverse
 
-    from portal.core.admin_site import ModelPages
+    from portal.addresses import ByFirstPart
 
-    assert any(isinstance(u, ModelPages) for u in admin.site.get_urls())
+    assert any(isinstance(u, ByFirstPart) for u in admin.site.get_urls())
     for model in admin.site._registry:
         label = f"{model._meta.app_label}_{model._meta.model_name}"
         for page, args in (("changelist", ()), ("add", ()), ("change", ("1",))):
