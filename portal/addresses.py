@@ -31,8 +31,9 @@ def first_part(pattern: Pattern) -> str | None:
     told (the pattern is then tried for every address)."""
     given = pattern.pattern
     if isinstance(given, RegexPattern):
-        found = _REGEX_PART.match(str(given))  # its expression
-        if found is None:
+        expression = str(given)
+        found = _REGEX_PART.match(expression)
+        if found is None or "|" in expression:  # an alternative may start otherwise
             return None
         if found[2] == "$" and isinstance(pattern, URLResolver):
             return None  # an include's regex ends where its own patterns begin

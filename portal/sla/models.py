@@ -255,22 +255,31 @@ class Deadline(NamedTuple):
     stopped_at: dt.datetime | None
 
 
-def attach_deadlines(cases: Sequence[models.Model]) -> None:
-    """Every case's clocks as ``Deadline`` rows on its ``DEADLINES`` list, in their order:
-    one query for a page of cases of one type, reading four columns. A page of fifty cases
-    has some 250 clocks, and making a model of each was most of an API list's time
-    (measured); only what writes the four values may read them (the API's ``deadlines``)."""
-    if not cases:
-        return
-    content_type = ContentType.objects.get_for_model(type(cases[0]), for_concrete_model=False)
+def deadlines_of(model: type[models.Model], pks: Sequence[int]) -> dict[int, list[Deadline]]:
+    """The clocks of the cases of ``model`` whose keys are ``pks``, as ``Deadline`` rows by
+    case, in their order: one query, reading four columns. A page of fifty cases has some
+    250 clocks, and making a model of each was most of an API list's time (measured); only
+    what writes the four values may read them (the API's ``deadlines``)."""
+    if not pks:
+        return {}
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     rows = (
-        Clock.objects.filter(content_type=content_type, object_id__in=[c.pk for c in cases])
+        Clock.objects.filter(content_type=content_type, object_id__in=pks)
         .order_by("started_at", "pk")  # the clocks' own order (``Clock.Meta.ordering``)
         .values_list("object_id", *Deadline._fields)
     )
     found: defaultdict[int, list[Deadline]] = defaultdict(list)
     for object_id, code, due_at, state, stopped_at in rows:
         found[object_id].append(Deadline(code, due_at, state, stopped_at))
+    return found
+
+
+def attach_deadlines(cases: Sequence[models.Model]) -> None:
+    """Every case's clocks as ``Deadline`` rows on its ``DEADLINES`` list (``deadlines_of``),
+    for a page of cases of one type."""
+    if not cases:
+        return
+    found = deadlines_of(type(cases[0]), [case.pk for case in cases])
     for case in cases:
         setattr(case, DEADLINES, found.get(case.pk, []))
 

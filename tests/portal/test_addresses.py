@@ -86,6 +86,7 @@ def test_every_page_of_the_staff_area_is_found_as_djangos_walk_finds_it(path):
         (r"^\.(?P<format>[a-z0-9]+)/?$", ""),
         (r"^(?P<app_label>sla|qa)/$", None),
         (r"(?P<url>.*)$", None),
+        (r"^foo/$|^bar/$", None),
     ],
 )
 def test_the_first_part_of_a_pattern(pattern, part):
