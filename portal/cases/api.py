@@ -309,9 +309,9 @@ class CaseRows:
     the field, None as None), a related row's column that a ``SlugRelatedField`` names (as
     it is), or the case's ``deadlines`` and ``actions``, written by their fields from a case
     made of the row's own columns (what the moves read: status, centre, owner) and its
-    clocks read as rows. A page of fifty staff complaints took 17 ms to answer from the
-    cases, most of it making the cases and their related rows and asking each of their
-    thirty fields for its value (measured). A serializer with any other field (a method,
+    clocks read as rows. Answered from the cases, most of a page of fifty staff complaints'
+    time went to making the cases and their related rows and asking each of their
+    thirty-four fields for its value (measured). A serializer with any other field (a method,
     a nested list), or whose fields are its own to choose (``get_fields``), is written from
     the cases (``of`` answers None). A serializer's plan is made once, from its fields made
     once: none of them but ``actions`` reads the request, and ``actions`` is written here
