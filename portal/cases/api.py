@@ -53,6 +53,11 @@ class ActionsField(serializers.Field):
         user = getattr(request, "user", None)
         if user is None:
             return []
+        return self.names(user, case)
+
+    @staticmethod
+    def names(user, case) -> list[str]:
+        """The moves ``user`` may make on ``case`` now, by name: the field's answer."""
         return [m.name for m in actions_for(user, case)]
 
 
@@ -388,9 +393,7 @@ class CaseRows:
             for name, column, write in self.steps:
                 if column is None:
                     # ``ActionsField``'s answer, for the person asking; else the field's.
-                    answer[name] = (
-                        [m.name for m in actions_for(user, case)] if write is None else write(case)
-                    )
+                    answer[name] = ActionsField.names(user, case) if write is None else write(case)
                     continue
                 value = row[column]
                 answer[name] = value if value is None or write is None else write(value)
