@@ -131,7 +131,7 @@ class ResultViewSet(viewsets.GenericViewSet):
     def _series(self, code: str | None) -> Series | None:
         if not code:
             return None
-        series = Series.objects.filter(code=code).first()
+        series = queries.series_named(code)
         if series is None:
             raise serializers.ValidationError({"series": [f"There is no series {code}."]})
         return series

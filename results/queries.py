@@ -13,12 +13,13 @@ user of the isolation world.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.core.cache import cache
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
@@ -29,6 +30,7 @@ from portal.api.pagination import BoundedCountPaginator
 from portal.centres.models import Centre
 from portal.outbox.services import enqueue
 from portal.permissions import is_staff_user
+from portal.statements import AnyOf, Slot, Statement
 from results.models import GRADES, Result, ResultQuerySet
 
 logger = logging.getLogger(__name__)
@@ -239,11 +241,15 @@ def rows_of(page) -> list[dict]:
     """The rows of a page of ``ids`` (or of ``keyed_ids``), in its order: one query of at
     most a page of rows."""
     wanted = [row[0] if isinstance(row, tuple) else row for row in page]
-    found = {
-        values["id"]: row_of(values)
-        for values in rows(chosen(Result.objects.filter(pk__in=wanted)))
-    }
+    found = {values["id"]: row_of(values) for values in _rows_by_id().rows(ids=wanted)}
     return [found[pk] for pk in wanted if pk in found]
+
+
+@functools.cache
+def _rows_by_id() -> Statement:
+    """``rows`` of the results whose ids are given (``ids=``), made and compiled once: making
+    the query took twice as long as the database's answer (measured)."""
+    return Statement(rows(chosen(Result.objects.filter(AnyOf(F("pk"), Slot("ids"))))))
 
 
 def totals_by_grade(results) -> list[tuple[str, int]]:
@@ -444,7 +450,8 @@ SERIES_MEMORY_SECONDS = 5
 
 
 def _series_key(code: str) -> str:
-    return f"results:series:{code}"
+    # The code as asked, which may hold anything: quoted, so that a key is always one word.
+    return f"results:series:{quote(code, safe='')}"
 
 
 def series_named(code: str) -> Series | None:

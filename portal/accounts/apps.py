@@ -19,7 +19,11 @@ class AccountsConfig(AppConfig):
         # are brought up to date after each migrate rather than in one data migration.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
 
+        from portal.accounts import kept_permissions
         from portal.api import remembered
+
+        # A person's permissions are kept between requests until any of them changes.
+        kept_permissions.connect()
 
         # Officers' tokens remembered for the results read are forgotten when they change.
         remembered.connect()

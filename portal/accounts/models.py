@@ -76,17 +76,26 @@ class User(AbstractUser):
         """What Django's ``ModelBackend`` reads in two queries at a request's first question
         about permissions (the person's own, then their roles'), read in one and kept where
         the backend keeps them, so that it asks nothing more. Every staff request asks (its
-        roles are checked at each); an inactive person, a superuser (every permission) and
-        one already read are left to Django as before."""
+        roles are checked at each), and they are kept in the cache between requests
+        (``kept_permissions``); an inactive person, a superuser (every permission) and one
+        already read are left to Django as before."""
+        from portal.accounts import kept_permissions
+
         if "_perm_cache" in self.__dict__ or not self.is_active or self.is_superuser:
             return
         if self.pk is None:
             return
-        with connections[self._state.db or DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute(_permissions_sql(), [self.pk, self.pk])
-            rows = cursor.fetchall()
-        own = {f"{app}.{codename}" for app, codename, via_role in rows if not via_role}
-        roles = {f"{app}.{codename}" for app, codename, via_role in rows if via_role}
+        kept, generation = kept_permissions.recall(self.pk)
+        if kept is not None:
+            own, roles = kept
+        else:
+            with connections[self._state.db or DEFAULT_DB_ALIAS].cursor() as cursor:
+                cursor.execute(_permissions_sql(), [self.pk, self.pk])
+                rows = cursor.fetchall()
+            own = {f"{app}.{codename}" for app, codename, via_role in rows if not via_role}
+            roles = {f"{app}.{codename}" for app, codename, via_role in rows if via_role}
+            if generation is not None:
+                kept_permissions.keep(self.pk, generation, own, roles)
         self._user_perm_cache = own
         self._group_perm_cache = roles
         self._perm_cache = own | roles

@@ -6,7 +6,9 @@ import pytest
 from django.contrib.auth import models as auth_models
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 
+from portal.accounts import kept_permissions
 from portal.accounts.models import User
 from portal.accounts.roles import COMPLAINTS_INVESTIGATOR, RESULTS_TEAM
 from tests.factories import StaffFactory
@@ -54,8 +56,8 @@ def test_dropping_djangos_caches_drops_the_answers(backend_asks):
     staff = StaffFactory(roles=[])
     assert not staff.has_perm(VIEW)
     staff.groups.add(Group.objects.get(name=COMPLAINTS_INVESTIGATOR))
-    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
-        delattr(staff, cache)
+    for kept in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        delattr(staff, kept)
     assert staff.has_perm(VIEW)
     assert backend_asks == [VIEW, VIEW]
 
@@ -95,3 +97,98 @@ def test_a_person_with_no_permission_has_none():
     person = StaffFactory(roles=[])
     assert person.get_all_permissions() == set()
     assert not person.has_module_perms("complaints")
+
+
+# Between requests: kept in the cache (portal/accounts/kept_permissions.py) until any change
+# of who has which permission.
+
+
+def _next_request(staff) -> User:
+    return User.objects.get(pk=staff.pk)  # each request loads the person afresh
+
+
+def test_the_next_request_reads_them_from_the_cache(django_assert_num_queries):
+    staff = StaffFactory(roles=[COMPLAINTS_INVESTIGATOR])
+    assert _next_request(staff).has_perm(VIEW)
+    expected = ModelBackend().get_all_permissions(_next_request(staff))
+    person = _next_request(staff)
+    with django_assert_num_queries(0):
+        assert person.has_perm(VIEW)
+        assert not person.has_perm(DECIDE)
+        assert person.get_all_permissions() == expected
+
+
+def _role_taken_away(staff):
+    staff.groups.remove(Group.objects.get(name=COMPLAINTS_INVESTIGATOR))
+
+
+def _role_left_from_its_side(staff):
+    Group.objects.get(name=COMPLAINTS_INVESTIGATOR).user_set.remove(staff)
+
+
+def _roles_cleared(staff):
+    staff.groups.clear()
+
+
+def _permission_taken_from_the_role(staff):
+    role = Group.objects.get(name=COMPLAINTS_INVESTIGATOR)
+    role.permissions.remove(Permission.objects.get(codename="view_complaint"))
+
+
+def _role_deleted(staff):
+    Group.objects.get(name=COMPLAINTS_INVESTIGATOR).delete()
+
+
+def _permission_deleted(staff):
+    Permission.objects.get(codename="view_complaint").delete()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _role_taken_away,
+        _role_left_from_its_side,
+        _roles_cleared,
+        _permission_taken_from_the_role,
+        _role_deleted,
+        _permission_deleted,
+    ],
+)
+def test_a_permission_taken_away_is_gone_at_the_next_request(change):
+    staff = StaffFactory(roles=[COMPLAINTS_INVESTIGATOR])
+    assert _next_request(staff).has_perm(VIEW)
+    assert _next_request(staff).has_perm(VIEW)  # kept by now
+    change(staff)
+    assert not _next_request(staff).has_perm(VIEW)
+
+
+def test_a_permission_given_to_the_person_is_there_at_the_next_request():
+    staff = StaffFactory(roles=[])
+    assert not _next_request(staff).has_perm(DECIDE)
+    staff.user_permissions.add(Permission.objects.get(codename="decide_escalation"))
+    assert _next_request(staff).has_perm(DECIDE)
+
+
+def test_what_was_kept_under_another_generation_is_not_used():
+    staff = StaffFactory(roles=[])
+    assert not _next_request(staff).has_perm(VIEW)
+    kept_permissions.keep(staff.pk, "an earlier generation", {VIEW}, set())
+    assert not _next_request(staff).has_perm(VIEW)
+    cache.clear()  # the generation itself lost: nothing is used or kept until there is one
+    assert not _next_request(staff).has_perm(VIEW)
+    assert cache.get(kept_permissions.GENERATION_KEY) is not None
+
+
+def test_a_change_moves_the_generation_again_when_it_commits(
+    django_capture_on_commit_callbacks,
+):
+    staff = StaffFactory(roles=[COMPLAINTS_INVESTIGATOR])
+    with django_capture_on_commit_callbacks(execute=True):
+        _role_taken_away(staff)
+        during = cache.get(kept_permissions.GENERATION_KEY)
+        # A request that read the permissions before the change committed keeps them under
+        # this generation...
+        kept_permissions.keep(staff.pk, during, {VIEW}, set())
+    # ... which the commit has left behind.
+    assert cache.get(kept_permissions.GENERATION_KEY) != during
+    assert not _next_request(staff).has_perm(VIEW)

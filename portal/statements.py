@@ -1,0 +1,98 @@
+"""A query of rows made and compiled by the ORM once, then asked again and again with new
+values: for the reads a busy list makes at every request.
+
+Making a queryset of several joins and expressions (its clones, its expressions resolved)
+and compiling it took twice as long as PostgreSQL's answer for a page of fifty rows
+(measured on a page of results: 3.5 ms of 4.9). A ``Statement`` keeps what the ORM made of a
+``values()`` queryset, its SQL, its parameters and its columns' converters, and runs it with
+the values of its ``Slot``'s: the rows come back as the queryset's own would.
+
+A list of values is given with ``AnyOf``, one parameter whatever its length:
+``Result.objects.filter(AnyOf(F("pk"), Slot("ids")))``.
+"""
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import NotSupportedError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Lookup, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+
+
+class Slot:
+    """A parameter of a ``Statement`` whose value is given at each run, by its name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Slot({self.name!r})"
+
+
+class AnyOf(Lookup):
+    """The left side is one of a list given as one parameter: ``= ANY(%s)`` on PostgreSQL,
+    ``IN`` the list's items as JSON on SQLite (``Statement`` writes the list so)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, Any]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+        if connection.vendor == "sqlite":
+            return f"{lhs} IN (SELECT value FROM json_each({rhs}))", [*lhs_params, *rhs_params]
+        raise NotSupportedError(f"AnyOf has no SQL for {connection.vendor}")
+
+
+class Statement:
+    """``queryset`` (of ``values()``) compiled once; ``rows(**values)`` runs it with a value
+    for each ``Slot`` it holds, and answers the queryset's rows, converted as the ORM does."""
+
+    def __init__(self, queryset: QuerySet[Any, dict[str, Any]]) -> None:
+        query = queryset.query
+        if not query.values_select and not query.annotation_select:
+            raise ValueError("A Statement is made of a values() queryset.")
+        self.alias = queryset.db
+        compiler = query.get_compiler(self.alias)
+        self.sql, params = compiler.as_sql()
+        self.params = tuple(params)
+        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+        self.converters = sorted(compiler.get_converters(columns).items())
+        self.slots = {param.name for param in self.params if isinstance(param, Slot)}
+
+    def rows(self, **values: Any) -> list[dict[str, Any]]:
+        if set(values) != self.slots:
+            raise TypeError(f"A value is wanted for each of {sorted(self.slots)}.")
+        connection = connections[self.alias]
+        params = [
+            _written(values[param.name], connection) if isinstance(param, Slot) else param
+            for param in self.params
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            fetched = cursor.fetchall()
+        names = self.names
+        converted = []
+        for row in fetched:
+            if self.converters:
+                row = list(row)
+                for position, (functions, expression) in self.converters:
+                    value = row[position]
+                    for function in functions:
+                        value = function(value, expression, connection)
+                    row[position] = value
+            converted.append(dict(zip(names, row, strict=True)))
+        return converted
+
+
+def _written(value: Any, connection: BaseDatabaseWrapper) -> Any:
+    """A slot's value as the database takes it: a list is one parameter (an array on
+    PostgreSQL, JSON on SQLite)."""
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return json.dumps(list(value)) if connection.vendor == "sqlite" else list(value)
+    return value
