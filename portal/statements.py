@@ -7,8 +7,8 @@ and compiling it took twice as long as PostgreSQL's answer for a page of fifty r
 ``values()`` queryset, its SQL, its parameters and its columns' converters, and runs it with
 the values of its ``Slot``'s: the rows come back as the queryset's own would.
 
-A list of values is given with ``AnyOf``, one parameter whatever its length:
-``Result.objects.filter(AnyOf(F("pk"), Slot("ids")))``.
+A value is given with ``Equals``, a list of values with ``AnyOf`` (one parameter whatever its
+length): ``Result.objects.filter(AnyOf(F("pk"), Slot("ids")))``.
 """
 
 import json
@@ -29,6 +29,19 @@ class Slot:
 
     def __repr__(self) -> str:
         return f"Slot({self.name!r})"
+
+
+class Equals(Lookup):
+    """The left side equals a ``Slot``'s value (which the ORM's own ``exact`` would try to
+    make a value of the field's type before there is one)."""
+
+    lookup_name = "equals"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, Any]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = {rhs}", [*lhs_params, *rhs_params]
 
 
 class AnyOf(Lookup):
@@ -66,6 +79,12 @@ class Statement:
         self.slots = {param.name for param in self.params if isinstance(param, Slot)}
 
     def rows(self, **values: Any) -> list[dict[str, Any]]:
+        """The rows, as the queryset's own: a dict of each row's values by name."""
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in self.tuples(**values)]
+
+    def tuples(self, **values: Any) -> list[tuple[Any, ...]]:
+        """The rows as tuples of their values, in the order of ``names``."""
         if set(values) != self.slots:
             raise TypeError(f"A value is wanted for each of {sorted(self.slots)}.")
         connection = connections[self.alias]
@@ -75,18 +94,18 @@ class Statement:
         ]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
-            fetched = cursor.fetchall()
-        names = self.names
+            fetched: list[tuple[Any, ...]] = cursor.fetchall()
+        if not self.converters:
+            return fetched
         converted = []
         for row in fetched:
-            if self.converters:
-                row = list(row)
-                for position, (functions, expression) in self.converters:
-                    value = row[position]
-                    for function in functions:
-                        value = function(value, expression, connection)
-                    row[position] = value
-            converted.append(dict(zip(names, row, strict=True)))
+            values_of_row = list(row)
+            for position, (functions, expression) in self.converters:
+                value = values_of_row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                values_of_row[position] = value
+            converted.append(tuple(values_of_row))
         return converted
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.db.models import F
 
-from portal.statements import AnyOf, Slot, Statement
+from portal.statements import AnyOf, Equals, Slot, Statement
 from results import queries
 from results.models import QaHold, Result
 from tests.results.conftest import make_result
@@ -58,3 +58,14 @@ def test_a_statement_wants_each_of_its_slots_and_only_them(series):
         statement.rows(ids=[1], other=2)
     with pytest.raises(ValueError):
         Statement(Result.objects.all())
+
+
+@pytest.mark.django_db
+def test_a_slot_may_stand_for_one_value(series, centre_gb, centre_pk):
+    gb = make_result(centre_gb, series, "0001", "0580", "A")
+    make_result(centre_pk, series, "0001", "0580", "C")
+    statement = Statement(
+        Result.objects.filter(Equals(F("centre_id"), Slot("centre"))).values("id", "grade")
+    )
+    assert statement.rows(centre=centre_gb.pk) == [{"id": gb.pk, "grade": "A"}]
+    assert statement.rows(centre=0) == []
