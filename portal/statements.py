@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import NotSupportedError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Lookup, QuerySet
+from django.db.models import CharField, Func, Lookup, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 
@@ -61,11 +61,40 @@ class AnyOf(Lookup):
         raise NotSupportedError(f"AnyOf has no SQL for {connection.vendor}")
 
 
+class InstantText(Func):
+    """An instant written by the database as the API writes it (``InstantField``): ISO 8601
+    in UTC, ``Z`` for the zone, microseconds only when there are any. Reading a page of
+    cases' 250 clocks, making a datetime of each of their 500 instants and writing it again
+    was a tenth of the list's time (measured); the text is the same, to the byte
+    (tests/cases/test_api_lists.py, tests/portal/test_statements.py)."""
+
+    output_field = CharField()
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
+        instant, params = compiler.compile(self.source_expressions[0])
+        utc = f"({instant} AT TIME ZONE 'UTC')"
+        sql = (
+            f"(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+            f" || CASE WHEN date_trunc('second', {instant}) = {instant} THEN ''"
+            f" ELSE to_char({utc}, '.US') END || 'Z')"
+        )
+        return sql, [*params, *params, *params, *params]
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
+        # Kept as Django writes it: the instant in UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        instant, params = compiler.compile(self.source_expressions[0])
+        return f"(replace({instant}, ' ', 'T') || 'Z')", params
+
+
 class Statement:
     """``queryset`` (of ``values()``) compiled once; ``rows(**values)`` runs it with a value
     for each ``Slot`` it holds, and answers the queryset's rows, converted as the ORM does."""
 
-    def __init__(self, queryset: QuerySet[Any, dict[str, Any]]) -> None:
+    def __init__(self, queryset: QuerySet[Any, Any]) -> None:
         query = queryset.query
         if not query.values_select and not query.annotation_select:
             raise ValueError("A Statement is made of a values() queryset.")

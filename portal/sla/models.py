@@ -6,7 +6,6 @@ one reminder or breach notice of a clock; its identity is unique in the database
 it goes out exactly once however many sweeps run.
 """
 
-import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from django.db.models import F, Q
 
 from portal.calendar import Unit, end_of_day, london_date
 from portal.permissions import CentreScopedQuerySet
-from portal.statements import AnyOf, Equals, Slot, Statement
+from portal.statements import AnyOf, Equals, InstantText, Slot, Statement
 
 
 class ServiceLevel(models.Model):
@@ -255,12 +254,13 @@ def with_deadlines(*, rules: bool = True) -> tuple:
 
 class Deadline(NamedTuple):
     """A clock as a list of cases in the API writes it (``DeadlinesField``): its row's four
-    values, without a model made for it (``attach_deadlines``)."""
+    values, its instants already written as the API writes them (``InstantText``), without
+    a model made for it (``attach_deadlines``)."""
 
     code: str
-    due_at: dt.datetime | None
+    due_at: str | None
     state: str
-    stopped_at: dt.datetime | None
+    stopped_at: str | None
 
 
 def deadlines_of(model: type[models.Model], pks: Sequence[int]) -> dict[int, list[Deadline]]:
@@ -288,7 +288,15 @@ def _clocks_of_cases() -> Statement:
             AnyOf(F("object_id"), Slot("pks")),
         )
         .order_by("started_at", "pk")  # the clocks' own order (``Clock.Meta.ordering``)
-        .values("object_id", *Deadline._fields)
+        # In ``Deadline``'s order (the state named anew to stand between the instants, which
+        # are written by the database as the API writes them).
+        .values(
+            "object_id",
+            "code",
+            written_due_at=InstantText("due_at"),
+            written_state=F("state"),
+            written_stopped_at=InstantText("stopped_at"),
+        )
     )
 
 

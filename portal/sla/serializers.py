@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.fields import InstantField
-from portal.sla.models import DEADLINES, Clock
+from portal.sla.models import DEADLINES, Clock, Deadline
 
 
 def clocks_of(case):
@@ -60,7 +60,9 @@ class DeadlinesField(serializers.Field):
         # the instants are written by the field of every other instant of a case's answer.
         instant = self._instant.to_representation
         return [
-            {
+            clock._asdict()  # read as the API writes it (``deadlines_of``)
+            if type(clock) is Deadline
+            else {
                 "code": clock.code,
                 "due_at": None if clock.due_at is None else instant(clock.due_at),
                 "state": clock.state,
