@@ -12,7 +12,7 @@ length): ``Result.objects.filter(AnyOf(F("pk"), Slot("ids")))``.
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import NotSupportedError, connections
@@ -62,11 +62,11 @@ class AnyOf(Lookup):
 
 
 class InstantText(Func):
-    """An instant written by the database as the API writes it (``InstantField``): ISO 8601
-    in UTC, ``Z`` for the zone, microseconds only when there are any. Reading a page of
-    cases' 250 clocks, making a datetime of each of their 500 instants and writing it again
-    was a tenth of the list's time (measured); the text is the same, to the byte
-    (tests/cases/test_api_lists.py, tests/portal/test_statements.py)."""
+    """An instant written by the database as the API writes it (``InstantField``, with DRF's
+    own format, ISO 8601): in UTC, ``Z`` for the zone, microseconds only when there are
+    any. Reading a page of cases' 250 clocks, making a datetime of each of their 500 instants
+    and writing it again was a tenth of the list's time (measured); the text is the same, to
+    the byte (tests/cases/test_api_lists.py, tests/portal/test_statements.py)."""
 
     output_field = CharField()
 
@@ -102,7 +102,12 @@ class Statement:
         compiler = query.get_compiler(self.alias)
         self.sql, params = compiler.as_sql()
         self.params = tuple(params)
-        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        # The rows' names as the queryset's own rows have them (``ValuesIterable``).
+        self.names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
         columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
         self.converters = sorted(compiler.get_converters(columns).items())
         self.slots = {param.name for param in self.params if isinstance(param, Slot)}
@@ -139,8 +144,10 @@ class Statement:
 
 
 def _written(value: Any, connection: BaseDatabaseWrapper) -> Any:
-    """A slot's value as the database takes it: a list is one parameter (an array on
-    PostgreSQL, JSON on SQLite)."""
-    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
-        return json.dumps(list(value)) if connection.vendor == "sqlite" else list(value)
+    """A slot's value as the database takes it: a list (or any collection of values but text
+    and a mapping) is one parameter, an array on PostgreSQL, JSON on SQLite. The values are
+    given as the database holds them (keys, codes): nothing converts them on the way."""
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping):
+        values = list(value)
+        return json.dumps(values) if connection.vendor == "sqlite" else values
     return value

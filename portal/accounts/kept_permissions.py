@@ -10,14 +10,22 @@ Each person's are kept under the cache's current *generation*, a random name tha
 change replaces (``forget_all``): an entry of another generation is never used. A change
 replaces it at once and again when its transaction commits, so that a request that read the
 old permissions while the change was being made cannot keep them under the new generation.
-What changes them without Django's signals (raw SQL, a bulk insert into the tables between)
-must call ``forget_all``; an entry is kept ``KEEP_SECONDS`` at most in any case.
+The generation is written whatever this process thinks of Redis (never skipped as a cache
+miss would be); if Redis cannot take it, a queued task writes it as soon as it can
+(``accounts.forget_kept_permissions``), and until Redis answers every request reads the
+database. Every migrate replaces it too (``sync_roles_after_migrate``): a data migration's
+models send their signals under other names. What changes the tables without Django's
+signals (raw SQL, ``bulk_create`` or ``update`` on the tables between) must call
+``forget_all``; an entry is kept ``KEEP_SECONDS`` at most in any case.
 """
 
+import logging
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "accounts:permissions:generation"
 KEEP_SECONDS = 300
@@ -53,12 +61,24 @@ def keep(user_pk: int, generation: str, own: set[str], roles: set[str]) -> None:
 def forget_all() -> None:
     """Every person's kept permissions are read again: now, and after the transaction
     under way (if any) commits."""
-    _new_generation()
-    transaction.on_commit(_new_generation)
+    _new_generation_or_queue()
+    transaction.on_commit(_new_generation_or_queue, robust=True)
 
 
-def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+def new_generation() -> None:
+    """A new generation, now; raises if the cache cannot take it."""
+    generation = {GENERATION_KEY: uuid.uuid4().hex}
+    getattr(cache, "set_many_strictly", cache.set_many)(generation, None)
+
+
+def _new_generation_or_queue() -> None:
+    try:
+        new_generation()
+    except Exception:
+        logger.exception("Could not replace the generation of kept permissions: queued")
+        from portal.outbox.services import enqueue
+
+        enqueue("accounts.forget_kept_permissions")
 
 
 def _changed(sender: object, **kwargs: object) -> None:
@@ -74,14 +94,12 @@ def connect() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     User = get_user_model()
-    for through in (
-        User.groups.through,
-        User.user_permissions.through,
-        Group.permissions.through,
-    ):
-        m2m_changed.connect(_changed, sender=through, dispatch_uid=f"kept:{through.__name__}")
-    # A role or permission removed takes its rows between with it, with no m2m_changed; a
-    # content type renamed renames its permissions.
-    for model in (Group, Permission, ContentType):
+    betweens = (User.groups.through, User.user_permissions.through, Group.permissions.through)
+    for through in betweens:
+        m2m_changed.connect(_changed, sender=through, dispatch_uid=f"kept:m2m:{through.__name__}")
+    # A role or permission removed takes its rows between with it, with no m2m_changed (and
+    # a row between may be saved or deleted as a model of its own); a content type renamed
+    # renames its permissions.
+    for model in (Group, Permission, ContentType, *betweens):
         for signal in (post_save, post_delete):
             signal.connect(_changed, sender=model, dispatch_uid=f"kept:{model.__name__}")

@@ -139,3 +139,8 @@ def sync_roles_after_migrate(sender: object, **kwargs: object) -> None:
     if kwargs.get("using", "default") != "default":
         return
     sync_roles()
+    from portal.accounts import kept_permissions
+
+    # A data migration's models send their signals under other names: whatever it changed,
+    # every person's permissions are read again.
+    kept_permissions.forget_all()

@@ -218,7 +218,7 @@ class Clock(models.Model):
             models.Index(
                 fields=["content_type", "object_id"],
                 include=["code", "due_at", "state", "stopped_at", "started_at", "id"],
-                name="clock_case",
+                name="clock_case_columns",
             ),
             models.Index(fields=["centre", "state", "due_at"], name="clock_centre_state_due"),
             # The dashboard and the public page choose clocks by the month they started; the
@@ -280,8 +280,8 @@ def deadlines_of(model: type[models.Model], pks: Sequence[int]) -> dict[int, lis
 @functools.cache
 def _clocks_of_cases() -> Statement:
     """``deadlines_of``'s query, in the clocks' own order, made once: making it took as long
-    as the database's answer (measured). Its columns are those of the index ``clock_case``,
-    which answers it alone on PostgreSQL."""
+    as the database's answer (measured). Its columns are those of the index
+    ``clock_case_columns``, which answers it alone on PostgreSQL."""
     return Statement(
         Clock.objects.filter(
             Equals(F("content_type_id"), Slot("content_type")),

@@ -174,9 +174,41 @@ def test_what_was_kept_under_another_generation_is_not_used():
     assert not _next_request(staff).has_perm(VIEW)
     kept_permissions.keep(staff.pk, "an earlier generation", {VIEW}, set())
     assert not _next_request(staff).has_perm(VIEW)
-    cache.clear()  # the generation itself lost: nothing is used or kept until there is one
+    # The generation itself lost (evicted, or Redis emptied): what is kept is not used, and
+    # nothing is kept until there is a generation again.
+    cache.delete(kept_permissions.GENERATION_KEY)
+    kept_permissions.keep(staff.pk, "an earlier generation", {VIEW}, set())
     assert not _next_request(staff).has_perm(VIEW)
+    assert cache.get(f"accounts:permissions:{staff.pk}")[0] == "an earlier generation"
     assert cache.get(kept_permissions.GENERATION_KEY) is not None
+    assert not _next_request(staff).has_perm(VIEW)
+
+
+def test_a_generation_the_cache_could_not_take_is_written_by_a_queued_task(monkeypatch):
+    from portal.outbox.models import QueuedTask
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("the cache is unreachable")
+
+    before = cache.get(kept_permissions.GENERATION_KEY)
+    monkeypatch.setattr(cache, "set_many", unreachable)
+    kept_permissions.forget_all()
+    assert QueuedTask.objects.filter(task="accounts.forget_kept_permissions").exists()
+    monkeypatch.undo()
+    from portal.accounts.tasks import forget_kept_permissions
+
+    forget_kept_permissions()
+    assert cache.get(kept_permissions.GENERATION_KEY) not in (None, before)
+
+
+def test_every_migrate_replaces_the_generation():
+    from django.apps import apps
+
+    from portal.accounts.roles import sync_roles_after_migrate
+
+    before = cache.get(kept_permissions.GENERATION_KEY)
+    sync_roles_after_migrate(list(apps.get_app_configs())[-1], using="default")
+    assert cache.get(kept_permissions.GENERATION_KEY) not in (None, before)
 
 
 def test_a_change_moves_the_generation_again_when_it_commits(

@@ -12,15 +12,17 @@ class Migration(migrations.Migration):
         ('sla', '0011_clock_started_id_index'),
     ]
 
-    # The same key, now with the columns a list of cases reads of its clocks (deadlines_of),
-    # so that they are read from the index alone; in one transaction, on PostgreSQL.
+    # The index of a case's clocks again, now with the columns a list of cases reads of them
+    # (deadlines_of), so that they are read from the index alone. The new one first: the
+    # clocks are never without one, and the old one's removal, which takes the table for
+    # itself, comes only at the end (reads wait a moment, not while the index is built).
     operations = [
+        migrations.AddIndex(
+            model_name='clock',
+            index=models.Index(fields=['content_type', 'object_id'], include=('code', 'due_at', 'state', 'stopped_at', 'started_at', 'id'), name='clock_case_columns'),
+        ),
         migrations.RemoveIndex(
             model_name='clock',
             name='clock_case',
-        ),
-        migrations.AddIndex(
-            model_name='clock',
-            index=models.Index(fields=['content_type', 'object_id'], include=('code', 'due_at', 'state', 'stopped_at', 'started_at', 'id'), name='clock_case'),
         ),
     ]
