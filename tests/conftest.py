@@ -1,17 +1,22 @@
 """The usual cast for every test: two centres, an officer of each, and staff."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from portal.accounts.roles import DIRECTOR, ROLES
 from portal.celery import app as celery_app
+from tests import template_db
 from tests.factories import CentreFactory, OfficerFactory, StaffFactory
+from tests.processes import environ
 from tests.signing_in import api_as, sign_in
 from tests.workers import worker_index, worker_redis_url
 
 
 def pytest_configure(config):
+    _start_template_db(config)
     # Under pytest-xdist, a Redis database of this worker's own (see tests/workers.py): the
     # tests clear the cache between them, and must not clear another worker's.
     from django.conf import settings
@@ -39,6 +44,42 @@ def pytest_configure(config):
     ).enable()
 
 
+def _start_template_db(config) -> None:
+    """Under pytest-xdist on SQLite, the controller has the test database migrated once while
+    the workers start (``tests/template_db.py``), unless ``bin/test`` already has."""
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    if (
+        hasattr(config, "workerinput")
+        or not config.getoption("numprocesses", None)
+        or template_db.VARIABLE in os.environ
+        or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+    ):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="portal-test-db-", dir=_memory_folder()))
+    process = template_db.start(folder, environ())
+    os.environ[template_db.VARIABLE] = str(folder)  # the workers inherit it
+    config.add_cleanup(lambda: _end_template_db(process, folder))
+
+
+def _end_template_db(process, folder) -> None:
+    import shutil
+
+    process.kill()
+    process.wait()
+    os.environ.pop(template_db.VARIABLE, None)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _memory_folder() -> str | None:
+    """/dev/shm where the system offers it: files there live in memory."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+
+
 def _on_redis(cache_settings: dict) -> bool:
     from django.utils.module_loading import import_string
 
@@ -54,7 +95,6 @@ def django_db_modify_db_settings_tox_suffix(tmp_path_factory):
     browser's requests at once (a page and its scripts): under load they trip over each
     other's transactions. With a file each thread has its own connection. The file lives in
     memory where the system offers it (/dev/shm), so the tests run no slower for it."""
-    import os
     import shutil
     import tempfile
 
@@ -64,12 +104,27 @@ def django_db_modify_db_settings_tox_suffix(tmp_path_factory):
     if database["ENGINE"] != "django.db.backends.sqlite3":
         yield
         return
-    shm = "/dev/shm"
-    in_memory = os.path.isdir(shm) and os.access(shm, os.W_OK)
-    folder = tempfile.mkdtemp(prefix="portal-tests-", dir=shm if in_memory else None)
+    folder = tempfile.mkdtemp(prefix="portal-tests-", dir=_memory_folder())
     database.setdefault("TEST", {})["NAME"] = os.path.join(folder, "test.sqlite3")
     yield
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings) -> bool:
+    """On SQLite, the run's template (``tests/template_db.py``) copied into this process's
+    test database, which is then kept as it is: migrate finds nothing left to apply. Else
+    pytest-django's choice (``--reuse-db``)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not request.config.getvalue(
+        "create_db"
+    ):
+        name = database["TEST"]["NAME"]
+        if template_db.copy_into(name):
+            return True
+    return request.config.getvalue("reuse_db")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable
 
 # Variables that belong to the test run, never to a process it starts.
-TEST_RUN_ONLY = frozenset({"DJANGO_ALLOW_ASYNC_UNSAFE"})
+TEST_RUN_ONLY = frozenset({"DJANGO_ALLOW_ASYNC_UNSAFE", "PORTAL_TEST_DB_TEMPLATE"})
 
 
 def environ(without: Iterable[str] = ()) -> dict[str, str]:
