@@ -1,5 +1,6 @@
 """The usual cast for every test: two centres, an officer of each, and staff."""
 
+import itertools
 import os
 
 import pytest
@@ -16,12 +17,14 @@ from tests.workers import worker_index, worker_redis_url
 
 
 def pytest_configure(config):
-    _start_template_db(config)
-    # Under pytest-xdist, a Redis database of this worker's own (see tests/workers.py): the
-    # tests clear the cache between them, and must not clear another worker's.
     from django.conf import settings
     from django.test import override_settings
 
+    _start_template_db(config)
+    # A deliberately slow password hash is the point in production and a waste in tests.
+    override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
+    # Under pytest-xdist, a Redis database of this worker's own (see tests/workers.py): the
+    # tests clear the cache between them, and must not clear another worker's.
     index = worker_index()
     cache_settings = settings.CACHES["default"]
     if cache_settings["BACKEND"].endswith("FileBasedCache"):
@@ -135,21 +138,25 @@ def _eager_celery():
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    # Uploads go to a folder of the test's own; throttles and lock-outs start from zero.
+def _isolated(settings, tmp_path_factory):
+    # Uploads go to a folder of the test's own, made when a file is first stored there (most
+    # tests store none: making a tmp_path for each would cost more than many tests take);
+    # throttles and lock-outs start from zero.
+    media = tmp_path_factory.getbasetemp() / "media" / str(next(_MEDIA_FOLDERS))
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media"},
+            "OPTIONS": {"location": media},
         },
     }
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # A deliberately slow password hash is the point in production and a waste in tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = media
     cache.clear()
     yield
     cache.clear()
+
+
+_MEDIA_FOLDERS = itertools.count()
 
 
 @pytest.fixture
