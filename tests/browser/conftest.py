@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.pages import AXE
+
 CHROMIUM = (
     os.environ.get("CHROMIUM_PATH")
     or shutil.which("chromium-headless-shell")
@@ -126,6 +128,9 @@ def new_page(browser, live_server):
             timezone_id="Europe/London",
         )
         context.set_default_timeout(10_000)
+        # axe-core is in every document from its start (check_page runs it): sent to Chromium
+        # once a context, not with every page checked (a tenth of a second a page).
+        context.add_init_script(script=AXE)
         contexts.append(context)
         return context.new_page()
 
