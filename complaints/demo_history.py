@@ -19,7 +19,7 @@ from complaints import services
 from complaints.models import Category, Complaint, RootCause
 from portal.calendar import LONDON, add_months, london_date, working_calendar
 from portal.centres.models import Centre
-from portal.sla.sweeps import sweep
+from portal.sla.sweeps import next_work_at, sweep
 
 SWEEP_AT = dt.time(9, 0)
 OFFICERS = {"GB001": "officer1", "PK002": "officer2"}
@@ -95,7 +95,9 @@ HISTORY = [
 def seed_history() -> None:
     """Steps: plan each step of the cases not yet seeded at its past instant; add a sweep
     every morning from the first of them until today; replay the lot in order of time, with
-    a sweep at each instant before the step, as the engine's beat would have run."""
+    a sweep at each instant before the step, as the engine's beat would have run. A morning
+    before the engine's next work (``next_work_at``) is passed over: its sweep would change
+    nothing."""
     centres = {centre.number: centre for centre in Centre.objects.filter(number__in=OFFICERS)}
     missing = [
         past
@@ -115,10 +117,14 @@ def seed_history() -> None:
         day += dt.timedelta(days=1)
     users = get_user_model().objects.in_bulk(["staff", *OFFICERS.values()], field_name="username")
     # Steps fall in office hours, never at the morning sweep, so the order of time is enough.
+    work_at = next_work_at()
     for at, past, action in sorted(steps, key=lambda step: step[0]):
+        if past is None and (work_at is None or at < work_at):
+            continue  # only sweeps and steps change what is due
         sweep(now=at)
         if past is not None:
             _act(past, action, at=at, centre=centres[past.centre], users=users)
+        work_at = next_work_at()
 
 
 def _steps(past: Past, *, today: dt.date):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -79,6 +79,24 @@ def sweep(*, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE) -> Sw
         if len(claimed) < batch_size:
             break
     return result
+
+
+def next_work_at() -> dt.datetime | None:
+    """The first instant at which a sweep would find work as the tables stand now: a running
+    clock's due instant or reminder time, a pending notice's time to send, a claim going
+    stale (None: nothing waits). A sweep before it changes nothing, so whoever replays time
+    (the demo's history) sweeps only from it on, and asks again after anything changes."""
+    clocks = Clock.objects.filter(state=Clock.State.RUNNING).aggregate(
+        due=Min("due_at"), remind=Min("remind_at")
+    )
+    pending = Notice.objects.filter(state=Notice.State.PENDING).aggregate(at=Min("send_after"))
+    claimed = Notice.objects.filter(
+        state=Notice.State.SENDING, attempts__lt=MAX_ATTEMPTS
+    ).aggregate(at=Min("claimed_at"))
+    instants = [clocks["due"], clocks["remind"], pending["at"]]
+    if claimed["at"] is not None:
+        instants.append(claimed["at"] + STALE_CLAIM)
+    return min((at for at in instants if at is not None), default=None)
 
 
 def breach_due_clocks(*, now: dt.datetime, limit: int) -> int:

@@ -228,3 +228,47 @@ def test_notice_claimed_too_often_is_left_for_staff(case, send, investigator):
     Notice.objects.update(state=Notice.State.SENDING, claimed_at=first_at, attempts=5)
     assert send(first_at + dt.timedelta(hours=1)).sent == 0
     assert Notice.objects.get().state == "sending"
+
+
+# When the next sweep has work ------------------------------------------------------------
+
+
+def test_next_work_is_the_first_reminder_or_deadline_and_a_sweep_before_it_changes_nothing(
+    case, send, investigator
+):
+    from portal.sla.sweeps import next_work_at
+
+    assert next_work_at() is None
+    start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
+    clock = Clock.objects.get()
+    first = min(at for at in (clock.due_at, clock.remind_at) if at is not None)
+    assert next_work_at() == first
+
+    quiet = send(first - dt.timedelta(seconds=1))
+    assert (quiet.breached, quiet.reminders, quiet.sent, Notice.objects.count()) == (0, 0, 0, 0)
+    assert next_work_at() == first
+
+    busy = send(ACK_DUE + dt.timedelta(seconds=1))
+    assert busy.breached + busy.reminders > 0
+    assert Clock.objects.get().state == "breached"
+
+
+def test_next_work_counts_pending_notices_and_claims_gone_stale(case, investigator):
+    from portal.sla.sweeps import MAX_ATTEMPTS, STALE_CLAIM, next_work_at
+
+    start_clock(case, code="complaint.acknowledge", at=CHRISTMAS_EVE)
+    clock = Clock.objects.get()
+    Clock.objects.update(state=Clock.State.MET)
+    assert next_work_at() is None
+
+    later = CHRISTMAS_EVE + dt.timedelta(days=3)
+    notice = Notice.objects.create(
+        clock=clock, kind=Notice.Kind.BREACH, round=clock.round, created_at=later, send_after=later
+    )
+    assert next_work_at() == later
+
+    claimed_at = later + dt.timedelta(hours=1)
+    Notice.objects.filter(pk=notice.pk).update(state=Notice.State.SENDING, claimed_at=claimed_at)
+    assert next_work_at() == claimed_at + STALE_CLAIM
+    Notice.objects.filter(pk=notice.pk).update(attempts=MAX_ATTEMPTS)
+    assert next_work_at() is None  # left for staff to look into, never claimed again
