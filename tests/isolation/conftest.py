@@ -40,7 +40,6 @@ def _storage(media):
             },
         },
         "MEDIA_ROOT": media,
-        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     }
 
 

@@ -21,12 +21,6 @@ def london(*args) -> dt.datetime:
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # These tests sign people in rarely and create many: a slow hash only costs time here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def charter(db):
     # The proxy case's content type is created inside a test and rolled back with it; the
     # process-wide cache of content types must not remember it into the next test.
