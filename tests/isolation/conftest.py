@@ -124,10 +124,26 @@ def _isolated(settings, world_media):
     cache.clear()
 
 
-def _page_client(user):
+@pytest.fixture(scope="module")
+def _sessions(world, django_db_blocker):
+    """The cookies of each centre's officer's session, signed in once a module, in the
+    world's transaction (a test that ends a session ends it in its own savepoint)."""
     from django.test import Client
 
-    return sign_in(Client(), user)
+    with django_db_blocker.unblock():
+        return {
+            side: dict(sign_in(Client(), getattr(world, side).officer).cookies.items())
+            for side in ("a", "b")
+        }
+
+
+def _page_client(cookies):
+    from django.test import Client
+
+    client = Client()
+    for name, morsel in cookies.items():
+        client.cookies[name] = morsel.value
+    return client
 
 
 def _api_client(user):
@@ -137,14 +153,14 @@ def _api_client(user):
 
 
 @pytest.fixture
-def officer_a(world, db):
+def officer_a(world, _sessions, db):
     """Pages and API of centre A's officer: ``.page`` and ``.api``."""
-    return _Acting(page=_page_client(world.a.officer), api=_api_client(world.a.officer))
+    return _Acting(page=_page_client(_sessions["a"]), api=_api_client(world.a.officer))
 
 
 @pytest.fixture
-def officer_b(world, db):
-    return _Acting(page=_page_client(world.b.officer), api=_api_client(world.b.officer))
+def officer_b(world, _sessions, db):
+    return _Acting(page=_page_client(_sessions["b"]), api=_api_client(world.b.officer))
 
 
 @pytest.fixture
