@@ -163,6 +163,8 @@ def test_resumable_upload_retries_failed_parts_then_offers_to_try_again(
     page, live_server, officer_gb, case, work
 ):
     path, sha256 = work
+    # The page's own clock, moved on through the waits between the tries below.
+    page.clock.install()
     _files_page(page, live_server, officer_gb, case)
     attempts = []
 
@@ -173,8 +175,16 @@ def test_resumable_upload_retries_failed_parts_then_offers_to_try_again(
     page.route("**/files/parts/**", refuse)
     _choose(page, path)
     row = page.locator(".upload-file", has_text="coursework.pdf")
+    state = row.locator("[data-state]")
+
+    def stopped() -> bool:
+        if "Stopped: " in state.inner_text():
+            return True
+        page.clock.fast_forward(500)
+        return False
+
     # Each part is tried again after 0, 1, 3 and 5 seconds before the file stops.
-    expect(row.locator("[data-state]")).to_contain_text("Stopped: ", timeout=30_000)
+    _wait_for(page, stopped, "the file to stop")
     tries = Counter(_part_number(url) for url in attempts)
     assert max(tries.values()) == 5, tries
     check_page(page)
