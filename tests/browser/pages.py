@@ -61,11 +61,17 @@ _OVERFLOW = """
 """
 
 
-def run_axe(page: Page) -> list[str]:
-    """Serious and critical axe-core violations on the page as it is now, one line each."""
+def load_axe(page: Page) -> None:
+    """axe-core in the page as it is now: there from the document's start in the browser
+    tests' contexts (``new_page``), given here to any other page."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Through the DevTools protocol, not a <script> tag: the CSP allows no inline script.
         page.evaluate(AXE)
+
+
+def run_axe(page: Page) -> list[str]:
+    """Serious and critical axe-core violations on the page as it is now, one line each."""
+    load_axe(page)
     # Violations only: axe then spends no time listing every node that passes, and its
     # "no-passes" reporter none building their results (a third of a check's time).
     result = page.evaluate(
