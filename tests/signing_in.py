@@ -25,6 +25,24 @@ def sign_in(client, user):
     return client
 
 
+def session_cookies(user) -> dict[str, str]:
+    """The cookies of a browser session of ``user``, signed in as ``sign_in`` does: made once,
+    handed to clients made later (``client_with``)."""
+    from django.test import Client
+
+    return {name: morsel.value for name, morsel in sign_in(Client(), user).cookies.items()}
+
+
+def client_with(cookies: dict[str, str], **options):
+    """A browser client of its own carrying ``cookies`` (a session of ``session_cookies``)."""
+    from django.test import Client
+
+    client = Client(**options)
+    for name, value in cookies.items():
+        client.cookies[name] = value
+    return client
+
+
 def api_as(user):
     """An API client acting as ``user`` (authentication itself is tested in tests/accounts)."""
     from rest_framework.test import APIClient

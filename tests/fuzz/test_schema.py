@@ -15,7 +15,6 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
-from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -28,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.signing_in import sign_in
+from tests.signing_in import session_cookies
 
 CHECKS = [
     not_a_server_error,
@@ -64,9 +63,8 @@ def _requests_keep_the_test_transaction():
 def _session_of(user) -> tuple[dict, dict]:
     """Cookies and headers of a browser session of ``user`` (staff past two-factor sign-in),
     with the CSRF token the API asks of a session that posts."""
-    client = sign_in(Client(), user)
     csrf = _get_new_csrf_string()
-    cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": csrf}
+    cookies = {**session_cookies(user), "csrftoken": csrf}
     return cookies, {"X-CSRFToken": csrf}
 
 

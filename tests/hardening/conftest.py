@@ -1,10 +1,9 @@
 import pytest
 from django.db import transaction
-from django.test import Client
 
 from portal.accounts.roles import DIRECTOR, ROLES
 from tests.factories import CentreFactory, OfficerFactory, StaffFactory
-from tests.signing_in import sign_in
+from tests.signing_in import client_with, session_cookies
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +18,8 @@ def _signed_in(django_db_setup, django_db_blocker):
         staff = StaffFactory(username="visiting-staff", roles=[r for r in ROLES if r != DIRECTOR])
         yield {
             "anonymous": {},
-            "officer": dict(sign_in(Client(), officer).cookies.items()),
-            "staff": dict(sign_in(Client(), staff).cookies.items()),
+            "officer": session_cookies(officer),
+            "staff": session_cookies(staff),
         }
         transaction.set_rollback(True)
 
@@ -28,10 +27,7 @@ def _signed_in(django_db_setup, django_db_blocker):
 @pytest.fixture(params=["anonymous", "officer", "staff"])
 def visitor(request, _signed_in, db):
     """A browser (session) client that returns a server error instead of raising it."""
-    client = Client(raise_request_exception=False)
-    for name, morsel in _signed_in[request.param].items():
-        client.cookies[name] = morsel.value
-    return client
+    return client_with(_signed_in[request.param], raise_request_exception=False)
 
 
 def assert_refused(response, path: str, *, status=None):

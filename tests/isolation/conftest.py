@@ -20,7 +20,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from tests.isolation.world import build_world
-from tests.signing_in import sign_in
+from tests.signing_in import client_with, session_cookies
 
 
 @pytest.fixture(scope="module")
@@ -128,22 +128,8 @@ def _isolated(settings, world_media):
 def _sessions(world, django_db_blocker):
     """The cookies of each centre's officer's session, signed in once a module, in the
     world's transaction (a test that ends a session ends it in its own savepoint)."""
-    from django.test import Client
-
     with django_db_blocker.unblock():
-        return {
-            side: dict(sign_in(Client(), getattr(world, side).officer).cookies.items())
-            for side in ("a", "b")
-        }
-
-
-def _page_client(cookies):
-    from django.test import Client
-
-    client = Client()
-    for name, morsel in cookies.items():
-        client.cookies[name] = morsel.value
-    return client
+        return {side: session_cookies(getattr(world, side).officer) for side in ("a", "b")}
 
 
 def _api_client(user):
@@ -155,12 +141,12 @@ def _api_client(user):
 @pytest.fixture
 def officer_a(world, _sessions, db):
     """Pages and API of centre A's officer: ``.page`` and ``.api``."""
-    return _Acting(page=_page_client(_sessions["a"]), api=_api_client(world.a.officer))
+    return _Acting(page=client_with(_sessions["a"]), api=_api_client(world.a.officer))
 
 
 @pytest.fixture
 def officer_b(world, _sessions, db):
-    return _Acting(page=_page_client(_sessions["b"]), api=_api_client(world.b.officer))
+    return _Acting(page=client_with(_sessions["b"]), api=_api_client(world.b.officer))
 
 
 @pytest.fixture
