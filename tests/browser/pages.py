@@ -234,6 +234,22 @@ def sign_in_by_keyboard(page: Page, base_url: str, username: str, password: str)
     press_button(page, "Sign in")
 
 
+def signed_in_as(page: Page, base_url: str, username: str, path: str = "/") -> None:
+    """Open ``path`` signed in as ``username`` already (staff past two-factor sign-in): the
+    session is made by the test and put in the page's cookies. Signing in by keyboard is
+    walked by the journeys about it (an officer's, a newcomer's and the Director's, staff
+    with their code, a learner's first time); the others start where it leads."""
+    from portal.accounts.models import User
+    from tests.signing_in import session_cookies
+
+    cookies = session_cookies(User.objects.get(username=username))
+    page.context.add_cookies(
+        [{"name": name, "value": value, "url": base_url} for name, value in cookies.items()]
+    )
+    page.goto(f"{base_url}{path}")
+    check_page(page)
+
+
 def code_from_key(base32_key: str) -> str:
     """What an authenticator app shows for the key: the current TOTP code."""
     key = base64.b32decode(re.sub(r"\s", "", base32_key))

@@ -3,13 +3,9 @@ target size, at least 24 by 24 CSS pixels), on each queue a role works."""
 
 import pytest
 
-from portal.core.demo import DEMO_PASSWORD, STAFF
 from tests.browser.pages import (
-    code_from_key,
     load_axe,
-    press_button,
-    sign_in_by_keyboard,
-    type_into,
+    signed_in_as,
 )
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -32,10 +28,7 @@ def target_size_violations(page) -> list[str]:
 
 
 def test_filter_links_of_the_case_queues_are_large_enough_to_hit(page, live_server):
-    staff = next(person for person in STAFF if person["username"] == "staff")
-    sign_in_by_keyboard(page, live_server.url, "staff", DEMO_PASSWORD)
-    type_into(page, "#id_otp_token", code_from_key(staff["totp_key"]))
-    press_button(page, "Continue")
+    signed_in_as(page, live_server.url, "staff")
     for queue in QUEUES:
         page.goto(f"{live_server.url}{queue}")
         assert page.locator("#changelist-filter").count() == 1, queue

@@ -13,14 +13,12 @@ from entries.arrangements.demo import seed_arrangements
 from entries.arrangements.models import AccessArrangement, Appeal, SpecialConsideration
 from entries.demo import seed_entries
 from entries.models import Series
-from portal.core.demo import DEMO_PASSWORD, STAFF
 from tests.browser.pages import (
     check_page,
     choose_option,
     choose_radio,
-    code_from_key,
     press_button,
-    sign_in_by_keyboard,
+    signed_in_as,
     tab_to,
     type_into,
     visit,
@@ -41,7 +39,7 @@ def heading(page):
 
 
 def test_officer_applies_for_an_arrangement_by_keyboard(page, live_server):
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
     visit(page, "/arrangements/")
     expect(heading(page)).to_have_text("Access arrangements and special consideration")
     tab_to(page, "a", text="Apply for access arrangements")
@@ -77,7 +75,7 @@ def test_officer_applies_for_an_arrangement_by_keyboard(page, live_server):
 
 
 def test_officer_follows_considerations_and_appeals(page, live_server):
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
     visit(page, "/arrangements/special-consideration/new/")
     visit(page, "/arrangements/?show=all")
     granted = SpecialConsideration.objects.filter(
@@ -97,10 +95,7 @@ def test_officer_follows_considerations_and_appeals(page, live_server):
 
 
 def test_staff_decide_and_are_kept_from_appeals_they_were_part_of(page, live_server):
-    staff = next(person for person in STAFF if person["username"] == "staff")
-    sign_in_by_keyboard(page, live_server.url, "staff", DEMO_PASSWORD)
-    type_into(page, "#id_otp_token", code_from_key(staff["totp_key"]))
-    press_button(page, "Continue")
+    signed_in_as(page, live_server.url, "staff")
 
     waiting = AccessArrangement.objects.filter(status="received").first()
     visit(page, waiting.get_absolute_url())
@@ -122,7 +117,7 @@ def test_staff_decide_and_are_kept_from_appeals_they_were_part_of(page, live_ser
 def test_officer_attaches_the_assessors_report_by_keyboard(page, live_server, tmp_path):
     report = tmp_path / "assessor report.pdf"
     report.write_bytes(PDF)
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
     visit(page, "/arrangements/access/new/")
     open_series = (
         Series.objects.filter(

@@ -5,15 +5,13 @@ page is checked with ``check_page`` at 360 and 1280 px."""
 import pytest
 from playwright.sync_api import expect
 
-from portal.core.demo import DEMO_PASSWORD, STAFF
 from results.demo import seed_results
 from results.postresults.demo import seed_certificate_despatches
 from results.postresults.models import CertificateDespatch
 from tests.browser.pages import (
     check_page,
-    code_from_key,
     press_button,
-    sign_in_by_keyboard,
+    signed_in_as,
     tab_to,
     type_into,
     visit,
@@ -36,7 +34,7 @@ def follow_link(page, name: str) -> None:
 
 
 def test_officer_follows_the_centres_certificates_by_keyboard(page, live_server):
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
 
     follow_link(page, "Post-results")
     follow_link(page, "Certificates")
@@ -53,10 +51,7 @@ def test_officer_follows_the_centres_certificates_by_keyboard(page, live_server)
 
 
 def test_staff_hold_then_record_the_despatch_from_the_case_page(page, live_server):
-    staff = next(person for person in STAFF if person["username"] == "staff")
-    sign_in_by_keyboard(page, live_server.url, "staff", DEMO_PASSWORD)
-    type_into(page, "#id_otp_token", code_from_key(staff["totp_key"]))
-    press_button(page, "Continue")
+    signed_in_as(page, live_server.url, "staff")
 
     due = CertificateDespatch.objects.get(centre__number="PK002")
     page.goto(f"{live_server.url}/admin/postresults/certificatedespatch/")

@@ -7,11 +7,16 @@ import pytest
 from playwright.sync_api import expect
 
 from entries.demo import seed_entries
-from portal.core.demo import DEMO_PASSWORD
 from results.demo import seed_results
 from results.enquiries.demo import seed_enquiries
 from results.enquiries.models import Enquiry
-from tests.browser.pages import check_page, press_button, sign_in_by_keyboard, tab_to, visit
+from tests.browser.pages import (
+    check_page,
+    press_button,
+    signed_in_as,
+    tab_to,
+    visit,
+)
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -24,7 +29,7 @@ def _enquiries(demo):
 
 
 def test_officer_follows_enquiries_by_keyboard(page, live_server):
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
     tab_to(page, "a", text="Enquiries")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -50,7 +55,7 @@ def test_officer_follows_enquiries_by_keyboard(page, live_server):
 
 
 def test_officer_makes_an_enquiry_from_a_result(page, live_server):
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
     visit(page, "/results/J26/?syllabus=0580")
     tab_to(page, "a[href*='/enquiries/new/?result=']", most=200)
     with page.expect_navigation():

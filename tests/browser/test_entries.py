@@ -15,12 +15,11 @@ from entries import services
 from entries.demo import seed_entries
 from entries.models import Candidate, Entry, EntryImport, PaperDespatch, Series
 from portal.accounts.models import User
-from portal.core.demo import DEMO_PASSWORD
 from tests.browser.pages import (
     check_page,
     choose_option,
     press_button,
-    sign_in_by_keyboard,
+    signed_in_as,
     tab_to,
     type_into,
     visit,
@@ -40,7 +39,7 @@ def _open_series() -> Series:
 
 def test_officer_adds_a_candidate_and_an_entry_by_keyboard(page, live_server):
     series = _open_series()
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
     visit(page, "/entries/")
     tab_to(page, "a", text=series.name)
     with page.expect_navigation():
@@ -104,7 +103,7 @@ def test_officer_uploads_a_file_and_reads_every_bad_line(page, live_server):
     )
     # The worker's task ran when the upload committed (tasks run at once in the tests).
     assert EntryImport.objects.get(pk=job.pk).status == "refused"
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
 
     visit(page, f"/entries/{series.code}/upload/")
     visit(page, job.get_absolute_url())
@@ -119,7 +118,7 @@ def test_officer_submits_and_comments_on_the_provisional_timetable(page, live_se
     officer = User.objects.get(username="officer1")
     candidate = Candidate.objects.filter(series=series, centre__number="GB001").first()
     services.make_entry(candidate, syllabus_code="0620", option_code="42", by=officer)
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
 
     visit(page, f"/entries/{series.code}/submit/")
     press_button(page, "Submit 1 entry")
@@ -139,7 +138,7 @@ def test_officer_walks_to_the_question_paper_despatches(page, live_server):
     despatches = PaperDespatch.objects.filter(series=series, centre__number="GB001")
     assert despatches.exists()
     theirs = PaperDespatch.objects.filter(series=series).exclude(centre__number="GB001")
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
     check_page(page)
 
     # From the officer's menu: their entries, the series, then its despatches.

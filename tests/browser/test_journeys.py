@@ -24,6 +24,7 @@ from tests.browser.pages import (
     focused,
     press_button,
     sign_in_by_keyboard,
+    signed_in_as,
     tab_to,
     type_into,
     visit,
@@ -79,7 +80,7 @@ def test_officer_raises_a_complaint_by_keyboard(page, live_server):
 
 
 def test_officer_follows_complaints_on_the_list_and_case_page(page, live_server):
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
     own = Complaint.objects.filter(centre__number="GB001").open().first()
 
     follow_link(page, "All complaints")
@@ -166,7 +167,7 @@ def test_complaint_is_answered_escalated_and_decided(new_page, live_server):
 
     # The officer is not satisfied and asks for a Director's review.
     officer = new_page()
-    sign_in_by_keyboard(officer, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(officer, live_server.url, "officer1")
     visit(officer, case)
     expect(officer.get_by_text("Our response")).to_be_visible()
     officer.locator("#id_escalate-reasons").fill("The investigation did not look at the courier.")

@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from entries.demo import seed_entries
-from portal.core.demo import DEMO_PASSWORD
 from portal.notifications.models import Email
 from results.demo import seed_results
 from results.postresults.models import ServiceRequest
@@ -18,6 +17,7 @@ from tests.browser.pages import (
     choose_option,
     press_button,
     sign_in_by_keyboard,
+    signed_in_as,
     type_into,
     visit,
 )
@@ -35,7 +35,7 @@ def _invited_learner(new_page, live_server, email: str, password: str):
     """An officer gives candidate 0001 of June 2026 access; the learner follows the
     invitation's link, chooses a password and signs in: their page, signed in."""
     officer = new_page()
-    sign_in_by_keyboard(officer, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(officer, live_server.url, "officer1")
     visit(officer, "/learner-accounts/")
     press_button(officer, "Give access and send the invitation")
     expect(officer.locator(".error-summary")).to_be_visible()
@@ -108,7 +108,7 @@ def test_a_learner_reads_their_page_in_arabic_right_to_left(page, live_server):
     from results.learners.demo import seed_learners
 
     seed_learners()
-    sign_in_by_keyboard(page, live_server.url, "learner1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "learner1")
     expect(page).to_have_url(re.compile(r"/learner/$"))
     choose_option(page, "#language", "العربيّة")
     press_button(page, "Change language")

@@ -6,16 +6,14 @@ with ``check_page`` at 360 and 1280 px."""
 import pytest
 from playwright.sync_api import expect
 
-from portal.core.demo import DEMO_PASSWORD, STAFF
 from results.postresults.demo import seed_service_requests
 from results.postresults.models import ServiceRequest
 from tests.browser.pages import (
     check_page,
     choose_option,
     choose_radio,
-    code_from_key,
     press_button,
-    sign_in_by_keyboard,
+    signed_in_as,
     tab_to,
     type_into,
     visit,
@@ -37,7 +35,7 @@ def follow_link(page, name: str) -> None:
 
 
 def test_officer_asks_for_a_replacement_certificate_by_keyboard(page, live_server):
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
 
     follow_link(page, "Post-results")
     expect(page.get_by_text("PK002")).to_have_count(0)
@@ -84,10 +82,7 @@ def test_learner_applies_for_a_certifying_statement_without_an_account(page, liv
 
 
 def test_staff_despatch_from_the_case_page(page, live_server):
-    staff = next(person for person in STAFF if person["username"] == "staff")
-    sign_in_by_keyboard(page, live_server.url, "staff", DEMO_PASSWORD)
-    type_into(page, "#id_otp_token", code_from_key(staff["totp_key"]))
-    press_button(page, "Continue")
+    signed_in_as(page, live_server.url, "staff")
 
     waiting = ServiceRequest.objects.get(service="certifying_statement")
     page.goto(f"{live_server.url}/admin/postresults/servicerequest/")

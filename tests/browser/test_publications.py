@@ -14,14 +14,13 @@ from centres.mailings import services as mailings
 from centres.mailings.models import Kind, Mailing
 from centres.publications.demo import seed_publications
 from centres.publications.models import PublicationOrder
-from portal.core.demo import DEMO_PASSWORD
 from portal.notifications.models import Email
 from portal.notifications.services import emailed_kinds
 from tests.browser.pages import (
     check_page,
     choose_option,
     press_button,
-    sign_in_by_keyboard,
+    signed_in_as,
     tab_to,
     visit,
 )
@@ -31,7 +30,7 @@ pytestmark = pytest.mark.usefixtures("demo")
 
 def test_officer_orders_a_publication_by_keyboard(page, live_server):
     seed_publications()
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
     tab_to(page, "a", text="Publications")
     with page.expect_navigation():
         page.keyboard.press("Enter")

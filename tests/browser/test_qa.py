@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from entries.models import Syllabus
 from portal.accounts.models import User
-from portal.core.demo import DEMO_PASSWORD
 from portal.uploads import scanning
 from portal.uploads.models import Attachment
 from qa import services
@@ -17,9 +16,8 @@ from tests.browser.pages import (
     check_page,
     choose_option,
     choose_radio,
-    code_from_key,
     press_button,
-    sign_in_by_keyboard,
+    signed_in_as,
     tab_to,
     type_into,
     visit,
@@ -43,7 +41,7 @@ def follow_link(page, name: str) -> None:
 
 def test_officer_submits_evidence_and_grades_by_keyboard(page, live_server):
     ready = QaRequest.objects.get(centre__number="GB001", syllabus__code="0580")
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
 
     follow_link(page, "Quality assurance")
     expect(page.get_by_text("PK002")).to_have_count(0)
@@ -80,9 +78,7 @@ def test_officer_submits_evidence_and_grades_by_keyboard(page, live_server):
 
 def test_specialist_samples_a_centre_and_accepts_a_request(page, live_server):
     submitted = QaRequest.objects.get(status=QaRequest.Status.SUBMITTED)
-    sign_in_by_keyboard(page, live_server.url, "specialist", DEMO_PASSWORD)
-    type_into(page, "#id_otp_token", code_from_key("DEMOSPECIALISTEXAMSPORTALKEY2345"))
-    press_button(page, "Continue")
+    signed_in_as(page, live_server.url, "specialist")
 
     # The queue in the staff area (the admin's own layout), each row leading to its case.
     page.goto(f"{live_server.url}/admin/qa/qarequest/")
@@ -117,7 +113,7 @@ def test_officer_sends_marks_in_parts_from_the_request_page(page, live_server, t
     content = PDF + b"marks " * 2000
     path = tmp_path / "marks.pdf"
     path.write_bytes(content)
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
 
     visit(page, ready.get_absolute_url())
     expect(page.locator("[data-upload-controls]")).to_be_visible()
@@ -162,7 +158,7 @@ def test_officer_sees_the_malware_scan_arrive_without_a_reload(
     settings.CLAMD_URL = clamd_url
     # The page's own clock, moved on below to the page's next look instead of waiting for it.
     page.clock.install()
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
     visit(page, ready.get_absolute_url())
     row = page.locator(f"[data-scan-for='{infected.public_id}']")
     expect(row).to_contain_text("Waiting for the malware scan")

@@ -8,11 +8,10 @@ from playwright.sync_api import expect
 
 from complaints.helpdesk.demo import seed_help, seed_queries
 from complaints.helpdesk.models import Query
-from portal.core.demo import DEMO_PASSWORD
 from tests.browser.pages import (
     check_page,
     press_button,
-    sign_in_by_keyboard,
+    signed_in_as,
     tab_to,
     type_into,
     visit,
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("demo")
 def test_officer_asks_a_question_and_reads_an_answer_by_keyboard(page, live_server):
     seed_help()
     seed_queries()
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
     tab_to(page, "a", text="Queries")
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -8,13 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from entries.demo import seed_entries
-from portal.core.demo import DEMO_PASSWORD
 from results.demo import seed_results
 from tests.browser.pages import (
     check_page,
     choose_option,
     press_button,
-    sign_in_by_keyboard,
+    signed_in_as,
     tab_to,
     visit,
 )
@@ -29,7 +28,7 @@ def _results(demo):
 
 
 def test_officer_reads_released_results_by_keyboard(page, live_server):
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
     check_page(page)
     tab_to(page, "a", text="Results")
     with page.expect_navigation():
@@ -58,7 +57,7 @@ def test_officer_reads_released_results_by_keyboard(page, live_server):
 
 
 def test_officer_waits_for_results_with_a_countdown(page, live_server):
-    sign_in_by_keyboard(page, live_server.url, "officer2", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer2")
     visit(page, "/results/")
     visit(page, "/results/N26/")
     expect(page.get_by_role("timer")).to_contain_text(re.compile(r"Released in [0-9]+ days"))
@@ -74,7 +73,7 @@ def test_officer_pages_through_results_by_keyboard(page, live_server, monkeypatc
     from results import views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 3)
-    sign_in_by_keyboard(page, live_server.url, "officer1", DEMO_PASSWORD)
+    signed_in_as(page, live_server.url, "officer1")
     visit(page, f"{live_server.url}/results/J26/")
     first = page.locator("tbody tr").all_inner_texts()
     expect(page.get_by_text(re.compile(r"^Page 1 of \d+$"))).to_be_visible()

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from complaints import services
 from portal.uploads.models import Attachment, Upload, UploadPart
-from tests.browser.pages import check_page, choose_option, sign_in_by_keyboard, tab_to
+from tests.browser.pages import check_page, choose_option, signed_in_as, tab_to
 from tests.complaints.conftest import SERVICE
 from tests.factories import PASSWORD
 from tests.uploads.samples import PDF
@@ -43,7 +43,7 @@ def work(tmp_path):
 
 
 def _files_page(page, live_server, officer, case):
-    sign_in_by_keyboard(page, live_server.url, officer.username, PASSWORD)
+    signed_in_as(page, live_server.url, officer.username)
     page.goto(f"{live_server.url}/test-cases/{case.reference}/files/")
     expect(page.locator("[data-upload-controls]")).to_be_visible()
     expect(page.locator("[data-upload-fallback]")).to_be_hidden()
