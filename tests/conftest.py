@@ -1,16 +1,19 @@
 """The usual cast for every test: two centres, an officer of each, and staff."""
 
+import contextlib
 import gc
 import itertools
 import os
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from portal.accounts.roles import DIRECTOR, ROLES
 from portal.celery import app as celery_app
 from tests import template_db
+from tests.copied_data import london_today, module_state, storage_in
 from tests.factories import CentreFactory, OfficerFactory, StaffFactory
 from tests.processes import environ
 from tests.signing_in import api_as, sign_in
@@ -158,6 +161,46 @@ def _isolated(settings, tmp_path_factory):
 
 
 _MEDIA_FOLDERS = itertools.count()
+
+
+# Class-scoped: set up before the test's own transaction (a copy is put in outside any), and
+# torn down with the test itself where it is not in a class (pytest's rule).
+@pytest.fixture(scope="class")
+def _demo_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="class")
+def _seeded_demo(request, django_db_setup, django_db_blocker, _demo_media, tmp_path_factory):
+    from io import StringIO
+
+    import time_machine
+    from django.core.management import call_command
+
+    # At the module's DEMO_AT, where it sets one (the demo of a given day), else now.
+    at = getattr(request.module, "DEMO_AT", None)
+    key = ("seed_demo", at or london_today())
+
+    def seed():
+        with time_machine.travel(at, tick=False) if at else contextlib.nullcontext():
+            call_command("seed_demo", "--force", stdout=StringIO())
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**storage_in(_demo_media)),
+        module_state(key, seed, _demo_media, tmp_path_factory),
+    ):
+        yield
+
+
+@pytest.fixture
+def seeded_demo(_seeded_demo, _demo_media, settings, db):
+    """The whole demo, as ``seed_demo`` makes it (its six months of history too), at the
+    module's ``DEMO_AT`` if it sets one: made once a test process and copied in for each
+    test (or class of tests) that asks for it, the database put back as it was after it
+    (``tests/copied_data.py``)."""
+    for name, value in storage_in(_demo_media).items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture

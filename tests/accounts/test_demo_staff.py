@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _seed(settings) -> str:
+    """What ``seed_demo`` prints, run again on the demo (as a newcomer runs it again)."""
     settings.DEBUG = True
     out = StringIO()
     call_command("seed_demo", stdout=out)
@@ -23,7 +24,7 @@ def _code_from_printed_key(output: str, username: str) -> str:
 
 
 @pytest.mark.parametrize("username", ["staff", "specialist"])
-def test_demo_staff_get_a_token_with_the_printed_key(username, api_client, settings):
+def test_demo_staff_get_a_token_with_the_printed_key(username, api_client, settings, seeded_demo):
     output = _seed(settings)
     response = api_client.post(
         "/api/v1/auth/token/",
@@ -39,7 +40,6 @@ def test_demo_staff_get_a_token_with_the_printed_key(username, api_client, setti
     assert api_client.get("/api/v1/centres/").status_code == 200
 
 
-def test_demo_staff_browser_sign_in_asks_for_the_code(client, settings):
-    _seed(settings)
+def test_demo_staff_browser_sign_in_asks_for_the_code(client, seeded_demo):
     response = client.post("/accounts/login/", {"username": "staff", "password": DEMO_PASSWORD})
     assert response.url == "/accounts/login/verify/"

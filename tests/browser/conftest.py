@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.browser.pages import AXE
+from tests.copied_data import copy_of_database, london_today, restore_database
 
 CHROMIUM = (
     os.environ.get("CHROMIUM_PATH")
@@ -164,24 +165,14 @@ def demo(transactional_db, settings, tmp_path_factory):
     from django.db import connection
 
     copied = connection.vendor == "sqlite"
-    day = _london_today()
+    day = london_today()
     if copied and day in _DEMO_COPIES:
-        _restore(_DEMO_COPIES[day], connection, Path(settings.MEDIA_ROOT))
+        _restore(_DEMO_COPIES[day], Path(settings.MEDIA_ROOT))
         return
     _seed_demo()
     if copied:
         files = tmp_path_factory.mktemp("demo-media")
-        _DEMO_COPIES[day] = _copy(connection, Path(settings.MEDIA_ROOT), files)
-
-
-def _london_today():
-    from django.utils import timezone
-
-    from portal.calendar import london_date
-
-    # The demo's deadlines and dates are counted from the day it is made: a copy serves the
-    # same day only (a test that travels in time, or a run past midnight, makes it afresh).
-    return london_date(timezone.now())
+        _DEMO_COPIES[day] = _copy(Path(settings.MEDIA_ROOT), files)
 
 
 @dataclass
@@ -193,26 +184,16 @@ class _DemoCopy:
 _DEMO_COPIES: dict = {}
 
 
-def _copy(connection, media: Path, files: Path) -> _DemoCopy:
-    import sqlite3
-
-    connection.ensure_connection()
-    database = sqlite3.connect(":memory:", check_same_thread=False)
-    connection.connection.backup(database)
+def _copy(media: Path, files: Path) -> _DemoCopy:
+    database = copy_of_database()
     if media.is_dir():
         shutil.copytree(media, files, dirs_exist_ok=True)
     return _DemoCopy(database, files)
 
 
-def _restore(copy: _DemoCopy, connection, media: Path) -> None:
-    from django.contrib.contenttypes.models import ContentType
-
-    connection.ensure_connection()
-    copy.database.backup(connection.connection)
+def _restore(copy: _DemoCopy, media: Path) -> None:
+    restore_database(copy.database)
     shutil.copytree(copy.media, media, dirs_exist_ok=True)
-    # The emptied database's content types were made again with new numbers: the copy's
-    # are the ones to use.
-    ContentType.objects.clear_cache()
 
 
 def _seed_demo():

@@ -3,7 +3,6 @@ from the cases, answers for each case exactly what the case's own address answer
 exams officer and for staff of every role, on the demo's cases of every type and status."""
 
 import pytest
-from django.core.management import call_command
 
 from portal.accounts.models import User
 from portal.accounts.roles import ROLES
@@ -18,14 +17,8 @@ discover()
 CASE_LISTS = [prefix for prefix, viewset, _ in router.registry if issubclass(viewset, CaseViewSet)]
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-
-
 @pytest.mark.parametrize("who", ["officer", "staff"])
-def test_every_row_of_every_case_list_is_what_the_case_answers(demo, who):
+def test_every_row_of_every_case_list_is_what_the_case_answers(seeded_demo, who):
     person = (
         User.objects.get(username="officer1")
         if who == "officer"

@@ -16,6 +16,8 @@ from portal.sla.models import Clock
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.datetime(2026, 11, 23, 14, 0, tzinfo=LONDON)
+# The module's demo (seeded_demo) is made at TODAY.
+DEMO_AT = TODAY
 
 
 def _counts():
@@ -33,30 +35,36 @@ def _months(now):
     return [add_months(this_month, -back) for back in range(6, 0, -1)]
 
 
-def test_seed_demo_history_twice_creates_each_case_once(settings):
+def test_seed_demo_history_twice_creates_each_case_once(seeded_demo, settings):
     settings.DEBUG = True
+    first = _counts()
     with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo")
-        first = _counts()
         call_command("seed_demo")
     assert _counts() == first
     subjects = [past.subject for past in HISTORY]
     assert Complaint.objects.filter(subject__in=subjects).count() == len(HISTORY)
 
 
+def test_seed_demo_history_fills_each_of_the_last_six_months(seeded_demo):
+    _fills_each_of_the_last_six_months(DEMO_AT)
+
+
 @pytest.mark.parametrize(
     "now",
     [
-        TODAY,
         dt.datetime(2027, 1, 1, 0, 30, tzinfo=LONDON),
         dt.datetime(2027, 4, 1, 9, 0, tzinfo=LONDON),
         dt.datetime(2027, 9, 30, 23, 30, tzinfo=LONDON),
     ],
 )
-def test_seed_demo_history_fills_each_of_the_last_six_months(settings, now):
+def test_seed_demo_history_made_on_other_days_fills_the_six_months_before(settings, now):
     settings.DEBUG = True
     with time_machine.travel(now, tick=False):
         call_command("seed_demo")
+    _fills_each_of_the_last_six_months(now)
+
+
+def _fills_each_of_the_last_six_months(now):
     months = _months(now)
     rows = dashboard.summary(dashboard.Filters(months[0], months[-1]), now=now)
     bars = dashboard.chart(rows, months)
@@ -69,10 +77,7 @@ def test_seed_demo_history_fills_each_of_the_last_six_months(settings, now):
     assert {london_date(case.created_at).weekday() for case in history} <= {0, 1, 2, 3, 4}
 
 
-def test_seed_demo_history_goes_through_the_procedure(settings):
-    settings.DEBUG = True
-    with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo")
+def test_seed_demo_history_goes_through_the_procedure(seeded_demo):
     history = Complaint.objects.filter(subject__in=[past.subject for past in HISTORY])
     closed = history.get(status=Complaint.Status.CLOSED)
     assert closed.decided_by.username == "staff" and closed.director_decision
@@ -98,10 +103,8 @@ def test_seed_demo_history_goes_through_the_procedure(settings):
     assert not Message.objects.filter(complaint__in=history, created_at__gte=TODAY).exists()
 
 
-def test_public_page_shows_last_months_complaint_acknowledgement(settings, client):
-    settings.DEBUG = True
+def test_public_page_shows_last_months_complaint_acknowledgement(seeded_demo, client):
     with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo")
         response = client.get(reverse("sla:charter"))
     standing = {item.rule.code: item for item in response.context["standing"]}
     figures = standing["complaint.acknowledge"].figures

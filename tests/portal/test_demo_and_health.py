@@ -24,9 +24,8 @@ def _counts():
     )
 
 
-def test_seed_demo_twice_creates_each_row_once(settings):
+def test_seed_demo_twice_creates_each_row_once(seeded_demo, settings):
     settings.DEBUG = True
-    call_command("seed_demo")
     first = _counts()
     call_command("seed_demo")
     assert _counts() == first

@@ -13,9 +13,8 @@ from tests.signing_in import sign_in
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_twice_makes_each_request_once(settings):
+def test_seed_demo_twice_makes_each_request_once(seeded_demo, settings):
     settings.DEBUG = True
-    call_command("seed_demo")
     counts = (QaRequest.objects.count(), Grade.objects.count(), Attachment.objects.count())
     call_command("seed_demo")
 

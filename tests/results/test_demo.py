@@ -7,9 +7,8 @@ from results.models import QaHold, Result, ResultChange
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_gives_results_once(settings, client):
+def test_seed_demo_gives_results_once(seeded_demo, settings, client):
     settings.DEBUG = True
-    call_command("seed_demo")
     first = (Result.objects.count(), QaHold.objects.count(), ResultChange.objects.count())
     call_command("seed_demo")
     assert (Result.objects.count(), QaHold.objects.count(), ResultChange.objects.count()) == first
@@ -26,11 +25,9 @@ def test_seed_demo_gives_results_once(settings, client):
     assert Result.objects.filter(series__code="N26").exists()
 
 
-def test_demo_officer_home_shows_results(settings, client):
+def test_demo_officer_home_shows_results(seeded_demo, client):
     from portal.accounts.models import User
 
-    settings.DEBUG = True
-    call_command("seed_demo")
     client.force_login(User.objects.get(username="officer1"))
     page = client.get("/").content.decode()
     assert "See the June 2026 results" in page

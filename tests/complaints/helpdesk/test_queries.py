@@ -295,10 +295,7 @@ def test_staff_answer_from_the_page(desk, officer_gb, centre_gb, client):
     assert Query.objects.get().status == "answered"
 
 
-def test_demo_has_a_query_in_every_state():
-    from portal.core.demo import seed_demo
-
-    seed_demo()
+def test_demo_has_a_query_in_every_state(seeded_demo):
     assert set(Query.objects.values_list("status", flat=True)) == set(Query.Status.values)
 
 

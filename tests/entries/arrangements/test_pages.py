@@ -227,11 +227,10 @@ def test_home_page_lists_open_cases(officer_client, aa):
     assert aa.reference in officer_client.get("/").text
 
 
-def test_demo_data_has_every_status_once(settings):
+def test_demo_data_has_every_status_once(seeded_demo, settings):
     from django.core.management import call_command
 
     settings.DEBUG = True
-    call_command("seed_demo")
     first = (AccessArrangement.objects.count(), SpecialConsideration.objects.count())
     call_command("seed_demo")
 
