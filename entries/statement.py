@@ -8,7 +8,6 @@ from entries.models import Entry, Series
 from entries.services import entry_terms
 from portal.calendar import LONDON
 from portal.centres.models import Centre
-from portal.pdf import Document
 
 COLUMNS = [
     "centre",
@@ -58,6 +57,9 @@ def statement_rows(*, centre: Centre, series: Series) -> Iterator[list]:
 
 
 def statement_pdf(*, centre: Centre, series: Series) -> bytes:
+    # Imported here, as in results/statements.py: fpdf2 is loaded by the processes that print.
+    from portal.pdf import Document
+
     pdf = Document("landscape", title=f"Statement of entry {centre.number} {series.name}")
     pdf.add_page()
     pdf.set_font(style="B", size=14)

@@ -1,13 +1,16 @@
 """The statement of results of one candidate, as a printable PDF (``portal.pdf``: names print
 as written, in any script)."""
 
-from portal.pdf import Document
 from results.models import Result
 
 STATUS = dict(Result.Status.choices)
 
 
 def statement_pdf(series, rows: list[dict]) -> bytes:
+    # Imported here: fpdf2 and its font tools take a fifth of a second to load, and every
+    # process that reads the URLs (each worker, each management command) would pay it.
+    from portal.pdf import Document
+
     first = rows[0]
     pdf = Document(title=f"Statement of results {series.name}", author="Exams Portal")
     pdf.add_page()

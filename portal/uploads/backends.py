@@ -23,7 +23,6 @@ from django.core import signing
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from portal.s3 import presigning_client
 from portal.uploads.models import Upload, UploadPart
 
 CHUNK = 1024 * 1024
@@ -180,6 +179,9 @@ class S3Parts:
         upload.s3_upload_id = answer["UploadId"]
 
     def part_url(self, upload: Upload, number: int, *, request) -> str:
+        # Imported here: boto3 is loaded only where files are kept in a bucket.
+        from portal.s3 import presigning_client
+
         # Signed for the address the browser sends the part to (AWS_S3_PUBLIC_ENDPOINT_URL).
         return presigning_client(self.storage).generate_presigned_url(
             "upload_part",
