@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from portal.accounts.roles import DIRECTOR, ROLES
 from portal.celery import app as celery_app
 from tests import template_db
-from tests.copied_data import london_today, module_state, storage_in
+from tests.copied_data import copied_in, london_today, storage_in
 from tests.factories import CentreFactory, OfficerFactory, StaffFactory
 from tests.processes import environ
 from tests.signing_in import api_as, sign_in
@@ -188,7 +188,7 @@ def _seeded_demo(request, django_db_setup, django_db_blocker, _demo_media, tmp_p
     with (
         django_db_blocker.unblock(),
         override_settings(**storage_in(_demo_media)),
-        module_state(key, seed, _demo_media, tmp_path_factory),
+        copied_in(key, seed, _demo_media, tmp_path_factory),
     ):
         yield
 

@@ -7,9 +7,9 @@ each time, so that what one module does to them in memory stays there). A copy s
 key it was made under: the day it was made, for data whose deadlines and dates are counted
 from that day.
 
-``module_state`` gives a module such data in a transaction rolled back when the module ends,
-each test of it running in a savepoint of its own: a test that changes something changes it
-for itself alone. On PostgreSQL the data is made inside that transaction in each module.
+``copied_in`` gives a module (or a single test) such data in a transaction rolled back when
+it ends, each test running in a savepoint of its own: a test that changes something changes
+it for itself alone. On PostgreSQL the data is made inside that transaction each time.
 """
 
 import copy as copying
@@ -99,7 +99,7 @@ def made_or_copied(key, make: Callable[[], Any], media: Path, tmp_path_factory) 
 
 
 @contextmanager
-def module_state(key, make: Callable[[], Any], media: Path, tmp_path_factory) -> Iterator[Any]:
+def copied_in(key, make: Callable[[], Any], media: Path, tmp_path_factory) -> Iterator[Any]:
     """What ``make`` makes, in a transaction rolled back at the end; on SQLite copied in
     (``made_or_copied``) and the database put back as it was before when the block ends.
     The caller unblocks the database (``django_db_blocker``) and points the storage at

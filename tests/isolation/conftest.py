@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from tests.copied_data import london_today, module_state, storage_in
+from tests.copied_data import copied_in, london_today, storage_in
 from tests.isolation.world import build_world
 from tests.signing_in import client_with, session_cookies
 
@@ -26,7 +26,7 @@ def world(django_db_setup, django_db_blocker, world_media, tmp_path_factory):
     with (
         django_db_blocker.unblock(),
         override_settings(**storage_in(world_media)),
-        module_state(key, build_world, world_media, tmp_path_factory) as built,
+        copied_in(key, build_world, world_media, tmp_path_factory) as built,
     ):
         yield built
 
