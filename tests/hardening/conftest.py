@@ -3,7 +3,7 @@ from django.db import transaction
 
 from portal.accounts.roles import DIRECTOR, ROLES
 from tests.factories import CentreFactory, OfficerFactory, StaffFactory
-from tests.signing_in import client_with, session_cookies
+from tests.signing_in import client_with, session_cookies, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +28,15 @@ def _signed_in(django_db_setup, django_db_blocker):
 def visitor(request, _signed_in, db):
     """A browser (session) client that returns a server error instead of raising it."""
     return client_with(_signed_in[request.param], raise_request_exception=False)
+
+
+@pytest.fixture
+def schema(client, staff_user):
+    """The API's schema as staff read it (every operation), as JSON."""
+    sign_in(client, staff_user)
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
 
 
 def assert_refused(response, path: str, *, status=None):

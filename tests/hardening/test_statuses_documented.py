@@ -8,17 +8,9 @@ import pytest
 
 from portal.centres.models import Invitation, Membership
 from tests.factories import SeriesFactory
-from tests.signing_in import api_as, sign_in
+from tests.signing_in import api_as
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def schema(client, staff_user):
-    sign_in(client, staff_user)
-    response = client.get("/api/schema/", {"format": "json"})
-    assert response.status_code == 200
-    return response.json()
 
 
 def documented(schema, method: str, path: str) -> set[str]:
