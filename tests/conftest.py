@@ -288,6 +288,9 @@ def pytest_collection_finish(session):
     gc.freeze()
 
 
+# Before pytest-xdist's own hook, which reads the groups given here (it names each test by
+# its group).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings
     from django.db import connection
@@ -304,10 +307,27 @@ def pytest_collection_modifyitems(config, items):
         if "redis" in item.keywords and not on_redis:
             item.add_marker(skip_redis)
         # Under pytest-xdist (bin/test), each of these groups runs on one worker, one test
-        # after another: a browser test module's journeys share their worker's Chromium
-        # (the modules are spread over the workers), and no two of the PostgreSQL tests'
-        # races of threads run at once.
-        if "browser" in item.keywords:
-            item.add_marker(pytest.mark.xdist_group(f"browser:{item.module.__name__}"))
-        elif "postgres" in item.keywords:
+        # after another: no two of the PostgreSQL tests' races of threads run at once, and
+        # what a test process makes once for the tests that need it is made by one process
+        # only: the whole demo (seeded_demo, about 2 s a day of it) and the schema
+        # fuzzing's schema and people (about 5 s). No group mixes tests that empty the
+        # database (transactional) with tests that expect what the migrations put in it: a
+        # group is handed out where its first test is (bin/test's --no-loadscope-reorder),
+        # and pytest-django puts the ones that empty it last.
+        if "postgres" in item.keywords and _empties_the_database(item):
             item.add_marker(pytest.mark.xdist_group("postgres"))
+        elif "seeded_demo" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo"))
+        elif item.module.__name__ == "tests.fuzz.test_schema":
+            item.add_marker(pytest.mark.xdist_group("fuzz"))
+
+
+def _empties_the_database(item) -> bool:
+    """A test that commits (a live server's, threads racing): pytest-django empties every
+    table after it, as Django's TransactionTestCase does."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or fixtures & {"transactional_db", "live_server", "django_db_serialized_rollback"}
+    )

@@ -1,5 +1,5 @@
 """Each test worker's Redis database (tests/workers.py): never another worker's, never the
-broker's."""
+broker's; and the tests that must share a worker share one."""
 
 import pytest
 
@@ -41,3 +41,14 @@ def test_the_worker_is_known_by_its_number(monkeypatch):
     assert worker_index() == 3
     monkeypatch.delenv("PYTEST_XDIST_WORKER")
     assert worker_index() is None
+
+
+@pytest.mark.xdist_group("workers")
+def test_a_test_of_a_group_is_sent_with_its_group(request):
+    """Under bin/test (pytest-xdist's --dist loadgroup) the tests of a group (tests/conftest.py)
+    are sent to one worker by the group in their names: a test named without it runs on any
+    worker, and the group's rule (one Chromium a browser module, one race of the PostgreSQL
+    tests at a time, the demo made once) is silently broken."""
+    if not getattr(request.config.option, "loadgroup", False):
+        pytest.skip("not run by pytest-xdist's workers with --dist loadgroup")
+    assert request.node.nodeid.endswith("@workers")

@@ -5,9 +5,11 @@ one the schema documents (its status code, content type and body).
 
 Deterministic (derandomised, no example database) and bounded: ``EXAMPLES`` examples per
 operation and generation mode, each sent as every person (made once: making them costs more
-than sending them). The operations are sent in ``PARTS`` tests, so that the test run's
-workers share them.
+than sending them). The operations are sent in ``PARTS`` tests, all run by one of the test
+run's workers (``tests/conftest.py``): the schema and the people are made once.
 """
+
+import functools
 
 import pytest
 import schemathesis
@@ -42,11 +44,17 @@ FLOOR = 1000
 PARTS = 6
 
 APPLICATION = WSGIHandler()
-SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/", APPLICATION)
-# Strings may hold NUL: PostgreSQL refuses it in text, and the request guard
-# (portal/guards.py) must answer 400 before any query sees it.
-SCHEMA.config.generation.update(allow_x00=True)
-OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+
+
+@functools.cache
+def operations() -> list:
+    """Every operation of the schema, read by the first part a test process runs (a process
+    that runs none does not read it)."""
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", APPLICATION)
+    # Strings may hold NUL: PostgreSQL refuses it in text, and the request guard
+    # (portal/guards.py) must answer 400 before any query sees it.
+    schema.config.generation.update(allow_x00=True)
+    return [result.ok() for result in schema.get_all_operations()]
 
 
 @pytest.fixture
@@ -132,7 +140,7 @@ def test_api_answers_as_documented(part, world, db):
     known = _known_values(world)
     counter, failures = [], []
 
-    for operation in OPERATIONS[part::PARTS]:
+    for operation in operations()[part::PARTS]:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             _fuzz(
                 operation,
