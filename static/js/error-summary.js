@@ -8,6 +8,13 @@
   if (!summary) {
     return;
   }
+  // A form sent after the skip link is answered at its address with #main: the browser would
+  // move the focus to main once the page is read, away from the summary. The page is the
+  // same without the fragment.
+  if (window.location.hash) {
+    var address = window.location.pathname + window.location.search;
+    window.history.replaceState(window.history.state, "", address);
+  }
   summary.focus();
   summary.addEventListener("click", function (event) {
     var link = event.target.closest("a[href^='#']");

@@ -163,23 +163,47 @@ def focused(page: Page) -> dict:
           const el = document.activeElement;
           const style = getComputedStyle(el);
           return {tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute('name'),
-                  text: (el.innerText || '').trim(), outline: style.outlineStyle};
+                  text: (el.innerText || '').trim(), outline: style.outlineStyle,
+                  classes: el.className};
         }"""
     )
 
 
+# Where focus is when a page has just opened (nowhere yet), and what is sought is in the main
+# content: the skip link's target, which a person who uses the keyboard takes past the
+# header's links.
+_SKIP_TO = """([s, text]) => {
+  const active = document.activeElement;
+  if (active && active !== document.body) return false;
+  const link = document.querySelector("a.skip-link[href^='#']");
+  const main = link && document.getElementById(link.getAttribute("href").slice(1));
+  const sought = [...document.querySelectorAll(s)].find(
+    (el) => text === null || el.innerText.trim() === text
+  );
+  return Boolean(main && sought && main.contains(sought));
+}"""
+_REACHED = """([s, text]) => {
+  const el = document.activeElement;
+  return el.matches(s) && (text === null || el.innerText.trim() === text);
+}"""
+
+
 def tab_to(page: Page, selector: str, *, text: str | None = None, most: int = 80) -> None:
     """Press Tab until focus reaches ``selector`` (with ``text``, when given); fail if it
-    never does. The element reached must show that it has focus."""
+    never does. The element reached must show that it has focus.
+
+    On a page just opened, when the element is in the main content, the first Tab must
+    reach the skip link, and Enter on it moves past the header's links, as a person who uses
+    the keyboard does on every page (and the skip link is walked on every such page)."""
+    if page.evaluate(_SKIP_TO, [selector, text]):
+        page.keyboard.press("Tab")
+        assert focused(page)["classes"] == "skip-link", (
+            f"Tab does not reach the skip link first on {page.url}"
+        )
+        page.keyboard.press("Enter")
     for _ in range(most):
         page.keyboard.press("Tab")
-        if page.evaluate(
-            """([s, text]) => {
-              const el = document.activeElement;
-              return el.matches(s) && (text === null || el.innerText.trim() === text);
-            }""",
-            [selector, text],
-        ):
+        if page.evaluate(_REACHED, [selector, text]):
             assert focused(page)["outline"] != "none", f"{selector} takes focus unseen"
             return
     raise AssertionError(f"{selector} {text or ''} cannot be reached with Tab on {page.url}")
