@@ -11,6 +11,8 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from tests.copied_data import copied_in, london_today, storage_in
+from tests.isolation.snapshot import forget_start
+from tests.isolation.snapshot import same_start as snapshot_same_start
 from tests.isolation.world import build_world
 from tests.signing_in import client_with, session_cookies
 
@@ -50,6 +52,21 @@ def _sessions(world, django_db_blocker):
     world's transaction (a test that ends a session ends it in its own savepoint)."""
     with django_db_blocker.unblock():
         return {side: session_cookies(getattr(world, side).officer) for side in ("a", "b")}
+
+
+@pytest.fixture(scope="module")
+def _start(world, _sessions):
+    """What every test of a module starts from: its world, its people signed in."""
+    start = object()
+    yield start
+    forget_start(start)
+
+
+@pytest.fixture
+def same_start(_start, db):
+    """The test starts where every other test of its module does (``snapshot.same_start``)."""
+    with snapshot_same_start(_start):
+        yield
 
 
 def _api_client(user):

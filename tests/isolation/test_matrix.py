@@ -22,6 +22,10 @@ from tests.isolation.routes import (
 )
 from tests.isolation.snapshot import changes, snapshot
 
+# Every test starts from the module's world with its people signed in: the tables it reads
+# before its requests are read once (tests/isolation/snapshot.py).
+pytestmark = pytest.mark.usefixtures("same_start")
+
 ROUTES = all_routes()
 OBJECT_ROUTES = [
     r

@@ -6,7 +6,7 @@ import contextlib
 from django.db import connection, transaction
 
 from portal.notifications.models import Notification
-from tests.isolation.snapshot import changes, snapshot
+from tests.isolation.snapshot import changes, same_start, snapshot
 
 
 def test_nothing_changed_is_no_change(world, db):
@@ -62,3 +62,16 @@ def test_since_an_earlier_snapshot_a_raw_write_is_seen(world, db):
         )
 
     assert changes(before, snapshot(since=before)) == [Notification._meta.label]
+
+
+def test_a_start_shared_is_read_once_and_a_change_after_it_still_seen(_start, db):
+    with same_start(_start):
+        first = snapshot()
+    with same_start(_start):
+        again = snapshot()
+        if connection.vendor == "sqlite":
+            assert again.tables is first.tables
+        Notification.objects.filter(pk=Notification.objects.first().pk).update(subject="Changed")
+        assert changes(again, snapshot(since=again)) == [Notification._meta.label]
+        # Written to: the start is no longer the one shared, and is read again.
+        assert changes(again, snapshot()) == [Notification._meta.label]

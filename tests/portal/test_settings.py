@@ -31,7 +31,10 @@ def test_env_str_strips():
     assert env_str("S", environ={"S": "  v  "}) == "v"
 
 
-def _settings_in_subprocess(env: dict, code: str):
+def _settings_in_subprocess(env: dict, code: str, *, apps: bool = False):
+    """Run ``code`` in a Python of its own with ``env`` as its environment, the settings
+    imported (as every process of the portal does first) and, with ``apps``, Django set up
+    (its apps and models loaded: five times as long)."""
     import subprocess
     import sys
 
@@ -56,7 +59,8 @@ def _settings_in_subprocess(env: dict, code: str):
         [
             sys.executable,
             "-c",
-            f"import django; django.setup(); from django.conf import settings; {code}",
+            ("import django; django.setup(); " if apps else "")
+            + f"from django.conf import settings; settings.INSTALLED_APPS; {code}",
         ],
         env=full_env,
         capture_output=True,
@@ -238,12 +242,13 @@ def test_embedded_default_processes_see_what_another_forgot(tmp_path):
         "from results.queries import centre_generation_key; "
         "print(cache.get(centre_generation_key(7)))"
     )
-    before = _settings_in_subprocess({"PORTAL_DATA_DIR": str(tmp_path)}, read)
+    before = _settings_in_subprocess({"PORTAL_DATA_DIR": str(tmp_path)}, read, apps=True)
     forgot = _settings_in_subprocess(
         {"PORTAL_DATA_DIR": str(tmp_path)},
         "from results.queries import bump_generations; bump_generations(7, None)",
+        apps=True,
     )
-    after = _settings_in_subprocess({"PORTAL_DATA_DIR": str(tmp_path)}, read)
+    after = _settings_in_subprocess({"PORTAL_DATA_DIR": str(tmp_path)}, read, apps=True)
 
     assert before.returncode == forgot.returncode == after.returncode == 0, (
         before.stderr + forgot.stderr + after.stderr
