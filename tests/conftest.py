@@ -203,6 +203,15 @@ def seeded_demo(_seeded_demo, _demo_media, settings, db):
         setattr(settings, name, value)
 
 
+@pytest.fixture(scope="module")
+def uploads_urls():
+    """The portal's URLs with the test-only upload API (``tests/uploads/urls.py``), for a
+    whole module: pytest-django's ``urls`` mark sets them for each test, and after each
+    change Django reads every URL of the portal again (45 ms, twice a test)."""
+    with override_settings(ROOT_URLCONF="tests.uploads.urls"):
+        yield
+
+
 @pytest.fixture
 def charter(db):
     """The Cambridge charter: a migration loads it, but a transactional test (or a live

@@ -23,7 +23,7 @@ from tests.complaints.conftest import SERVICE
 from tests.factories import PASSWORD
 from tests.uploads.samples import PDF
 
-pytestmark = pytest.mark.urls("tests.uploads.urls")
+pytestmark = pytest.mark.usefixtures("uploads_urls")
 
 PART = 5 * 1024 * 1024
 

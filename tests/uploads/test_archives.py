@@ -9,7 +9,7 @@ from portal.uploads.models import Attachment, Upload
 from tests.uploads.resumable import PART_SIZE, upload_whole
 from tests.uploads.samples import DOCX, nested, zeros_zipped, zip_bomb, zipped
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.uploads.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_urls")]
 
 
 def refusal(answer) -> str:

@@ -25,7 +25,7 @@ from tests.uploads.resumable import (
 )
 from tests.uploads.samples import HTML, PDF, PNG
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.uploads.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_urls")]
 
 # Three parts and a bit: the last part is shorter than the others.
 CONTENT = PDF + os.urandom(3 * PART_SIZE + 1234 - len(PDF))

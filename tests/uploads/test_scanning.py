@@ -19,7 +19,7 @@ from tests.uploads.clamd import start_clamd
 from tests.uploads.resumable import PART_SIZE, upload_whole
 from tests.uploads.samples import PDF, nested
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.uploads.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_urls")]
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
