@@ -118,6 +118,7 @@ def test_web_process_statement_cancelled_by_postgresql_before_the_timeout(db, tm
             "PORTAL_DATA_DIR": str(tmp_path),
         },
         "from django.db import connection; connection.cursor().execute('SELECT pg_sleep(5)')",
+        apps=True,
     )
     assert result.returncode != 0
     assert "canceling statement due to statement timeout" in result.stderr
