@@ -47,8 +47,8 @@ def test_the_worker_is_known_by_its_number(monkeypatch):
 def test_a_test_of_a_group_is_sent_with_its_group(request):
     """Under bin/test (pytest-xdist's --dist loadgroup) the tests of a group (tests/conftest.py)
     are sent to one worker by the group in their names: a test named without it runs on any
-    worker, and the group's rule (one Chromium a browser module, one race of the PostgreSQL
-    tests at a time, the demo made once) is silently broken."""
+    worker, and the group's rule (one race of the PostgreSQL tests at a time, the whole demo
+    and the fuzzing's schema made once) is silently broken."""
     if not getattr(request.config.option, "loadgroup", False):
         pytest.skip("not run by pytest-xdist's workers with --dist loadgroup")
     assert request.node.nodeid.endswith("@workers")
